@@ -1,0 +1,62 @@
+# Two commands matter: `make run` (set up and serve on SQLite) and `make test` (install and run every test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+SAMPLE_DIRECTORY := data/sample_directory.json
+
+.PHONY: run test install system-deps translations translations-update test-sqlite test-postgres sample bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,prod]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the tests need: Chromium for the browser tests, pg_dump for backups.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 && command -v pg_dump >/dev/null 2>&1 || { \
+	  echo "Installing Debian packages (chromium, postgresql-client)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql-client >/dev/null; }
+
+translations: install
+	$(BIN)/python scripts/catalog.py compile
+
+translations-update: install
+	$(BIN)/python scripts/catalog.py update
+	$(BIN)/python scripts/catalog.py missing || true
+
+run: install translations
+	$(BIN)/helpdesk db upgrade
+	$(BIN)/helpdesk demo seed
+	@if $(BIN)/helpdesk directory --help >/dev/null 2>&1 && [ -f $(SAMPLE_DIRECTORY) ]; then \
+	  $(BIN)/helpdesk directory import $(SAMPLE_DIRECTORY) --quiet; fi
+	@if $(BIN)/helpdesk index --help >/dev/null 2>&1; then $(BIN)/helpdesk index rebuild --quiet; fi
+	@echo ""
+	@echo "  Helpdesk running at http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	@echo "  Demo logins: see above, password demo-password-2026"
+	@echo ""
+	HELPDESK_SESSION_COOKIE_SECURE=false $(BIN)/helpdesk run --host $(HOST) --port $(PORT)
+
+test-sqlite: install translations
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+test-postgres: install translations
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+# Runs the suite on SQLite, then on PostgreSQL when a server answers at 127.0.0.1:5432.
+test: system-deps install translations
+	$(MAKE) --no-print-directory test-sqlite
+	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+	  $(MAKE) --no-print-directory test-postgres; \
+	else echo "No PostgreSQL at 127.0.0.1:5432: PostgreSQL run skipped"; fi
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

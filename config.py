@@ -1,0 +1,44 @@
+"""Default settings of the helpdesk.
+
+Every value here can be overridden by an environment variable with the ``HELPDESK_`` prefix
+(``HELPDESK_DATABASE_URL=postgresql+psycopg://...``); values that look like JSON are parsed as JSON.
+Tests pass a dict to ``create_app``.
+"""
+
+# Where the data lives. A relative SQLite path is taken from the instance folder.
+DATABASE_URL = "sqlite:///helpdesk.sqlite"
+SEARCH_INDEX_DIR = "search-index"
+
+# None means: generate one on first start and keep it in the instance folder (never a fixed secret).
+SECRET_KEY = None
+
+# Languages of the interface; English is the source language.
+LANGUAGES = ["fr", "nl", "en"]
+BABEL_DEFAULT_LOCALE = "fr"
+BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+
+# Sessions and login.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = True  # set HELPDESK_SESSION_COOKIE_SECURE=false only for plain-HTTP development
+SESSION_IDLE_MINUTES = 60
+SESSION_MAX_HOURS = 12
+LOGIN_MAX_FAILURES = 5
+LOGIN_FAILURE_WINDOW_MINUTES = 15
+# Argon2id cost (OWASP: m=19 MiB, t=2, p=1 at least). Raising it rehashes passwords at the next login.
+ARGON2_TIME_COST = 3
+ARGON2_MEMORY_COST = 65536
+ARGON2_PARALLELISM = 2
+
+WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+# Directory.
+DIRECTORY_SOURCES = []  # e.g. ["https://example.org/export.json", "/srv/exports/directory.csv"]
+DIRECTORY_PUBLIC = False  # open the directory pages and API to visitors without login
+FETCH_TIMEOUT_SECONDS = 30
+FETCH_MAX_BYTES = 200 * 1024 * 1024
+
+# Requests.
+RETENTION_MONTHS = 24
+
+MAX_CONTENT_LENGTH = 64 * 1024 * 1024

@@ -1,0 +1,152 @@
+"""Declarative base of the whole schema and the directory tables.
+
+The base lives here, in the lowest layer, so that helpdesk tables can hold real foreign keys to
+organisations. Local knowledge (operators' notes) lives in helpdesk tables that a sync never touches.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+LOCAL_SOURCE = "local"
+
+
+def utcnow() -> datetime:
+    """Timezone-aware current time in UTC: the only clock the schema uses."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Organisation(Base):
+    """One actor of the directory, imported from a source or created locally (source ``local``)."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (
+        UniqueConstraint("source", "source_id"),
+        Index("ix_organisations_updated_at", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(100), default=LOCAL_SOURCE)
+    source_id: Mapped[str] = mapped_column(String(100))
+    name_fr: Mapped[str] = mapped_column(String(400), default="")
+    name_nl: Mapped[str] = mapped_column(String(400), default="")
+    acronym: Mapped[str] = mapped_column(String(50), default="")
+    legal_form: Mapped[str] = mapped_column(String(100), default="")
+    description_fr: Mapped[str] = mapped_column(Text, default="")
+    description_nl: Mapped[str] = mapped_column(Text, default="")
+    # [{"code": "ssm", "label_fr": "...", "label_nl": "..."}]
+    categories: Mapped[list[Any]] = mapped_column(default=list)
+    # [{"fr": "...", "nl": "..."}] or plain labels as the source gives them
+    publics: Mapped[list[Any]] = mapped_column(default=list)
+    languages: Mapped[list[Any]] = mapped_column(default=list)  # ISO 639-1 codes
+    street_fr: Mapped[str] = mapped_column(String(300), default="")
+    street_nl: Mapped[str] = mapped_column(String(300), default="")
+    number: Mapped[str] = mapped_column(String(30), default="")
+    box: Mapped[str] = mapped_column(String(30), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="", index=True)
+    commune_fr: Mapped[str] = mapped_column(String(100), default="")
+    commune_nl: Mapped[str] = mapped_column(String(100), default="")
+    basin: Mapped[str] = mapped_column(String(20), default="outside", index=True)  # territory code
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    phones: Mapped[list[Any]] = mapped_column(default=list)
+    emails: Mapped[list[Any]] = mapped_column(default=list)
+    websites: Mapped[list[Any]] = mapped_column(default=list)
+    opening_hours_fr: Mapped[str] = mapped_column(Text, default="")
+    opening_hours_nl: Mapped[str] = mapped_column(Text, default="")
+    parent_source_id: Mapped[str | None] = mapped_column(String(100))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    source_updated_at: Mapped[str] = mapped_column(String(40), default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    archived_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    parent: Mapped[Organisation | None] = relationship(remote_side=[id])
+
+    def display_name(self, locale: str = "fr") -> str:
+        """The name in the reader's language, the other language as fallback."""
+        first, second = (self.name_nl, self.name_fr) if locale == "nl" else (self.name_fr, self.name_nl)
+        return first or second or self.source_id
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.source}:{self.source_id} {self.name_fr or self.name_nl!r}>"
+
+
+class ImportRun(Base):
+    """One import of one source: when, by whom, what it changed and which rows it rejected."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(1000))
+    source_key: Mapped[str] = mapped_column(String(100), default="")
+    format: Mapped[str] = mapped_column(String(20), default="")
+    started_by: Mapped[str] = mapped_column(String(200), default="")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running, applied, failed, unchanged
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[int] = mapped_column(Integer, default=0)
+    restored: Mapped[int] = mapped_column(Integer, default=0)
+    rejected_count: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[list[Any]] = mapped_column(default=list)  # [{"line": n, "reason": "..."}]
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:
+        return f"<ImportRun {self.id} {self.source!r} {self.status}>"
+
+
+class SourceState(Base):
+    """What a remote source told us last time (ETag, Last-Modified), so an unchanged export costs one request."""
+
+    __tablename__ = "source_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(1000), unique=True)
+    etag: Mapped[str] = mapped_column(String(300), default="")
+    last_modified: Mapped[str] = mapped_column(String(100), default="")
+    checked_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<SourceState {self.source!r}>"
+
+
+class DuplicateDismissal(Base):
+    """A candidate duplicate pair a person looked at and declared distinct; it is not proposed again."""
+
+    __tablename__ = "duplicate_dismissals"
+    __table_args__ = (UniqueConstraint("first_id", "second_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    second_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    dismissed_by: Mapped[str] = mapped_column(String(200), default="")
+    dismissed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<DuplicateDismissal {self.first_id}~{self.second_id}>"

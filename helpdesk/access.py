@@ -1,0 +1,92 @@
+"""Who may see and change what: the one place that decides it.
+
+Every page, API endpoint, list, count, search, autocomplete and export that touches help requests goes
+through these functions. Outside one's scope a request does not exist (404), it is never "forbidden" (403),
+so its reference cannot be probed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import NotFound
+
+from directory_import.territory import BASINS, REGION, TERRITORIES
+from helpdesk.auth.models import Role, User
+from helpdesk.followup.models import HelpRequest, Transfer
+
+
+def _works_on_requests(user: User) -> bool:
+    return user.role in (Role.OPERATOR, Role.COORDINATOR) and user.active
+
+
+def request_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on ``HelpRequest`` selecting the requests ``user`` may read."""
+    if not _works_on_requests(user):
+        return false()
+    if user.territory == REGION:
+        return true()
+    passed_through = exists(
+        select(Transfer.id).where(
+            Transfer.request_id == HelpRequest.id,
+            or_(Transfer.from_territory == user.territory, Transfer.to_territory == user.territory),
+        )
+    )
+    return or_(HelpRequest.territory == user.territory, passed_through)
+
+
+def can_view_request(session: Session, user: User, request: HelpRequest) -> bool:
+    if not _works_on_requests(user):
+        return False
+    if user.territory in (REGION, request.territory):
+        return True
+    stmt = select(HelpRequest.id).where(HelpRequest.id == request.id, request_scope(user))
+    return session.scalar(stmt) is not None
+
+
+def can_edit_request(user: User, request: HelpRequest) -> bool:
+    """Only the territory that holds a request changes it; the region may act on any."""
+    return _works_on_requests(user) and user.territory in (REGION, request.territory)
+
+
+def get_request_or_404(session: Session, user: User, request_id: int, *, edit: bool = False) -> HelpRequest:
+    """The request if ``user`` may read it (and change it when ``edit``), else 404."""
+    request = session.get(HelpRequest, request_id)
+    if request is None or not can_view_request(session, user, request):
+        raise NotFound()
+    if edit and not can_edit_request(user, request):
+        raise NotFound()
+    return request
+
+
+def intake_territories(user: User) -> tuple[str, ...]:
+    """Territories a user may record a new request for (their own; the region may record for any)."""
+    if not _works_on_requests(user):
+        return ()
+    return TERRITORIES if user.territory == REGION else (user.territory,)
+
+
+def report_territories(user: User) -> tuple[str, ...]:
+    """Territories whose monthly report ``user`` may read: coordinators their own, the region's all."""
+    if user.role != Role.COORDINATOR or not user.active:
+        return ()
+    if user.territory == REGION:
+        return BASINS + (REGION, "all")
+    return (user.territory,)
+
+
+def can_manage_users(user: User) -> bool:
+    return user.role == Role.ADMIN and user.active
+
+
+def can_manage_directory(user: User) -> bool:
+    """Imports, duplicates, taxonomy: admins and regional coordinators."""
+    return user.active and (user.role == Role.ADMIN or (user.role == Role.COORDINATOR and user.territory == REGION))
+
+
+def can_read_directory(user: User | None, public_directory: bool) -> bool:
+    return public_directory or (user is not None and getattr(user, "is_authenticated", False) and user.active)
+
+
+def can_write_notes(user: User) -> bool:
+    return _works_on_requests(user)

@@ -1,0 +1,3 @@
+"""Commands of the admin area, wired by ``helpdesk.cli``."""
+
+COMMANDS: list = []

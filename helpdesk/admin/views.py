@@ -1,0 +1,5 @@
+"""Administration: users, imports, duplicates, themes."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -1,0 +1,1 @@
+"""Sign-in, sign-out, passwords, accounts and API tokens."""

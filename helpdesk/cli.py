@@ -1,0 +1,189 @@
+"""The ``helpdesk`` command: thin, documented commands over the library and the operations.
+
+Each area keeps its commands in its own ``commands.py`` (a ``COMMANDS`` list); this module wires them.
+"""
+
+from __future__ import annotations
+
+import getpass
+import importlib
+import json
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup
+from sqlalchemy import select
+
+from directory_import.territory import TERRITORIES
+from helpdesk.auth import operations as accounts
+from helpdesk.auth.login import passwords
+from helpdesk.auth.models import ROLES, User
+from helpdesk.db import get_session, upgrade_database
+
+AREA_COMMAND_MODULES = (
+    "helpdesk.directory.commands",
+    "helpdesk.followup.commands",
+    "helpdesk.reports.commands",
+    "helpdesk.admin.commands",
+)
+
+db_cli = AppGroup("db", help="Database schema.")
+users_cli = AppGroup("users", help="Accounts and API tokens.")
+demo_cli = AppGroup("demo", help="Demo data for a first look.")
+
+
+@db_cli.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Alembic revision to reach.")
+def db_upgrade(revision: str) -> None:
+    """Apply the migrations to the configured database.
+
+    Example: HELPDESK_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/helpdesk helpdesk db upgrade
+    """
+    upgrade_database(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"Database at revision {revision}.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), default="operator", show_default=True)
+@click.option("--territory", type=click.Choice(TERRITORIES), required=True)
+@click.option("--name", default="", help="Display name.")
+@click.option("--language", type=click.Choice(["fr", "nl", "en"]), default=None)
+@click.option("--password", default=None, help="Prompted (hidden) when omitted.")
+def users_create(email: str, role: str, territory: str, name: str, language: str | None, password: str | None):
+    """Create an account.
+
+    Example: helpdesk users create ana@cpas.example --role operator --territory sud
+    """
+    if password is None:
+        if not sys.stdin.isatty():
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Repeat: "):
+                raise click.ClickException("The two passwords differ.")
+    db = get_session()
+    try:
+        user = accounts.create_user(db, passwords(), email=email, password=password, role=role,
+                                    territory=territory, name=name, locale=language)
+    except accounts.AccountError as error:
+        raise click.ClickException(_ACCOUNT_ERRORS.get(str(error), str(error))) from None
+    db.commit()
+    click.echo(f"Created {user.email} ({user.role}, {user.territory}).")
+
+
+_ACCOUNT_ERRORS = {
+    "invalid_email": "That is not an e-mail address.",
+    "invalid_role": "Unknown role.",
+    "invalid_territory": "Unknown territory.",
+    "password_too_short": "The password is too short (10 characters at least).",
+    "email_taken": "An account with this e-mail address exists already.",
+}
+
+
+@users_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def users_list(as_json: bool) -> None:
+    """List accounts.
+
+    Example: helpdesk users list --json
+    """
+    rows = [
+        {"email": u.email, "name": u.name, "role": u.role, "territory": u.territory, "active": u.active}
+        for u in get_session().scalars(select(User).order_by(User.email))
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        state = "" if row["active"] else " (inactive)"
+        click.echo(f"{row['email']:40} {row['role']:12} {row['territory']:14}{state}")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--label", default="", help="What the token is for.")
+def users_token(email: str, label: str) -> None:
+    """Create an API token for an account and print it (shown once).
+
+    Example: curl -H "Authorization: Bearer $(helpdesk users token ana@cpas.example)" http://127.0.0.1:5000/api/v1/organisations?q=ocmw
+    """
+    db = get_session()
+    user = accounts.get_user_by_email(db, email)
+    if user is None or not user.active:
+        raise click.ClickException("No active account with this e-mail address.")
+    token = accounts.create_api_token(db, user, label)
+    db.commit()
+    click.echo(token)
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def users_deactivate(email: str) -> None:
+    """Deactivate an account: its sessions and tokens stop working at once.
+
+    Example: helpdesk users deactivate ana@cpas.example
+    """
+    db = get_session()
+    user = accounts.get_user_by_email(db, email)
+    if user is None:
+        raise click.ClickException("No account with this e-mail address.")
+    accounts.set_user_active(db, user, False)
+    db.commit()
+    click.echo(f"Deactivated {user.email}.")
+
+
+DEMO_PASSWORD = "demo-password-2026"
+DEMO_ACCOUNTS = (
+    ("operator.nord@demo.example", "operator", "nord", "Nadia (Nord)", "fr"),
+    ("operator.nord-est@demo.example", "operator", "nord-est", "Noah (Nord-Est)", "fr"),
+    ("operator.centre-ouest@demo.example", "operator", "centre-ouest", "Chloé (Centre-Ouest)", "fr"),
+    ("operator.sud@demo.example", "operator", "sud", "Sofia (Sud)", "fr"),
+    ("operator.sud-est@demo.example", "operator", "sud-est", "Sam (Sud-Est)", "nl"),
+    ("operator.region@demo.example", "operator", "region", "Rik (Région)", "nl"),
+    ("coordinator.sud@demo.example", "coordinator", "sud", "Camille (coord. Sud)", "fr"),
+    ("coordinator.region@demo.example", "coordinator", "region", "Koen (coord. région)", "nl"),
+    ("admin@demo.example", "admin", "region", "Alex (admin)", "en"),
+)
+
+
+@demo_cli.command("seed")
+def demo_seed() -> None:
+    """Create the demo accounts (idempotent) and print the logins. Never run it in production.
+
+    Example: helpdesk demo seed
+    """
+    db = get_session()
+    for email, role, territory, name, locale in DEMO_ACCOUNTS:
+        if accounts.get_user_by_email(db, email) is None:
+            accounts.create_user(db, passwords(), email=email, password=DEMO_PASSWORD, role=role,
+                                 territory=territory, name=name, locale=locale)
+    db.commit()
+    click.echo(f"Demo accounts (password {DEMO_PASSWORD}):")
+    for email, role, territory, *_ in DEMO_ACCOUNTS:
+        click.echo(f"  {email:38} {role:12} {territory}")
+
+
+def register_commands(app: Flask) -> None:
+    for group in (db_cli, users_cli, demo_cli):
+        app.cli.add_command(group)
+    for module_name in AREA_COMMAND_MODULES:
+        module = importlib.import_module(module_name)
+        for command in getattr(module, "COMMANDS", ()):
+            app.cli.add_command(command)
+
+
+def _create_app(*_args) -> Flask:
+    from helpdesk import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False,
+             set_debug_flag=False)
+def main() -> None:
+    """Brussels social-health helpdesk: directory, requests, reports.
+
+    Configuration comes from HELPDESK_* environment variables (see config.py).
+    """

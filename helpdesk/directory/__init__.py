@@ -1,0 +1,1 @@
+"""The directory area of the helpdesk."""

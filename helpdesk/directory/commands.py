@@ -1,0 +1,3 @@
+"""Commands of the directory area, wired by ``helpdesk.cli``."""
+
+COMMANDS: list = []

@@ -1,0 +1,80 @@
+"""Error pages in the user's language, JSON errors for the API, 503 when the database is unreachable."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+logger = logging.getLogger(__name__)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood."),
+        401: _("Authentication required."),
+        403: _("You do not have access to this page."),
+        404: _("This page does not exist, or you do not have access to it."),
+        405: _("This action is not allowed here."),
+        413: _("The file or form is too large."),
+        429: _("Too many attempts. Wait a few minutes and try again."),
+        500: _("Something went wrong on our side. The team has been notified."),
+        503: _("The service is temporarily unavailable. Try again in a moment."),
+    }
+
+
+def _render(code: int, message: str | None = None):
+    message = message or _messages().get(code, _messages()[500])
+    if _wants_json():
+        return jsonify({"error": message, "fields": {}}), code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def _forget_database_state() -> None:
+    """Render the 503 page without touching the database again (no user loading, no open session)."""
+    from flask_login import AnonymousUserMixin
+
+    session = g.pop("db_session", None)
+    if session is not None:
+        try:
+            session.rollback()
+            session.close()
+        except Exception:  # noqa: BLE001 - the connection is already broken
+            logger.debug("could not close the broken session")
+    g._login_user = AnonymousUserMixin()
+    g.database_unavailable = True
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError):
+        return _render(400, _("Your form expired or was sent from elsewhere. Reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        code = error.code or 500
+        return _render(code)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def _database(error: Exception):
+        logger.error("database unavailable: %s", type(error).__name__)
+        _forget_database_state()
+        response = _render(503)
+        response[0].headers["Retry-After"] = "10"
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return _http(error)
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        return _render(500)

@@ -1,0 +1,1 @@
+"""The followup area of the helpdesk."""

@@ -1,0 +1,3 @@
+"""Commands of the followup area, wired by ``helpdesk.cli``."""
+
+COMMANDS: list = []

@@ -1,0 +1,50 @@
+"""Languages: the user's saved choice, else the session's, else the browser's ``Accept-Language``."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import Babel, format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages:
+        return user_locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or "fr").split("_")[0]
+
+
+def init_app(app: Flask) -> None:
+    # Catalogs live in helpdesk/translations (relative to the app's root path).
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_decimal=format_decimal,
+        format_percent=format_percent,
+    )
+
+
+# Labels shared by several areas, translated lazily at render time.
+TERRITORY_LABELS = {
+    "nord": _l("North basin"),
+    "nord-est": _l("North-East basin"),
+    "centre-ouest": _l("Centre-West basin"),
+    "sud": _l("South basin"),
+    "sud-est": _l("South-East basin"),
+    "region": _l("Regional level"),
+    "outside": _l("Outside Brussels"),
+}
+ROLE_LABELS = {"operator": _l("Operator"), "coordinator": _l("Coordinator"), "admin": _l("Administrator")}

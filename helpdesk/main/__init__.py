@@ -1,0 +1,1 @@
+"""Home page, language switcher and health check."""

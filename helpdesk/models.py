@@ -1,0 +1,23 @@
+"""Every table of the schema, imported in one place so metadata and migrations see all of them."""
+
+from directory_import.models import (  # noqa: F401
+    Base,
+    DuplicateDismissal,
+    ImportRun,
+    Organisation,
+    SourceState,
+)
+from helpdesk.audit import AuditEvent  # noqa: F401
+from helpdesk.auth.models import ApiToken, LoginFailure, Role, User, UserSession  # noqa: F401
+from helpdesk.directory.models import OrganisationNote  # noqa: F401
+from helpdesk.followup.models import (  # noqa: F401
+    Callback,
+    HelpRequest,
+    Lead,
+    ReferenceCounter,
+    RequestEvent,
+    RequestTheme,
+    Theme,
+    Transfer,
+    UnmetNeed,
+)

@@ -1,0 +1,3 @@
+"""Commands of the reports area, wired by ``helpdesk.cli``."""
+
+COMMANDS: list = []

@@ -1,0 +1,48 @@
+"""CSRF on every form, security headers on every response, no caching of pages that show requests."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
+)
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    app.after_request(_headers)
+
+
+def exempt_api_from_csrf(app: Flask, api: Blueprint) -> None:
+    """Bearer-token calls carry no cookie, so no CSRF risk; cookie-authenticated API writes still need the token."""
+    csrf.exempt(api)
+
+    @app.before_request
+    def _csrf_for_cookie_sessions() -> None:
+        if (
+            request.blueprint == api.name
+            and request.method in ("POST", "PUT", "PATCH", "DELETE")
+            and not request.headers.get("Authorization", "").startswith("Bearer ")
+        ):
+            csrf.protect()
+
+
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    # Anything shown to a signed-in user may hold request data: never store it in a cache.
+    if getattr(current_user, "is_authenticated", False) or request.headers.get("Authorization"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    return response

@@ -1,0 +1,176 @@
+"""Fixtures: an app on a fresh database per test (SQLite by default, PostgreSQL with TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from directory_import.models import Base, Organisation
+from helpdesk import create_app
+from helpdesk.auth import operations as accounts
+from helpdesk.auth.models import User
+from helpdesk.db import get_session
+
+import helpdesk.models  # noqa: F401  (every table in the metadata)
+
+TEST_PASSWORD = "correct horse battery"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def _worker_schema(worker_id: str) -> str:
+    return f"test_{worker_id}".replace("-", "_")
+
+
+@pytest.fixture(scope="session")
+def pg_base_url(worker_id: str) -> Iterator[str | None]:
+    """On PostgreSQL, one schema per xdist worker, created once; tables are emptied between tests."""
+    if not PG_URL:
+        yield None
+        return
+    schema = _worker_schema(worker_id)
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield url.render_as_string(hide_password=False)
+
+
+def _empty_pg(url: str) -> None:
+    engine = create_engine(url)
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path, pg_base_url) -> str:
+    if pg_base_url:
+        _empty_pg(pg_base_url)
+        return pg_base_url
+    return f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+def app_config(database_url: str, tmp_path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": database_url,
+        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+        "SESSION_COOKIE_SECURE": False,
+        # Cheap hashing in tests; production keeps the OWASP cost.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 8,
+        "ARGON2_PARALLELISM": 1,
+    }
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path, monkeypatch):
+    monkeypatch.setenv("HELPDESK_INSTANCE_PATH", str(tmp_path / "instance"))
+    application = create_app(app_config(database_url, tmp_path))
+    if not database_url.startswith("postgresql"):
+        from helpdesk.db import get_engine
+
+        with application.app_context():
+            Base.metadata.create_all(get_engine())
+    yield application
+    with application.app_context():
+        from helpdesk.db import get_engine
+
+        get_engine().dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app) -> Iterator[Session]:
+    """A database session inside an app context; commit to make data visible to HTTP requests."""
+    with app.app_context():
+        yield get_session()
+
+
+@pytest.fixture
+def make_user(app) -> Callable[..., User]:
+    counter = {"n": 0}
+
+    def make(role: str = "operator", territory: str = "sud", *, email: str | None = None,
+             password: str = TEST_PASSWORD, locale: str | None = None, name: str = "") -> User:
+        counter["n"] += 1
+        email = email or f"{role}.{territory}.{counter['n']}@test.example"
+        with app.app_context():
+            db = get_session()
+            user = accounts.create_user(db, app.extensions["passwords"], email=email, password=password,
+                                        role=role, territory=territory, name=name or email, locale=locale)
+            db.commit()
+            return user
+
+    return make
+
+
+@pytest.fixture
+def make_organisation(app) -> Callable[..., Organisation]:
+    counter = {"n": 0}
+
+    def make(**fields) -> Organisation:
+        counter["n"] += 1
+        fields.setdefault("source", "test")
+        fields.setdefault("source_id", str(counter["n"]))
+        fields.setdefault("name_fr", f"Organisation {counter['n']}")
+        with app.app_context():
+            db = get_session()
+            org = Organisation(**fields)
+            db.add(org)
+            db.commit()
+            return org
+
+    return make
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/auth/login") -> str:
+    """The CSRF token of the client's session, read from a real page as a browser would."""
+    response = client.get(path)
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client, email: str, password: str = TEST_PASSWORD):
+    return client.post(
+        "/auth/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)}
+    )
+
+
+@pytest.fixture
+def logged_in(client, make_user):
+    """``logged_in(role, territory)`` signs a new user in on ``client`` and returns the user."""
+
+    def sign_in(role: str = "operator", territory: str = "sud", **kwargs) -> User:
+        user = make_user(role, territory, **kwargs)
+        response = login(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return sign_in

@@ -1,0 +1,55 @@
+"""The import direction of ARCHITECTURE.md: helpdesk -> search_index -> directory_import, never upward."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = {
+    "directory_import": {"flask", "flask_babel", "flask_login", "flask_wtf", "helpdesk", "search_index", "whoosh"},
+    "search_index": {"flask", "flask_babel", "flask_login", "flask_wtf", "helpdesk"},
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def python_files(*packages: str) -> list[Path]:
+    return [p for package in packages for p in sorted((ROOT / package).rglob("*.py"))]
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_architecture_lower_layers_do_not_import_upwards(package):
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(imported_modules(path) & FORBIDDEN[package])
+        for path in python_files(package)
+        if imported_modules(path) & FORBIDDEN[package]
+    }
+    assert offenders == {}
+
+
+def test_architecture_only_search_index_imports_whoosh():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in python_files("helpdesk", "directory_import", "bench", "scripts")
+        if "whoosh" in imported_modules(path)
+    ]
+    assert offenders == []
+
+
+def test_architecture_no_module_reads_current_app_config_below_helpdesk():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in python_files("directory_import", "search_index")
+        if "current_app" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
