@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -21,10 +23,19 @@ import helpdesk.models  # noqa: F401  (every table in the metadata)
 
 TEST_PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+CHECKOUT_TAG = hashlib.sha1(str(Path(__file__).resolve().parent.parent).encode()).hexdigest()[:8]
+
+pytest_plugins = [
+    "tests.fixtures.directory",
+    "tests.fixtures.search",
+    "tests.fixtures.requests",
+    "tests.fixtures.reports",
+]
 
 
 def _worker_schema(worker_id: str) -> str:
-    return f"test_{worker_id}".replace("-", "_")
+    """Unique per checkout and xdist worker, so several checkouts can test against one server at once."""
+    return f"test_{CHECKOUT_TAG}_{worker_id}".replace("-", "_")
 
 
 @pytest.fixture(scope="session")

@@ -15,12 +15,15 @@ def _fresh_url(tmp_path) -> str:
     pg = os.environ.get("TEST_DATABASE_URL")
     if not pg:
         return f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+    from tests.conftest import CHECKOUT_TAG
+
+    schema = f"migration_{CHECKOUT_TAG}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     admin = create_engine(pg)
     with admin.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
-        conn.execute(text("CREATE SCHEMA migration_check"))
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     admin.dispose()
-    return make_url(pg).update_query_dict({"options": "-csearch_path=migration_check"}).render_as_string(False)
+    return make_url(pg).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
 
 
 def test_migrations_upgrade_head_matches_the_models(tmp_path):

@@ -1,0 +1,3 @@
+"""Admin section: themes (routes on ``helpdesk.admin.views.bp``)."""
+
+from helpdesk.admin.views import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Access cases of the api area."""
+
+CASES: list = []

@@ -1,0 +1,3 @@
+"""Access cases of the directory area."""
+
+CASES: list = []

@@ -1,0 +1,3 @@
+"""Access cases of the reports area."""
+
+CASES: list = []

@@ -1,0 +1,3 @@
+"""Access cases of the requests area."""
+
+CASES: list = []
