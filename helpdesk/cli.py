@@ -23,6 +23,7 @@ from helpdesk.db import get_session, upgrade_database
 
 AREA_COMMAND_MODULES = (
     "helpdesk.directory.commands",
+    "helpdesk.directory.search_commands",
     "helpdesk.followup.commands",
     "helpdesk.reports.commands",
     "helpdesk.admin.commands",
