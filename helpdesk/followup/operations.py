@@ -97,6 +97,13 @@ class IntakeRecord:
     identity_confirmed: bool = False
 
 
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
 def _event(session: Session, request: HelpRequest, user: User | None, kind: str, **changes: Any) -> None:
     session.add(RequestEvent(request=request, user_id=user.id if user else None, kind=kind, changes=changes))
 

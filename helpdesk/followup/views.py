@@ -23,6 +23,7 @@ from helpdesk.directory.models import OrganisationNote
 from helpdesk.directory.search import find_organisations
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
+from helpdesk.followup.operations import as_utc
 from helpdesk.followup.labels import (
     AGE_BAND_LABELS,
     CHANNEL_LABELS,
@@ -57,13 +58,6 @@ def _require_request_worker() -> None:
 
 def _local_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels"))
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 # ---------------------------------------------------------------- the request page
