@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -511,9 +511,4 @@ def anonymise_closed_requests(session: Session, *, older_than_months: int, now: 
         count += 1
     session.flush()
     return count
-
-
-def count_by_status(session: Session, scope) -> dict[str, int]:
-    rows = session.execute(select(HelpRequest.status, func.count()).where(scope).group_by(HelpRequest.status))
-    return {status: n for status, n in rows}
 

@@ -434,7 +434,8 @@ def queue():
     return render_template("followup/queue.html", in_queue=in_queue, requests=requests_, passed_on=passed_on,
                            labels=LABELS, themes=theme_labels(db, current_language()), as_utc=as_utc,
                            filters={"status": status, "theme": theme, "territory": wanted_territory,
-                                    "q": reference}, territories=TERRITORIES)
+                                    "q": reference}, territories=TERRITORIES,
+                           can_review_corrections=access.can_review_corrections(current_user))
 
 
 @bp.app_template_filter("fromisoformat")
