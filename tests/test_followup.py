@@ -252,3 +252,56 @@ def test_anonymise_blanks_old_closed_requests_and_keeps_statistics(app, runner, 
 def test_anonymise_rejects_a_bad_period(runner):
     result = runner.invoke(args=["requests", "anonymise", "--older-than", "soon"])
     assert result.exit_code != 0
+
+
+def edit_data(page: str, **changes) -> dict:
+    """The edit form as the browser would send it, from the page's current values."""
+    data = {"version": re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page).group(1)}
+    data.update({k: v for k, v in INTAKE.items() if k != "territory"})
+    data.update(changes)
+    return data
+
+
+def test_edit_corrects_the_situation_and_the_timeline_says_what(app, client, logged_in, make_request):
+    user = logged_in("operator", "sud")
+    req = make_request(user, residence_postcode="1060")
+    page = client.get(f"/requests/{req.id}/edit").get_data(as_text=True)
+    assert "Marie Dupont" in page
+    response = client.post(f"/requests/{req.id}/edit", data={
+        **edit_data(page, residence="1190", themes=["housing", "mental_health"], caller_phone="02 555 99 99"),
+        "csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 302
+    edited = only_request(app)
+    assert (edited.residence_postcode, edited.residence_basin) == ("1190", "sud")
+    assert sorted(edited.theme_codes) == ["housing", "mental_health"]
+    page = client.get(f"/requests/{req.id}").get_data(as_text=True)
+    timeline = page[page.find('id="timeline"'):]
+    assert "Demande corrigée" in timeline and "Téléphone pour rappeler" in timeline and "1060 → 1190" in timeline
+    assert "02 555 99 99" not in timeline
+
+
+def test_edit_by_two_operators_at_once_never_loses_the_first_change(app, client, make_user, make_request):
+    first, second = make_user("operator", "sud"), make_user("operator", "sud")
+    req = make_request(first)
+    other = app.test_client()
+    login(client, first.email)
+    login(other, second.email)
+    page_one = client.get(f"/requests/{req.id}/edit").get_data(as_text=True)
+    page_two = other.get(f"/requests/{req.id}/edit").get_data(as_text=True)
+    assert client.post(f"/requests/{req.id}/edit", data={**edit_data(page_one, question="Version de Sofia"),
+                                                         "csrf_token": csrf_token(client, "/")}).status_code == 302
+    response = other.post(f"/requests/{req.id}/edit", data={**edit_data(page_two, question="Version de Sam"),
+                                                            "csrf_token": csrf_token(other, "/")})
+    assert response.status_code == 409
+    assert "Version de Sofia" in response.get_data(as_text=True)
+    assert only_request(app).question == "Version de Sofia"
+
+
+def test_edit_warns_about_an_identity_in_the_new_question(app, client, logged_in, make_request):
+    user = logged_in("operator", "sud")
+    req = make_request(user)
+    page = client.get(f"/requests/{req.id}/edit").get_data(as_text=True)
+    response = client.post(f"/requests/{req.id}/edit", data={
+        **edit_data(page, question="Écrire à jean.dupont@example.org"), "csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 400 and "une adresse e-mail" in response.get_data(as_text=True)
+    assert only_request(app).question == req.question

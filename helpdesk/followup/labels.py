@@ -35,7 +35,10 @@ EVENT_LABELS = {"created": _l("Request recorded"), "updated": _l("Request update
                 "lead_updated": _l("Lead updated"), "unmet_need_added": _l("Unmet need recorded"),
                 "callback_added": _l("Callback planned"), "callback_done": _l("Callback done"),
                 "transferred": _l("Transferred"), "shared": _l("Shared for advice"), "comment": _l("Note"),
-                "closed": _l("Closed")}
+                "closed": _l("Closed"), "edited": _l("Request corrected")}
+FIELD_LABELS = {"caller_name": _l("Name of the professional"), "caller_function": _l("Function or profession"),
+                "caller_organisation_text": _l("Organisation"), "caller_phone": _l("Phone to call back"),
+                "caller_email": _l("E-mail to call back")}
 TRANSFER_KIND_LABELS = {"transfer": _l("Transfer"), "share": _l("Shared for advice")}
 IDENTITY_LABELS = {"national_number": _l("a national register number"), "email": _l("an e-mail address"),
                    "phone": _l("a phone number")}

@@ -204,6 +204,69 @@ def create_request(session: Session, user: User, record: IntakeRecord, *, now: d
     return request
 
 
+# Fields an edit may change, and whether their values are free text or contact details (then the timeline
+# names the field; a free-text value is kept under a TEXT_KEYS key so anonymisation blanks it).
+EDITABLE_FIELDS = {
+    "channel": "code", "urgency": "code", "age_band": "code", "gender": "code", "languages": "code",
+    "residence_postcode": "code", "situation_flags": "code", "caller_sector": "code",
+    "caller_organisation_id": "code", "caller_function": "text", "caller_name": "contact",
+    "caller_organisation_text": "contact", "caller_phone": "contact", "caller_email": "contact",
+    "question": "text",
+}
+
+
+def edit_request(session: Session, user: User, request: HelpRequest, record: IntakeRecord, *,
+                 expected_version: int | None) -> list[str]:
+    """Correct what was recorded at intake (not the territory: that is a transfer). Returns the changed fields."""
+    _open(request)
+    _touch(request, expected_version)
+    record.territory = request.territory
+    errors = _check_choices(record, session)
+    if errors:
+        raise RequestError("invalid", errors)
+    question = record.question.strip()
+    if question != request.question and not record.identity_confirmed:
+        warnings = identity_warnings(question)
+        if warnings:
+            raise RequestError("identity_suspected", {"question": ",".join(warnings)})
+    postcode = normalize_postcode(record.residence_postcode)
+    caller = record.caller
+    new_values: dict[str, Any] = {
+        "channel": record.channel, "urgency": record.urgency, "age_band": record.age_band, "gender": record.gender,
+        "languages": sorted(set(record.languages)), "residence_postcode": postcode,
+        "situation_flags": sorted(set(record.situation_flags)), "caller_sector": caller.sector.strip(),
+        "caller_organisation_id": caller.organisation_id, "caller_function": caller.function.strip(),
+        "caller_name": caller.name.strip(), "caller_organisation_text": caller.organisation_text.strip(),
+        "caller_phone": caller.phone.strip(), "caller_email": caller.email.strip(), "question": question,
+    }
+    changes: dict[str, Any] = {}
+    for name, value in new_values.items():
+        old = getattr(request, name)
+        if old == value:
+            continue
+        setattr(request, name, value)
+        kind = EDITABLE_FIELDS[name]
+        if kind == "code":
+            changes[name] = [old, value]
+        elif name == "question":
+            changes["question"] = value
+        else:
+            changes.setdefault("fields", []).append(name)
+    request.residence_basin = basin_for_postcode(postcode) if postcode else ""
+    old_themes = request.theme_codes
+    new_themes = list(dict.fromkeys(record.themes))
+    if sorted(old_themes) != sorted(new_themes):
+        request.themes = [t for t in request.themes if t.theme_code in new_themes] + [
+            RequestTheme(theme_code=code) for code in new_themes if code not in old_themes]
+        changes["themes"] = [sorted(old_themes), sorted(new_themes)]
+    if changes:
+        _event(session, request, user, "edited", **changes)
+        names = sorted(k for k in changes if k != "fields") + sorted(changes.get("fields", []))
+        _audit(session, user, "request.edit", request, fields=names)
+    session.flush()
+    return sorted(changes)
+
+
 def record_view(session: Session, user: User, request: HelpRequest, *, via: str = "page") -> None:
     """Reading a request is logged too."""
     _audit(session, user, "request.view", request, via=via)

@@ -28,6 +28,7 @@ from helpdesk.followup.labels import (
     AGE_BAND_LABELS,
     CHANNEL_LABELS,
     EVENT_LABELS,
+    FIELD_LABELS,
     GENDER_LABELS,
     LANGUAGE_LABELS,
     LEAD_OUTCOME_LABELS,
@@ -41,14 +42,18 @@ from helpdesk.followup.models import Callback, HelpRequest, Lead, Status, Transf
 from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import select_choices
 from helpdesk.i18n import TERRITORY_LABELS, current_language
-from helpdesk.intake.views import field_error_message
+from helpdesk.intake.forms import EditRequestForm
+from helpdesk.intake.operations import record_from_form, resolve_residence
+from helpdesk.intake.views import field_error_message, organisation_id_of, put_errors_on_form
+from helpdesk.intake.views import unknown_residence_message
 
 bp = Blueprint("followup", __name__, url_prefix="/requests")
 
 LABELS = {"channel": CHANNEL_LABELS, "status": STATUS_LABELS, "urgency": URGENCY_LABELS,
           "outcome": LEAD_OUTCOME_LABELS, "reason": UNMET_REASON_LABELS, "age_band": AGE_BAND_LABELS,
           "gender": GENDER_LABELS, "language": LANGUAGE_LABELS, "flag": SITUATION_FLAG_LABELS,
-          "sector": SECTOR_LABELS, "event": EVENT_LABELS, "territory": TERRITORY_LABELS}
+          "sector": SECTOR_LABELS, "event": EVENT_LABELS, "territory": TERRITORY_LABELS,
+          "field": FIELD_LABELS}
 
 
 def _require_request_worker() -> None:
@@ -183,6 +188,43 @@ def update(request_id: int):
     except ops.RequestError as error:
         return _failed(db, req, error, form, "edit")
     return _done(db, req, _("Request %(ref)s saved.", ref=req.reference))
+
+
+@bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(request_id: int):
+    """Correct what was recorded at intake; a concurrent change is shown, never overwritten."""
+    db, req = _editable(request_id)
+    if req.status == Status.CLOSED.value:
+        abort(404)
+    form = EditRequestForm()
+    locale = current_language()
+    themes = [(t.code, t.label(locale)) for t in active_themes(db)]
+    current = set(req.theme_codes) - {code for code, _label in themes}
+    themes += [(code, theme_labels(db, locale).get(code, code)) for code in sorted(current)]  # retired meanwhile
+    form.fill_choices([(req.territory, TERRITORY_LABELS[req.territory])], themes)
+    if not form.is_submitted():
+        form.fill_from(req)
+    form.territory.data = req.territory
+    identity_warning: list[str] = []
+    if form.validate_on_submit():
+        postcode = resolve_residence(form.residence.data or "")
+        if postcode is None:
+            form.residence.errors.append(unknown_residence_message())
+        else:
+            record = record_from_form(form, organisation_id=organisation_id_of(db, form), postcode=postcode)
+            try:
+                ops.edit_request(db, current_user, req, record, expected_version=form.version.data)
+            except ops.VersionConflict:
+                return _conflict(db, req.id)
+            except ops.RequestError as error:
+                db.rollback()
+                req = db.get(HelpRequest, req.id)
+                identity_warning = put_errors_on_form(form, error)
+            else:
+                return _done(db, req, _("Request %(ref)s saved.", ref=req.reference))
+    status = 400 if form.is_submitted() else 200
+    return render_template("followup/edit.html", form=form, req=req, identity_warning=identity_warning), status
 
 
 @bp.route("/<int:request_id>/take", methods=["POST"])

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from flask_wtf import FlaskForm
@@ -76,3 +77,21 @@ class IntakeForm(FlaskForm):
         self.languages.choices = select_choices(LANGUAGE_LABELS.items())
         self.situation_flags.choices = select_choices(SITUATION_FLAG_LABELS.items())
         self.themes.choices = select_choices(themes)
+
+
+class EditRequestForm(IntakeForm):
+    """The intake form to correct a request, with the version the user saw (no lost update)."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+    def fill_from(self, request) -> None:
+        for name in ("channel", "urgency", "caller_name", "caller_function", "caller_sector", "caller_phone",
+                     "caller_email", "age_band", "gender", "languages", "situation_flags", "question", "territory",
+                     "version"):
+            getattr(self, name).data = getattr(request, name)
+        organisation = request.caller_organisation
+        self.caller_organisation.data = (organisation.name_fr or organisation.name_nl) if organisation else \
+            request.caller_organisation_text
+        self.caller_organisation_id.data = str(organisation.id) if organisation else ""
+        self.residence.data = request.residence_postcode
+        self.themes.data = request.theme_codes

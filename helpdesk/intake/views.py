@@ -39,20 +39,14 @@ def new():
     identity_warning: list[str] = []
     if form.validate_on_submit():
         postcode = resolve_residence(form.residence.data or "")
-        organisation_id = _organisation_id(db, form)
         if postcode is None:
-            form.residence.errors.append(_("Unknown postcode or commune: type a Brussels postcode such as 1060."))
+            form.residence.errors.append(unknown_residence_message())
         else:
+            record = record_from_form(form, organisation_id=organisation_id_of(db, form), postcode=postcode)
             try:
-                request = create_request(db, current_user, record_from_form(form, organisation_id=organisation_id,
-                                                                            postcode=postcode))
+                request = create_request(db, current_user, record)
             except RequestError as error:
-                if error.code == "identity_suspected":
-                    identity_warning = [str(IDENTITY_LABELS[k]) for k in error.fields["question"].split(",")]
-                else:
-                    for name, code in error.fields.items():
-                        target = getattr(form, name, None) or form.caller_name
-                        target.errors.append(field_error_message(code))
+                identity_warning = put_errors_on_form(form, error)
             else:
                 db.commit()
                 flash(_("Request %(ref)s recorded.", ref=request.reference), "success")
@@ -61,7 +55,21 @@ def new():
     return render_template("intake/new.html", form=form, identity_warning=identity_warning), status
 
 
-def _organisation_id(db, form) -> int | None:
+def unknown_residence_message() -> str:
+    return _("Unknown postcode or commune: type a Brussels postcode such as 1060.")
+
+
+def put_errors_on_form(form, error: RequestError) -> list[str]:
+    """Show a refused intake or edit on the form; returns the identity warnings to confirm, if that was it."""
+    if error.code == "identity_suspected":
+        return [str(IDENTITY_LABELS[k]) for k in error.fields["question"].split(",")]
+    for name, code in error.fields.items():
+        target = getattr(form, {"residence_postcode": "residence"}.get(name, name), None) or form.caller_name
+        target.errors.append(field_error_message(code))
+    return []
+
+
+def organisation_id_of(db, form) -> int | None:
     """The directory organisation picked with the autocomplete, if its name was not changed afterwards."""
     raw = (form.caller_organisation_id.data or "").strip()
     if not raw.isdigit():
