@@ -26,7 +26,7 @@ def request_scope(user: User) -> ColumnElement[bool]:
         return false()
     if user.territory == REGION:
         return true()
-    hop = aliased(Transfer)  # so a caller may join Transfer itself without confusing the correlation
+    hop = aliased(Transfer)  # a caller may join Transfer itself without confusing the correlation
     passed_through = exists(
         select(hop.id).where(
             hop.request_id == HelpRequest.id,
@@ -94,7 +94,7 @@ def can_write_notes(user: User) -> bool:
 
 
 def request_edit_scope(user: User) -> ColumnElement[bool]:
-    """A WHERE clause on ``HelpRequest`` selecting the requests ``user`` may change (those its territory holds)."""
+    """A WHERE clause on ``HelpRequest``: the requests ``user`` may change (those its territory holds)."""
     if not _works_on_requests(user):
         return false()
     if user.territory == REGION:
@@ -114,4 +114,5 @@ def can_comment_request(session: Session, user: User, request: HelpRequest) -> b
 
 def can_review_corrections(user: User) -> bool:
     """The regional queue of directory corrections: the region's operators and coordinators, and admins."""
-    return user.active and (user.role == Role.ADMIN or (_works_on_requests(user) and user.territory == REGION))
+    regional = _works_on_requests(user) and user.territory == REGION
+    return user.active and (user.role == Role.ADMIN or regional)

@@ -16,11 +16,22 @@ from helpdesk.followup import operations as ops
 from helpdesk.followup.models import HelpRequest, RequestEvent
 from tests.conftest import csrf_token, login
 
-INTAKE = {"channel": "phone", "territory": "sud", "urgency": "normal", "caller_name": "Marie Dupont",
-          "caller_function": "assistante sociale", "caller_sector": "cpas", "caller_organisation": "CPAS de Forest",
-          "caller_phone": "02 555 12 34", "age_band": "45-64", "languages": ["fr", "ar"],
-          "residence": "Sint-Gillis", "situation_flags": ["no_fixed_address"], "themes": ["housing"],
-          "question": "Cherche un hébergement d'urgence pour ce soir."}
+INTAKE = {
+    "channel": "phone",
+    "territory": "sud",
+    "urgency": "normal",
+    "caller_name": "Marie Dupont",
+    "caller_function": "assistante sociale",
+    "caller_sector": "cpas",
+    "caller_organisation": "CPAS de Forest",
+    "caller_phone": "02 555 12 34",
+    "age_band": "45-64",
+    "languages": ["fr", "ar"],
+    "residence": "Sint-Gillis",
+    "situation_flags": ["no_fixed_address"],
+    "themes": ["housing"],
+    "question": "Cherche un hébergement d'urgence pour ce soir.",
+}
 
 
 def post_intake(client, **changes):
@@ -29,12 +40,16 @@ def post_intake(client, **changes):
 
 
 def version_on(page: str, prefix: str) -> str:
-    return re.search(rf'id="{prefix}-version" name="{prefix}-version" type="hidden" value="(\d+)"', page).group(1)
+    return re.search(
+        rf'id="{prefix}-version" name="{prefix}-version" type="hidden" value="(\d+)"', page
+    ).group(1)
 
 
 def only_request(app) -> HelpRequest | None:
     with app.app_context():
-        return get_session().scalars(select(HelpRequest).options(selectinload(HelpRequest.themes))).one_or_none()
+        return (
+            get_session().scalars(select(HelpRequest).options(selectinload(HelpRequest.themes))).one_or_none()
+        )
 
 
 def test_intake_records_the_request_with_reference_and_derived_basin(app, client, logged_in, themes):
@@ -44,7 +59,9 @@ def test_intake_records_the_request_with_reference_and_derived_basin(app, client
     request = only_request(app)
     assert re.fullmatch(rf"SUD-{datetime.now(UTC).year}-00001", request.reference)
     assert (request.residence_postcode, request.residence_basin) == ("1060", "sud")
-    assert request.status == "new" and request.theme_codes == ["housing"] and request.languages == ["ar", "fr"]
+    assert (
+        request.status == "new" and request.theme_codes == ["housing"] and request.languages == ["ar", "fr"]
+    )
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert request.reference in page and "Logement et sans-abrisme" in page
 
@@ -68,8 +85,10 @@ def test_intake_warns_about_an_identity_and_saves_once_confirmed(app, client, lo
     assert post_intake(client, question=question, confirm_identity="y").status_code == 302
 
 
-@pytest.mark.parametrize("residence, postcode", [("1190", "1190"), ("B-1180", "1180"), ("Ukkel", "1180"),
-                                                 ("saint gilles", "1060"), ("", "")])
+@pytest.mark.parametrize(
+    "residence, postcode",
+    [("1190", "1190"), ("B-1180", "1180"), ("Ukkel", "1180"), ("saint gilles", "1060"), ("", "")],
+)
 def test_intake_residence_accepts_postcode_or_commune(app, client, logged_in, themes, residence, postcode):
     logged_in("operator", "sud")
     assert post_intake(client, residence=residence).status_code == 302
@@ -121,11 +140,22 @@ def test_two_operators_saving_at_once_the_second_gets_the_current_state(app, cli
     page_one = client.get(f"/requests/{req.id}").get_data(as_text=True)
     page_two = other.get(f"/requests/{req.id}").get_data(as_text=True)
     data = {"upd-version": version_on(page_one, "upd"), "upd-urgency": "normal", "upd-assigned_to": ""}
-    assert client.post(f"/requests/{req.id}", data={**data, "upd-status": "waiting",
-                                                    "csrf_token": csrf_token(client, "/")}).status_code == 302
-    response = other.post(f"/requests/{req.id}", data={**data, "upd-version": version_on(page_two, "upd"),
-                                                       "upd-status": "answered",
-                                                       "csrf_token": csrf_token(other, "/")})
+    assert (
+        client.post(
+            f"/requests/{req.id}",
+            data={**data, "upd-status": "waiting", "csrf_token": csrf_token(client, "/")},
+        ).status_code
+        == 302
+    )
+    response = other.post(
+        f"/requests/{req.id}",
+        data={
+            **data,
+            "upd-version": version_on(page_two, "upd"),
+            "upd-status": "answered",
+            "csrf_token": csrf_token(other, "/"),
+        },
+    )
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "a modifié cette demande entre-temps" in page and "En attente" in page
@@ -138,12 +168,18 @@ def test_close_requires_the_feedback_or_why_none(app, client, logged_in, make_re
     req = make_request(user)
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
     token = csrf_token(client, "/")
-    data = {"cl-version": version_on(page, "cl"), "cl-feedback_given": "yes", "cl-feedback_channel": "phone",
-            "csrf_token": token}
+    data = {
+        "cl-version": version_on(page, "cl"),
+        "cl-feedback_given": "yes",
+        "cl-feedback_channel": "phone",
+        "csrf_token": token,
+    }
     response = client.post(f"/requests/{req.id}/close", data=data)
     assert response.status_code == 400 and "Ce champ est obligatoire" in response.get_data(as_text=True)
-    response = client.post(f"/requests/{req.id}/close", data={**data, "cl-feedback_given": "no",
-                                                              "cl-missing_reason": "Injoignable"})
+    response = client.post(
+        f"/requests/{req.id}/close",
+        data={**data, "cl-feedback_given": "no", "cl-missing_reason": "Injoignable"},
+    )
     assert response.status_code == 302
     closed = only_request(app)
     assert closed.status == "closed" and closed.feedback_given is False
@@ -153,16 +189,26 @@ def test_transfer_only_to_the_region_or_a_neighbouring_basin(client, logged_in, 
     user = logged_in("operator", "sud")
     req = make_request(user)
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
-    options = re.findall(r'<option value="([\w-]+)"', page[page.find('id="tr-to"'):page.find("</select>",
-                                                                                             page.find('id="tr-to"'))])
+    options = re.findall(
+        r'<option value="([\w-]+)"',
+        page[page.find('id="tr-to"') : page.find("</select>", page.find('id="tr-to"'))],
+    )
     assert options == ["region", "centre-ouest", "sud-est"]
-    response = client.post(f"/requests/{req.id}/transfer", data={
-        "tr-version": version_on(page, "tr"), "tr-to": "nord", "tr-note": "x", "csrf_token": csrf_token(client, "/")})
+    response = client.post(
+        f"/requests/{req.id}/transfer",
+        data={
+            "tr-version": version_on(page, "tr"),
+            "tr-to": "nord",
+            "tr-note": "x",
+            "csrf_token": csrf_token(client, "/"),
+        },
+    )
     assert response.status_code == 400
 
 
 def test_share_for_advice_lets_the_other_territory_read_and_comment_not_change(
-        app, client, make_user, make_request):
+    app, client, make_user, make_request
+):
     sud, nord = make_user("operator", "sud"), make_user("operator", "nord")
     req = make_request(sud)
     with app.app_context():
@@ -172,12 +218,23 @@ def test_share_for_advice_lets_the_other_territory_read_and_comment_not_change(
     login(client, nord.email)
     assert client.get(f"/requests/{req.id}").status_code == 200
     token = csrf_token(client, "/")
-    assert client.post(f"/requests/{req.id}/comments", data={"cm-note": "Essayez le CPAS", "csrf_token": token}
-                       ).status_code == 302
-    assert client.post(f"/requests/{req.id}/share", data={"sh-to": "sud", "sh-note": "x", "csrf_token": token}
-                       ).status_code == 404
+    assert (
+        client.post(
+            f"/requests/{req.id}/comments", data={"cm-note": "Essayez le CPAS", "csrf_token": token}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"/requests/{req.id}/share", data={"sh-to": "sud", "sh-note": "x", "csrf_token": token}
+        ).status_code
+        == 404
+    )
     with app.app_context():
-        kinds = [e.kind for e in get_session().scalars(select(RequestEvent).where(RequestEvent.request_id == req.id))]
+        kinds = [
+            e.kind
+            for e in get_session().scalars(select(RequestEvent).where(RequestEvent.request_id == req.id))
+        ]
     assert kinds == ["created", "shared", "comment"]
 
 
@@ -186,8 +243,13 @@ def test_reading_a_request_is_audited_without_free_text(app, client, logged_in, 
     req = make_request(user)
     client.get(f"/requests/{req.id}")
     with app.app_context():
-        events = get_session().scalars(select(AuditEvent).where(AuditEvent.object_type == "help_request")
-                                       .order_by(AuditEvent.id)).all()
+        events = (
+            get_session()
+            .scalars(
+                select(AuditEvent).where(AuditEvent.object_type == "help_request").order_by(AuditEvent.id)
+            )
+            .all()
+        )
     assert [e.action for e in events] == ["request.create", "request.view"]
     assert all(req.question not in str(e.details) for e in events)
 
@@ -210,21 +272,23 @@ def test_todo_sorts_callbacks_into_overdue_today_and_upcoming(app, client, make_
 
 
 def test_queue_shows_new_requests_and_transferred_ones_land_in_the_target_queue(
-        app, client, make_user, make_request):
+    app, client, make_user, make_request
+):
     sud, region = make_user("operator", "sud"), make_user("operator", "region")
     req = make_request(sud)
     with app.app_context():
         db = get_session()
-        ops.transfer_request(db, db.merge(sud), db.get(HelpRequest, req.id), to="region", note="à vous",
-                             expected_version=None)
+        ops.transfer_request(
+            db, db.merge(sud), db.get(HelpRequest, req.id), to="region", note="à vous", expected_version=None
+        )
         db.commit()
     login(client, region.email)
     page = client.get("/requests/").get_data(as_text=True)
-    assert req.reference in page[page.find('id="queue"'):page.find('id="all"')]
+    assert req.reference in page[page.find('id="queue"') : page.find('id="all"')]
     other = app.test_client()
     login(other, sud.email)
     page = other.get("/requests/").get_data(as_text=True)
-    assert req.reference in page[page.find('id="passed-on"'):page.find('id="all"')]
+    assert req.reference in page[page.find('id="passed-on"') : page.find('id="all"')]
 
 
 def test_anonymise_blanks_old_closed_requests_and_keeps_statistics(app, runner, make_user, make_request):
@@ -234,8 +298,13 @@ def test_anonymise_blanks_old_closed_requests_and_keeps_statistics(app, runner, 
         db = get_session()
         for req, closed in ((old, datetime.now(UTC) - timedelta(days=800)), (recent, datetime.now(UTC))):
             item = db.get(HelpRequest, req.id)
-            ops.close_request(db, db.merge(user), item, ops.ClosingRecord(feedback_given=True, feedback_text="ok"),
-                              expected_version=None)
+            ops.close_request(
+                db,
+                db.merge(user),
+                item,
+                ops.ClosingRecord(feedback_given=True, feedback_text="ok"),
+                expected_version=None,
+            )
             item.closed_at = closed
         db.commit()
     result = runner.invoke(args=["requests", "anonymise", "--older-than", "24m", "--json"])
@@ -267,16 +336,24 @@ def test_edit_corrects_the_situation_and_the_timeline_says_what(app, client, log
     req = make_request(user, residence_postcode="1060")
     page = client.get(f"/requests/{req.id}/edit").get_data(as_text=True)
     assert "Marie Dupont" in page
-    response = client.post(f"/requests/{req.id}/edit", data={
-        **edit_data(page, residence="1190", themes=["housing", "mental_health"], caller_phone="02 555 99 99"),
-        "csrf_token": csrf_token(client, "/")})
+    response = client.post(
+        f"/requests/{req.id}/edit",
+        data={
+            **edit_data(
+                page, residence="1190", themes=["housing", "mental_health"], caller_phone="02 555 99 99"
+            ),
+            "csrf_token": csrf_token(client, "/"),
+        },
+    )
     assert response.status_code == 302
     edited = only_request(app)
     assert (edited.residence_postcode, edited.residence_basin) == ("1190", "sud")
     assert sorted(edited.theme_codes) == ["housing", "mental_health"]
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
-    timeline = page[page.find('id="timeline"'):]
-    assert "Demande corrigée" in timeline and "Téléphone pour rappeler" in timeline and "1060 → 1190" in timeline
+    timeline = page[page.find('id="timeline"') :]
+    assert (
+        "Demande corrigée" in timeline and "Téléphone pour rappeler" in timeline and "1060 → 1190" in timeline
+    )
     assert "02 555 99 99" not in timeline
 
 
@@ -288,10 +365,17 @@ def test_edit_by_two_operators_at_once_never_loses_the_first_change(app, client,
     login(other, second.email)
     page_one = client.get(f"/requests/{req.id}/edit").get_data(as_text=True)
     page_two = other.get(f"/requests/{req.id}/edit").get_data(as_text=True)
-    assert client.post(f"/requests/{req.id}/edit", data={**edit_data(page_one, question="Version de Sofia"),
-                                                         "csrf_token": csrf_token(client, "/")}).status_code == 302
-    response = other.post(f"/requests/{req.id}/edit", data={**edit_data(page_two, question="Version de Sam"),
-                                                            "csrf_token": csrf_token(other, "/")})
+    assert (
+        client.post(
+            f"/requests/{req.id}/edit",
+            data={**edit_data(page_one, question="Version de Sofia"), "csrf_token": csrf_token(client, "/")},
+        ).status_code
+        == 302
+    )
+    response = other.post(
+        f"/requests/{req.id}/edit",
+        data={**edit_data(page_two, question="Version de Sam"), "csrf_token": csrf_token(other, "/")},
+    )
     assert response.status_code == 409
     assert "Version de Sofia" in response.get_data(as_text=True)
     assert only_request(app).question == "Version de Sofia"
@@ -301,7 +385,33 @@ def test_edit_warns_about_an_identity_in_the_new_question(app, client, logged_in
     user = logged_in("operator", "sud")
     req = make_request(user)
     page = client.get(f"/requests/{req.id}/edit").get_data(as_text=True)
-    response = client.post(f"/requests/{req.id}/edit", data={
-        **edit_data(page, question="Écrire à jean.dupont@example.org"), "csrf_token": csrf_token(client, "/")})
+    response = client.post(
+        f"/requests/{req.id}/edit",
+        data={
+            **edit_data(page, question="Écrire à jean.dupont@example.org"),
+            "csrf_token": csrf_token(client, "/"),
+        },
+    )
     assert response.status_code == 400 and "une adresse e-mail" in response.get_data(as_text=True)
     assert only_request(app).question == req.question
+
+
+def test_a_national_number_in_a_handover_note_needs_confirmation(app, client, logged_in, make_request):
+    user = logged_in("operator", "sud")
+    req = make_request(user)
+    page = client.get(f"/requests/{req.id}").get_data(as_text=True)
+    data = {
+        "tr-version": version_on(page, "tr"),
+        "tr-to": "region",
+        "tr-note": "NN 85073003328, sans logement",
+        "csrf_token": csrf_token(client, "/"),
+    }
+    response = client.post(f"/requests/{req.id}/transfer", data=data)
+    assert response.status_code == 400
+    assert "numéro de registre national" in response.get_data(as_text=True)
+    assert only_request(app).territory == "sud"
+    assert (
+        client.post(f"/requests/{req.id}/transfer", data={**data, "tr-confirm_identity": "y"}).status_code
+        == 302
+    )
+    assert only_request(app).territory == "region"

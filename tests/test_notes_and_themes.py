@@ -14,12 +14,15 @@ from tests.conftest import csrf_token, login
 
 
 def test_notes_added_by_one_territory_show_to_all_and_in_the_lead_search(
-        app, client, make_user, make_organisation, make_request):
+    app, client, make_user, make_organisation, make_request
+):
     org = make_organisation(name_fr="Maison médicale du Midi", postcode="1060")
     sud, nord = make_user("operator", "sud"), make_user("operator", "nord")
     login(client, sud.email)
-    response = client.post(f"/directory/organisations/{org.id}/notes", data={
-        "text": "Liste d'attente de 3 mois depuis octobre", "csrf_token": csrf_token(client, "/")})
+    response = client.post(
+        f"/directory/organisations/{org.id}/notes",
+        data={"text": "Liste d'attente de 3 mois depuis octobre", "csrf_token": csrf_token(client, "/")},
+    )
     assert response.status_code == 302
     other = app.test_client()
     login(other, nord.email)
@@ -33,18 +36,27 @@ def test_notes_added_by_one_territory_show_to_all_and_in_the_lead_search(
 def test_empty_note_is_refused_with_a_message(client, logged_in, make_organisation):
     org = make_organisation()
     logged_in("operator", "sud")
-    response = client.post(f"/directory/organisations/{org.id}/notes", data={
-        "text": "  ", "csrf_token": csrf_token(client, "/")})
+    response = client.post(
+        f"/directory/organisations/{org.id}/notes", data={"text": "  ", "csrf_token": csrf_token(client, "/")}
+    )
     assert response.status_code == 400 and "Ce champ est requis" in response.get_data(as_text=True)
 
 
 def test_corrections_reach_the_regional_queue_and_its_csv_export(app, client, make_user, make_organisation):
     org = make_organisation(name_fr="Centre Alpha", name_nl="Centrum Alfa", source_id="BXL-42")
     login(client, make_user("operator", "sud-est").email)
-    client.post(f"/directory/organisations/{org.id}/notes", data={
-        "text": "Nouvelle adresse : rue Haute 12", "is_correction": "y", "csrf_token": csrf_token(client, "/")})
-    client.post(f"/directory/organisations/{org.id}/notes", data={
-        "text": "Consultation du soir le mardi", "csrf_token": csrf_token(client, "/")})
+    client.post(
+        f"/directory/organisations/{org.id}/notes",
+        data={
+            "text": "Nouvelle adresse : rue Haute 12",
+            "is_correction": "y",
+            "csrf_token": csrf_token(client, "/"),
+        },
+    )
+    client.post(
+        f"/directory/organisations/{org.id}/notes",
+        data={"text": "Consultation du soir le mardi", "csrf_token": csrf_token(client, "/")},
+    )
     region = app.test_client()
     login(region, make_user("coordinator", "region").email)
     page = region.get("/directory/corrections").get_data(as_text=True)
@@ -54,10 +66,20 @@ def test_corrections_reach_the_regional_queue_and_its_csv_export(app, client, ma
     text = export.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    assert rows[1][4:] == ["test", "BXL-42", "Centre Alpha", "Centrum Alfa", "Nouvelle adresse : rue Haute 12"]
+    assert rows[1][4:] == [
+        "test",
+        "BXL-42",
+        "Centre Alpha",
+        "Centrum Alfa",
+        "Nouvelle adresse : rue Haute 12",
+    ]
     note_id = rows[1][0]
-    assert region.post(f"/directory/corrections/{note_id}/done",
-                       data={"csrf_token": csrf_token(region, "/")}).status_code == 302
+    assert (
+        region.post(
+            f"/directory/corrections/{note_id}/done", data={"csrf_token": csrf_token(region, "/")}
+        ).status_code
+        == 302
+    )
     assert "Nouvelle adresse" not in region.get("/directory/corrections").get_data(as_text=True)
 
 
@@ -78,13 +100,28 @@ def test_themes_admin_edits_labels_and_retires_a_theme_from_intake(app, client, 
     assert "Continuité des soins après la prison" in page
     with app.app_context():
         theme_id = get_session().scalar(select(Theme.id).where(Theme.code == "transport"))
-    response = client.post(f"/admin/themes/{theme_id}", data={
-        f"t{theme_id}-label_fr": "Mobilité", f"t{theme_id}-label_nl": "Mobiliteit",
-        f"t{theme_id}-label_en": "Mobility", f"t{theme_id}-position": "10", "csrf_token": csrf_token(client, "/")})
+    response = client.post(
+        f"/admin/themes/{theme_id}",
+        data={
+            f"t{theme_id}-label_fr": "Mobilité",
+            f"t{theme_id}-label_nl": "Mobiliteit",
+            f"t{theme_id}-label_en": "Mobility",
+            f"t{theme_id}-position": "10",
+            "csrf_token": csrf_token(client, "/"),
+        },
+    )
     assert response.status_code == 302
-    response = client.post("/admin/themes", data={"code": "digital", "label_fr": "Fracture numérique",
-                                                  "label_nl": "Digitale kloof", "label_en": "Digital divide",
-                                                  "active": "y", "csrf_token": csrf_token(client, "/")})
+    response = client.post(
+        "/admin/themes",
+        data={
+            "code": "digital",
+            "label_fr": "Fracture numérique",
+            "label_nl": "Digitale kloof",
+            "label_en": "Digital divide",
+            "active": "y",
+            "csrf_token": csrf_token(client, "/"),
+        },
+    )
     assert response.status_code == 302
     return_page = client.get("/admin/themes").get_data(as_text=True)
     assert "Mobilité" in return_page and "Fracture numérique" in return_page

@@ -35,10 +35,15 @@ class ThemeForm(FlaskForm):
 
 
 class NewThemeForm(ThemeForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40),
-                                               Regexp(r"^[a-z][a-z0-9_]*$", message=_l(
-                                                   "Lowercase letters, digits and underscores."))],
-                       description=_l("Used by the API and the reports; it cannot change later."))
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(),
+            Length(max=40),
+            Regexp(r"^[a-z][a-z0-9_]*$", message=_l("Lowercase letters, digits and underscores.")),
+        ],
+        description=_l("Used by the API and the reports; it cannot change later."),
+    )
 
 
 @bp.route("/themes", methods=["GET", "POST"])
@@ -53,9 +58,14 @@ def themes():
             form.code.errors.append(_("This code exists already."))
         else:
             position = form.position.data if form.position.data is not None else len(items)
-            theme = Theme(code=form.code.data, label_fr=form.label_fr.data.strip(),
-                          label_nl=form.label_nl.data.strip(), label_en=form.label_en.data.strip(),
-                          position=position, active=form.active.data)
+            theme = Theme(
+                code=form.code.data,
+                label_fr=form.label_fr.data.strip(),
+                label_nl=form.label_nl.data.strip(),
+                label_en=form.label_en.data.strip(),
+                position=position,
+                active=form.active.data,
+            )
             db.add(theme)
             db.flush()
             record_audit(db, "theme.create", user_id=current_user.id, object_type="theme", object_id=theme.id)
@@ -64,7 +74,9 @@ def themes():
             return redirect(url_for("admin.themes"))
     db.commit()  # the seed, on a first visit
     forms = {t.id: ThemeForm(prefix=f"t{t.id}", obj=t, formdata=None) for t in items}
-    return render_template("admin/themes.html", themes=items, forms=forms, form=form), 400 if form.errors else 200
+    return render_template(
+        "admin/themes.html", themes=items, forms=forms, form=form
+    ), 400 if form.errors else 200
 
 
 @bp.route("/themes/<int:theme_id>", methods=["POST"])
@@ -81,9 +93,12 @@ def theme_edit(theme_id: int):
         items = all_themes(db)
         forms = {t.id: ThemeForm(prefix=f"t{t.id}", obj=t, formdata=None) for t in items}
         forms[theme.id] = form
-        return render_template("admin/themes.html", themes=items, forms=forms, form=NewThemeForm(formdata=None)), 400
-    theme.label_fr, theme.label_nl, theme.label_en = (re.sub(r"\s+", " ", v).strip() for v in (
-        form.label_fr.data, form.label_nl.data, form.label_en.data))
+        return render_template(
+            "admin/themes.html", themes=items, forms=forms, form=NewThemeForm(formdata=None)
+        ), 400
+    theme.label_fr, theme.label_nl, theme.label_en = (
+        re.sub(r"\s+", " ", v).strip() for v in (form.label_fr.data, form.label_nl.data, form.label_en.data)
+    )
     if form.position.data is not None:
         theme.position = form.position.data
     theme.active = form.active.data

@@ -32,32 +32,78 @@ def _iso(value: datetime | None) -> str | None:
 
 def request_json(req: HelpRequest, *, full: bool = True) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "id": req.id, "reference": req.reference, "territory": req.territory,
-        "received_territory": req.received_territory, "status": req.status, "urgency": req.urgency,
-        "channel": req.channel, "themes": req.theme_codes, "version": req.version,
-        "created_at": _iso(req.created_at), "updated_at": _iso(req.updated_at), "closed_at": _iso(req.closed_at),
+        "id": req.id,
+        "reference": req.reference,
+        "territory": req.territory,
+        "received_territory": req.received_territory,
+        "status": req.status,
+        "urgency": req.urgency,
+        "channel": req.channel,
+        "themes": req.theme_codes,
+        "version": req.version,
+        "created_at": _iso(req.created_at),
+        "updated_at": _iso(req.updated_at),
+        "closed_at": _iso(req.closed_at),
     }
     if not full:
         return data
-    data.update({
-        "caller": {"name": req.caller_name, "function": req.caller_function, "sector": req.caller_sector,
-                   "organisation_id": req.caller_organisation_id, "organisation": req.caller_organisation_text,
-                   "phone": req.caller_phone, "email": req.caller_email},
-        "age_band": req.age_band, "gender": req.gender, "languages": req.languages,
-        "residence_postcode": req.residence_postcode, "residence_basin": req.residence_basin,
-        "situation_flags": req.situation_flags, "question": req.question, "assigned_to": req.assigned_to_id,
-        "leads": [{"id": lead.id, "organisation_id": lead.organisation_id, "outcome": lead.outcome,
-                   "note": lead.note} for lead in req.leads],
-        "unmet_needs": [{"id": n.id, "reason": n.reason, "theme": n.theme_code, "note": n.note}
-                        for n in req.unmet_needs],
-        "callbacks": [{"id": c.id, "due_at": _iso(c.due_at), "done_at": _iso(c.done_at), "note": c.note}
-                      for c in req.callbacks],
-        "transfers": [{"kind": t.kind, "from": t.from_territory, "to": t.to_territory, "note": t.note,
-                       "at": _iso(t.at)} for t in req.transfers],
-        "feedback": None if req.feedback_given is None else {
-            "given": req.feedback_given, "at": _iso(req.feedback_at), "channel": req.feedback_channel,
-            "text": req.feedback_text, "missing_reason": req.feedback_missing_reason},
-    })
+    data.update(
+        {
+            "caller": {
+                "name": req.caller_name,
+                "function": req.caller_function,
+                "sector": req.caller_sector,
+                "organisation_id": req.caller_organisation_id,
+                "organisation": req.caller_organisation_text,
+                "phone": req.caller_phone,
+                "email": req.caller_email,
+            },
+            "age_band": req.age_band,
+            "gender": req.gender,
+            "languages": req.languages,
+            "residence_postcode": req.residence_postcode,
+            "residence_basin": req.residence_basin,
+            "situation_flags": req.situation_flags,
+            "question": req.question,
+            "assigned_to": req.assigned_to_id,
+            "leads": [
+                {
+                    "id": lead.id,
+                    "organisation_id": lead.organisation_id,
+                    "outcome": lead.outcome,
+                    "note": lead.note,
+                }
+                for lead in req.leads
+            ],
+            "unmet_needs": [
+                {"id": n.id, "reason": n.reason, "theme": n.theme_code, "note": n.note}
+                for n in req.unmet_needs
+            ],
+            "callbacks": [
+                {"id": c.id, "due_at": _iso(c.due_at), "done_at": _iso(c.done_at), "note": c.note}
+                for c in req.callbacks
+            ],
+            "transfers": [
+                {
+                    "kind": t.kind,
+                    "from": t.from_territory,
+                    "to": t.to_territory,
+                    "note": t.note,
+                    "at": _iso(t.at),
+                }
+                for t in req.transfers
+            ],
+            "feedback": None
+            if req.feedback_given is None
+            else {
+                "given": req.feedback_given,
+                "at": _iso(req.feedback_at),
+                "channel": req.feedback_channel,
+                "text": req.feedback_text,
+                "missing_reason": req.feedback_missing_reason,
+            },
+        }
+    )
     return data
 
 
@@ -78,8 +124,11 @@ def _text(data: dict, key: str, default: str = "") -> str:
 
 
 def _messages(fields: dict[str, str]) -> dict[str, str]:
-    labels = {"required": _("This field is required."), "invalid": _("This value is not valid."),
-              "duplicate": _("This organisation is already a lead.")}
+    labels = {
+        "required": _("This field is required."),
+        "invalid": _("This value is not valid."),
+        "duplicate": _("This organisation is already a lead."),
+    }
     return {k: labels.get(v, v) for k, v in fields.items()}
 
 
@@ -90,8 +139,12 @@ def _failed(error: ops.RequestError) -> ApiError:
     if error.code == "closed":
         return ApiError(_("This request is closed."), 409, {"status": "closed"})
     if error.code == "identity_suspected":
-        return ApiError(_("The question seems to identify the beneficiary; remove it or send "
-                          "\"identity_confirmed\": true."), 400, {"question": "identity_suspected"})
+        fields = {name: "identity_suspected" for name in error.fields}
+        return ApiError(
+            _('The text seems to identify the beneficiary; remove it or send "identity_confirmed": true.'),
+            400,
+            fields,
+        )
     return ApiError(_("Some fields are not valid."), 400, _messages(error.fields))
 
 
@@ -100,7 +153,9 @@ def _commit():
         get_session().commit()
     except StaleDataError:
         get_session().rollback()
-        raise ApiError(_("Someone else changed this request in the meantime."), 409, {"version": "conflict"})
+        raise ApiError(
+            _("Someone else changed this request in the meantime."), 409, {"version": "conflict"}
+        ) from None
 
 
 def _get(request_id: int, *, edit: bool = False) -> HelpRequest:
@@ -142,14 +197,25 @@ def requests_create():
     if organisation_id is not None and not isinstance(organisation_id, int):
         raise ApiError(_("Some fields are not valid."), 400, {"caller.organisation_id": "invalid"})
     record = ops.IntakeRecord(
-        territory=territory, channel=_text(data, "channel", "phone"), urgency=_text(data, "urgency", "normal"),
-        caller=ops.CallerRecord(name=_text(caller, "name"), function=_text(caller, "function"),
-                                sector=_text(caller, "sector"), organisation_id=organisation_id,
-                                organisation_text=_text(caller, "organisation"), phone=_text(caller, "phone"),
-                                email=_text(caller, "email")),
-        age_band=_text(data, "age_band"), gender=_text(data, "gender"), languages=lists["languages"],
-        residence_postcode=_text(data, "residence_postcode"), situation_flags=lists["situation_flags"],
-        themes=lists["themes"], question=_text(data, "question"),
+        territory=territory,
+        channel=_text(data, "channel", "phone"),
+        urgency=_text(data, "urgency", "normal"),
+        caller=ops.CallerRecord(
+            name=_text(caller, "name"),
+            function=_text(caller, "function"),
+            sector=_text(caller, "sector"),
+            organisation_id=organisation_id,
+            organisation_text=_text(caller, "organisation"),
+            phone=_text(caller, "phone"),
+            email=_text(caller, "email"),
+        ),
+        age_band=_text(data, "age_band"),
+        gender=_text(data, "gender"),
+        languages=lists["languages"],
+        residence_postcode=_text(data, "residence_postcode"),
+        situation_flags=lists["situation_flags"],
+        themes=lists["themes"],
+        question=_text(data, "question"),
         identity_confirmed=data.get("identity_confirmed") is True,
     )
     try:
@@ -203,15 +269,31 @@ def requests_add_lead(request_id: int):
     data = _body()
     organisation_id = data.get("organisation_id")
     if not isinstance(organisation_id, int):
-        raise ApiError(_("Some fields are not valid."), 400, {"organisation_id": _("This value is not valid.")})
+        raise ApiError(
+            _("Some fields are not valid."), 400, {"organisation_id": _("This value is not valid.")}
+        )
     try:
-        lead = ops.add_lead(get_session(), current_user, req, organisation_id,
-                            outcome=_text(data, "outcome", "proposed"), note=_text(data, "note"))
+        lead = ops.add_lead(
+            get_session(),
+            current_user,
+            req,
+            organisation_id,
+            outcome=_text(data, "outcome", "proposed"),
+            note=_text(data, "note"),
+            identity_confirmed=data.get("identity_confirmed") is True,
+        )
     except ops.RequestError as error:
         raise _failed(error) from None
     _commit()
-    return jsonify({"id": lead.id, "organisation_id": lead.organisation_id, "outcome": lead.outcome,
-                    "note": lead.note, "request": request_json(req, full=False)}), 201
+    return jsonify(
+        {
+            "id": lead.id,
+            "organisation_id": lead.organisation_id,
+            "outcome": lead.outcome,
+            "note": lead.note,
+            "request": request_json(req, full=False),
+        }
+    ), 201
 
 
 @bp.route("/requests/<int:request_id>/transfer", methods=["POST"])
@@ -220,8 +302,15 @@ def requests_transfer(request_id: int):
     req = _get(request_id, edit=True)
     data = _body()
     try:
-        ops.transfer_request(get_session(), current_user, req, to=_text(data, "to"), note=_text(data, "note"),
-                             expected_version=_version(data))
+        ops.transfer_request(
+            get_session(),
+            current_user,
+            req,
+            to=_text(data, "to"),
+            note=_text(data, "note"),
+            expected_version=_version(data),
+            identity_confirmed=data.get("identity_confirmed") is True,
+        )
     except ops.RequestError as error:
         raise _failed(error) from None
     _commit()
@@ -247,9 +336,13 @@ def requests_close(request_id: int):
         if feedback_at.tzinfo is None:
             raise ApiError(_("Some fields are not valid."), 400, {"feedback_at": "invalid"})
     closing = ops.ClosingRecord(
-        feedback_given=bool(feedback.strip()) or not missing.strip(), feedback_at=feedback_at,
-        feedback_channel=_text(data, "feedback_channel", "phone"), feedback_text=feedback, missing_reason=missing,
+        feedback_given=bool(feedback.strip()) or not missing.strip(),
+        feedback_at=feedback_at,
+        feedback_channel=_text(data, "feedback_channel", "phone"),
+        feedback_text=feedback,
+        missing_reason=missing,
         unmet_needs=[(_text(n, "reason"), _text(n, "theme")) for n in needs],
+        identity_confirmed=data.get("identity_confirmed") is True,
     )
     try:
         ops.close_request(get_session(), current_user, req, closing, expected_version=_version(data))

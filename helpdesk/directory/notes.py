@@ -31,50 +31,98 @@ CORRECTION_STATUSES = ("open", "done")
 
 
 class NoteForm(FlaskForm):
-    text = TextAreaField(_l("Note on this organisation"), validators=[DataRequired(), Length(max=2000)],
-                         description=_l("E.g. “waiting list of 3 months since October”, “new evening consultation”."))
+    text = TextAreaField(
+        _l("Note on this organisation"),
+        validators=[DataRequired(), Length(max=2000)],
+        description=_l("E.g. “waiting list of 3 months since October”, “new evening consultation”."),
+    )
     is_correction = BooleanField(_l("This is a correction for the directory"))
 
 
 # ---------------------------------------------------------------- operations
 
-def add_note(session: Session, user: User, organisation: Organisation, text: str, *,
-             is_correction: bool = False) -> OrganisationNote:
-    note = OrganisationNote(organisation=organisation, author_id=user.id, territory=user.territory,
-                            text=text.strip(), is_correction=is_correction,
-                            correction_status="open" if is_correction else "")
+
+def add_note(
+    session: Session, user: User, organisation: Organisation, text: str, *, is_correction: bool = False
+) -> OrganisationNote:
+    note = OrganisationNote(
+        organisation=organisation,
+        author_id=user.id,
+        territory=user.territory,
+        text=text.strip(),
+        is_correction=is_correction,
+        correction_status="open" if is_correction else "",
+    )
     session.add(note)
     session.flush()
-    record_audit(session, "organisation_note.create", user_id=user.id, object_type="organisation",
-                 object_id=organisation.id, details={"note": note.id, "correction": is_correction})
+    record_audit(
+        session,
+        "organisation_note.create",
+        user_id=user.id,
+        object_type="organisation",
+        object_id=organisation.id,
+        details={"note": note.id, "correction": is_correction},
+    )
     return note
 
 
 def notes_of(session: Session, organisation_id: int) -> list[OrganisationNote]:
-    return list(session.scalars(select(OrganisationNote).where(OrganisationNote.organisation_id == organisation_id)
-                                .order_by(OrganisationNote.created_at.desc(), OrganisationNote.id.desc())))
+    return list(
+        session.scalars(
+            select(OrganisationNote)
+            .where(OrganisationNote.organisation_id == organisation_id)
+            .order_by(OrganisationNote.created_at.desc(), OrganisationNote.id.desc())
+        )
+    )
 
 
 def open_corrections(session: Session) -> list[OrganisationNote]:
-    return list(session.scalars(select(OrganisationNote).where(OrganisationNote.is_correction.is_(True),
-                                                               OrganisationNote.correction_status == "open")
-                                .order_by(OrganisationNote.created_at)))
+    return list(
+        session.scalars(
+            select(OrganisationNote)
+            .where(OrganisationNote.is_correction.is_(True), OrganisationNote.correction_status == "open")
+            .order_by(OrganisationNote.created_at)
+        )
+    )
 
 
 def corrections_csv(notes: list[OrganisationNote]) -> str:
     """Semicolon-separated, with a BOM, as the maintainers' spreadsheet tools in Belgium expect."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["note_id", "date", "territory", "organisation_id", "source", "source_id", "name_fr", "name_nl",
-                     "correction"])
+    writer.writerow(
+        [
+            "note_id",
+            "date",
+            "territory",
+            "organisation_id",
+            "source",
+            "source_id",
+            "name_fr",
+            "name_nl",
+            "correction",
+        ]
+    )
     for note in notes:
         org = note.organisation
-        writer.writerow([note.id, note.created_at.date().isoformat(), note.territory, org.id, org.source,
-                         org.source_id, org.name_fr, org.name_nl, note.text])
+        writer.writerow(
+            [
+                note.id,
+                note.created_at.date().isoformat(),
+                note.territory,
+                org.id,
+                org.source,
+                org.source_id,
+                org.name_fr,
+                org.name_nl,
+                note.text,
+            ]
+        )
     return "\ufeff" + out.getvalue()
 
 
 # ---------------------------------------------------------------- pages
+
 
 def _note_readers_only() -> None:
     if not current_user.is_authenticated or not current_user.active:
@@ -102,11 +150,14 @@ def organisation_notes(organisation_id: int):
             add_note(db, current_user, organisation, form.text.data, is_correction=form.is_correction.data)
             db.commit()
             flash(_("Note added."), "success")
-            return redirect(_safe_next(request.args.get("next"))
-                            if request.args.get("next") else url_for("directory.organisation_notes",
-                                                                     organisation_id=organisation.id))
-    return render_template("directory/organisation_notes.html", organisation=organisation, note_form=form), \
-        400 if form.errors else 200
+            return redirect(
+                _safe_next(request.args.get("next"))
+                if request.args.get("next")
+                else url_for("directory.organisation_notes", organisation_id=organisation.id)
+            )
+    return render_template(
+        "directory/organisation_notes.html", organisation=organisation, note_form=form
+    ), 400 if form.errors else 200
 
 
 @bp.route("/corrections")
@@ -129,8 +180,11 @@ def corrections_export():
     record_audit(db, "organisation_note.export", user_id=current_user.id, details={"count": len(notes)})
     db.commit()
     stamp = utcnow().strftime("%Y%m%d")
-    return Response(corrections_csv(notes), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="directory-corrections-{stamp}.csv"'})
+    return Response(
+        corrections_csv(notes),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="directory-corrections-{stamp}.csv"'},
+    )
 
 
 @bp.route("/corrections/<int:note_id>/done", methods=["POST"])
@@ -145,8 +199,14 @@ def correction_done(note_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     note.correction_status = "done"
-    record_audit(db, "organisation_note.correction_done", user_id=current_user.id, object_type="organisation",
-                 object_id=note.organisation_id, details={"note": note.id})
+    record_audit(
+        db,
+        "organisation_note.correction_done",
+        user_id=current_user.id,
+        object_type="organisation",
+        object_id=note.organisation_id,
+        details={"note": note.id},
+    )
     db.commit()
     flash(_("Correction marked as done."), "success")
     return redirect(url_for("directory.corrections"))

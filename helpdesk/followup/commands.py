@@ -28,8 +28,12 @@ def parse_period(value: str) -> int:
 
 
 @requests_cli.command("anonymise")
-@click.option("--older-than", "older_than", default=None,
-              help="Closed more than this long ago (24m, 2y). Default: the RETENTION_MONTHS setting.")
+@click.option(
+    "--older-than",
+    "older_than",
+    default=None,
+    help="Closed more than this long ago (24m, 2y). Default: the RETENTION_MONTHS setting.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def anonymise(older_than: str | None, as_json: bool) -> None:
     """Blank free text and contact details of old closed requests; their statistics stay.

@@ -42,12 +42,26 @@ from helpdesk.followup.themes import all_themes
 
 logger = logging.getLogger(__name__)
 
-REFERENCE_PREFIXES = {"nord": "NORD", "nord-est": "NE", "centre-ouest": "CO", "sud": "SUD", "sud-est": "SE",
-                      "region": "REG"}
+REFERENCE_PREFIXES = {
+    "nord": "NORD",
+    "nord-est": "NE",
+    "centre-ouest": "CO",
+    "sud": "SUD",
+    "sud-est": "SE",
+    "region": "REG",
+}
 AGE_BANDS = ("0-11", "12-17", "18-24", "25-44", "45-64", "65-79", "80+")
 GENDERS = ("woman", "man", "other")
-SITUATION_FLAGS = ("no_fixed_address", "no_health_insurance", "no_legal_residence", "isolated", "disability",
-                   "language_barrier", "children", "income_support")
+SITUATION_FLAGS = (
+    "no_fixed_address",
+    "no_health_insurance",
+    "no_legal_residence",
+    "isolated",
+    "disability",
+    "language_barrier",
+    "children",
+    "income_support",
+)
 FEEDBACK_CHANNELS = ("phone", "email", "walk_in", "video", "other")
 # Keys of RequestEvent.changes that may hold free text: blanked by anonymisation.
 TEXT_KEYS = ("note", "question", "feedback", "missing_reason")
@@ -109,12 +123,32 @@ def _event(session: Session, request: HelpRequest, user: User | None, kind: str,
 
 
 def _audit(session: Session, user: User | None, action: str, request: HelpRequest, **details: Any) -> None:
-    record_audit(session, action, user_id=user.id if user else None, object_type="help_request",
-                 object_id=request.id, details=details)
+    record_audit(
+        session,
+        action,
+        user_id=user.id if user else None,
+        object_type="help_request",
+        object_id=request.id,
+        details=details,
+    )
+
+
+def guard_identity(texts: dict[str, str], confirmed: bool) -> None:
+    """Notes of the follow-up may hold phone numbers and addresses of services, but a national register number
+    (checksum verified) identifies a person: the operator must remove it or confirm."""
+    if confirmed:
+        return
+    found = {
+        name: "national_number"
+        for name, text in texts.items()
+        if text and "national_number" in identity_warnings(text)
+    }
+    if found:
+        raise RequestError("identity_suspected", found)
 
 
 def _touch(request: HelpRequest, expected_version: int | None) -> None:
-    """Check the version the user saw, and bump it so a concurrent writer gets a conflict, not a lost update."""
+    """Check the version the user saw, and bump it: a concurrent writer gets a conflict, not a lost update."""
     if expected_version is not None and expected_version != request.version:
         raise VersionConflict()
     request.updated_at = utcnow()
@@ -128,8 +162,11 @@ def next_reference(session: Session, territory: str, year: int) -> str:
     """
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(ReferenceCounter).values(territory=territory, year=year, last_number=0)
-                    .on_conflict_do_nothing(index_elements=["territory", "year"]))
+    session.execute(
+        insert(ReferenceCounter)
+        .values(territory=territory, year=year, last_number=0)
+        .on_conflict_do_nothing(index_elements=["territory", "year"])
+    )
     number = session.execute(
         update(ReferenceCounter)
         .where(ReferenceCounter.territory == territory, ReferenceCounter.year == year)
@@ -158,16 +195,23 @@ def _check_choices(record: IntakeRecord, session: Session) -> dict[str, str]:
         errors["themes"] = "invalid"
     if not record.question.strip():
         errors["question"] = "required"
-    if not (record.caller.name.strip() or record.caller.organisation_text.strip() or record.caller.organisation_id):
+    if not (
+        record.caller.name.strip() or record.caller.organisation_text.strip() or record.caller.organisation_id
+    ):
         errors["caller"] = "required"
-    if record.caller.organisation_id is not None and session.get(Organisation, record.caller.organisation_id) is None:
+    if (
+        record.caller.organisation_id is not None
+        and session.get(Organisation, record.caller.organisation_id) is None
+    ):
         errors["caller_organisation"] = "invalid"
     if record.residence_postcode and not normalize_postcode(record.residence_postcode):
         errors["residence_postcode"] = "invalid"
     return errors
 
 
-def create_request(session: Session, user: User, record: IntakeRecord, *, now: datetime | None = None) -> HelpRequest:
+def create_request(
+    session: Session, user: User, record: IntakeRecord, *, now: datetime | None = None
+) -> HelpRequest:
     """Record a new request held by ``record.territory``; raises ``RequestError`` with the fields at fault.
 
     Free text that looks like a beneficiary's identity raises ``identity_suspected`` unless confirmed.
@@ -184,21 +228,43 @@ def create_request(session: Session, user: User, record: IntakeRecord, *, now: d
     caller = record.caller
     request = HelpRequest(
         reference=next_reference(session, record.territory, now.year),
-        territory=record.territory, received_territory=record.territory, created_by_id=user.id,
-        channel=record.channel, urgency=record.urgency, status=Status.NEW.value,
-        caller_name=caller.name.strip(), caller_function=caller.function.strip(), caller_sector=caller.sector.strip(),
-        caller_organisation_id=caller.organisation_id, caller_organisation_text=caller.organisation_text.strip(),
-        caller_phone=caller.phone.strip(), caller_email=caller.email.strip(),
-        age_band=record.age_band, gender=record.gender, languages=sorted(set(record.languages)),
-        residence_postcode=postcode, residence_basin=basin_for_postcode(postcode) if postcode else "",
-        situation_flags=sorted(set(record.situation_flags)), question=record.question.strip(),
-        created_at=now, updated_at=now,
+        territory=record.territory,
+        received_territory=record.territory,
+        created_by_id=user.id,
+        channel=record.channel,
+        urgency=record.urgency,
+        status=Status.NEW.value,
+        caller_name=caller.name.strip(),
+        caller_function=caller.function.strip(),
+        caller_sector=caller.sector.strip(),
+        caller_organisation_id=caller.organisation_id,
+        caller_organisation_text=caller.organisation_text.strip(),
+        caller_phone=caller.phone.strip(),
+        caller_email=caller.email.strip(),
+        age_band=record.age_band,
+        gender=record.gender,
+        languages=sorted(set(record.languages)),
+        residence_postcode=postcode,
+        residence_basin=basin_for_postcode(postcode) if postcode else "",
+        situation_flags=sorted(set(record.situation_flags)),
+        question=record.question.strip(),
+        created_at=now,
+        updated_at=now,
     )
     request.themes = [RequestTheme(theme_code=code) for code in dict.fromkeys(record.themes)]
     session.add(request)
     session.flush()
-    _event(session, request, user, "created", territory=request.territory, status=request.status,
-           themes=request.theme_codes, urgency=request.urgency, identity_confirmed=record.identity_confirmed)
+    _event(
+        session,
+        request,
+        user,
+        "created",
+        territory=request.territory,
+        status=request.status,
+        themes=request.theme_codes,
+        urgency=request.urgency,
+        identity_confirmed=record.identity_confirmed,
+    )
     _audit(session, user, "request.create", request, territory=request.territory)
     session.flush()
     return request
@@ -207,17 +273,28 @@ def create_request(session: Session, user: User, record: IntakeRecord, *, now: d
 # Fields an edit may change, and whether their values are free text or contact details (then the timeline
 # names the field; a free-text value is kept under a TEXT_KEYS key so anonymisation blanks it).
 EDITABLE_FIELDS = {
-    "channel": "code", "urgency": "code", "age_band": "code", "gender": "code", "languages": "code",
-    "residence_postcode": "code", "situation_flags": "code", "caller_sector": "code",
-    "caller_organisation_id": "code", "caller_function": "text", "caller_name": "contact",
-    "caller_organisation_text": "contact", "caller_phone": "contact", "caller_email": "contact",
+    "channel": "code",
+    "urgency": "code",
+    "age_band": "code",
+    "gender": "code",
+    "languages": "code",
+    "residence_postcode": "code",
+    "situation_flags": "code",
+    "caller_sector": "code",
+    "caller_organisation_id": "code",
+    "caller_function": "text",
+    "caller_name": "contact",
+    "caller_organisation_text": "contact",
+    "caller_phone": "contact",
+    "caller_email": "contact",
     "question": "text",
 }
 
 
-def edit_request(session: Session, user: User, request: HelpRequest, record: IntakeRecord, *,
-                 expected_version: int | None) -> list[str]:
-    """Correct what was recorded at intake (not the territory: that is a transfer). Returns the changed fields."""
+def edit_request(
+    session: Session, user: User, request: HelpRequest, record: IntakeRecord, *, expected_version: int | None
+) -> list[str]:
+    """Correct what was recorded at intake (not the territory: that is a transfer); the changed fields."""
     _open(request)
     _touch(request, expected_version)
     record.territory = request.territory
@@ -232,12 +309,21 @@ def edit_request(session: Session, user: User, request: HelpRequest, record: Int
     postcode = normalize_postcode(record.residence_postcode)
     caller = record.caller
     new_values: dict[str, Any] = {
-        "channel": record.channel, "urgency": record.urgency, "age_band": record.age_band, "gender": record.gender,
-        "languages": sorted(set(record.languages)), "residence_postcode": postcode,
-        "situation_flags": sorted(set(record.situation_flags)), "caller_sector": caller.sector.strip(),
-        "caller_organisation_id": caller.organisation_id, "caller_function": caller.function.strip(),
-        "caller_name": caller.name.strip(), "caller_organisation_text": caller.organisation_text.strip(),
-        "caller_phone": caller.phone.strip(), "caller_email": caller.email.strip(), "question": question,
+        "channel": record.channel,
+        "urgency": record.urgency,
+        "age_band": record.age_band,
+        "gender": record.gender,
+        "languages": sorted(set(record.languages)),
+        "residence_postcode": postcode,
+        "situation_flags": sorted(set(record.situation_flags)),
+        "caller_sector": caller.sector.strip(),
+        "caller_organisation_id": caller.organisation_id,
+        "caller_function": caller.function.strip(),
+        "caller_name": caller.name.strip(),
+        "caller_organisation_text": caller.organisation_text.strip(),
+        "caller_phone": caller.phone.strip(),
+        "caller_email": caller.email.strip(),
+        "question": question,
     }
     changes: dict[str, Any] = {}
     for name, value in new_values.items():
@@ -257,7 +343,8 @@ def edit_request(session: Session, user: User, request: HelpRequest, record: Int
     new_themes = list(dict.fromkeys(record.themes))
     if sorted(old_themes) != sorted(new_themes):
         request.themes = [t for t in request.themes if t.theme_code in new_themes] + [
-            RequestTheme(theme_code=code) for code in new_themes if code not in old_themes]
+            RequestTheme(theme_code=code) for code in new_themes if code not in old_themes
+        ]
         changes["themes"] = [sorted(old_themes), sorted(new_themes)]
     if changes:
         _event(session, request, user, "edited", **changes)
@@ -273,9 +360,16 @@ def record_view(session: Session, user: User, request: HelpRequest, *, via: str 
     session.flush()
 
 
-def update_request(session: Session, user: User, request: HelpRequest, *, expected_version: int | None,
-                   status: str | None = None, urgency: str | None = None, assign_to: User | None | bool = False,
-                   ) -> list[str]:
+def update_request(
+    session: Session,
+    user: User,
+    request: HelpRequest,
+    *,
+    expected_version: int | None,
+    status: str | None = None,
+    urgency: str | None = None,
+    assign_to: User | None | bool = False,
+) -> list[str]:
     """Change status, urgency or assignee (``assign_to=None`` unassigns, ``False`` leaves as is)."""
     if request.status == Status.CLOSED.value:
         raise RequestError("closed")
@@ -321,9 +415,18 @@ def _open(request: HelpRequest) -> None:
         raise RequestError("closed")
 
 
-def add_lead(session: Session, user: User, request: HelpRequest, organisation_id: int, *,
-             outcome: str = LeadOutcome.PROPOSED.value, note: str = "") -> Lead:
+def add_lead(
+    session: Session,
+    user: User,
+    request: HelpRequest,
+    organisation_id: int,
+    *,
+    outcome: str = LeadOutcome.PROPOSED.value,
+    note: str = "",
+    identity_confirmed: bool = False,
+) -> Lead:
     _open(request)
+    guard_identity({"note": note}, identity_confirmed)
     if outcome not in {o.value for o in LeadOutcome}:
         raise RequestError("invalid", {"outcome": "invalid"})
     organisation = session.get(Organisation, organisation_id) if organisation_id else None
@@ -336,16 +439,34 @@ def add_lead(session: Session, user: User, request: HelpRequest, organisation_id
     lead = Lead(organisation=organisation, outcome=outcome, note=note.strip(), created_by_id=user.id)
     request.leads.append(lead)
     session.flush()
-    _event(session, request, user, "lead_added", lead=lead.id, organisation=organisation.id,
-           organisation_name=organisation.name_fr or organisation.name_nl, outcome=outcome, note=lead.note)
+    _event(
+        session,
+        request,
+        user,
+        "lead_added",
+        lead=lead.id,
+        organisation=organisation.id,
+        organisation_name=organisation.name_fr or organisation.name_nl,
+        outcome=outcome,
+        note=lead.note,
+    )
     _audit(session, user, "request.lead_add", request, lead=lead.id, organisation=organisation.id)
     session.flush()
     return lead
 
 
-def update_lead(session: Session, user: User, request: HelpRequest, lead: Lead, *, outcome: str,
-                note: str | None = None) -> None:
+def update_lead(
+    session: Session,
+    user: User,
+    request: HelpRequest,
+    lead: Lead,
+    *,
+    outcome: str,
+    note: str | None = None,
+    identity_confirmed: bool = False,
+) -> None:
     _open(request)
+    guard_identity({"note": note or ""}, identity_confirmed)
     if lead.request_id != request.id:
         raise RequestError("invalid", {"lead": "invalid"})
     if outcome not in {o.value for o in LeadOutcome}:
@@ -359,15 +480,32 @@ def update_lead(session: Session, user: User, request: HelpRequest, lead: Lead, 
         changes["note"] = lead.note
     if changes:
         _touch(request, None)
-        _event(session, request, user, "lead_updated", lead=lead.id, organisation=lead.organisation_id,
-               organisation_name=lead.organisation.name_fr or lead.organisation.name_nl, **changes)
+        _event(
+            session,
+            request,
+            user,
+            "lead_updated",
+            lead=lead.id,
+            organisation=lead.organisation_id,
+            organisation_name=lead.organisation.name_fr or lead.organisation.name_nl,
+            **changes,
+        )
         _audit(session, user, "request.lead_update", request, lead=lead.id, fields=sorted(changes))
     session.flush()
 
 
-def add_unmet_need(session: Session, user: User, request: HelpRequest, *, reason: str, theme_code: str = "",
-                   note: str = "") -> UnmetNeed:
+def add_unmet_need(
+    session: Session,
+    user: User,
+    request: HelpRequest,
+    *,
+    reason: str,
+    theme_code: str = "",
+    note: str = "",
+    identity_confirmed: bool = False,
+) -> UnmetNeed:
     _open(request)
+    guard_identity({"note": note}, identity_confirmed)
     errors = {}
     if reason not in {r.value for r in UnmetReason}:
         errors["reason"] = "invalid"
@@ -380,31 +518,60 @@ def add_unmet_need(session: Session, user: User, request: HelpRequest, *, reason
     need = UnmetNeed(reason=reason, theme_code=theme_code, note=note.strip(), created_by_id=user.id)
     request.unmet_needs.append(need)
     session.flush()
-    _event(session, request, user, "unmet_need_added", unmet_need=need.id, reason=reason, theme=theme_code,
-           note=need.note)
+    _event(
+        session,
+        request,
+        user,
+        "unmet_need_added",
+        unmet_need=need.id,
+        reason=reason,
+        theme=theme_code,
+        note=need.note,
+    )
     _audit(session, user, "request.unmet_need_add", request, reason=reason, theme=theme_code)
     session.flush()
     return need
 
 
-def add_callback(session: Session, user: User, request: HelpRequest, *, due_at: datetime, note: str = "",
-                 set_waiting: bool = True) -> Callback:
+def add_callback(
+    session: Session,
+    user: User,
+    request: HelpRequest,
+    *,
+    due_at: datetime,
+    note: str = "",
+    set_waiting: bool = True,
+    identity_confirmed: bool = False,
+) -> Callback:
     """Plan a call back; the request waits meanwhile (unless told otherwise)."""
     _open(request)
+    guard_identity({"note": note}, identity_confirmed)
     if due_at.tzinfo is None:
         raise RequestError("invalid", {"due_at": "invalid"})
     _touch(request, None)
     _start_work(request, user)
-    callback = Callback(due_at=due_at.astimezone(timezone.utc), note=note.strip(), assigned_to_id=user.id,
-                        created_by_id=user.id)
+    callback = Callback(
+        due_at=due_at.astimezone(timezone.utc),
+        note=note.strip(),
+        assigned_to_id=user.id,
+        created_by_id=user.id,
+    )
     request.callbacks.append(callback)
     changes: dict[str, Any] = {}
     if set_waiting and request.status != Status.WAITING.value:
         changes["status"] = [request.status, Status.WAITING.value]
         request.status = Status.WAITING.value
     session.flush()
-    _event(session, request, user, "callback_added", callback=callback.id, due_at=callback.due_at.isoformat(),
-           note=callback.note, **changes)
+    _event(
+        session,
+        request,
+        user,
+        "callback_added",
+        callback=callback.id,
+        due_at=callback.due_at.isoformat(),
+        note=callback.note,
+        **changes,
+    )
     _audit(session, user, "request.callback_add", request, callback=callback.id)
     session.flush()
     return callback
@@ -431,11 +598,20 @@ def transfer_targets(request: HelpRequest) -> tuple[str, ...]:
     return territory_transfer_targets(request.territory)
 
 
-def transfer_request(session: Session, user: User, request: HelpRequest, *, to: str, note: str,
-                     expected_version: int | None) -> Transfer:
+def transfer_request(
+    session: Session,
+    user: User,
+    request: HelpRequest,
+    *,
+    to: str,
+    note: str,
+    expected_version: int | None,
+    identity_confirmed: bool = False,
+) -> Transfer:
     """Hand the request to another territory: it lands unassigned in that territory's queue."""
     _open(request)
     _touch(request, expected_version)
+    guard_identity({"note": note}, identity_confirmed)
     errors = {}
     if to not in transfer_targets(request):
         errors["to"] = "invalid"
@@ -443,8 +619,13 @@ def transfer_request(session: Session, user: User, request: HelpRequest, *, to: 
         errors["note"] = "required"
     if errors:
         raise RequestError("invalid", errors)
-    transfer = Transfer(kind="transfer", from_territory=request.territory, to_territory=to, note=note.strip(),
-                        by_user_id=user.id)
+    transfer = Transfer(
+        kind="transfer",
+        from_territory=request.territory,
+        to_territory=to,
+        note=note.strip(),
+        by_user_id=user.id,
+    )
     request.transfers.append(transfer)
     previous = request.territory
     request.territory = to
@@ -457,15 +638,26 @@ def transfer_request(session: Session, user: User, request: HelpRequest, *, to: 
         if callback.done_at is None:
             callback.done_at = utcnow()
     session.flush()
-    _event(session, request, user, "transferred", territory=[previous, to], note=transfer.note, **status_change)
+    _event(
+        session, request, user, "transferred", territory=[previous, to], note=transfer.note, **status_change
+    )
     _audit(session, user, "request.transfer", request, from_territory=previous, to_territory=to)
     session.flush()
     return transfer
 
 
-def share_request(session: Session, user: User, request: HelpRequest, *, to: str, note: str) -> Transfer:
+def share_request(
+    session: Session,
+    user: User,
+    request: HelpRequest,
+    *,
+    to: str,
+    note: str,
+    identity_confirmed: bool = False,
+) -> Transfer:
     """Ask another territory for advice without moving the request: it may read it from now on."""
     _open(request)
+    guard_identity({"note": note}, identity_confirmed)
     errors = {}
     if to not in TERRITORIES or to == request.territory:
         errors["to"] = "invalid"
@@ -474,8 +666,9 @@ def share_request(session: Session, user: User, request: HelpRequest, *, to: str
     if errors:
         raise RequestError("invalid", errors)
     _touch(request, None)
-    share = Transfer(kind="share", from_territory=request.territory, to_territory=to, note=note.strip(),
-                     by_user_id=user.id)
+    share = Transfer(
+        kind="share", from_territory=request.territory, to_territory=to, note=note.strip(), by_user_id=user.id
+    )
     request.transfers.append(share)
     session.flush()
     _event(session, request, user, "shared", to=to, note=share.note)
@@ -484,8 +677,11 @@ def share_request(session: Session, user: User, request: HelpRequest, *, to: str
     return share
 
 
-def add_comment(session: Session, user: User, request: HelpRequest, *, note: str) -> None:
+def add_comment(
+    session: Session, user: User, request: HelpRequest, *, note: str, identity_confirmed: bool = False
+) -> None:
     """A note in the timeline (advice from a territory the request was shared with, or from its holder)."""
+    guard_identity({"note": note}, identity_confirmed)
     if not note.strip():
         raise RequestError("invalid", {"note": "required"})
     _event(session, request, user, "comment", territory=user.territory, note=note.strip())
@@ -501,13 +697,24 @@ class ClosingRecord:
     feedback_text: str = ""
     missing_reason: str = ""
     unmet_needs: list[tuple[str, str]] = field(default_factory=list)  # (reason, theme code)
+    identity_confirmed: bool = False
 
 
-def close_request(session: Session, user: User, request: HelpRequest, closing: ClosingRecord, *,
-                  expected_version: int | None) -> None:
-    """Close the loop: the feedback given to the asking professional (when, how, what), or why there was none."""
+def close_request(
+    session: Session,
+    user: User,
+    request: HelpRequest,
+    closing: ClosingRecord,
+    *,
+    expected_version: int | None,
+) -> None:
+    """Close the loop: the feedback given to the asking professional (when, how, what), or why none."""
     _open(request)
     _touch(request, expected_version)
+    guard_identity(
+        {"feedback": closing.feedback_text, "missing_reason": closing.missing_reason},
+        closing.identity_confirmed,
+    )
     errors: dict[str, str] = {}
     if closing.feedback_given:
         if not closing.feedback_text.strip():
@@ -541,14 +748,24 @@ def close_request(session: Session, user: User, request: HelpRequest, closing: C
     for callback in request.callbacks:
         if callback.done_at is None:
             callback.done_at = now
-    _event(session, request, user, "closed", status=[previous, Status.CLOSED.value],
-           feedback_given=closing.feedback_given, feedback_channel=request.feedback_channel,
-           feedback=request.feedback_text, missing_reason=request.feedback_missing_reason)
+    _event(
+        session,
+        request,
+        user,
+        "closed",
+        status=[previous, Status.CLOSED.value],
+        feedback_given=closing.feedback_given,
+        feedback_channel=request.feedback_channel,
+        feedback=request.feedback_text,
+        missing_reason=request.feedback_missing_reason,
+    )
     _audit(session, user, "request.close", request, feedback_given=closing.feedback_given)
     session.flush()
 
 
-def anonymise_closed_requests(session: Session, *, older_than_months: int, now: datetime | None = None) -> int:
+def anonymise_closed_requests(
+    session: Session, *, older_than_months: int, now: datetime | None = None
+) -> int:
     """Blank free text and contact details of requests closed more than ``older_than_months`` ago.
 
     Kept: territory, dates, channel, status, themes, age band, gender, languages, postcode and basin, flags,
@@ -557,12 +774,22 @@ def anonymise_closed_requests(session: Session, *, older_than_months: int, now: 
     """
     now = now or utcnow()
     cutoff = now - timedelta(days=round(older_than_months * 30.44))
-    stmt = select(HelpRequest).where(HelpRequest.status == Status.CLOSED.value, HelpRequest.closed_at < cutoff,
-                                     HelpRequest.anonymised_at.is_(None))
+    stmt = select(HelpRequest).where(
+        HelpRequest.status == Status.CLOSED.value,
+        HelpRequest.closed_at < cutoff,
+        HelpRequest.anonymised_at.is_(None),
+    )
     count = 0
     for request in session.scalars(stmt):
-        for name in ("caller_name", "caller_organisation_text", "caller_phone", "caller_email",
-                     "question", "feedback_text", "feedback_missing_reason"):
+        for name in (
+            "caller_name",
+            "caller_organisation_text",
+            "caller_phone",
+            "caller_email",
+            "question",
+            "feedback_text",
+            "feedback_missing_reason",
+        ):
             setattr(request, name, "")
         for item in (*request.leads, *request.unmet_needs, *request.callbacks, *request.transfers):
             item.note = ""
@@ -570,8 +797,9 @@ def anonymise_closed_requests(session: Session, *, older_than_months: int, now: 
             if any(key in event.changes for key in TEXT_KEYS):
                 event.changes = {k: ("" if k in TEXT_KEYS else v) for k, v in event.changes.items()}
         request.anonymised_at = now
-        record_audit(session, "request.anonymise", user_id=None, object_type="help_request", object_id=request.id)
+        record_audit(
+            session, "request.anonymise", user_id=None, object_type="help_request", object_id=request.id
+        )
         count += 1
     session.flush()
     return count
-

@@ -13,15 +13,37 @@ SECTOR_THEMES: tuple[tuple[str, str, str, str], ...] = (
     ("addiction", "Addiction", "Assuétudes", "Verslaving"),
     ("housing", "Housing and homelessness", "Logement et sans-abrisme", "Huisvesting en dakloosheid"),
     ("food", "Food access", "Aide alimentaire", "Voedselhulp"),
-    ("after_prison", "Continuity of care after prison", "Continuité des soins après la prison",
-     "Continuïteit van zorg na de gevangenis"),
-    ("perinatal", "Pregnancy and perinatal care", "Grossesse et périnatalité", "Zwangerschap en perinatale zorg"),
-    ("end_of_life", "End of life and palliative care", "Fin de vie et soins palliatifs",
-     "Levenseinde en palliatieve zorg"),
+    (
+        "after_prison",
+        "Continuity of care after prison",
+        "Continuité des soins après la prison",
+        "Continuïteit van zorg na de gevangenis",
+    ),
+    (
+        "perinatal",
+        "Pregnancy and perinatal care",
+        "Grossesse et périnatalité",
+        "Zwangerschap en perinatale zorg",
+    ),
+    (
+        "end_of_life",
+        "End of life and palliative care",
+        "Fin de vie et soins palliatifs",
+        "Levenseinde en palliatieve zorg",
+    ),
     ("home_care", "Home care", "Soins et aide à domicile", "Thuiszorg"),
-    ("financial_access", "Financial access to care", "Accès financier aux soins", "Financiële toegang tot zorg"),
-    ("disability", "Disability and double diagnosis", "Handicap et double diagnostic",
-     "Handicap en dubbele diagnose"),
+    (
+        "financial_access",
+        "Financial access to care",
+        "Accès financier aux soins",
+        "Financiële toegang tot zorg",
+    ),
+    (
+        "disability",
+        "Disability and double diagnosis",
+        "Handicap et double diagnostic",
+        "Handicap en dubbele diagnose",
+    ),
     ("transport", "Transport", "Transport", "Vervoer"),
     ("rights", "Administrative rights", "Droits administratifs", "Administratieve rechten"),
     ("migration", "Migration", "Migration", "Migratie"),
@@ -37,7 +59,9 @@ def seed_themes(session: Session) -> int:
     added = 0
     for position, (code, en, fr, nl) in enumerate(SECTOR_THEMES):
         if code not in existing:
-            session.add(Theme(code=code, label_en=en, label_fr=fr, label_nl=nl, position=position, active=True))
+            session.add(
+                Theme(code=code, label_en=en, label_fr=fr, label_nl=nl, position=position, active=True)
+            )
             added += 1
     session.flush()
     return added

@@ -23,7 +23,6 @@ from helpdesk.directory.models import OrganisationNote
 from helpdesk.directory.search import find_organisations
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
-from helpdesk.followup.operations import as_utc
 from helpdesk.followup.labels import (
     AGE_BAND_LABELS,
     CHANNEL_LABELS,
@@ -39,21 +38,36 @@ from helpdesk.followup.labels import (
     URGENCY_LABELS,
 )
 from helpdesk.followup.models import Callback, HelpRequest, Lead, Status, Transfer
+from helpdesk.followup.operations import as_utc
 from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import select_choices
 from helpdesk.i18n import TERRITORY_LABELS, current_language
 from helpdesk.intake.forms import EditRequestForm
 from helpdesk.intake.operations import record_from_form, resolve_residence
-from helpdesk.intake.views import field_error_message, organisation_id_of, put_errors_on_form
-from helpdesk.intake.views import unknown_residence_message
+from helpdesk.intake.views import (
+    field_error_message,
+    organisation_id_of,
+    put_errors_on_form,
+    unknown_residence_message,
+)
 
 bp = Blueprint("followup", __name__, url_prefix="/requests")
 
-LABELS = {"channel": CHANNEL_LABELS, "status": STATUS_LABELS, "urgency": URGENCY_LABELS,
-          "outcome": LEAD_OUTCOME_LABELS, "reason": UNMET_REASON_LABELS, "age_band": AGE_BAND_LABELS,
-          "gender": GENDER_LABELS, "language": LANGUAGE_LABELS, "flag": SITUATION_FLAG_LABELS,
-          "sector": SECTOR_LABELS, "event": EVENT_LABELS, "territory": TERRITORY_LABELS,
-          "field": FIELD_LABELS}
+LABELS = {
+    "channel": CHANNEL_LABELS,
+    "status": STATUS_LABELS,
+    "urgency": URGENCY_LABELS,
+    "outcome": LEAD_OUTCOME_LABELS,
+    "reason": UNMET_REASON_LABELS,
+    "age_band": AGE_BAND_LABELS,
+    "gender": GENDER_LABELS,
+    "language": LANGUAGE_LABELS,
+    "flag": SITUATION_FLAG_LABELS,
+    "sector": SECTOR_LABELS,
+    "event": EVENT_LABELS,
+    "territory": TERRITORY_LABELS,
+    "field": FIELD_LABELS,
+}
 
 
 def _require_request_worker() -> None:
@@ -66,6 +80,7 @@ def _local_zone() -> ZoneInfo:
 
 
 # ---------------------------------------------------------------- the request page
+
 
 def _forms(db, req: HelpRequest, **given):
     locale = current_language()
@@ -81,13 +96,24 @@ def _forms(db, req: HelpRequest, **given):
         "close": f.CloseForm(prefix="cl"),
     }
     forms.update(given)
-    workers = db.scalars(select(User).where(User.territory == req.territory, User.active.is_(True),
-                                            User.role.in_([Role.OPERATOR, Role.COORDINATOR])).order_by(User.name))
+    workers = db.scalars(
+        select(User)
+        .where(
+            User.territory == req.territory,
+            User.active.is_(True),
+            User.role.in_([Role.OPERATOR, Role.COORDINATOR]),
+        )
+        .order_by(User.name)
+    )
     upd = forms["edit"]
-    upd.assigned_to.choices = select_choices([("", _("Nobody"))] + [(str(u.id), u.name or u.email) for u in workers])
+    upd.assigned_to.choices = select_choices(
+        [("", _("Nobody"))] + [(str(u.id), u.name or u.email) for u in workers]
+    )
     forms["unmet"].theme.choices = select_choices(themes)
     forms["transfer"].to.choices = select_choices((t, TERRITORY_LABELS[t]) for t in ops.transfer_targets(req))
-    forms["share"].to.choices = select_choices((t, TERRITORY_LABELS[t]) for t in TERRITORIES if t != req.territory)
+    forms["share"].to.choices = select_choices(
+        (t, TERRITORY_LABELS[t]) for t in TERRITORIES if t != req.territory
+    )
     if "edit" not in given:
         upd.status.data, upd.urgency.data = req.status, req.urgency
         upd.assigned_to.data = str(req.assigned_to_id or "")
@@ -107,14 +133,26 @@ def render_detail(db, req: HelpRequest, status: int = 200, **given):
     org_ids = [lead.organisation_id for lead in req.leads] + [o.id for o in lead_hits]
     notes: dict[int, list[OrganisationNote]] = {}
     if org_ids:
-        for note in db.scalars(select(OrganisationNote).where(OrganisationNote.organisation_id.in_(org_ids))
-                               .order_by(OrganisationNote.created_at.desc())):
+        for note in db.scalars(
+            select(OrganisationNote)
+            .where(OrganisationNote.organisation_id.in_(org_ids))
+            .order_by(OrganisationNote.created_at.desc())
+        ):
             notes.setdefault(note.organisation_id, []).append(note)
     user_ids = {e.user_id for e in req.events} | {req.assigned_to_id, req.created_by_id}
     users = {u.id: u for u in db.scalars(select(User).where(User.id.in_([i for i in user_ids if i])))}
     return render_template(
-        "followup/detail.html", req=req, forms=forms, lead_hits=lead_hits, lead_query=query, notes=notes,
-        users=users, labels=LABELS, themes=theme_labels(db, current_language()), now=utcnow(), as_utc=as_utc,
+        "followup/detail.html",
+        req=req,
+        forms=forms,
+        lead_hits=lead_hits,
+        lead_query=query,
+        notes=notes,
+        users=users,
+        labels=LABELS,
+        themes=theme_labels(db, current_language()),
+        now=utcnow(),
+        as_utc=as_utc,
         can_edit=access.can_edit_request(current_user, req),
         holds=req.territory == current_user.territory,
         lead_forms={lead.id: f.LeadUpdateForm(prefix=f"lead{lead.id}", obj=lead) for lead in req.leads},
@@ -149,8 +187,13 @@ def _done(db, req: HelpRequest, message: str):
 def _conflict(db, request_id: int):
     db.rollback()
     req = access.get_request_or_404(db, current_user, request_id)
-    flash(_("Someone else changed this request in the meantime: here is its current state. "
-            "Check it and make your change again if it is still needed."), "error")
+    flash(
+        _(
+            "Someone else changed this request in the meantime: here is its current state. "
+            "Check it and make your change again if it is still needed."
+        ),
+        "error",
+    )
     return render_detail(db, req, 409)
 
 
@@ -160,11 +203,22 @@ def _failed(db, req: HelpRequest, error: ops.RequestError, form=None, name: str 
         return _conflict(db, req.id)
     if error.code == "closed":
         flash(_("This request is closed."), "error")
+    elif error.code == "identity_suspected":
+        message = _(
+            "This text seems to contain a national register number: remove it, or tick the box to "
+            "confirm that it identifies nobody."
+        )
+        confirm = getattr(form, "confirm_identity", None)
+        if confirm is None:
+            flash(message, "error")
+        else:
+            confirm.errors = [message]
     elif form is not None:
         for field, code in error.fields.items():
             target = getattr(form, field.split(".")[0], None)
-            (target.errors if target is not None and isinstance(target.errors, list) else form.form_errors).append(
-                field_error_message(code))
+            (
+                target.errors if target is not None and isinstance(target.errors, list) else form.form_errors
+            ).append(field_error_message(code))
     return render_detail(db, db.get(HelpRequest, req.id), 400, **({name: form} if form is not None else {}))
 
 
@@ -183,8 +237,15 @@ def update(request_id: int):
             form.assigned_to.errors = [field_error_message("invalid")]
             return render_detail(db, req, 400, edit=form)
     try:
-        ops.update_request(db, current_user, req, expected_version=form.version.data, status=form.status.data,
-                           urgency=form.urgency.data, assign_to=assignee)
+        ops.update_request(
+            db,
+            current_user,
+            req,
+            expected_version=form.version.data,
+            status=form.status.data,
+            urgency=form.urgency.data,
+            assign_to=assignee,
+        )
     except ops.RequestError as error:
         return _failed(db, req, error, form, "edit")
     return _done(db, req, _("Request %(ref)s saved.", ref=req.reference))
@@ -201,7 +262,9 @@ def edit(request_id: int):
     locale = current_language()
     themes = [(t.code, t.label(locale)) for t in active_themes(db)]
     current = set(req.theme_codes) - {code for code, _label in themes}
-    themes += [(code, theme_labels(db, locale).get(code, code)) for code in sorted(current)]  # retired meanwhile
+    themes += [
+        (code, theme_labels(db, locale).get(code, code)) for code in sorted(current)
+    ]  # retired meanwhile
     form.fill_choices([(req.territory, TERRITORY_LABELS[req.territory])], themes)
     if not form.is_submitted():
         form.fill_from(req)
@@ -224,7 +287,9 @@ def edit(request_id: int):
             else:
                 return _done(db, req, _("Request %(ref)s saved.", ref=req.reference))
     status = 400 if form.is_submitted() else 200
-    return render_template("followup/edit.html", form=form, req=req, identity_warning=identity_warning), status
+    return render_template(
+        "followup/edit.html", form=form, req=req, identity_warning=identity_warning
+    ), status
 
 
 @bp.route("/<int:request_id>/take", methods=["POST"])
@@ -251,10 +316,17 @@ def add_lead(request_id: int):
         flash(_("Choose an organisation from the search results."), "error")
         return render_detail(db, req, 400)
     try:
-        lead = ops.add_lead(db, current_user, req, form.organisation_id.data, outcome=form.outcome.data,
-                            note=form.note.data or "")
+        lead = ops.add_lead(
+            db,
+            current_user,
+            req,
+            form.organisation_id.data,
+            outcome=form.outcome.data,
+            note=form.note.data or "",
+        )
     except ops.RequestError as error:
-        flash(field_error_message(next(iter(error.fields.values()), "invalid")), "error")
+        if error.code == "invalid":
+            flash(field_error_message(next(iter(error.fields.values()), "invalid")), "error")
         return _failed(db, req, error)
     return _done(db, req, _("Lead added: %(name)s.", name=_org_name(lead.organisation)))
 
@@ -285,8 +357,15 @@ def add_unmet_need(request_id: int):
     if not form.validate_on_submit():
         return render_detail(db, req, 400, unmet=form)
     try:
-        ops.add_unmet_need(db, current_user, req, reason=form.reason.data, theme_code=form.theme.data or "",
-                           note=form.note.data or "")
+        ops.add_unmet_need(
+            db,
+            current_user,
+            req,
+            reason=form.reason.data,
+            theme_code=form.theme.data or "",
+            note=form.note.data or "",
+            identity_confirmed=form.confirm_identity.data,
+        )
     except ops.RequestError as error:
         return _failed(db, req, error, form, "unmet")
     return _done(db, req, _("Unmet need recorded."))
@@ -301,7 +380,14 @@ def add_callback(request_id: int):
         return render_detail(db, req, 400, callback=form)
     due = datetime.combine(form.due_date.data, form.due_time.data, tzinfo=_local_zone())
     try:
-        ops.add_callback(db, current_user, req, due_at=due, note=form.note.data or "")
+        ops.add_callback(
+            db,
+            current_user,
+            req,
+            due_at=due,
+            note=form.note.data or "",
+            identity_confirmed=form.confirm_identity.data,
+        )
     except ops.RequestError as error:
         return _failed(db, req, error, form, "callback")
     return _done(db, req, _("Callback planned."))
@@ -329,12 +415,22 @@ def transfer(request_id: int):
     if not form.validate_on_submit():
         return render_detail(db, req, 400, transfer=form)
     try:
-        ops.transfer_request(db, current_user, req, to=form.to.data, note=form.note.data,
-                             expected_version=form.version.data)
+        ops.transfer_request(
+            db,
+            current_user,
+            req,
+            to=form.to.data,
+            note=form.note.data,
+            expected_version=form.version.data,
+            identity_confirmed=form.confirm_identity.data,
+        )
     except ops.RequestError as error:
         return _failed(db, req, error, form, "transfer")
-    message = _("Request %(ref)s handed to %(territory)s.", ref=req.reference,
-                territory=TERRITORY_LABELS[req.territory])
+    message = _(
+        "Request %(ref)s handed to %(territory)s.",
+        ref=req.reference,
+        territory=TERRITORY_LABELS[req.territory],
+    )
     try:
         db.commit()
     except StaleDataError:
@@ -353,11 +449,19 @@ def share(request_id: int):
     if not form.validate_on_submit():
         return render_detail(db, req, 400, share=form)
     try:
-        ops.share_request(db, current_user, req, to=form.to.data, note=form.note.data)
+        ops.share_request(
+            db,
+            current_user,
+            req,
+            to=form.to.data,
+            note=form.note.data,
+            identity_confirmed=form.confirm_identity.data,
+        )
     except ops.RequestError as error:
         return _failed(db, req, error, form, "share")
-    return _done(db, req, _("Request shared with %(territory)s for advice.",
-                            territory=TERRITORY_LABELS[form.to.data]))
+    return _done(
+        db, req, _("Request shared with %(territory)s for advice.", territory=TERRITORY_LABELS[form.to.data])
+    )
 
 
 @bp.route("/<int:request_id>/comments", methods=["POST"])
@@ -370,7 +474,12 @@ def comment(request_id: int):
     form = f.CommentForm(prefix="cm")
     if not form.validate_on_submit():
         return render_detail(db, req, 400, comment=form)
-    ops.add_comment(db, current_user, req, note=form.note.data)
+    try:
+        ops.add_comment(
+            db, current_user, req, note=form.note.data, identity_confirmed=form.confirm_identity.data
+        )
+    except ops.RequestError as error:
+        return _failed(db, req, error, form, "comment")
     return _done(db, req, _("Note added."))
 
 
@@ -385,14 +494,18 @@ def close(request_id: int):
     feedback_at = None
     if form.feedback_at.data:
         feedback_at = form.feedback_at.data.replace(tzinfo=_local_zone()).astimezone(UTC)
-    closing = ops.ClosingRecord(feedback_given=given, feedback_at=feedback_at,
-                                feedback_channel=form.feedback_channel.data or "",
-                                feedback_text=form.feedback_text.data or "",
-                                missing_reason=form.missing_reason.data or "")
+    closing = ops.ClosingRecord(
+        feedback_given=given,
+        feedback_at=feedback_at,
+        feedback_channel=form.feedback_channel.data or "",
+        feedback_text=form.feedback_text.data or "",
+        missing_reason=form.missing_reason.data or "",
+        identity_confirmed=form.confirm_identity.data,
+    )
     try:
         ops.close_request(db, current_user, req, closing, expected_version=form.version.data)
     except ops.RequestError as error:
-        if "feedback" in error.fields:
+        if error.code == "invalid" and "feedback" in error.fields:
             error.fields["feedback_text" if given else "missing_reason"] = error.fields.pop("feedback")
         return _failed(db, req, error, form, "close")
     return _done(db, req, _("Request %(ref)s closed.", ref=req.reference))
@@ -406,6 +519,7 @@ def _org_name(organisation: Organisation) -> str:
 
 # ---------------------------------------------------------------- lists
 
+
 @bp.route("/todo")
 @login_required
 def todo():
@@ -415,12 +529,19 @@ def todo():
     now = utcnow()
     start_of_day = datetime.combine(now.astimezone(zone).date(), time.min, tzinfo=zone).astimezone(UTC)
     end_of_day = start_of_day + timedelta(days=1)
-    mine = or_(Callback.assigned_to_id == current_user.id,
-               and_(Callback.assigned_to_id.is_(None), HelpRequest.assigned_to_id == current_user.id))
+    mine = or_(
+        Callback.assigned_to_id == current_user.id,
+        and_(Callback.assigned_to_id.is_(None), HelpRequest.assigned_to_id == current_user.id),
+    )
     callbacks = db.execute(
-        select(Callback, HelpRequest).join(HelpRequest, Callback.request_id == HelpRequest.id)
-        .where(access.request_edit_scope(current_user), Callback.done_at.is_(None), mine,
-               HelpRequest.status != Status.CLOSED.value)
+        select(Callback, HelpRequest)
+        .join(HelpRequest, Callback.request_id == HelpRequest.id)
+        .where(
+            access.request_edit_scope(current_user),
+            Callback.done_at.is_(None),
+            mine,
+            HelpRequest.status != Status.CLOSED.value,
+        )
         .order_by(Callback.due_at)
     ).all()
     groups = {"overdue": [], "today": [], "upcoming": []}
@@ -429,14 +550,22 @@ def todo():
         key = "overdue" if due < now else "today" if due < end_of_day else "upcoming"
         groups[key].append((callback, req))
     waiting = db.scalars(
-        select(HelpRequest).where(access.request_edit_scope(current_user),
-                                  HelpRequest.assigned_to_id == current_user.id,
-                                  HelpRequest.status.in_([Status.WAITING.value, Status.IN_PROGRESS.value,
-                                                          Status.ANSWERED.value]))
+        select(HelpRequest)
+        .where(
+            access.request_edit_scope(current_user),
+            HelpRequest.assigned_to_id == current_user.id,
+            HelpRequest.status.in_([Status.WAITING.value, Status.IN_PROGRESS.value, Status.ANSWERED.value]),
+        )
         .order_by(HelpRequest.status.desc(), HelpRequest.updated_at)
     ).all()
-    return render_template("followup/todo.html", groups=groups, waiting=waiting, labels=LABELS, as_utc=as_utc,
-                           themes=theme_labels(db, current_language()))
+    return render_template(
+        "followup/todo.html",
+        groups=groups,
+        waiting=waiting,
+        labels=LABELS,
+        as_utc=as_utc,
+        themes=theme_labels(db, current_language()),
+    )
 
 
 @bp.route("/")
@@ -447,17 +576,25 @@ def queue():
     db = get_session()
     territory = current_user.territory
     in_queue = db.scalars(
-        select(HelpRequest).where(access.request_edit_scope(current_user), HelpRequest.territory == territory,
-                                  HelpRequest.status != Status.CLOSED.value,
-                                  or_(HelpRequest.status == Status.NEW.value, HelpRequest.assigned_to_id.is_(None)))
+        select(HelpRequest)
+        .where(
+            access.request_edit_scope(current_user),
+            HelpRequest.territory == territory,
+            HelpRequest.status != Status.CLOSED.value,
+            or_(HelpRequest.status == Status.NEW.value, HelpRequest.assigned_to_id.is_(None)),
+        )
         .order_by(HelpRequest.urgency == "urgent", HelpRequest.created_at)
     ).all()
     status = request.args.get("status", "")
     theme = request.args.get("theme", "")
     wanted_territory = request.args.get("territory", "")
     reference = request.args.get("q", "").strip()
-    stmt = (select(HelpRequest).where(access.request_scope(current_user))
-            .options(selectinload(HelpRequest.themes)).order_by(HelpRequest.updated_at.desc()))
+    stmt = (
+        select(HelpRequest)
+        .where(access.request_scope(current_user))
+        .options(selectinload(HelpRequest.themes))
+        .order_by(HelpRequest.updated_at.desc())
+    )
     if status in STATUS_LABELS:
         stmt = stmt.where(HelpRequest.status == status)
     if wanted_territory in TERRITORIES:
@@ -467,17 +604,33 @@ def queue():
     if reference:
         stmt = stmt.where(HelpRequest.reference.ilike(f"%{reference}%"))
     requests_ = db.scalars(stmt.limit(200)).all()
-    passed_on = db.scalars(
-        select(HelpRequest).join(Transfer, Transfer.request_id == HelpRequest.id)
-        .where(access.request_scope(current_user), Transfer.from_territory == territory,
-               HelpRequest.territory != territory)
-        .order_by(HelpRequest.updated_at.desc()).limit(50)
-    ).unique().all()
-    return render_template("followup/queue.html", in_queue=in_queue, requests=requests_, passed_on=passed_on,
-                           labels=LABELS, themes=theme_labels(db, current_language()), as_utc=as_utc,
-                           filters={"status": status, "theme": theme, "territory": wanted_territory,
-                                    "q": reference}, territories=TERRITORIES,
-                           can_review_corrections=access.can_review_corrections(current_user))
+    passed_on = (
+        db.scalars(
+            select(HelpRequest)
+            .join(Transfer, Transfer.request_id == HelpRequest.id)
+            .where(
+                access.request_scope(current_user),
+                Transfer.from_territory == territory,
+                HelpRequest.territory != territory,
+            )
+            .order_by(HelpRequest.updated_at.desc())
+            .limit(50)
+        )
+        .unique()
+        .all()
+    )
+    return render_template(
+        "followup/queue.html",
+        in_queue=in_queue,
+        requests=requests_,
+        passed_on=passed_on,
+        labels=LABELS,
+        themes=theme_labels(db, current_language()),
+        as_utc=as_utc,
+        filters={"status": status, "theme": theme, "territory": wanted_territory, "q": reference},
+        territories=TERRITORIES,
+        can_review_corrections=access.can_review_corrections(current_user),
+    )
 
 
 @bp.app_template_filter("fromisoformat")

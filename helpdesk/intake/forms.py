@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
-from wtforms import TextAreaField
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from flask_wtf import FlaskForm
 from helpdesk.followup.labels import (
     AGE_BAND_LABELS,
     CHANNEL_LABELS,
@@ -37,32 +45,49 @@ class IntakeForm(FlaskForm):
     territory = SelectField(_l("Receiving territory"))
     urgency = SelectField(_l("Urgency"))
 
-    caller_name = StringField(_l("Name of the professional"), validators=[Length(max=200)],
-                              render_kw={"autocomplete": "off"})
-    caller_function = StringField(_l("Function or profession"), validators=[Length(max=200)],
-                                  render_kw={"autocomplete": "off"})
+    caller_name = StringField(
+        _l("Name of the professional"), validators=[Length(max=200)], render_kw={"autocomplete": "off"}
+    )
+    caller_function = StringField(
+        _l("Function or profession"), validators=[Length(max=200)], render_kw={"autocomplete": "off"}
+    )
     caller_sector = SelectField(_l("Sector"), validators=[Optional()])
     caller_organisation = StringField(
-        _l("Organisation"), validators=[Length(max=300)],
+        _l("Organisation"),
+        validators=[Length(max=300)],
         description=_l("Type to pick it from the directory, or type the name freely."),
-        render_kw={"autocomplete": "off", "data-autocomplete": "organisations",
-                   "data-autocomplete-target": "caller_organisation_id"},
+        render_kw={
+            "autocomplete": "off",
+            "data-autocomplete": "organisations",
+            "data-autocomplete-target": "caller_organisation_id",
+        },
     )
     caller_organisation_id = HiddenField()
-    caller_phone = StringField(_l("Phone to call back"), validators=[Length(max=50)],
-                               render_kw={"type": "tel", "autocomplete": "off"})
-    caller_email = EmailField(_l("E-mail to call back"), validators=[Optional(), Email(), Length(max=254)],
-                              render_kw={"autocomplete": "off"})
+    caller_phone = StringField(
+        _l("Phone to call back"),
+        validators=[Length(max=50)],
+        render_kw={"type": "tel", "autocomplete": "off"},
+    )
+    caller_email = EmailField(
+        _l("E-mail to call back"),
+        validators=[Optional(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "off"},
+    )
 
     age_band = SelectField(_l("Age band"), validators=[Optional()])
     gender = SelectField(_l("Gender (optional)"), validators=[Optional()])
     languages = MultiCheckboxField(_l("Languages spoken"), validators=[Optional()])
-    residence = StringField(_l("Postcode or commune of residence"), validators=[Length(max=100)],
-                            description=_l("The basin is derived from it."), render_kw={"autocomplete": "off"})
+    residence = StringField(
+        _l("Postcode or commune of residence"),
+        validators=[Length(max=100)],
+        description=_l("The basin is derived from it."),
+        render_kw={"autocomplete": "off"},
+    )
     situation_flags = MultiCheckboxField(_l("Situation"), validators=[Optional()])
     themes = MultiCheckboxField(_l("Themes"), validators=[Optional()])
     question = TextAreaField(
-        _l("The question"), validators=[DataRequired(), Length(max=10000)],
+        _l("The question"),
+        validators=[DataRequired(), Length(max=10000)],
         description=_l("No name, birth date or national number of the beneficiary."),
     )
     confirm_identity = BooleanField(_l("I checked: this text identifies nobody"))
@@ -85,13 +110,29 @@ class EditRequestForm(IntakeForm):
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
     def fill_from(self, request) -> None:
-        for name in ("channel", "urgency", "caller_name", "caller_function", "caller_sector", "caller_phone",
-                     "caller_email", "age_band", "gender", "languages", "situation_flags", "question", "territory",
-                     "version"):
+        for name in (
+            "channel",
+            "urgency",
+            "caller_name",
+            "caller_function",
+            "caller_sector",
+            "caller_phone",
+            "caller_email",
+            "age_band",
+            "gender",
+            "languages",
+            "situation_flags",
+            "question",
+            "territory",
+            "version",
+        ):
             getattr(self, name).data = getattr(request, name)
         organisation = request.caller_organisation
-        self.caller_organisation.data = (organisation.name_fr or organisation.name_nl) if organisation else \
-            request.caller_organisation_text
+        self.caller_organisation.data = (
+            (organisation.name_fr or organisation.name_nl)
+            if organisation
+            else request.caller_organisation_text
+        )
         self.caller_organisation_id.data = str(organisation.id) if organisation else ""
         self.residence.data = request.residence_postcode
         self.themes.data = request.theme_codes

@@ -25,7 +25,7 @@ _NAMES = _names_to_postcode()
 
 
 def resolve_residence(text: str) -> str | None:
-    """The postcode for ``'1060'``, ``'Saint-Gilles'``, ``'sint-gillis'``; ``''`` when empty; None when unknown."""
+    """The postcode of ``'1060'``, ``'Saint-Gilles'``, ``'sint-gillis'``; ``''`` if empty; None if unknown."""
     if not text or not text.strip():
         return ""
     postcode = normalize_postcode(text)
@@ -40,13 +40,20 @@ def record_from_form(form, *, organisation_id: int | None, postcode: str) -> Int
         channel=form.channel.data,
         urgency=form.urgency.data,
         caller=CallerRecord(
-            name=form.caller_name.data or "", function=form.caller_function.data or "",
-            sector=form.caller_sector.data or "", organisation_id=organisation_id,
-            organisation_text=form.caller_organisation.data or "", phone=form.caller_phone.data or "",
+            name=form.caller_name.data or "",
+            function=form.caller_function.data or "",
+            sector=form.caller_sector.data or "",
+            organisation_id=organisation_id,
+            organisation_text=form.caller_organisation.data or "",
+            phone=form.caller_phone.data or "",
             email=form.caller_email.data or "",
         ),
-        age_band=form.age_band.data or "", gender=form.gender.data or "", languages=form.languages.data or [],
-        residence_postcode=postcode, situation_flags=form.situation_flags.data or [],
-        themes=form.themes.data or [], question=form.question.data or "",
+        age_band=form.age_band.data or "",
+        gender=form.gender.data or "",
+        languages=form.languages.data or [],
+        residence_postcode=postcode,
+        situation_flags=form.situation_flags.data or [],
+        themes=form.themes.data or [],
+        question=form.question.data or "",
         identity_confirmed=bool(form.confirm_identity.data),
     )

@@ -20,8 +20,11 @@ bp = Blueprint("intake", __name__, url_prefix="/requests")
 
 
 def field_error_message(code: str) -> str:
-    return {"required": _("This field is required."), "invalid": _("This value is not valid."),
-            "duplicate": _("This organisation is already a lead.")}.get(code, _("This value is not valid."))
+    return {
+        "required": _("This field is required."),
+        "invalid": _("This value is not valid."),
+        "duplicate": _("This organisation is already a lead."),
+    }.get(code, _("This value is not valid."))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -32,8 +35,10 @@ def new():
         abort(403)
     db = get_session()
     form = IntakeForm()
-    form.fill_choices([(t, TERRITORY_LABELS[t]) for t in territories],
-                      [(t.code, t.label(current_language())) for t in active_themes(db)])
+    form.fill_choices(
+        [(t, TERRITORY_LABELS[t]) for t in territories],
+        [(t.code, t.label(current_language())) for t in active_themes(db)],
+    )
     if not form.is_submitted():
         form.territory.data = current_user.territory
     identity_warning: list[str] = []

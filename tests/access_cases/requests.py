@@ -61,13 +61,25 @@ def build(app, world):
     with app.app_context():
         db = get_session()
         seed_themes(db)
-        sud = accounts.create_user(db, app.extensions["passwords"], email="sofia@access.example",
-                                   password="a long password", role="operator", territory="sud")
-        org = Organisation(source="test", source_id="access-org", name_fr="Maison médicale du Midi", postcode="1060")
+        sud = accounts.create_user(
+            db,
+            app.extensions["passwords"],
+            email="sofia@access.example",
+            password="a long password",
+            role="operator",
+            territory="sud",
+        )
+        org = Organisation(
+            source="test", source_id="access-org", name_fr="Maison médicale du Midi", postcode="1060"
+        )
         db.add(org)
         db.flush()
-        record = ops.IntakeRecord(territory="sud", caller=ops.CallerRecord(name="Marie"), themes=["housing"],
-                                  question="Un hébergement pour un homme à la rue.")
+        record = ops.IntakeRecord(
+            territory="sud",
+            caller=ops.CallerRecord(name="Marie"),
+            themes=["housing"],
+            question="Un hébergement pour un homme à la rue.",
+        )
         held = ops.create_request(db, sud, record)
         lead = ops.add_lead(db, sud, held, org.id)
         callback = ops.add_callback(db, sud, held, due_at=datetime.now(UTC) + timedelta(days=1))
@@ -75,8 +87,15 @@ def build(app, world):
         ops.transfer_request(db, sud, moved, to="region", note="Pour le régional", expected_version=None)
         note = add_note(db, sud, org, "Liste d'attente de 3 mois", is_correction=True)
         db.commit()
-        world.ids.update(sud=held.id, moved=moved.id, lead=lead.id, callback=callback.id, organisation=org.id,
-                         note=note.id, theme=db.scalar(select(Theme.id).where(Theme.code == "housing")))
+        world.ids.update(
+            sud=held.id,
+            moved=moved.id,
+            lead=lead.id,
+            callback=callback.id,
+            organisation=org.id,
+            note=note.id,
+            theme=db.scalar(select(Theme.id).where(Theme.code == "housing")),
+        )
 
 
 def _sud(suffix=""):
@@ -103,13 +122,22 @@ CASES = [
     Case("followup.edit", "POST", _sud("/edit"), {"question": ""}, expect=sees("sud"), label="post"),
     Case("followup.take", "POST", _sud("/take"), {}, expect=sees("sud")),
     Case("followup.add_lead", "POST", _sud("/leads"), {}, expect=sees("sud")),
-    Case("followup.update_lead", "POST", lambda w: f"/requests/{w.ids['sud']}/leads/{w.ids['lead']}",
-         {}, expect=sees("sud")),
+    Case(
+        "followup.update_lead",
+        "POST",
+        lambda w: f"/requests/{w.ids['sud']}/leads/{w.ids['lead']}",
+        {},
+        expect=sees("sud"),
+    ),
     Case("followup.add_unmet_need", "POST", _sud("/unmet-needs"), {}, expect=sees("sud")),
     Case("followup.add_callback", "POST", _sud("/callbacks"), {}, expect=sees("sud")),
-    Case("followup.complete_callback", "POST",
-         lambda w: f"/requests/{w.ids['sud']}/callbacks/{w.ids['callback']}/done", {},
-         expect=sees("sud")),
+    Case(
+        "followup.complete_callback",
+        "POST",
+        lambda w: f"/requests/{w.ids['sud']}/callbacks/{w.ids['callback']}/done",
+        {},
+        expect=sees("sud"),
+    ),
     Case("followup.transfer", "POST", _sud("/transfer"), {}, expect=sees("sud")),
     Case("followup.transfer", "POST", _moved("/transfer"), {}, expect=sees(), label="transferred away"),
     Case("followup.share", "POST", _sud("/share"), {}, expect=sees("sud")),
@@ -117,18 +145,43 @@ CASES = [
     Case("followup.close", "POST", _sud("/close"), {}, expect=sees("sud")),
     Case("followup.close", "POST", _moved("/close"), {}, expect=sees(), label="transferred away"),
     # Operators' notes on organisations: every territory; the corrections queue is regional.
-    Case("directory.organisation_notes", url=lambda w: f"/directory/organisations/{w.ids['organisation']}/notes",
-         expect=signed_in),
-    Case("directory.organisation_notes", "POST",
-         lambda w: f"/directory/organisations/{w.ids['organisation']}/notes", {"text": ""}, expect=note_writers,
-         label="post"),
+    Case(
+        "directory.organisation_notes",
+        url=lambda w: f"/directory/organisations/{w.ids['organisation']}/notes",
+        expect=signed_in,
+    ),
+    Case(
+        "directory.organisation_notes",
+        "POST",
+        lambda w: f"/directory/organisations/{w.ids['organisation']}/notes",
+        {"text": ""},
+        expect=note_writers,
+        label="post",
+    ),
     Case("directory.corrections", url="/directory/corrections", expect=regional_reviewers),
     Case("directory.corrections_export", url="/directory/corrections.csv", expect=regional_reviewers),
-    Case("directory.correction_done", "POST", lambda w: f"/directory/corrections/{w.ids['note']}/done",
-         {}, expect=regional_reviewers),
+    Case(
+        "directory.correction_done",
+        "POST",
+        lambda w: f"/directory/corrections/{w.ids['note']}/done",
+        {},
+        expect=regional_reviewers,
+    ),
     # Themes admin.
     Case("admin.themes", url="/admin/themes", expect=admin_or_regional_coordinator),
-    Case("admin.themes", "POST", "/admin/themes", {"code": ""}, expect=admin_or_regional_coordinator, label="post"),
-    Case("admin.theme_edit", "POST", lambda w: f"/admin/themes/{w.ids['theme']}", {},
-         expect=admin_or_regional_coordinator),
+    Case(
+        "admin.themes",
+        "POST",
+        "/admin/themes",
+        {"code": ""},
+        expect=admin_or_regional_coordinator,
+        label="post",
+    ),
+    Case(
+        "admin.theme_edit",
+        "POST",
+        lambda w: f"/admin/themes/{w.ids['theme']}",
+        {},
+        expect=admin_or_regional_coordinator,
+    ),
 ]

@@ -1,6 +1,6 @@
-"""The helpdesk journey in a real browser, in French and in Dutch: Sud records a call, finds two leads, plans a
-callback and hands the request to the region; the region closes the loop; Sud sees the outcome; Nord cannot
-open it.
+"""The helpdesk journey in a real browser, in French and in Dutch: Sud records a call, finds two leads,
+plans a callback and hands the request to the region; the region closes the loop; Sud sees the outcome;
+Nord cannot open it.
 """
 
 import re
@@ -12,10 +12,20 @@ from tests.conftest import TEST_PASSWORD
 pytestmark = pytest.mark.browser
 
 WORDS = {
-    "fr": {"closed": "Clôturée", "held_region": "Niveau régional", "not_found": "n'existe pas",
-           "recorded": "enregistrée", "overdue": "Rappels"},
-    "nl": {"closed": "Afgesloten", "held_region": "Gewestelijk niveau", "not_found": "bestaat niet",
-           "recorded": "geregistreerd", "overdue": "terugbel"},
+    "fr": {
+        "closed": "Clôturée",
+        "held_region": "Niveau régional",
+        "not_found": "n'existe pas",
+        "recorded": "enregistrée",
+        "overdue": "Rappels",
+    },
+    "nl": {
+        "closed": "Afgesloten",
+        "held_region": "Gewestelijk niveau",
+        "not_found": "bestaat niet",
+        "recorded": "geregistreerd",
+        "overdue": "terugbel",
+    },
 }
 
 
