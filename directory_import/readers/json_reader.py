@@ -24,6 +24,10 @@ from directory_import.readers.fields import fields_from_mapping, record_from_fie
 LIST_KEYS = ("organisations", "organizations", "items", "data", "results")
 
 
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [error.__class__.__name__])[0]
+
+
 def _prefix(path: Path) -> str:
     """The ijson prefix of the list of organisations, found by streaming the top-level keys."""
     with path.open("rb") as handle:
@@ -38,7 +42,7 @@ def _prefix(path: Path) -> str:
                 if prefix == "" and event == "map_key" and value in LIST_KEYS:
                     return f"{value}.item"
         except ijson.JSONError as error:
-            raise SourceError(f"the JSON is broken: {error}") from None
+            raise SourceError(f"the JSON is broken: {_first_line(error)}") from None
     raise SourceError("no list of organisations found (expected a key 'organisations')")
 
 
@@ -60,4 +64,4 @@ def read_json(path: str | Path, progress: Progress | None = None) -> Iterator[Re
                     continue
                 yield record_from_fields(index, fields_from_mapping(item), raw_json(item))
         except ijson.JSONError as error:
-            raise SourceError(f"the JSON is broken after record {index}: {error}") from None
+            raise SourceError(f"the JSON is broken after record {index}: {_first_line(error)}") from None
