@@ -9,17 +9,37 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from directory_import import territory
-from directory_import.readers.base import CategoryRecord, OrganisationRecord
+from directory_import.readers.base import CategoryRecord, OrganisationRecord, params
 from directory_import.vocabulary import CATEGORIES, PUBLICS, PUBLICS_NL_TO_FR
 
 MAX_ID_LENGTH = 100
 
 
 class RejectedRow(ValueError):
-    """The record cannot be imported at all; the message says why in plain words."""
+    """The record cannot be imported at all; the message says why in plain words, ``code`` and ``params``
+    say it for translation."""
+
+    def __init__(self, message: str, code: str, **values: object):
+        super().__init__(message)
+        self.code = code
+        self.params = params(**values)
+
+
+@dataclass(frozen=True)
+class NormalizeWarning:
+    """A value dropped from a record: what and why, in plain words and as a code for translation."""
+
+    message: str
+    code: str
+    params: tuple[tuple[str, str], ...]
+
+
+def _warning(message: str, code: str, **values: object) -> NormalizeWarning:
+    return NormalizeWarning(message, code, params(**values))
 
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
@@ -190,27 +210,28 @@ def _unique(values: list[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
 
-def normalize_record(record: OrganisationRecord) -> tuple[dict[str, Any], list[str]]:
+def normalize_record(record: OrganisationRecord) -> tuple[dict[str, Any], list[NormalizeWarning]]:
     """Column values of an ``Organisation`` for ``record`` and warnings about dropped values.
 
     Raises ``RejectedRow`` when the record has no id, no name in any language, or an id that is too long.
     """
-    warnings: list[str] = []
+    warnings: list[NormalizeWarning] = []
     source_id = clean_line(record.source_id)
     if not source_id:
-        raise RejectedRow("no id")
+        raise RejectedRow("no id", "no_id")
     if len(source_id) > MAX_ID_LENGTH:
-        raise RejectedRow(f"the id is longer than {MAX_ID_LENGTH} characters")
+        raise RejectedRow(f"the id is longer than {MAX_ID_LENGTH} characters", "id_too_long", max=MAX_ID_LENGTH)
     name_fr, name_nl = clean_line(record.name_fr)[:400], clean_line(record.name_nl)[:400]
     if not name_fr and not name_nl:
-        raise RejectedRow(f"organisation {source_id} has no name (neither French nor Dutch)")
+        raise RejectedRow(f"organisation {source_id} has no name (neither French nor Dutch)", "no_name", id=source_id)
 
     postcode = ""
     commune_fr, commune_nl = clean_line(record.commune_fr)[:100], clean_line(record.commune_nl)[:100]
     if record.postcode.strip():
         postcode = territory.normalize_postcode(record.postcode)
         if not postcode:
-            warnings.append(f"postcode {record.postcode.strip()!r} dropped: not a Belgian postcode")
+            warnings.append(_warning(f"postcode {record.postcode.strip()!r} dropped: not a Belgian postcode",
+                                    "bad_postcode", value=record.postcode.strip()))
     locality = territory.locality_for_postcode(postcode) if postcode else None
     if locality is not None:
         commune_fr, commune_nl = locality.commune.name_fr, locality.commune.name_nl
@@ -219,28 +240,28 @@ def normalize_record(record: OrganisationRecord) -> tuple[dict[str, Any], list[s
     for value in record.phones:
         phone = normalize_phone(value)
         if phone is None:
-            warnings.append(f"phone {value!r} dropped: not a phone number")
+            warnings.append(_warning(f"phone {value!r} dropped: not a phone number", "bad_phone", value=value))
         else:
             phones.append(phone)
     emails = []
     for value in record.emails:
         email = normalize_email(value)
         if email is None:
-            warnings.append(f"e-mail {value!r} dropped: not an e-mail address")
+            warnings.append(_warning(f"e-mail {value!r} dropped: not an e-mail address", "bad_email", value=value))
         else:
             emails.append(email)
     websites = []
     for value in record.websites:
         url = normalize_url(value)
         if url is None:
-            warnings.append(f"website {value!r} dropped: not a web address")
+            warnings.append(_warning(f"website {value!r} dropped: not a web address", "bad_url", value=value))
         else:
             websites.append(url)
     languages = []
     for value in record.languages:
         code = normalize_language(value)
         if code is None:
-            warnings.append(f"language {value!r} dropped: unknown language")
+            warnings.append(_warning(f"language {value!r} dropped: unknown language", "bad_language", value=value))
         else:
             languages.append(code)
     latitude = longitude = None
@@ -248,7 +269,8 @@ def normalize_record(record: OrganisationRecord) -> tuple[dict[str, Any], list[s
         latitude = _coordinate(record.latitude, 49.0, 52.0)
         longitude = _coordinate(record.longitude, 2.0, 7.0)
         if latitude is None or longitude is None:
-            warnings.append(f"coordinates {record.latitude!r}, {record.longitude!r} dropped: not in Belgium")
+            warnings.append(_warning(f"coordinates {record.latitude!r}, {record.longitude!r} dropped: not in Belgium",
+                                    "bad_coordinates", value=f"{record.latitude}, {record.longitude}"))
             latitude = longitude = None
 
     values: dict[str, Any] = {

@@ -32,6 +32,7 @@ from directory_import.readers import (
     package_name,
     read_source,
 )
+from directory_import.readers.base import params
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +51,15 @@ class NothingImported(SourceError):
 
 @dataclass(frozen=True)
 class WarningRecord:
+    """A value dropped from an imported row (the row itself imported)."""
+
     line: int
     message: str
+    code: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {"line": self.line, "message": self.message, "code": self.code, "params": dict(self.params)}
 
 
 @dataclass
@@ -174,17 +182,18 @@ def sync_records(
         try:
             values, warnings = normalize_record(item)
         except RejectedRow as error:
-            report.rejected.append(RejectedRecord(item.line, str(error)))
+            report.rejected.append(RejectedRecord(item.line, str(error), error.code, error.params))
             _keep_known(item, existing, seen)
             continue
         source_id = values["source_id"]
         if source_id in seen:
             report.rejected.append(RejectedRecord(
-                item.line, f"the id {source_id} appears twice (first on line {seen[source_id]}); this one is skipped"
+                item.line, f"the id {source_id} appears twice (first on line {seen[source_id]}); this one is skipped",
+                "duplicate_id", params(id=source_id, first_line=seen[source_id]),
             ))
             continue
         seen[source_id] = item.line
-        report.warnings.extend(WarningRecord(item.line, message) for message in warnings)
+        report.warnings.extend(WarningRecord(item.line, w.message, w.code, w.params) for w in warnings)
         values["raw"] = json.loads(item.raw)
         values["content_hash"] = content_hash({**values, "raw": item.raw})
         known = existing.get(source_id)
@@ -315,8 +324,8 @@ def record_run(session: Session, report: ImportReport, *, source: str, started_b
         started_at=started_at or utcnow(), finished_at=utcnow(), dry_run=report.dry_run, status=status,
         added=report.added, updated=report.updated, unchanged=report.unchanged, archived=report.archived,
         restored=report.restored, rejected_count=len(report.rejected),
-        rejected=[{"line": r.line, "reason": r.reason} for r in report.rejected],
-        warnings=[{"line": w.line, "message": w.message} for w in report.warnings], error=error,
+        rejected=[r.as_dict() for r in report.rejected], warnings=[w.as_dict() for w in report.warnings],
+        error=error,
     )
     session.add(run)
     session.flush()

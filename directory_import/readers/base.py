@@ -66,10 +66,22 @@ class OrganisationRecord:
 
 @dataclass(frozen=True)
 class RejectedRecord:
-    """A row that was not imported: its line (CSV line, JSON record number) and why, in plain words."""
+    """A row that was not imported: its line (CSV line, JSON record number) and why, in plain words.
+
+    ``code`` and ``params`` say the same for translation (``'cell_count'``, ``{'cells': '3', ...}``).
+    """
 
     line: int
     reason: str
+    code: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {"line": self.line, "reason": self.reason, "code": self.code, "params": dict(self.params)}
+
+
+def params(**values: object) -> tuple[tuple[str, str], ...]:
+    return tuple((key, str(value)) for key, value in values.items())
 
 
 ReaderItem = OrganisationRecord | RejectedRecord

@@ -13,7 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from directory_import.readers.base import CountingFile, Progress, ReaderItem, RejectedRecord, SourceError, raw_json
+from directory_import.readers.base import (
+    CountingFile,
+    Progress,
+    ReaderItem,
+    RejectedRecord,
+    SourceError,
+    params,
+    raw_json,
+)
 from directory_import.readers.fields import field_for, record_from_fields
 
 DELIMITERS = (";", ",", "\t")
@@ -73,7 +81,8 @@ def read_csv(path: str | Path, progress: Progress | None = None) -> Iterator[Rea
                     continue
                 if len(cells) != len(header):
                     yield RejectedRecord(
-                        start, f"this row has {len(cells)} cells where the header has {len(header)} columns"
+                        start, f"this row has {len(cells)} cells where the header has {len(header)} columns",
+                        "cell_count", params(cells=len(cells), columns=len(header)),
                     )
                     continue
                 fields: dict[str, str] = {}

@@ -26,6 +26,7 @@ from directory_import.readers.base import (
     ReaderItem,
     RejectedRecord,
     SourceError,
+    params,
     raw_json,
     text,
 )
@@ -92,8 +93,9 @@ def _rows(data: bytes | None, table: str) -> Iterator[tuple[int, Row]]:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) != len(header):
-                yield start, {"__error__": f"{table}.csv: this row has {len(cells)} cells where the header "
-                                           f"has {len(header)} columns"}
+                yield start, {"__error__": f"this row has {len(cells)} cells where the header has "
+                                           f"{len(header)} columns", "cells": str(len(cells)),
+                              "columns": str(len(header))}
                 continue
             yield start, dict(zip(header, cells, strict=True))
     except csv.Error as error:
@@ -152,7 +154,8 @@ def read_hsds(path: str | Path, progress: Progress | None = None) -> Iterator[Re
         schedules = _grouped(package.read("schedules.csv"), "schedules", "location_id")
         for count, (line, row) in enumerate(_rows(organizations, "organizations"), start=1):
             if "__error__" in row:
-                yield RejectedRecord(line, row["__error__"])
+                yield RejectedRecord(line, row["__error__"], "cell_count",
+                                     params(cells=row["cells"], columns=row["columns"]))
                 continue
             yield _record(line, row, language, services, locations, addresses, phones_by_org,
                           phones_by_location, languages, schedules)

@@ -60,7 +60,7 @@ def read_json(path: str | Path, progress: Progress | None = None) -> Iterator[Re
         try:
             for index, item in enumerate(ijson.items(counted, prefix, use_float=True), start=1):
                 if not isinstance(item, dict):
-                    yield RejectedRecord(index, "this record is not an object with fields")
+                    yield RejectedRecord(index, "this record is not an object with fields", "not_object")
                     continue
                 yield record_from_fields(index, fields_from_mapping(item), raw_json(item))
         except ijson.JSONError as error:
