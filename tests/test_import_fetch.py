@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import select
@@ -14,63 +11,6 @@ from sqlalchemy import select
 from directory_import.fetch import FetchError, fetch
 from directory_import.models import SourceState
 from directory_import.sync import import_source
-
-
-@dataclass
-class ExportServer:
-    """What the server serves and what it was asked."""
-
-    body: bytes = b""
-    etag: str = '"v1"'
-    last_modified: str = ""
-    fail_first: int = 0  # answer 503 to this many requests first
-    requests: list[dict] = field(default_factory=list)
-    url: str = ""
-
-    def serve(self, body: bytes, etag: str = "") -> None:
-        self.body, self.etag = body, etag
-
-
-@pytest.fixture
-def export_server() -> Iterator[ExportServer]:
-    state = ExportServer()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's naming)
-            state.requests.append(dict(self.headers))
-            if state.fail_first > 0:
-                state.fail_first -= 1
-                self.send_response(503)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            if (state.etag and self.headers.get("If-None-Match") == state.etag) or (
-                state.last_modified and self.headers.get("If-Modified-Since") == state.last_modified
-            ):
-                self.send_response(304)
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(state.body)))
-            if state.etag:
-                self.send_header("ETag", state.etag)
-            if state.last_modified:
-                self.send_header("Last-Modified", state.last_modified)
-            self.end_headers()
-            self.wfile.write(state.body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/export.json"
-    yield state
-    server.shutdown()
-    server.server_close()
-    thread.join()
 
 
 def test_fetch_downloads_and_returns_the_validators(export_server, tmp_path, data_dir):

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import IntegerField, RadioField, SelectField, URLField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from helpdesk.forms import select_choices
 
@@ -19,14 +19,19 @@ class ImportForm(FlaskForm):
         ("hsds", _l("Open Referral HSDS (zip)")),
     ]))
 
-    def validate_url(self, field):
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
         has_file = bool(self.file.data and getattr(self.file.data, "filename", ""))
-        if has_file and field.data:
-            raise ValidationError(_l("Give a file or an address, not both."))
-        if not has_file and not field.data:
-            raise ValidationError(_l("Choose a file or give the address of an export."))
-        if field.data and not field.data.lower().startswith(("http://", "https://")):
-            raise ValidationError(_l("The address must start with http:// or https://."))
+        url = (self.url.data or "").strip()
+        if has_file and url:
+            self.url.errors.append(_l("Give a file or an address, not both."))
+        elif not has_file and not url:
+            self.file.errors.append(_l("Choose a file or give the address of an export."))
+        elif url and not url.lower().startswith(("http://", "https://")):
+            self.url.errors.append(_l("The address must start with http:// or https://."))
+        else:
+            return valid
+        return False
 
 
 class ConfirmImportForm(FlaskForm):
