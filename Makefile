@@ -40,7 +40,7 @@ $(SAMPLE_DIRECTORY): directory_import/sample.py | install
 sample: $(SAMPLE_DIRECTORY)
 
 bench: install
-	$(BIN)/python bench/bench_import.py
+	for bench in bench/bench_*.py; do $(BIN)/python $$bench || exit 1; done
 
 run: install translations $(SAMPLE_DIRECTORY)
 	$(BIN)/helpdesk db upgrade

@@ -47,9 +47,15 @@ def pair_key(first_id: int, second_id: int) -> tuple[int, int]:
     return (first_id, second_id) if first_id < second_id else (second_id, first_id)
 
 
+# Articles, prepositions and legal forms say nothing about which organisation a name designates.
+SMALL_WORDS = frozenset("a au aux d de du des l la le les et en van het der den vzw asbl ivzw aisbl".split())
+
+
 def _similarity(a: str, b: str) -> float:
     """Whole-name similarity, held down by the words that differ: 'maison medicale le moulin' and 'maison
     medicale le jardin' share most letters but not what tells them apart."""
+    a = " ".join(w for w in a.split() if w not in SMALL_WORDS) or a
+    b = " ".join(w for w in b.split() if w not in SMALL_WORDS) or b
     whole = max(fuzz.token_sort_ratio(a, b), fuzz.ratio(a, b))
     words_a, words_b = a.split(), b.split()
     left_a = " ".join(w for w in words_a if w not in words_b)

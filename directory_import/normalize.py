@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,11 +50,16 @@ _TAGS = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+_NEEDS_CLEANING = re.compile(r"[<&\r\n\t\x00-\x1f\x7f\u00a0\u2000-\u200b\u202f\u3000]|  ")
+
+
 def clean_text(value: str) -> str:
     """Plain text: markup and control characters removed, entities decoded, spaces collapsed, at most one
     blank line between paragraphs. Text is stored as text and never rendered as HTML."""
     if not value:
         return ""
+    if not _NEEDS_CLEANING.search(value):  # the common case, and the fast one
+        return value.strip()
     if "<" in value:
         value = _DROP_ELEMENTS.sub(" ", value)
         value = _BLOCK_TAGS.sub("\n", value)
@@ -210,6 +216,19 @@ def _unique(values: list[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
 
+def _kept(values: tuple[str, ...], normalizer: Callable[[str], str | None], what: str, why: str, code: str,
+          warnings: list[NormalizeWarning]) -> list[str]:
+    """The values ``normalizer`` understands; a warning for each one it does not."""
+    kept = []
+    for value in values:
+        normalized = normalizer(value)
+        if normalized is None:
+            warnings.append(_warning(f"{what} {value!r} dropped: {why}", code, value=value))
+        else:
+            kept.append(normalized)
+    return kept
+
+
 def normalize_record(record: OrganisationRecord) -> tuple[dict[str, Any], list[NormalizeWarning]]:
     """Column values of an ``Organisation`` for ``record`` and warnings about dropped values.
 
@@ -236,34 +255,11 @@ def normalize_record(record: OrganisationRecord) -> tuple[dict[str, Any], list[N
     if locality is not None:
         commune_fr, commune_nl = locality.commune.name_fr, locality.commune.name_nl
 
-    phones = []
-    for value in record.phones:
-        phone = normalize_phone(value)
-        if phone is None:
-            warnings.append(_warning(f"phone {value!r} dropped: not a phone number", "bad_phone", value=value))
-        else:
-            phones.append(phone)
-    emails = []
-    for value in record.emails:
-        email = normalize_email(value)
-        if email is None:
-            warnings.append(_warning(f"e-mail {value!r} dropped: not an e-mail address", "bad_email", value=value))
-        else:
-            emails.append(email)
-    websites = []
-    for value in record.websites:
-        url = normalize_url(value)
-        if url is None:
-            warnings.append(_warning(f"website {value!r} dropped: not a web address", "bad_url", value=value))
-        else:
-            websites.append(url)
-    languages = []
-    for value in record.languages:
-        code = normalize_language(value)
-        if code is None:
-            warnings.append(_warning(f"language {value!r} dropped: unknown language", "bad_language", value=value))
-        else:
-            languages.append(code)
+    phones = _kept(record.phones, normalize_phone, "phone", "not a phone number", "bad_phone", warnings)
+    emails = _kept(record.emails, normalize_email, "e-mail", "not an e-mail address", "bad_email", warnings)
+    websites = _kept(record.websites, normalize_url, "website", "not a web address", "bad_url", warnings)
+    languages = _kept(record.languages, normalize_language, "language", "unknown language", "bad_language",
+                      warnings)
     latitude = longitude = None
     if record.latitude.strip() or record.longitude.strip():
         latitude = _coordinate(record.latitude, 49.0, 52.0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from directory_import.readers.base import CategoryRecord, OrganisationRecord, text
@@ -49,6 +50,7 @@ FIELD_FOR_KEY: dict[str, str] = {alias: name for name, aliases in ALIASES.items(
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 
 
+@lru_cache(maxsize=4096)
 def canonical_key(name: str) -> str:
     """``'Address.Postal_Code'`` -> ``'postalcode'``: the loose form field names are matched on."""
     key = _NON_ALNUM.sub("", name.lower())
