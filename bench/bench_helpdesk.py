@@ -4,7 +4,7 @@ Builds N requests (default 5,000) spread over the basins, with leads, callbacks 
 then times through the Flask test client (no network): recording a request at intake, the request page, the
 to-do list, the queue, and the API list; median and worst of 30 runs each. Target: under 300 ms each.
 SQLite in a temporary folder by default; ``--database-url postgresql+psycopg://...`` measures PostgreSQL
-(in a new schema).
+(in a new schema, dropped at the end).
 
 Usage: python bench/bench_helpdesk.py [--requests 5000] [--database-url URL]
 """
@@ -54,6 +54,10 @@ def fresh_url(base_url: str, folder: Path) -> str:
         .update_query_dict({"options": f"-csearch_path={schema}"})
         .render_as_string(hide_password=False)
     )
+
+
+def schema_of(url: str) -> str:
+    return make_url(url).query["options"].split("search_path=", 1)[1]
 
 
 def populate(app, count: int) -> tuple[int, str]:
@@ -145,6 +149,11 @@ def main() -> int:
             print(f"  {label:32} median {median:7.1f} ms   worst {worst:7.1f} ms   {flag}")
         with app.app_context():
             get_engine().dispose()
+        if args.database_url:  # leave the server as found
+            engine = make_engine(args.database_url)
+            with engine.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema_of(url)}" CASCADE'))
+            engine.dispose()
     return 0
 
 
