@@ -137,7 +137,7 @@ def test_retired_theme_is_not_offered_at_intake(app, client, logged_in, themes):
     assert 'value="transport"' not in page and 'value="housing"' in page
 
 
-def test_db_upgrade_seeds_the_themes(app, runner, tmp_path):
+def test_db_upgrade_seeds_the_themes(app, tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
     from helpdesk import create_app
     from tests.conftest import app_config
