@@ -89,6 +89,23 @@ class FoldFilter(Filter):
             yield t
 
 
+class HyphenFilter(Filter):
+    """"week-end" gives "week", "end" and "weekend"; "télé-accueil" also "teleaccueil"."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            if "-" not in text:
+                yield t
+                continue
+            for part in text.split("-"):
+                if part:
+                    t.text = part
+                    yield t
+            t.text = text.replace("-", "")
+            yield t
+
+
 class DecompoundFilter(Filter):
     """Keeps each token and adds the parts of a Dutch compound after it."""
 
@@ -116,7 +133,8 @@ class DutchStemNormalizeFilter(Filter):
 
 
 def _base():
-    return RegexTokenizer(r"\w+") | FoldFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1)
+    return (RegexTokenizer(r"\w+(?:-\w+)*") | FoldFilter() | HyphenFilter()
+            | StopFilter(stoplist=STOP_WORDS, minsize=1))
 
 
 def french_analyzer():

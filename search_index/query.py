@@ -47,7 +47,9 @@ FIELD_BOOSTS = {
     "desc_fr": 1.0,
     "desc_nl": 1.0,
 }
-SYNONYM_WEIGHT = 0.8
+SYNONYM_WEIGHT = 0.6
+TIEBREAK = 0.1
+SHORT_WORD = 4
 PREFIX_WEIGHT = 0.6
 FUZZY_WEIGHT = 0.35
 FEW = 3  # fewer exact hits than this: try corrected words, offer a suggestion
@@ -139,7 +141,8 @@ def _analyse(lang: str, word: str) -> tuple[str, ...]:
 
 
 def _field_terms(field_name: str, word: str, weight: float) -> list[wq.Query]:
-    terms = _analyse(_FIELD_LANG[field_name], word)
+    # Short words are acronyms ("vih", "ivg", "sdf"): a stemmer would turn "aids" into "aid" (aide).
+    terms = _analyse("plain" if len(word) <= SHORT_WORD else _FIELD_LANG[field_name], word)
     if not terms:
         return []
     boost = FIELD_BOOSTS[field_name] * weight
@@ -165,10 +168,17 @@ def _phrase_query(phrase: tuple[str, ...], weight: float) -> wq.Query | None:
 def _with_synonyms(phrase: tuple[str, ...], synonyms: SynonymTable, weight: float) -> wq.Query | None:
     options = [_phrase_query(phrase, weight)]
     options += [_phrase_query(alt, weight * SYNONYM_WEIGHT) for alt in synonyms.alternatives(phrase)]
+    return _best_of(options)
+
+
+def _best_of(options: list[wq.Query | None]) -> wq.Query | None:
+    """The best-scoring reading of one thing asked (typed word, synonym, completion, correction): the
+    readings do not add up, so an organisation matching many synonyms does not outrank one matching the
+    very word typed."""
     options = [q for q in options if q is not None]
     if not options:
         return None
-    return options[0] if len(options) == 1 else wq.Or(options)
+    return options[0] if len(options) == 1 else wq.DisjunctionMax(options, tiebreak=TIEBREAK)
 
 
 @dataclass
@@ -257,10 +267,7 @@ def _unit_query(unit: _Unit, synonyms: SynonymTable, vocabulary: _Vocabulary, *,
     if word and fuzzy and word not in vocabulary.known:
         for correction, distance in vocabulary.corrections(word, FUZZY_CANDIDATES):
             options.append(_with_synonyms((correction,), synonyms, FUZZY_WEIGHT / distance))
-    options = [q for q in options if q is not None]
-    if not options:
-        return None
-    return options[0] if len(options) == 1 else wq.Or(options)
+    return _best_of(options)
 
 
 def _filter_query(filters: Mapping[str, Iterable[str]] | None) -> wq.Query | None:
