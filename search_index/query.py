@@ -26,6 +26,7 @@ from html import escape
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+from whoosh import collectors
 from whoosh import query as wq
 
 from directory_import.territory import BASIN_NEIGHBOURS
@@ -53,7 +54,7 @@ SHORT_WORD = 4
 PREFIX_WEIGHT = 0.6
 FUZZY_WEIGHT = 0.35
 FEW = 3  # fewer exact hits than this: try corrected words, offer a suggestion
-PREFIX_CANDIDATES = 8
+PREFIX_CANDIDATES = 5
 FUZZY_CANDIDATES = 4
 SAME_BASIN_FACTOR = 1.10
 NEIGHBOUR_FACTOR = 1.03
@@ -263,7 +264,7 @@ def _unit_query(unit: _Unit, synonyms: SynonymTable, vocabulary: _Vocabulary, *,
     word = unit.word
     if word and unit.is_last_word and len(word) >= 2 and not word.isdigit():
         for completion in vocabulary.completions(word, PREFIX_CANDIDATES):
-            options.append(_with_synonyms((completion,), synonyms, PREFIX_WEIGHT))
+            options.append(_phrase_query((completion,), PREFIX_WEIGHT))
     if word and fuzzy and word not in vocabulary.known:
         for correction, distance in vocabulary.corrections(word, FUZZY_CANDIDATES):
             options.append(_with_synonyms((correction,), synonyms, FUZZY_WEIGHT / distance))
@@ -297,6 +298,31 @@ def _suggestion(units: list[_Unit], vocabulary: _Vocabulary) -> str | None:
                 continue
         out.append(" ".join(unit.phrase))
     return " ".join(out) if changed else None
+
+
+class _TopAndAllCollector(collectors.TopCollector):
+    """The top N by score *and* the set of every match, in one pass (Whoosh's own collector re-runs the
+    query to count, which doubles the cost of every search that shows a total and facets)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit, usequality=False)
+        self.ids: set[int] = set()
+
+    def _collect(self, global_docnum, score):
+        self.ids.add(global_docnum)
+        return super()._collect(global_docnum, score)
+
+    def all_ids(self):
+        return self.ids
+
+    def count(self):
+        return len(self.ids)
+
+
+def _search(searcher, q, window: int):
+    collector = collectors.TermsCollector(_TopAndAllCollector(window), settype=set)
+    searcher.search_with_collector(q, collector)
+    return collector.results()
 
 
 # --- searching -------------------------------------------------------------------------------------
@@ -352,18 +378,18 @@ def _run(index, searcher, text, filter_query, limit, page, table, territory, wit
     corrected = False
     if not units:
         q = filter_query if filter_query is not None else wq.Every()
-        results = searcher.search(q, limit=window, terms=True)
+        results = _search(searcher, q, window)
     else:
         q = build(fuzzy=False, conjunction=True)
         if q is None:
             return SearchResult([], 0, {}, None, page, limit)
-        results = searcher.search(q, limit=window, terms=True)
+        results = _search(searcher, q, window)
         if results.scored_length() < FEW:
             fuzzy_q = build(fuzzy=True, conjunction=True)
-            fuzzy_results = searcher.search(fuzzy_q, limit=window, terms=True)
+            fuzzy_results = _search(searcher, fuzzy_q, window)
             if fuzzy_results.scored_length() == 0 and len(units) > 1:
                 fuzzy_q = build(fuzzy=True, conjunction=False)
-                fuzzy_results = searcher.search(fuzzy_q, limit=window, terms=True)
+                fuzzy_results = _search(searcher, fuzzy_q, window)
             if fuzzy_results.scored_length() > results.scored_length():
                 q, results, corrected = fuzzy_q, fuzzy_results, True
 
