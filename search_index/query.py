@@ -50,7 +50,7 @@ FIELD_BOOSTS = {
 }
 SYNONYM_WEIGHT = 0.6
 TIEBREAK = 0.1
-SHORT_WORD = 4
+SHORT_WORD = 3
 PREFIX_WEIGHT = 0.6
 FUZZY_WEIGHT = 0.35
 FEW = 3  # fewer exact hits than this: try corrected words, offer a suggestion
@@ -142,7 +142,7 @@ def _analyse(lang: str, word: str) -> tuple[str, ...]:
 
 
 def _field_terms(field_name: str, word: str, weight: float) -> list[wq.Query]:
-    # Short words are acronyms ("vih", "ivg", "sdf"): a stemmer would turn "aids" into "aid" (aide).
+    # Short words are acronyms ("vih", "ivg", "sdf"): not stemmed, so they are not mistaken for others.
     terms = _analyse("plain" if len(word) <= SHORT_WORD else _FIELD_LANG[field_name], word)
     if not terms:
         return []

@@ -14,6 +14,7 @@ search and reopen, so new data shows without a restart.
 from __future__ import annotations
 
 import errno
+import gc
 import fcntl
 import json
 import logging
@@ -21,6 +22,7 @@ import os
 import shutil
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -112,13 +114,19 @@ class SearchIndex:
             raise IndexUnavailable(f"no search index in {self.path}")
         try:
             version = (folder / "schema_version").read_text().strip()
-            if version != str(SCHEMA_VERSION):
-                raise IndexUnavailable(f"index schema {version} is not {SCHEMA_VERSION}")
-            return whoosh_index.open_dir(str(folder))
-        except IndexUnavailable:
-            raise
-        except Exception as error:  # whoosh raises many kinds on a damaged folder
-            raise IndexUnavailable(f"cannot open the search index in {folder}: {error!r}") from error
+        except OSError:
+            version = ""
+        if version != str(SCHEMA_VERSION):
+            raise IndexUnavailable(f"index schema {version or '?'} is not {SCHEMA_VERSION} in {folder}")
+        # Whoosh leaves the file it failed to parse open: drop it here rather than warn at random later.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                return whoosh_index.open_dir(str(folder))
+            except Exception as error:  # whoosh raises many kinds on a damaged folder
+                failure = f"cannot open the search index in {folder}: {error!r}"
+            gc.collect()
+        raise IndexUnavailable(failure)
 
     # --- writing -----------------------------------------------------------------------------------
     @contextmanager

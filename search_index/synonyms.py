@@ -58,7 +58,7 @@ DEFAULT_SYNONYMS: tuple[str, ...] = (
     "centre de jour, accueil de jour, dagcentrum, dagopvang",
     "écoute, ligne d'écoute, aide par téléphone, luisterlijn, tele-onthaal, télé-accueil",
     "suicide, prévention du suicide, zelfmoord, zelfmoordpreventie, suïcide",
-    "vih, sida, hiv, aids, ist, soa",
+    "vih, sida, hiv, ist, soa",
     "prostitution, travail du sexe, prostitutie, sekswerk",
     "traduction, interprétariat, interprète, tolk, vertaling, tolken",
     "femmes, femme, vrouwen, vrouw",
