@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from directory_import.models import Organisation
@@ -20,6 +20,7 @@ index_cli = AppGroup("index", help="The directory's search index.")
 
 
 @click.command("search")
+@with_appcontext
 @click.argument("query", nargs=-1, required=True)
 @click.option("--basin", type=click.Choice(BASINS + ("outside",)), multiple=True, help="Only this basin (repeatable).")
 @click.option("--category", multiple=True, help="Only this category code (repeatable).")
