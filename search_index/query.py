@@ -41,7 +41,6 @@ FIELD_BOOSTS = {
     "acronym": 6.0,
     "name_fr": 4.0,
     "name_nl": 4.0,
-    "names_plain": 1.5,
     "tags_fr": 2.0,
     "tags_nl": 2.0,
     "place": 1.5,
@@ -66,7 +65,7 @@ _ANALYZERS = {"fr": french_analyzer(), "nl": dutch_analyzer(), "plain": plain_an
 _FIELD_LANG = {
     "name_fr": "fr", "desc_fr": "fr", "tags_fr": "fr",
     "name_nl": "nl", "desc_nl": "nl", "tags_nl": "nl",
-    "acronym": "plain", "place": "plain", "names_plain": "plain",
+    "acronym": "plain", "place": "plain",
 }
 HIGHLIGHT_FIELDS = ("name_fr", "name_nl", "acronym", "desc_fr", "desc_nl")
 
@@ -141,34 +140,49 @@ def _analyse(lang: str, word: str) -> tuple[str, ...]:
     return tuple(t.text for t in _ANALYZERS[lang](word, mode="query"))
 
 
-def _field_terms(field_name: str, word: str, weight: float) -> list[wq.Query]:
+def _field_terms(field_name: str, word: str, weight: float, vocabulary: _Vocabulary) -> list[wq.Query]:
     # Short words are acronyms ("vih", "ivg", "sdf"): not stemmed, so they are not mistaken for others.
     terms = _analyse("plain" if len(word) <= SHORT_WORD else _FIELD_LANG[field_name], word)
     if not terms:
         return []
+    present = vocabulary.field_terms(field_name)
     boost = FIELD_BOOSTS[field_name] * weight
-    whole = wq.Term(field_name, terms[0], boost=boost)
-    if len(terms) == 1:
-        return [whole]
-    # A Dutch compound typed whole: the compound itself, or all its parts.
-    return [whole, wq.And([wq.Term(field_name, t, boost=boost * 0.7) for t in terms[1:]])]
+    found = []
+    if terms[0] in present:
+        found.append(wq.Term(field_name, terms[0], boost=boost))
+    if len(terms) > 1 and all(t in present for t in terms[1:]):
+        # A Dutch compound typed whole: its parts match too.
+        found.append(wq.And([wq.Term(field_name, t, boost=boost * 0.7) for t in terms[1:]]))
+    return found
 
 
-def _word_query(word: str, weight: float) -> wq.Query | None:
-    subqueries = [q for name in FIELD_BOOSTS for q in _field_terms(name, word, weight)]
-    return wq.Or(subqueries) if subqueries else None
+def _word_query(word: str, weight: float, vocabulary: _Vocabulary) -> wq.Query | None:
+    """The word in every field, in each field's language; None when no field holds it (so that queries
+    stay small: a term that is not in the index is never asked for)."""
+    subqueries = [q for name in FIELD_BOOSTS for q in _field_terms(name, word, weight, vocabulary)]
+    if not subqueries:
+        return None
+    return subqueries[0] if len(subqueries) == 1 else wq.Or(subqueries)
 
 
-def _phrase_query(phrase: tuple[str, ...], weight: float) -> wq.Query | None:
-    parts = [q for w in phrase if w not in STOP_WORDS for q in [_word_query(w, weight)] if q is not None]
+def _phrase_query(phrase: tuple[str, ...], weight: float, vocabulary: _Vocabulary) -> wq.Query | None:
+    """Every meaningful word of the phrase (in any field); None if one of them is nowhere."""
+    meaningful = [w for w in phrase if w not in STOP_WORDS] or list(phrase)
+    parts = []
+    for word in meaningful:
+        q = _word_query(word, weight, vocabulary)
+        if q is None:
+            return None
+        parts.append(q)
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
-def _with_synonyms(phrase: tuple[str, ...], synonyms: SynonymTable, weight: float) -> wq.Query | None:
-    options = [_phrase_query(phrase, weight)]
-    options += [_phrase_query(alt, weight * SYNONYM_WEIGHT) for alt in synonyms.alternatives(phrase)]
+def _with_synonyms(phrase: tuple[str, ...], synonyms: SynonymTable, weight: float,
+                   vocabulary: _Vocabulary) -> wq.Query | None:
+    options = [_phrase_query(phrase, weight, vocabulary)]
+    options += [_phrase_query(alt, weight * SYNONYM_WEIGHT, vocabulary) for alt in synonyms.alternatives(phrase)]
     return _best_of(options)
 
 
@@ -226,6 +240,17 @@ class _Vocabulary:
             freqs.append(info.doc_frequency())
         self.terms, self.freqs = terms, freqs
         self.known = set(terms)
+        self._reader = reader
+        self._fields: dict[str, frozenset[str]] = {}
+
+    def field_terms(self, field_name: str) -> frozenset[str]:
+        """Every term of one field (loaded once per searcher): unknown terms are left out of queries."""
+        found = self._fields.get(field_name)
+        if found is None:
+            found = frozenset(t.decode("utf-8") if isinstance(t, bytes) else t
+                              for t in self._reader.lexicon(field_name))
+            self._fields[field_name] = found
+        return found
 
     def completions(self, prefix: str, limit: int) -> list[str]:
         start = bisect.bisect_left(self.terms, prefix)
@@ -260,14 +285,14 @@ def _vocabulary(index: SearchIndex, searcher) -> _Vocabulary:
 
 
 def _unit_query(unit: _Unit, synonyms: SynonymTable, vocabulary: _Vocabulary, *, fuzzy: bool) -> wq.Query | None:
-    options = [_with_synonyms(unit.phrase, synonyms, 1.0)]
+    options = [_with_synonyms(unit.phrase, synonyms, 1.0, vocabulary)]
     word = unit.word
     if word and unit.is_last_word and len(word) >= 2 and not word.isdigit():
         for completion in vocabulary.completions(word, PREFIX_CANDIDATES):
-            options.append(_phrase_query((completion,), PREFIX_WEIGHT))
+            options.append(_phrase_query((completion,), PREFIX_WEIGHT, vocabulary))
     if word and fuzzy and word not in vocabulary.known:
         for correction, distance in vocabulary.corrections(word, FUZZY_CANDIDATES):
-            options.append(_with_synonyms((correction,), synonyms, FUZZY_WEIGHT / distance))
+            options.append(_with_synonyms((correction,), synonyms, FUZZY_WEIGHT / distance, vocabulary))
     return _best_of(options)
 
 
@@ -369,7 +394,10 @@ def _run(index, searcher, text, filter_query, limit, page, table, territory, wit
     window = page * limit + RERANK_WINDOW
 
     def build(fuzzy: bool, conjunction: bool) -> wq.Query | None:
-        parts = [q for u in units for q in [_unit_query(u, table, vocabulary, fuzzy=fuzzy)] if q is not None]
+        parts = [_unit_query(u, table, vocabulary, fuzzy=fuzzy) for u in units]
+        if conjunction and any(p is None for p in parts):
+            return None  # one thing asked for is nowhere in the index
+        parts = [p for p in parts if p is not None]
         if not parts:
             return None
         main = parts[0] if len(parts) == 1 else (wq.And(parts) if conjunction else wq.Or(parts))
@@ -381,17 +409,22 @@ def _run(index, searcher, text, filter_query, limit, page, table, territory, wit
         results = _search(searcher, q, window)
     else:
         q = build(fuzzy=False, conjunction=True)
-        if q is None:
-            return SearchResult([], 0, {}, None, page, limit)
-        results = _search(searcher, q, window)
-        if results.scored_length() < FEW:
+        results = _search(searcher, q, window) if q is not None else None
+        if results is None or results.scored_length() < FEW:
             fuzzy_q = build(fuzzy=True, conjunction=True)
-            fuzzy_results = _search(searcher, fuzzy_q, window)
-            if fuzzy_results.scored_length() == 0 and len(units) > 1:
+            if fuzzy_q is None and len(units) > 1:
                 fuzzy_q = build(fuzzy=True, conjunction=False)
-                fuzzy_results = _search(searcher, fuzzy_q, window)
-            if fuzzy_results.scored_length() > results.scored_length():
+            fuzzy_results = _search(searcher, fuzzy_q, window) if fuzzy_q is not None else None
+            if fuzzy_results is not None and fuzzy_results.scored_length() == 0 and len(units) > 1:
+                fuzzy_q = build(fuzzy=True, conjunction=False)
+                fuzzy_results = _search(searcher, fuzzy_q, window) if fuzzy_q is not None else None
+            if fuzzy_results is not None and (results is None
+                                              or fuzzy_results.scored_length() > results.scored_length()):
                 q, results, corrected = fuzzy_q, fuzzy_results, True
+        if results is None:
+            suggestion = _suggestion(units, vocabulary)
+            return SearchResult([], 0, _facets(index, searcher, set()) if with_facets else {}, suggestion,
+                                page, limit)
 
     docset = results.docs()
     total = len(docset)
