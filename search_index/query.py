@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from whoosh import collectors
 from whoosh import query as wq
 
 from directory_import.territory import BASIN_NEIGHBOURS
-from search_index.analysis import STOP_WORDS, dutch_analyzer, french_analyzer, plain_analyzer, words
+from search_index.analysis import STOP_WORDS, dutch_analyzer, fold, french_analyzer, plain_analyzer
 from search_index.schema import FACETS
 from search_index.store import SearchIndex
 from search_index.synonyms import DEFAULT_SYNONYMS, SynonymTable
@@ -198,18 +199,29 @@ def _best_of(options: list[wq.Query | None]) -> wq.Query | None:
 
 @dataclass
 class _Unit:
-    """One thing the person asked for: a word, or a phrase the synonym table knows."""
+    """One thing the person asked for: a word, a hyphenated word, or a phrase the synonym table knows."""
 
     phrase: tuple[str, ...]
     is_last_word: bool = False
+    parts: tuple[str, ...] = ()  # the pieces of a hyphenated word ("saint-gilles" -> saint, gilles)
+    group: int | None = None  # which typed word it comes from (None: a synonym phrase)
 
     @property
     def word(self) -> str | None:
         return self.phrase[0] if len(self.phrase) == 1 else None
 
 
+HYPHENATED_RE = re.compile(r"\w+(?:-\w+)*")
+
+
 def _units(text: str, synonyms: SynonymTable) -> list[_Unit]:
-    tokens = words(text)[:MAX_QUERY_WORDS]
+    tokens: list[str] = []
+    group_of: list[int] = []  # which typed (maybe hyphenated) word each token comes from
+    for group, typed in enumerate(HYPHENATED_RE.findall(fold(text))):
+        for piece in typed.split("-"):
+            tokens.append(piece)
+            group_of.append(group)
+    tokens, group_of = tokens[:MAX_QUERY_WORDS], group_of[:MAX_QUERY_WORDS]
     units: list[_Unit] = []
     i = 0
     while i < len(tokens):
@@ -220,10 +232,19 @@ def _units(text: str, synonyms: SynonymTable) -> list[_Unit]:
                 i += size
                 break
         else:
-            units.append(_Unit((tokens[i],)))
+            units.append(_Unit((tokens[i],), group=group_of[i]))
             i += 1
-    meaningful = [u for u in units if not (u.word and u.word in STOP_WORDS)]
-    units = meaningful or units
+    # A hyphenated word no synonym knows is one unit: its joined form (indexed as such) or its pieces.
+    merged: list[_Unit] = []
+    for unit in units:
+        previous = merged[-1] if merged else None
+        if unit.group is not None and previous is not None and previous.group == unit.group:
+            pieces = (previous.parts or previous.phrase) + unit.phrase
+            merged[-1] = _Unit(("".join(pieces),), parts=pieces, group=unit.group)
+            continue
+        merged.append(unit)
+    meaningful = [u for u in merged if u.parts or not (u.word and u.word in STOP_WORDS)]
+    units = meaningful or merged
     if units and units[-1].word and text and not text[-1].isspace():
         units[-1].is_last_word = True
     return units
@@ -286,6 +307,8 @@ def _vocabulary(index: SearchIndex, searcher) -> _Vocabulary:
 
 def _unit_query(unit: _Unit, synonyms: SynonymTable, vocabulary: _Vocabulary, *, fuzzy: bool) -> wq.Query | None:
     options = [_with_synonyms(unit.phrase, synonyms, 1.0, vocabulary)]
+    if unit.parts:
+        options.append(_phrase_query(unit.parts, 1.0, vocabulary))
     word = unit.word
     if word and unit.is_last_word and len(word) >= 2 and not word.isdigit():
         for completion in vocabulary.completions(word, PREFIX_CANDIDATES):
@@ -472,8 +495,6 @@ def _hit(hit, score: float) -> SearchHit:
 
 
 def _snippet(field_name: str, value: str, terms: set[str]) -> Snippet | None:
-    import re
-
     lang = _FIELD_LANG[field_name]
     fragments: list[tuple[str, bool]] = []
     position, first_match = 0, None

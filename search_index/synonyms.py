@@ -99,10 +99,23 @@ class SynonymTable:
             for other in group.phrases:
                 if other != phrase:
                     seen[other] = None
-        return list(seen)
+        return _without_longer_variants(list(seen), phrase)
 
     def __contains__(self, phrase: tuple[str, ...]) -> bool:
         return phrase in self.by_phrase
+
+
+def _without_longer_variants(phrases: list[tuple[str, ...]], typed: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Drop a phrase holding every word of a shorter one ("service de santé mentale" when "santé mentale"
+    is there, or typed): whatever it finds, the shorter one finds too, and each phrase costs query time."""
+    shorter = [set(p) for p in phrases + [typed]]
+    kept = []
+    for phrase in phrases:
+        words_of = set(phrase)
+        if any(other < words_of for other in shorter):
+            continue
+        kept.append(phrase)
+    return kept
 
 
 def parse_synonym_line(line: str) -> list[tuple[str, ...]]:
