@@ -284,7 +284,7 @@ def test_cli_index_status_without_index(runner):
 def test_admin_synonyms_extend_search_at_once(app, client, logged_in, make_organisation, reindex):
     org = _org(make_organisation, name_nl="Centrum Algemeen Welzijnswerk Zuid")
     reindex()
-    logged_in("admin", "region")
+    logged_in("admin", "region", locale="en")
     assert "Welzijnswerk" not in client.get("/directory/?q=cass").get_data(as_text=True)
     bad = client.post("/admin/synonyms", data={"terms": "cass", "csrf_token": csrf_token(client, "/admin/synonyms")})
     assert bad.status_code == 200 and "at least two" in bad.get_data(as_text=True)
