@@ -252,12 +252,13 @@ def test_background_rebuild_answers_with_sql_meanwhile(app, client, logged_in, m
     _org(make_organisation, name_fr="Maison médicale Atlas")
     logged_in()
     app.config["SEARCH_REBUILD_IN_BACKGROUND"] = True
-    thread = schedule_rebuild(app, reason="test")
+    with app.test_request_context("/directory/"):
+        thread = schedule_rebuild(app, reason="test")
+    assert thread is not None
     # Whether or not the thread is done yet, the page answers (SQL while it runs, the index after).
     page = client.get("/directory/?q=Atlas").get_data(as_text=True)
     assert "Atlas" in page
-    if thread is not None:
-        thread.join(30)
+    thread.join(30)
     assert search_index(app).exists()
     assert "<mark>Atlas</mark>" in client.get("/directory/?q=atlas").get_data(as_text=True)
 

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -112,13 +112,15 @@ def rebuild_index(app: Flask, progress=None) -> int:
 
 
 def schedule_rebuild(app: Flask, *, reason: str) -> threading.Thread | None:
-    """Rebuild in a background thread (in this thread when testing); one at a time per process."""
+    """Rebuild in a background thread while pages keep answering; in this thread for a command (or
+    when SEARCH_REBUILD_IN_BACKGROUND is off, as in tests). One at a time per process."""
     state = _state(app)
     with state.lock:
         if state.rebuilding is not None and state.rebuilding.is_alive():
             return state.rebuilding
         logger.warning("search index at %s: %s; rebuilding it from the database", state.index.path, reason)
-        if app.testing and not app.config.get("SEARCH_REBUILD_IN_BACKGROUND"):
+        in_background = app.config.get("SEARCH_REBUILD_IN_BACKGROUND", not app.testing)
+        if not in_background or not has_request_context():  # a command waits for it, a page does not
             rebuild_index(app)
             return None
 
@@ -154,8 +156,7 @@ def search_directory(session: Session, text: str, filters: Mapping[str, Iterable
             return search(state.index, text, filters, limit, page, synonyms=synonym_lines(session),
                           territory=territory, with_facets=with_facets)
         except IndexUnavailable as error:
-            schedule_rebuild(app, reason=str(error))
-            if state.rebuilding is None:  # rebuilt synchronously (tests)
+            if schedule_rebuild(app, reason=str(error)) is None:  # rebuilt already, in this thread
                 return search(state.index, text, filters, limit, page, synonyms=synonym_lines(session),
                               territory=territory, with_facets=with_facets)
     return sql_search(session, text, filters, limit=limit, page=page)
