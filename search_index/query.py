@@ -180,10 +180,32 @@ def _phrase_query(phrase: tuple[str, ...], weight: float, vocabulary: _Vocabular
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
+def _field_phrase_query(phrase: tuple[str, ...], weight: float, vocabulary: _Vocabulary) -> wq.Query | None:
+    """Every meaningful word of the phrase in one same field: a synonym names one concept, so
+    "centre public d'action sociale" must not be pieced together from a name, a public and a category."""
+    meaningful = [w for w in phrase if w not in STOP_WORDS] or list(phrase)
+    if len(meaningful) == 1:
+        return _word_query(meaningful[0], weight, vocabulary)
+    per_field = []
+    for name in FIELD_BOOSTS:
+        parts = []
+        for word in meaningful:
+            found = _field_terms(name, word, weight, vocabulary)
+            if not found:
+                break
+            parts.append(found[0] if len(found) == 1 else wq.Or(found))
+        else:
+            per_field.append(wq.And(parts))
+    if not per_field:
+        return None
+    return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
+
+
 def _with_synonyms(phrase: tuple[str, ...], synonyms: SynonymTable, weight: float,
                    vocabulary: _Vocabulary) -> wq.Query | None:
     options = [_phrase_query(phrase, weight, vocabulary)]
-    options += [_phrase_query(alt, weight * SYNONYM_WEIGHT, vocabulary) for alt in synonyms.alternatives(phrase)]
+    options += [_field_phrase_query(alt, weight * SYNONYM_WEIGHT, vocabulary)
+                for alt in synonyms.alternatives(phrase)]
     return _best_of(options)
 
 

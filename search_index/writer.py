@@ -117,6 +117,9 @@ def _labels_of(org: Organisation, labels: dict[str, dict]) -> None:
     code, fr, nl = _commune(org)
     if code:
         labels.setdefault("commune", {})[code] = {"fr": fr or nl, "nl": nl or fr}
+    basin = TERRITORY_NAMES.get(org.basin or "")
+    if basin is not None:
+        labels.setdefault("basin", {})[basin.code] = {"fr": basin.name_fr, "nl": basin.name_nl}
 
 
 def _write_labels(folder, labels: dict) -> None:
