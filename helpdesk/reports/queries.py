@@ -230,8 +230,8 @@ def _durations(session: Session, later, month: Month, territory: str) -> Duratio
         .where(_in(later, month), later >= HelpRequest.created_at, _scope(territory))
         .subquery()
     )
-    wanted = or_(ranked.c.rn == (ranked.c.n + 1) / 2, ranked.c.rn == (ranked.c.n + 2) / 2,
-                 ranked.c.rn == (9 * ranked.c.n + 9) / 10)
+    wanted = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2,
+                 ranked.c.rn == (9 * ranked.c.n + 9) // 10)
     rows = session.execute(select(ranked.c.days, ranked.c.rn, ranked.c.n).where(wanted)).all()
     if not rows:
         return Durations()
