@@ -69,6 +69,7 @@ class MonthlyReport:
     tables: list[Table] = field(default_factory=list)
     trend: list[dict[str, Any]] = field(default_factory=list)  # {"month", "received", ...: Value}
     figures: MonthlyFigures | None = None
+    suppression: tuple = ()  # (values, lines, hidden): what public mode decided, for checks
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -277,7 +278,7 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
     report = MonthlyReport(
         month=current, territory=f.territory,
         territory_label=str(_l("All territories")) if f.territory == "all" else L.territory_label(f.territory),
-        language=locale, public=public, figures=f,
+        language=locale, public=public, figures=f, suppression=(b.values, b.lines, b.hidden),
         headline={
             "received": b.value(received),
             "closed": b.value(("closed", current)),

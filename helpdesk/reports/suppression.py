@@ -32,6 +32,12 @@ class Line:
     cells: tuple[Key, ...]
 
 
+def _printed(values: dict[Key, int], lines: Iterable[Line]) -> list[Line]:
+    """The lines a reader can use. A sum of no printed cell is no row of any table: a category that did not
+    occur is simply absent from a table, and that its count is 0 is not a disclosure."""
+    return [line for line in lines if line.total in values and line.cells]
+
+
 def _bounds(values: dict[Key, int], hidden: dict[Key, str], threshold: int, big: int) -> dict[Key, list[int]]:
     bounds = {}
     for key, value in values.items():
@@ -76,36 +82,42 @@ def reader_bounds(values: dict[Key, int], lines: Iterable[Line], hidden: dict[Ke
 def disclosed(values: dict[Key, int], lines: Iterable[Line], hidden: dict[Key, str],
               threshold: int = THRESHOLD) -> list[Key]:
     """Small cells shown as "<5" whose exact value a reader can still work out."""
-    bounds = reader_bounds(values, lines, hidden, threshold)
+    bounds = reader_bounds(values, _printed(values, lines), hidden, threshold)
     return [key for key, state in hidden.items() if state == PRIMARY and bounds[key][0] >= bounds[key][1]]
 
 
 def suppress(values: dict[Key, int], lines: Iterable[Line], threshold: int = THRESHOLD) -> dict[Key, str]:
     """Which cells to hide: ``{key: "primary" | "secondary"}``. ``values`` holds every published count."""
-    # A sum of no printed cell is no row of any table: nothing to subtract from.
-    lines = [line for line in lines if line.total in values and line.cells]
+    lines = _printed(values, lines)
     hidden: dict[Key, str] = {key: PRIMARY for key, value in values.items() if value < threshold}
     by_key: dict[Key, list[Line]] = {}
     for line in lines:
         for key in (line.total, *line.cells):
             by_key.setdefault(key, []).append(line)
     while True:
-        leaks = disclosed(values, lines, hidden, threshold)
+        bounds = reader_bounds(values, lines, hidden, threshold)
+        pinned = [key for key in hidden if bounds[key][0] >= bounds[key][1]]
+        leaks = [key for key in pinned if hidden[key] == PRIMARY]
         if not leaks:
             return hidden
-        if not _hide_one_more(leaks[0], by_key.get(leaks[0], []), values, hidden):
-            # Every line around the leak is hidden already: cannot happen, bounds would not meet.
-            raise RuntimeError(f"cannot protect {leaks[0]!r}")
+        # The leak itself first, then the hidden cells known exactly that pin it down.
+        suspects = leaks[:1] + [key for key in pinned if key != leaks[0]]
+        if not _hide_one_more(suspects, by_key, values, hidden):
+            raise RuntimeError(f"cannot protect {leaks[0]!r}")  # bounds never meet when all is hidden
 
 
-def _hide_one_more(key: Key, lines: list[Line], values: dict[Key, int], hidden: dict[Key, str]) -> bool:
-    for line in lines:
-        visible = [c for c in line.cells if c not in hidden and c != key]
-        if visible:
-            hidden[min(visible, key=lambda c: (values[c], repr(c)))] = SECONDARY
-            return True
-    for line in lines:
-        if line.total not in hidden and line.total != key:
-            hidden[line.total] = SECONDARY
-            return True
+def _hide_one_more(suspects: list[Key], by_key: dict[Key, list[Line]], values: dict[Key, int],
+                   hidden: dict[Key, str]) -> bool:
+    """Hide the smallest visible cell beside a suspect; only when there is none, a visible total."""
+    for key in suspects:
+        for line in by_key.get(key, []):
+            visible = [c for c in line.cells if c not in hidden]
+            if visible:
+                hidden[min(visible, key=lambda c: (values[c], repr(c)))] = SECONDARY
+                return True
+    for key in suspects:
+        for line in by_key.get(key, []):
+            if line.total not in hidden:
+                hidden[line.total] = SECONDARY
+                return True
     return False
