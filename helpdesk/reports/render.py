@@ -159,7 +159,7 @@ def to_xlsx(report: MonthlyReport, title: str, note: str) -> bytes:
             letter = sheet.cell(row=1, column=col).column_letter
             sheet.column_dimensions[letter].width = 42 if col <= table.label_columns else 16
         sheet.freeze_panes = "A2"
-    about = workbook.create_sheet("i", 0)
+    about = workbook.create_sheet(report.month, 0)
     _text_cell(about.cell(row=1, column=1), title)
     about.cell(row=1, column=1).font = Font(bold=True, size=14)
     _text_cell(about.cell(row=2, column=1), note)

@@ -234,7 +234,7 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
     periods = [str(p) for p in f.unmet_periods]
     pairs = sorted(f.unmet_needs, key=lambda k: (-f.unmet_needs[k][0], k))
     reasons = [r.value for r in UnmetReason] + sorted({r for r, _ in pairs} - {r.value for r in UnmetReason})
-    unmet_themes = sorted({t for _, t in pairs}, key=lambda t: (t == "", themes.get(t, t)))
+    unmet_themes = sorted({t for _, t in pairs}, key=lambda t: (t == "", t))
     for i, period in enumerate(periods):
         total = ("unmet_total", period)
         if total not in b.values:
