@@ -240,20 +240,15 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
         if total not in b.values:
             b.count(total, f.unmet_total(i))
         cells = {pair: b.count(("unmet", period, *pair), f.unmet_needs[pair][i]) for pair in pairs}
-        reason_keys = []
-        for reason in reasons:
-            key = b.count(("unmet_reason", period, reason),
-                          sum(f.unmet_needs[p][i] for p in pairs if p[0] == reason))
-            reason_keys.append(key)
-            b.line(key, [cells[p] for p in pairs if p[0] == reason])
-        theme_keys = []
-        for theme in unmet_themes:
-            key = b.count(("unmet_theme", period, theme),
-                          sum(f.unmet_needs[p][i] for p in pairs if p[1] == theme))
-            theme_keys.append(key)
-            b.line(key, [cells[p] for p in pairs if p[1] == theme])
-        b.line(total, reason_keys)
-        b.line(total, theme_keys)
+        for name, side, codes in (("unmet_reason", 0, reasons), ("unmet_theme", 1, unmet_themes)):
+            # A margin of the cross table: each of its cells is the sum of one row (or column) of it.
+            margin = []
+            for code in codes:
+                members = [p for p in pairs if p[side] == code]
+                key = b.count((name, period, code), sum(f.unmet_needs[p][i] for p in members))
+                margin.append(key)
+                b.line(key, [cells[p] for p in members])
+            b.line(total, margin)
 
     transfer_pairs = [(a, c) for a in TERRITORIES for c in TERRITORIES if a != c]
     transfer_pairs += sorted(set(f.transfers) - set(transfer_pairs))
