@@ -181,6 +181,12 @@ def _bucket(column, months: list[Month]):
     return case(*[(_in(column, m), literal(str(m))) for m in months], else_=literal(""))
 
 
+def _consecutive_bucket(column, months: list[Month]):
+    """Like ``_bucket`` for consecutive months, when the query keeps only instants within them: one
+    comparison per month passed instead of two per month."""
+    return case(*[(column < m.end, literal(str(m))) for m in months[:-1]], else_=literal(str(months[-1])))
+
+
 def _grouped(session: Session, column, month: Month, territory: str) -> dict[str, int]:
     stmt = (
         select(column, func.count())
@@ -247,7 +253,7 @@ def _trend(session: Session, month: Month, territory: str) -> list[TrendPoint]:
     scope = _scope(territory)
 
     def per_month(column, *joins) -> dict[str, int]:
-        bucket = _bucket(column, months).label("bucket")
+        bucket = _consecutive_bucket(column, months).label("bucket")
         stmt = select(bucket, func.count()).select_from(HelpRequest)
         for target, onclause in joins:
             stmt = stmt.join(target, onclause)
@@ -257,24 +263,19 @@ def _trend(session: Session, month: Month, territory: str) -> list[TrendPoint]:
     received = per_month(HelpRequest.created_at)
     closed = per_month(HelpRequest.closed_at)
     unmet = per_month(UnmetNeed.created_at, (UnmetNeed, UnmetNeed.request_id == HelpRequest.id))
-    open_columns = [
-        func.coalesce(func.sum(case(
-            (and_(HelpRequest.created_at < m.end,
-                  or_(HelpRequest.closed_at.is_(None), HelpRequest.closed_at >= m.end)), 1),
-            else_=0)), 0)
-        for m in months
-    ]
-    open_stmt = select(*open_columns).where(
-        HelpRequest.created_at < last.end,
-        or_(HelpRequest.closed_at.is_(None), HelpRequest.closed_at >= first.end),
-        scope,
-    )
-    open_counts = session.execute(open_stmt).one()
-    return [
-        TrendPoint(str(m), received.get(str(m), 0), closed.get(str(m), 0), int(open_counts[i]),
-                   unmet.get(str(m), 0))
-        for i, m in enumerate(months)
-    ]
+    # Open at the end of a month = created before its end - closed before its end (closing follows creation),
+    # so one pass over the older requests and the monthly counts give every month's figure.
+    before = session.execute(
+        select(func.count(), func.coalesce(func.sum(case((HelpRequest.closed_at < first.start, 1), else_=0)), 0))
+        .where(HelpRequest.created_at < first.start, scope)
+    ).one()
+    still_open = before[0] - before[1]
+    points = []
+    for m in months:
+        still_open += received.get(str(m), 0) - closed.get(str(m), 0)
+        points.append(TrendPoint(str(m), received.get(str(m), 0), closed.get(str(m), 0), still_open,
+                                 unmet.get(str(m), 0)))
+    return points
 
 
 def _unmet_needs(session: Session, month: Month, territory: str) -> dict[tuple[str, str], list[int]]:
