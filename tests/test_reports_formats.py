@@ -107,9 +107,9 @@ def test_report_xlsx_one_sheet_per_table_with_frozen_headers_and_formats(app, oc
     assert rate.value == pytest.approx(0.6) and rate.number_format == "0.0%"
 
 
-def test_report_xlsx_and_csv_neutralise_formulas(app, make_request, tmp_path):
+def test_report_xlsx_and_csv_neutralise_formulas(app, make_report_request, tmp_path):
     for _ in range(5):
-        make_request("2026-10-05T10:00:00", caller_function='=HYPERLINK("http://evil.example","x")')
+        make_report_request("2026-10-05T10:00:00", caller_function='=HYPERLINK("http://evil.example","x")')
     path = tmp_path / "report.xlsx"
     path.write_bytes(_document(app, "xlsx").content)
     sheet = load_workbook(path)["Demandes par fonction du profes"]

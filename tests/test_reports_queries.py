@@ -75,9 +75,9 @@ def test_monthly_figures_time_to_first_answer_and_to_close(sud):
     assert (close.n, close.median, close.p90) == EXPECTED_SUD["time_to_close"]
 
 
-def test_monthly_figures_even_count_median_is_the_mean_of_the_middle_two(app, make_request):
+def test_monthly_figures_even_count_median_is_the_mean_of_the_middle_two(app, make_report_request):
     for days in (1, 2, 3, 10):
-        make_request("2026-10-05T10:00:00", closed_after=days)
+        make_report_request("2026-10-05T10:00:00", closed_after=days)
     with app.app_context():
         close = monthly_figures(get_session(), OCTOBER, "sud").time_to_close
     assert (close.n, close.median, close.p90) == (4, 2.5, 10.0)
