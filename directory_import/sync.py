@@ -114,6 +114,7 @@ class _Batches:
         self.report = report
         self.inserts: list[dict[str, Any]] = []
         self.updates: list[dict[str, Any]] = []
+        self.inserted = 0
 
     def insert(self, values: dict[str, Any]) -> None:
         self.inserts.append(values)
@@ -126,9 +127,11 @@ class _Batches:
             self.flush_updates()
 
     def flush_inserts(self) -> None:
+        # A plain executemany (no RETURNING): psycopg pipelines it, where a RETURNING batch is one huge
+        # statement it must parse. The new ids are read once at the end (see ``_new_ids``).
         if self.inserts:
-            ids = self.session.scalars(insert(Organisation).returning(Organisation.id), self.inserts).all()
-            self.report.changed_ids.extend(ids)
+            self.session.execute(insert(Organisation), self.inserts)
+            self.inserted += len(self.inserts)
             self.inserts = []
 
     def flush_updates(self) -> None:
@@ -216,11 +219,19 @@ def sync_records(
     batches.flush()
     if not seen:
         raise NothingImported("not one organisation could be read from this source: nothing was imported", report)
+    if batches.inserted:
+        report.changed_ids.extend(_new_ids(session, source_key, existing))
     _archive_missing(session, report, existing, seen, now)
     _link_parents(session, report, source_key)
     report.changed_ids = sorted(set(report.changed_ids))
     session.flush()
     return report
+
+
+def _new_ids(session: Session, source_key: str, existing: dict) -> list[int]:
+    known = {org_id for org_id, _h, _a, _m in existing.values()}
+    return [org_id for org_id in session.scalars(select(Organisation.id).where(Organisation.source == source_key))
+            if org_id not in known]
 
 
 def _keep_known(item: OrganisationRecord, existing: dict, seen: dict[str, int]) -> None:
