@@ -34,7 +34,6 @@ from directory_import.sample import write_sample  # noqa: E402
 from directory_import.sync import import_path  # noqa: E402
 from helpdesk.db import make_engine  # noqa: E402
 
-
 CREATED_SCHEMAS: list[str] = []
 
 
