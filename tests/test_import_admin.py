@@ -165,3 +165,14 @@ def test_import_admin_duplicates_dismiss_for_good(app, client, logged_in, data_d
     assert "name=\"first_id\"" not in client.get("/admin/duplicates").get_data(as_text=True)
     with app.app_context():
         assert get_session().scalar(select(func.count()).select_from(DuplicateDismissal)) == 1
+
+
+def test_import_admin_dry_run_warns_before_archiving_most_of_a_source(app, client, logged_in, data_dir,
+                                                                      write_export, v1_organisations):
+    with app.app_context():
+        db = get_session()
+        import_path(db, data_dir / "directory_v1.json")
+        db.commit()
+    logged_in("admin", "region", locale="en")
+    page = client.get(_upload(client, write_export(v1_organisations[:2])).headers["Location"])
+    assert "This import would archive 6 of the 8 organisations of this source." in page.get_data(as_text=True)
