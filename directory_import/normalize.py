@@ -18,6 +18,8 @@ from directory_import.readers.base import CategoryRecord, OrganisationRecord, pa
 from directory_import.vocabulary import CATEGORIES, PUBLICS, PUBLICS_NL_TO_FR
 
 MAX_ID_LENGTH = 100
+# Part of every content hash: change it when normalisation changes, so the next sync rewrites every row.
+NORMALIZE_VERSION = "1"
 
 
 class RejectedRow(ValueError):

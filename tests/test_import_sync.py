@@ -211,3 +211,10 @@ def test_sync_leaves_a_merged_organisation_archived(session, data_dir, make_orga
     session.commit()
     report = _import(session, data_dir / "directory_v1.json")
     assert report.restored == 0 and _org(session, "1003").archived
+
+
+def test_sync_a_new_normaliser_version_rewrites_every_row_once(session, data_dir, monkeypatch):
+    _import(session, data_dir / "directory_v1.json")
+    monkeypatch.setattr("directory_import.sync.NORMALIZE_VERSION", "next")
+    assert _import(session, data_dir / "directory_v1.json").updated == 8
+    assert _import(session, data_dir / "directory_v1.json").unchanged == 8
