@@ -157,7 +157,6 @@ def sync_records(
     *,
     source_key: str,
     report: ImportReport | None = None,
-    on_record: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Bring the organisations of ``source_key`` in line with ``items``; flush, never commit.
 
@@ -180,22 +179,17 @@ def sync_records(
     seen: dict[str, int] = {}
     batches = _Batches(session, report)
     now = utcnow()
-    count = 0
     for item in items:
-        count += 1
-        if on_record is not None and count % 500 == 0:
-            on_record(count)
         if isinstance(item, RejectedRecord):
             report.rejected.append(item)
             continue
         fingerprint = content_hash(item)
-        known = existing.get(clean_line(item.source_id))
-        if known is not None and known[1] == fingerprint and not known[2]:
-            source_id = clean_line(item.source_id)
-            if source_id not in seen:  # the fast path: same row as last time, nothing to normalise
-                seen[source_id] = item.line
-                report.unchanged += 1
-                continue
+        source_id = clean_line(item.source_id)
+        known = existing.get(source_id)
+        if known is not None and known[1] == fingerprint and not known[2] and source_id not in seen:
+            seen[source_id] = item.line  # the fast path: the same row as last time, nothing to normalise
+            report.unchanged += 1
+            continue
         try:
             values, warnings = normalize_record(item)
         except RejectedRow as error:
@@ -250,7 +244,7 @@ def _new_ids(session: Session, source_key: str, existing: dict) -> list[int]:
 
 def _keep_known(item: OrganisationRecord, existing: dict, seen: dict[str, int]) -> None:
     """A known organisation whose row is unreadable this time is left as it is rather than archived."""
-    source_id = " ".join(item.source_id.split())
+    source_id = clean_line(item.source_id)
     if source_id in existing and source_id not in seen:
         seen[source_id] = item.line
 
