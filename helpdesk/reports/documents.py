@@ -56,7 +56,8 @@ def public_note(report: MonthlyReport) -> str:
     return _("Internal version: contains exact small counts. Do not share outside the organisation.")
 
 
-def report_charts(report: MonthlyReport) -> list[Markup]:
+def report_charts(report: MonthlyReport) -> list[tuple[str, Markup]]:
+    """(visible caption, SVG) per chart."""
     months = [point["month"] for point in report.trend]
     received, closed = _("Received"), _("Closed")
     result = [
@@ -81,7 +82,9 @@ def report_charts(report: MonthlyReport) -> list[Markup]:
     result.append(charts.horizontal_bars(
         "chart-unmet-reasons", _("Unmet needs by reason"), _("One bar per reason: unmet needs of the month."),
         reasons))
-    return result
+    captions = [_("Requests received and closed, 12 months"), _("Unmet needs, 12 months"), _("Requests by theme"),
+                _("Unmet needs by reason")]
+    return list(zip(captions, result))
 
 
 def render_html(report: MonthlyReport) -> str:

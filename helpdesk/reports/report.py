@@ -161,7 +161,9 @@ class _Builder:
         kind = self.kinds[key]
         hidden = self.hidden.get(key)
         if hidden:
-            return Value(number, HIDDEN_SMALL if hidden == PRIMARY else HIDDEN_SECONDARY, hidden, kind)
+            # A hidden rate or duration is no count: "<5" would read as "under 5 %" or "under 5 days".
+            small = hidden == PRIMARY and kind == "count"
+            return Value(number, HIDDEN_SMALL if small else HIDDEN_SECONDARY, hidden, kind)
         return Value(number, self.format(number, kind), None, kind)
 
     def format(self, number, kind: str) -> str:
