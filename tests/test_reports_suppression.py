@@ -6,7 +6,6 @@ lists the values each hidden small cell can still take. Suppression must leave a
 
 from __future__ import annotations
 
-import itertools
 import json
 
 import pytest
