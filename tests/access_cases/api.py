@@ -1,9 +1,14 @@
-"""Access cases of the api area."""
+"""Access cases of the api area: the directory's organisations and help requests (session or bearer token)."""
 
-from tests.access_cases import Case, anyone
+from tests.access_cases import Case, anyone, signed_in
 from tests.access_cases.requests import sees, works
 
-CASES: list = []
+# ---- organisations of the directory (helpdesk/api/organisations.py)
+CASES: list = [
+    Case("api.organisations_search", url="/api/v1/organisations?q=maison", expect=signed_in),
+    Case("api.organisations_detail", url=lambda w: f"/api/v1/organisations/{w.ids['organisation']}",
+         expect=signed_in),
+]
 
 # ---- help requests (helpdesk/api/requests_api.py); the world comes from tests/access_cases/requests.py.
 # Writes send invalid bodies: an allowed user gets 400, others 404 (403 for accounts without request work).
