@@ -33,7 +33,6 @@ from search_index import (
     search,
     update_organisations,
 )
-from search_index.writer import document_for  # noqa: F401  (re-exported for the bench and tests)
 
 logger = logging.getLogger(__name__)
 
