@@ -33,7 +33,6 @@ from search_index import (
     search,
     update_organisations,
 )
-from search_index.writer import document_for  # noqa: F401  (re-exported for the bench and tests)
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +54,11 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = state
 
     def on_directory_changed(sender, **extra) -> None:
-        if has_app_context() and current_app._get_current_object() is not app:
-            return  # another app of this process (tests run several)
-        apply_changes(app, extra.get("organisation_ids") or ())
+        # Only for this app: sent by it, or from inside its context (a process may hold several apps,
+        # as tests do, and an app's engine may already be disposed).
+        mine = sender is app or (has_app_context() and current_app._get_current_object() is app)
+        if mine:
+            apply_changes(app, extra.get("organisation_ids") or ())
 
     # Held by the app so that the (weak) connection lives exactly as long as the app.
     app.extensions["search_index_receiver"] = on_directory_changed

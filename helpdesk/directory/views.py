@@ -90,7 +90,7 @@ def contact_text(organisation: Organisation, locale: str) -> str:
 def organisation(organisation_id: int):
     org = _organisation_or_404(organisation_id)
     locale = current_language()
-    return render_template("directory/organisation.html", org=org, locale=locale,
+    return render_template("directory/organisation.html", org=org, organisation=org, locale=locale,
                            contact=contact_text(org, locale))
 
 
