@@ -53,6 +53,7 @@ test-postgres: install translations
 
 # Runs the suite on SQLite, then on PostgreSQL when a server answers at 127.0.0.1:5432.
 test: system-deps install translations
+	$(BIN)/python scripts/security_audit.py
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 	  $(MAKE) --no-print-directory test-postgres; \

@@ -13,7 +13,8 @@ import logging
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - pg_dump / pg_restore / psql are called with argument lists, never a shell
+# pg_dump, pg_restore and psql are called with argument lists, never through a shell.
+import subprocess  # nosec B404
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path

@@ -7,7 +7,7 @@ import os
 import re
 import signal
 import socket
-import subprocess  # nosec B404 - fixed argument lists
+import subprocess  # nosec B404
 import sys
 import time
 from pathlib import Path
