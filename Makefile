@@ -33,7 +33,16 @@ translations-update: install
 	$(BIN)/python scripts/catalog.py update
 	$(BIN)/python scripts/catalog.py missing || true
 
-run: install translations
+# The project's own invented sample directory (deterministic: same seed, same file).
+$(SAMPLE_DIRECTORY): directory_import/sample.py | install
+	$(BIN)/python -m directory_import.sample $(SAMPLE_DIRECTORY)
+
+sample: $(SAMPLE_DIRECTORY)
+
+bench: install
+	for bench in bench/bench_*.py; do $(BIN)/python $$bench || exit 1; done
+
+run: install translations $(SAMPLE_DIRECTORY)
 	$(BIN)/helpdesk db upgrade
 	$(BIN)/helpdesk demo seed
 	@if $(BIN)/helpdesk directory --help >/dev/null 2>&1 && [ -f $(SAMPLE_DIRECTORY) ]; then \

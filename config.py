@@ -39,6 +39,8 @@ DIRECTORY_SOURCES = []  # e.g. ["https://example.org/export.json", "/srv/exports
 DIRECTORY_PUBLIC = False  # open the directory pages and API to visitors without login
 FETCH_TIMEOUT_SECONDS = 30
 FETCH_MAX_BYTES = 200 * 1024 * 1024
+FETCH_RETRIES = 3  # connection errors, timeouts, 429 and 5xx answers; waits double each time
+FETCH_BACKOFF_SECONDS = 1.0
 
 # Requests.
 RETENTION_MONTHS = 24

@@ -79,10 +79,12 @@ class Organisation(Base):
     raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     archived: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     archived_at: Mapped[datetime | None]
+    # Set when a person merged this organisation into another: it stays archived whatever its source says.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    parent: Mapped[Organisation | None] = relationship(remote_side=[id])
+    parent: Mapped[Organisation | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
 
     def display_name(self, locale: str = "fr") -> str:
         """The name in the reader's language, the other language as fallback."""
@@ -116,6 +118,9 @@ class ImportRun(Base):
     rejected: Mapped[list[Any]] = mapped_column(default=list)  # [{"line": n, "reason": "..."}]
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     error: Mapped[str] = mapped_column(Text, default="")
+    # A dry run of an uploaded or downloaded file keeps it here until the person confirms the import.
+    stored_path: Mapped[str] = mapped_column(String(1000), default="")
+    confirmed_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id", ondelete="SET NULL"))
 
     def __repr__(self) -> str:
         return f"<ImportRun {self.id} {self.source!r} {self.status}>"
@@ -130,6 +135,7 @@ class SourceState(Base):
     source: Mapped[str] = mapped_column(String(1000), unique=True)
     etag: Mapped[str] = mapped_column(String(300), default="")
     last_modified: Mapped[str] = mapped_column(String(100), default="")
+    source_key: Mapped[str] = mapped_column(String(100), default="")  # the key its organisations carry
     checked_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:

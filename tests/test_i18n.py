@@ -75,3 +75,22 @@ def test_i18n_error_pages_are_translated(client):
     response = client.get("/nope", headers={"Accept-Language": "nl"})
     assert response.status_code == 404
     assert "Deze pagina bestaat niet" in response.get_data(as_text=True)
+
+
+def test_i18n_forbidden_page_is_translated(client, logged_in):
+    logged_in("operator", "sud", locale="nl")
+    response = client.get("/admin/users")
+    assert response.status_code == 403
+    assert "U hebt geen toegang tot deze pagina." in response.get_data(as_text=True)
+
+
+def test_i18n_server_error_page_is_translated_without_traceback(app, client):
+    def broken():
+        raise RuntimeError("boom: internal detail")
+
+    app.add_url_rule("/broken-for-test", "broken_for_test", broken)
+    response = client.get("/broken-for-test", headers={"Accept-Language": "fr"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Un problème est survenu de notre côté." in html
+    assert "internal detail" not in html and "Traceback" not in html

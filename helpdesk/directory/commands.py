@@ -1,3 +1,166 @@
-"""Commands of the directory area, wired by ``helpdesk.cli``."""
+"""Commands of the directory area, wired by ``helpdesk.cli``: import, scheduled sync, duplicates."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from directory_import.dedupe import find_duplicates
+from directory_import.fetch import is_url
+from directory_import.models import Organisation
+from directory_import.readers import FORMATS
+from helpdesk.db import get_session
+from helpdesk.directory.importing import ImportFailed, apply_import
+
+directory_cli = AppGroup("directory", help="The directory of organisations: import, scheduled sync, duplicates.")
+
+
+def _operator() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _echo_rejected(rejected: list, limit: int = 50) -> None:
+    for row in rejected[:limit]:
+        click.echo(f"  line {row.line}: {row.reason}", err=True)
+    if len(rejected) > limit:
+        click.echo(f"  ... and {len(rejected) - limit} more rejected rows (see the run in the admin pages)", err=True)
+
+
+@directory_cli.command("import")
+@click.argument("source")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
+              help="Export format; auto looks at the content.")
+@click.option("--source-key", default="", help="Key the organisations of this source carry "
+              "(default: bruxelles-social, or the HSDS package name).")
+@click.option("--dry-run", is_flag=True, help="Compute the report and change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress bar, no list of rejected rows.")
+def import_command(source: str, fmt: str, source_key: str, dry_run: bool, as_json: bool, quiet: bool) -> None:
+    """Import a directory export (a file, an HSDS folder or zip, or an http(s) URL) in one transaction.
+
+    Rows that cannot be imported are listed with their line; the others import. Exits 0 when the import
+    applied, non-zero when nothing could be applied (the directory is then unchanged).
+
+    Example: helpdesk directory import data/sample_directory.json --dry-run --json
+    """
+    db = get_session()
+    path = Path(source)
+    show_bar = not quiet and not is_url(source) and path.is_file() and sys.stderr.isatty()
+    bar = click.progressbar(length=path.stat().st_size, label="Importing", file=sys.stderr) if show_bar else None
+    progress = None
+    if bar is not None:
+        seen = {"bytes": 0}
+
+        def progress(done: int) -> None:
+            bar.update(done - seen["bytes"])
+            seen["bytes"] = done
+
+    try:
+        if bar is not None:
+            with bar:
+                run, report = apply_import(db, source, fmt=fmt, dry_run=dry_run, started_by=_operator(),
+                                           source_key=source_key, progress=progress)
+        else:
+            run, report = apply_import(db, source, fmt=fmt, dry_run=dry_run, started_by=_operator(),
+                                       source_key=source_key)
+    except ImportFailed as error:
+        if as_json and error.report is not None:
+            click.echo(json.dumps(error.report.to_dict(), ensure_ascii=False))
+        elif error.report is not None and not quiet:
+            _echo_rejected(error.report.rejected)
+        raise click.ClickException(f"Nothing imported from {source}: {error}") from None
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    if not quiet:
+        _echo_rejected(report.rejected)
+    prefix = "Dry run, nothing changed" if dry_run else ("Not modified since the last import" if report.not_modified
+                                                          else "Imported")
+    click.echo(f"{prefix}: {source}: {report.summary()} (run {run.id}).")
+
+
+def _configured_sources() -> list[dict]:
+    sources = []
+    for entry in current_app.config.get("DIRECTORY_SOURCES") or []:
+        if isinstance(entry, str):
+            sources.append({"source": entry, "key": "", "format": "auto"})
+        elif isinstance(entry, dict) and (entry.get("url") or entry.get("path") or entry.get("source")):
+            sources.append({"source": entry.get("url") or entry.get("path") or entry.get("source"),
+                            "key": entry.get("key", ""), "format": entry.get("format", "auto")})
+        else:
+            raise click.ClickException(f"DIRECTORY_SOURCES: cannot read the entry {entry!r}")
+    return sources
+
+
+@directory_cli.command("sync")
+@click.option("--quiet", is_flag=True, help="Print only failures.")
+def sync_command(quiet: bool) -> None:
+    """Import every source of HELPDESK_DIRECTORY_SOURCES, one transaction each (for cron or a systemd timer).
+
+    An unchanged remote export costs one request (ETag / Last-Modified). Exits non-zero when a source failed.
+
+    Example: HELPDESK_DIRECTORY_SOURCES='["https://example.org/export.json"]' helpdesk directory sync
+    """
+    sources = _configured_sources()
+    if not sources:
+        raise click.ClickException("No source configured: set HELPDESK_DIRECTORY_SOURCES (a JSON list).")
+    db = get_session()
+    failures = 0
+    for entry in sources:
+        try:
+            run, report = apply_import(db, entry["source"], fmt=entry["format"], source_key=entry["key"],
+                                       started_by=_operator())
+        except ImportFailed as error:
+            failures += 1
+            click.echo(f"FAILED {entry['source']}: {error}", err=True)
+            continue
+        if not quiet:
+            state = "not modified" if report.not_modified else report.summary()
+            click.echo(f"{entry['source']}: {state} (run {run.id}).")
+    if failures:
+        raise click.ClickException(f"{failures} of {len(sources)} sources failed.")
+
+
+@directory_cli.command("duplicates")
+@click.option("--json", "as_json", is_flag=True, help="Print the pairs as JSON.")
+@click.option("--limit", type=int, default=200, show_default=True)
+def duplicates_command(as_json: bool, limit: int) -> None:
+    """List candidate duplicate organisations (similar names, same postcode or phone), best score first.
+
+    Merge or dismiss them on the admin page Duplicates; a dismissed pair is not listed again.
+
+    Example: helpdesk directory duplicates --json
+    """
+    db = get_session()
+    pairs = find_duplicates(db, limit=limit)
+    ids = {i for pair in pairs for i in (pair.first_id, pair.second_id)}
+    orgs = {o.id: o for o in db.scalars(select(Organisation).where(Organisation.id.in_(ids)))} if ids else {}
+
+    def describe(org: Organisation) -> dict:
+        return {"id": org.id, "source": org.source, "source_id": org.source_id, "name_fr": org.name_fr,
+                "name_nl": org.name_nl, "postcode": org.postcode}
+
+    if as_json:
+        click.echo(json.dumps([
+            {"score": p.score, "same_postcode": p.same_postcode, "same_phone": p.same_phone,
+             "first": describe(orgs[p.first_id]), "second": describe(orgs[p.second_id])} for p in pairs
+        ], ensure_ascii=False))
+        return
+    for p in pairs:
+        a, b = orgs[p.first_id], orgs[p.second_id]
+        click.echo(f"{p.score:5.1f}  #{a.id} {a.display_name()} ({a.source}, {a.postcode or '-'})"
+                   f"  ~  #{b.id} {b.display_name()} ({b.source}, {b.postcode or '-'})")
+    click.echo(f"{len(pairs)} candidate pairs.")
+
+
+COMMANDS: list = [directory_cli]

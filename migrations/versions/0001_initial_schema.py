@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 07:29:37.915501
+Create Date: 2026-11-23 07:47:11.502088
 """
 from alembic import op
 import sqlalchemy as sa
@@ -35,6 +35,9 @@ def upgrade() -> None:
     sa.Column('rejected', sa.JSON(), nullable=False),
     sa.Column('warnings', sa.JSON(), nullable=False),
     sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('stored_path', sa.String(length=1000), nullable=False),
+    sa.Column('confirmed_run_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['confirmed_run_id'], ['import_runs.id'], name=op.f('fk_import_runs_confirmed_run_id_import_runs'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_runs'))
     )
     op.create_table('login_failures',
@@ -82,8 +85,10 @@ def upgrade() -> None:
     sa.Column('raw', sa.JSON(), nullable=True),
     sa.Column('archived', sa.Boolean(), nullable=False),
     sa.Column('archived_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('merged_into_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['merged_into_id'], ['organisations.id'], name=op.f('fk_organisations_merged_into_id_organisations'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['parent_id'], ['organisations.id'], name=op.f('fk_organisations_parent_id_organisations'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisations')),
     sa.UniqueConstraint('source', 'source_id', name=op.f('uq_organisations_source_source_id'))
@@ -107,6 +112,7 @@ def upgrade() -> None:
     sa.Column('source', sa.String(length=1000), nullable=False),
     sa.Column('etag', sa.String(length=300), nullable=False),
     sa.Column('last_modified', sa.String(length=100), nullable=False),
+    sa.Column('source_key', sa.String(length=100), nullable=False),
     sa.Column('checked_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_source_states')),
     sa.UniqueConstraint('source', name=op.f('uq_source_states_source'))

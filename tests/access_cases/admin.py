@@ -1,5 +1,6 @@
 """Access cases of the administration pages."""
 
+from helpdesk.db import get_session
 from tests.access_cases import Case, admin_only
 
 
@@ -9,8 +10,64 @@ def admin_or_regional_coordinator(user):
     return "ok" if user == ("admin", "region") or user == ("coordinator", "region") else "forbidden"
 
 
+def build(app, world):
+    from helpdesk.auth import operations as accounts
+
+    with app.app_context():
+        db = get_session()
+        target = accounts.create_user(db, app.extensions["passwords"], email="target@access.example",
+                                      password="a long password", role="operator", territory="nord")
+        db.commit()
+        world.ids["user"] = target.id
+    _build_directory(app, world)
+
+
+def _build_directory(app, world):
+    """A dry-run import waiting for confirmation, and a pair of look-alike organisations."""
+    from pathlib import Path
+
+    from directory_import.models import ImportRun, Organisation
+    from helpdesk.directory.importing import imports_dir
+
+    with app.app_context():
+        db = get_session()
+        stored = imports_dir() / "access-case.json"
+        stored.write_bytes((Path(__file__).resolve().parent.parent / "data" / "directory_v1.json").read_bytes())
+        run = ImportRun(source="access-case.json", source_key="access-case", format="json", dry_run=True,
+                        status="dry-run", stored_path=str(stored))
+        first = Organisation(source="local", source_id="dup-1", name_fr="Maison médicale Le Méridien",
+                             postcode="1210")
+        second = Organisation(source="access-case", source_id="dup-2", name_fr="Maison Medicale le Meridien",
+                              postcode="1210")
+        db.add_all([run, first, second])
+        db.commit()
+        world.ids.update(import_run=run.id, dup_first=first.id, dup_second=second.id)
+
+
+def _pair(world):
+    return {"first_id": world.ids["dup_first"], "second_id": world.ids["dup_second"], "keep": "first"}
+
+
 CASES = [
     Case("admin.index", url="/admin/", expect=admin_or_regional_coordinator),
+    Case("admin.users", url="/admin/users", expect=admin_only),
+    Case("admin.user_new", url="/admin/users/new", expect=admin_only),
+    Case("admin.user_new", "POST", "/admin/users/new", {"email": "x"}, expect=admin_only, label="post"),
+    Case("admin.user_edit", url=lambda w: f"/admin/users/{w.ids['user']}", expect=admin_only),
+    Case("admin.user_edit", "POST", lambda w: f"/admin/users/{w.ids['user']}",
+         {"name": "Target", "role": "operator", "territory": "nord", "locale": "", "active": "y"},
+         expect=admin_only, label="post"),
+    Case("admin.user_password", "POST", lambda w: f"/admin/users/{w.ids['user']}/password",
+         {"password": "short"}, expect=admin_only),
+    Case("admin.imports", url="/admin/imports", expect=admin_or_regional_coordinator),
+    Case("admin.imports", "POST", "/admin/imports", {"url": "", "format": "auto"},
+         expect=admin_or_regional_coordinator, label="post"),
+    Case("admin.import_run", url=lambda w: f"/admin/imports/{w.ids['import_run']}",
+         expect=admin_or_regional_coordinator),
+    Case("admin.import_confirm", "POST", lambda w: f"/admin/imports/{w.ids['import_run']}/confirm", {},
+         expect=admin_or_regional_coordinator),
+    Case("admin.duplicates", url="/admin/duplicates", expect=admin_or_regional_coordinator),
+    Case("admin.duplicate_merge", "POST", "/admin/duplicates/merge", _pair, expect=admin_or_regional_coordinator),
+    Case("admin.duplicate_dismiss", "POST", "/admin/duplicates/dismiss", _pair,
+         expect=admin_or_regional_coordinator),
 ]
-
-__all__ = ["CASES", "admin_only"]

@@ -1,0 +1,62 @@
+"""Readers of directory exports: Bruxelles Social-style JSON and CSV, Open Referral HSDS packages.
+
+``read_source(path, fmt)`` picks the reader (``fmt='auto'`` looks at the content, not the file name) and
+yields ``OrganisationRecord`` and ``RejectedRecord`` items. No database here.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from directory_import.readers.base import (
+    CategoryRecord,
+    OrganisationRecord,
+    Progress,
+    ReaderItem,
+    RejectedRecord,
+    SourceError,
+    read_all,
+)
+from directory_import.readers.csv_reader import read_csv
+from directory_import.readers.hsds import package_name, read_hsds
+from directory_import.readers.json_reader import read_json
+
+FORMATS = ("auto", "json", "csv", "hsds")
+READERS = {"json": read_json, "csv": read_csv, "hsds": read_hsds}
+
+__all__ = [
+    "FORMATS", "CategoryRecord", "OrganisationRecord", "RejectedRecord", "ReaderItem", "SourceError",
+    "detect_format", "package_name", "read_all", "read_source",
+]
+
+
+def detect_format(path: str | Path) -> str:
+    """``json``, ``csv`` or ``hsds`` from what the file holds (a folder or a zip is HSDS)."""
+    path = Path(path)
+    if path.is_dir():
+        return "hsds"
+    if not path.is_file():
+        raise SourceError(f"no such file: {path}")
+    if zipfile.is_zipfile(path):
+        return "hsds"
+    with path.open("rb") as handle:
+        head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head:
+        raise SourceError("the file is empty")
+    if head[:1] in (b"{", b"["):
+        return "json"
+    return "csv"
+
+
+def read_source(path: str | Path, fmt: str = "auto", progress: Progress | None = None) -> Iterator[ReaderItem]:
+    """Records and rejected rows of the export at ``path`` (a file, or a folder for HSDS)."""
+    path = Path(path)
+    if fmt not in FORMATS:
+        raise SourceError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+    if not path.exists():
+        raise SourceError(f"no such file: {path}")
+    if fmt == "auto":
+        fmt = detect_format(path)
+    return READERS[fmt](path, progress)

@@ -1,0 +1,388 @@
+"""Keeping the directory in step with an export: insert, update what changed, archive what disappeared.
+
+Organisations are keyed by (source, source id). A sync inserts new ones, updates one only when its content
+hash changed, archives (never deletes) those the export no longer lists and restores them when they
+reappear. Organisations of source ``local`` and everything operators wrote (notes, corrections) live
+outside its reach. It only flushes: the caller commits the whole import as one transaction, or rolls it back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session, aliased
+
+from directory_import.fetch import FetchReport, fetch, is_url
+from directory_import.models import LOCAL_SOURCE, ImportRun, Organisation, SourceState, utcnow
+from directory_import.normalize import RejectedRow, normalize_record
+from directory_import.readers import (
+    OrganisationRecord,
+    ReaderItem,
+    RejectedRecord,
+    SourceError,
+    detect_format,
+    package_name,
+    read_source,
+)
+from directory_import.readers.base import params
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SOURCE_KEY = "bruxelles-social"
+BATCH_SIZE = 1000
+_IN_CHUNK = 500
+
+
+class NothingImported(SourceError):
+    """The source was read but not one organisation in it could be imported; the report says why."""
+
+    def __init__(self, message: str, report: ImportReport):
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass(frozen=True)
+class WarningRecord:
+    """A value dropped from an imported row (the row itself imported)."""
+
+    line: int
+    message: str
+    code: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {"line": self.line, "message": self.message, "code": self.code, "params": dict(self.params)}
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run, would do)."""
+
+    source_key: str = ""
+    format: str = ""
+    dry_run: bool = False
+    not_modified: bool = False
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    archived: int = 0
+    restored: int = 0
+    rejected: list[RejectedRecord] = field(default_factory=list)
+    warnings: list[WarningRecord] = field(default_factory=list)
+    changed_ids: list[int] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.updated + self.archived + self.restored
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as ``helpdesk directory import --json`` prints it."""
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "archived": self.archived,
+            "restored": self.restored,
+            "rejected": [{"line": r.line, "reason": r.reason} for r in self.rejected],
+            "warnings": [{"line": w.line, "message": w.message} for w in self.warnings],
+        }
+
+    def summary(self) -> str:
+        return (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, {self.archived} archived, "
+                f"{self.restored} restored, {len(self.rejected)} rejected, {len(self.warnings)} warnings")
+
+
+def content_hash(values: dict[str, Any]) -> str:
+    """A stable fingerprint of an organisation's imported content (its normalised values and raw record)."""
+    blob = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class _Batches:
+    """Inserts and updates sent to the database a thousand at a time (executemany)."""
+
+    def __init__(self, session: Session, report: ImportReport):
+        self.session = session
+        self.report = report
+        self.inserts: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
+
+    def insert(self, values: dict[str, Any]) -> None:
+        self.inserts.append(values)
+        if len(self.inserts) >= BATCH_SIZE:
+            self.flush_inserts()
+
+    def update(self, values: dict[str, Any]) -> None:
+        self.updates.append(values)
+        if len(self.updates) >= BATCH_SIZE:
+            self.flush_updates()
+
+    def flush_inserts(self) -> None:
+        if self.inserts:
+            ids = self.session.scalars(insert(Organisation).returning(Organisation.id), self.inserts).all()
+            self.report.changed_ids.extend(ids)
+            self.inserts = []
+
+    def flush_updates(self) -> None:
+        if self.updates:
+            self.session.execute(update(Organisation), self.updates)
+            self.report.changed_ids.extend(row["id"] for row in self.updates)
+            self.updates = []
+
+    def flush(self) -> None:
+        self.flush_inserts()
+        self.flush_updates()
+
+
+def sync_records(
+    session: Session,
+    items: Iterable[ReaderItem],
+    *,
+    source_key: str,
+    report: ImportReport | None = None,
+    on_record: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Bring the organisations of ``source_key`` in line with ``items``; flush, never commit.
+
+    Takes the reader's stream (records and rejected rows) and returns the ``ImportReport``. Rows rejected
+    here: no id, no name, an id seen earlier in the same export. A rejected row whose id is known leaves
+    that organisation as it is (it is not archived). Raises ``NothingImported`` when no row was usable.
+    """
+    if source_key == LOCAL_SOURCE or not source_key:
+        raise SourceError(f"{source_key!r} cannot be the key of an imported source")
+    report = report or ImportReport(source_key=source_key)
+    report.source_key = source_key
+    session.flush()
+    existing: dict[str, tuple[int, str, bool, bool]] = {
+        row.source_id: (row.id, row.content_hash, row.archived, row.merged_into_id is not None)
+        for row in session.execute(
+            select(Organisation.id, Organisation.source_id, Organisation.content_hash, Organisation.archived,
+                   Organisation.merged_into_id).where(Organisation.source == source_key)
+        )
+    }
+    seen: dict[str, int] = {}
+    batches = _Batches(session, report)
+    now = utcnow()
+    count = 0
+    for item in items:
+        count += 1
+        if on_record is not None and count % 500 == 0:
+            on_record(count)
+        if isinstance(item, RejectedRecord):
+            report.rejected.append(item)
+            continue
+        try:
+            values, warnings = normalize_record(item)
+        except RejectedRow as error:
+            report.rejected.append(RejectedRecord(item.line, str(error), error.code, error.params))
+            _keep_known(item, existing, seen)
+            continue
+        source_id = values["source_id"]
+        if source_id in seen:
+            report.rejected.append(RejectedRecord(
+                item.line, f"the id {source_id} appears twice (first on line {seen[source_id]}); this one is skipped",
+                "duplicate_id", params(id=source_id, first_line=seen[source_id]),
+            ))
+            continue
+        seen[source_id] = item.line
+        report.warnings.extend(WarningRecord(item.line, w.message, w.code, w.params) for w in warnings)
+        values["raw"] = json.loads(item.raw)
+        values["content_hash"] = content_hash({**values, "raw": item.raw})
+        known = existing.get(source_id)
+        if known is None:
+            batches.insert({**values, "source": source_key, "archived": False, "archived_at": None,
+                            "merged_into_id": None, "created_at": now, "updated_at": now, "parent_id": None})
+            report.added += 1
+            continue
+        org_id, old_hash, archived, merged = known
+        if merged:  # a person merged it into another organisation: it stays where they put it
+            report.unchanged += 1
+        elif archived:
+            batches.update({**values, "id": org_id, "archived": False, "archived_at": None, "updated_at": now})
+            report.restored += 1
+        elif old_hash != values["content_hash"]:
+            batches.update({**values, "id": org_id, "archived": False, "archived_at": None, "updated_at": now})
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    batches.flush()
+    if not seen:
+        raise NothingImported("not one organisation could be read from this source: nothing was imported", report)
+    _archive_missing(session, report, existing, seen, now)
+    _link_parents(session, report, source_key)
+    report.changed_ids = sorted(set(report.changed_ids))
+    session.flush()
+    return report
+
+
+def _keep_known(item: OrganisationRecord, existing: dict, seen: dict[str, int]) -> None:
+    """A known organisation whose row is unreadable this time is left as it is rather than archived."""
+    source_id = " ".join(item.source_id.split())
+    if source_id in existing and source_id not in seen:
+        seen[source_id] = item.line
+
+
+def _archive_missing(session: Session, report: ImportReport, existing: dict, seen: dict, now) -> None:
+    gone = [org_id for source_id, (org_id, _h, archived, _m) in existing.items()
+            if source_id not in seen and not archived]
+    for start in range(0, len(gone), _IN_CHUNK):
+        chunk = gone[start:start + _IN_CHUNK]
+        session.execute(
+            update(Organisation).where(Organisation.id.in_(chunk))
+            .values(archived=True, archived_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    report.archived += len(gone)
+    report.changed_ids.extend(gone)
+
+
+def _link_parents(session: Session, report: ImportReport, source_key: str) -> None:
+    """Point ``parent_id`` at the organisation of the same source whose id is ``parent_source_id``."""
+    parent = aliased(Organisation)
+    parent_id = (
+        select(parent.id)
+        .where(parent.source == source_key, parent.source_id == Organisation.parent_source_id)
+        .scalar_subquery()
+    )
+    changed = session.scalars(
+        update(Organisation)
+        .where(Organisation.source == source_key, Organisation.parent_id.is_distinct_from(parent_id))
+        .values(parent_id=parent_id)
+        .returning(Organisation.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    report.changed_ids.extend(changed)
+
+
+def default_source_key(path: str | Path, fmt: str) -> str:
+    """The key organisations of an export carry when none is given: the HSDS package name, else
+    ``bruxelles-social``."""
+    if fmt == "hsds":
+        return package_name(path) or "hsds"
+    return DEFAULT_SOURCE_KEY
+
+
+_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+
+
+def check_source_key(key: str) -> str:
+    if key == LOCAL_SOURCE or not _KEY_RE.match(key):
+        raise SourceError(f"{key!r} cannot be a source key (lower-case letters, digits, '-', '.', '_'; not 'local')")
+    return key
+
+
+def import_path(
+    session: Session,
+    path: str | Path,
+    *,
+    source: str = "",
+    source_key: str = "",
+    fmt: str = "auto",
+    dry_run: bool = False,
+    started_by: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ImportRun, ImportReport]:
+    """Import the export at ``path`` (``source`` is how the run names it: the URL or the file given).
+
+    Adds an ``ImportRun`` recording the outcome and flushes; the caller commits. A dry run computes the same
+    report inside a savepoint that is rolled back, so only the run record remains. Raises ``SourceError``
+    (or ``NothingImported``) when nothing can be imported; the caller then rolls back.
+    """
+    started_at = utcnow()
+    resolved = detect_format(path) if fmt == "auto" else fmt
+    key = check_source_key(source_key or default_source_key(path, resolved))
+    report = ImportReport(source_key=key, format=resolved, dry_run=dry_run)
+    savepoint = session.begin_nested() if dry_run else None
+    try:
+        sync_records(session, read_source(path, resolved, progress), source_key=key, report=report)
+    except BaseException:
+        if savepoint is not None and savepoint.is_active:
+            savepoint.rollback()
+        raise
+    if savepoint is not None:
+        savepoint.rollback()
+        report.changed_ids = []
+    run = record_run(session, report, source=source or str(path), started_by=started_by, started_at=started_at)
+    return run, report
+
+
+def record_run(session: Session, report: ImportReport, *, source: str, started_by: str, started_at=None,
+               status: str = "", error: str = "") -> ImportRun:
+    """Add the ``ImportRun`` of ``report`` (status ``applied``, ``dry-run``, ``unchanged`` or ``failed``)."""
+    if not status:
+        status = "dry-run" if report.dry_run else ("unchanged" if report.changed == 0 else "applied")
+    run = ImportRun(
+        source=source[:1000], source_key=report.source_key, format=report.format, started_by=started_by[:200],
+        started_at=started_at or utcnow(), finished_at=utcnow(), dry_run=report.dry_run, status=status,
+        added=report.added, updated=report.updated, unchanged=report.unchanged, archived=report.archived,
+        restored=report.restored, rejected_count=len(report.rejected),
+        rejected=[r.as_dict() for r in report.rejected], warnings=[w.as_dict() for w in report.warnings],
+        error=error,
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def import_source(
+    session: Session,
+    source: str,
+    *,
+    source_key: str = "",
+    fmt: str = "auto",
+    dry_run: bool = False,
+    started_by: str = "",
+    download_dir: str | Path | None = None,
+    timeout: float = 30,
+    max_bytes: int = 200 * 1024 * 1024,
+    retries: int = 3,
+    backoff: float = 1.0,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ImportRun, ImportReport]:
+    """Import a path or an http(s) URL. For a URL the validators of the last import are sent back; when the
+    server answers 304 the run reports every organisation of the source unchanged, after one request.
+    Raises ``SourceError`` or ``FetchError``; flushes, never commits."""
+    if not is_url(source):
+        return import_path(session, source, source=source, source_key=source_key, fmt=fmt, dry_run=dry_run,
+                           started_by=started_by, progress=progress)
+    state = session.scalar(select(SourceState).where(SourceState.source == source))
+    known = state is not None and (not source_key or source_key == state.source_key)
+    download: FetchReport = fetch(
+        source, download_dir, etag=state.etag if known else "", last_modified=state.last_modified if known else "",
+        timeout=timeout, max_bytes=max_bytes, retries=retries, backoff=backoff,
+    )
+    if download.not_modified:
+        key = source_key or state.source_key
+        report = ImportReport(source_key=key, format=fmt, dry_run=dry_run, not_modified=True)
+        report.unchanged = session.scalar(
+            select(func.count()).select_from(Organisation)
+            .where(Organisation.source == key, Organisation.archived.is_(False))
+        ) or 0
+        run = record_run(session, report, source=source, started_by=started_by,
+                         status="dry-run" if dry_run else "unchanged")
+        if not dry_run:
+            state.checked_at = utcnow()
+        return run, report
+    try:
+        run, report = import_path(session, download.path, source=source, source_key=source_key, fmt=fmt,
+                                  dry_run=dry_run, started_by=started_by, progress=progress)
+    finally:
+        download.path.unlink(missing_ok=True)
+    if not dry_run:
+        if state is None:
+            state = SourceState(source=source[:1000])
+            session.add(state)
+        state.etag = download.etag[:300]
+        state.last_modified = download.last_modified[:100]
+        state.source_key = report.source_key
+        state.checked_at = utcnow()
+        session.flush()
+    return run, report

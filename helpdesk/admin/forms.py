@@ -1,0 +1,52 @@
+"""Forms of the administration pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from directory_import.territory import TERRITORIES
+from helpdesk.auth.models import ROLES
+from helpdesk.auth.passwords import MIN_PASSWORD_LENGTH
+from helpdesk.forms import select_choices
+from helpdesk.i18n import LANGUAGE_NAMES, ROLE_LABELS, TERRITORY_LABELS
+
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def _territory_choices():
+    return select_choices((code, TERRITORY_LABELS[code]) for code in TERRITORIES)
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=select_choices((r, ROLE_LABELS[r]) for r in ROLES))
+    territory = SelectField(_l("Territory"), choices=_territory_choices())
+    locale = SelectField(_l("Preferred language"),
+                         choices=select_choices([("", _l("As the browser says")), *LANGUAGE_NAMES.items()]))
+    active = BooleanField(_l("Active"), default=True,
+                          description=_l("An inactive account cannot sign in; its sessions end at once."))
+
+
+class NewUserForm(UserForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254),
+                                                         Regexp(EMAIL_PATTERN, message=_l("Enter a valid e-mail address."))])
+    password = PasswordField(_l("Initial password"),
+                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1000)],
+                             description=_l("At least %(n)s characters. Give it to the person by another channel.",
+                                            n=MIN_PASSWORD_LENGTH),
+                             render_kw={"autocomplete": "new-password"})
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(),
+                                                             Length(min=MIN_PASSWORD_LENGTH, max=1000)],
+                             render_kw={"autocomplete": "new-password"})
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])

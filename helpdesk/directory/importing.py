@@ -1,0 +1,82 @@
+"""Running a directory import from the helpdesk (CLI and admin pages): configuration in, one transaction,
+the run recorded whatever happens, and ``directory_changed`` sent once the import is committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from directory_import.fetch import FetchError
+from directory_import.models import ImportRun
+from directory_import.readers import SourceError
+from directory_import.sync import ImportReport, NothingImported, import_path, import_source, record_run
+from helpdesk.directory.signals import directory_changed
+
+logger = logging.getLogger(__name__)
+
+
+class ImportFailed(Exception):
+    """Nothing was imported. ``run`` is the recorded failed run, ``report`` what was learnt before failing."""
+
+    def __init__(self, message: str, run: ImportRun, report: ImportReport | None):
+        super().__init__(message)
+        self.run = run
+        self.report = report
+
+
+def imports_dir() -> Path:
+    """Where uploaded and downloaded exports wait for confirmation (inside the instance folder)."""
+    path = Path(current_app.instance_path) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def apply_import(
+    db: Session,
+    source: str,
+    *,
+    fmt: str = "auto",
+    dry_run: bool = False,
+    started_by: str = "",
+    source_key: str = "",
+    stored_path: str | Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ImportRun, ImportReport]:
+    """Import ``source`` (a path or a URL; or the file at ``stored_path``, named ``source``) and commit.
+
+    On failure everything is rolled back, a failed run is recorded and committed, and ``ImportFailed`` is
+    raised with a message in plain words. This is an edge (it commits), shared by the CLI and the admin pages.
+    """
+    cfg = current_app.config
+    try:
+        if stored_path is not None:
+            run, report = import_path(db, stored_path, source=source, source_key=source_key, fmt=fmt,
+                                      dry_run=dry_run, started_by=started_by, progress=progress)
+            run.stored_path = str(stored_path) if dry_run else ""
+        else:
+            run, report = import_source(
+                db, source, source_key=source_key, fmt=fmt, dry_run=dry_run, started_by=started_by,
+                download_dir=imports_dir(), timeout=cfg["FETCH_TIMEOUT_SECONDS"],
+                max_bytes=cfg["FETCH_MAX_BYTES"], retries=cfg.get("FETCH_RETRIES", 3),
+                backoff=cfg.get("FETCH_BACKOFF_SECONDS", 1.0), progress=progress,
+            )
+        db.commit()
+    except (SourceError, FetchError, SQLAlchemyError, OSError) as error:
+        db.rollback()
+        report = error.report if isinstance(error, NothingImported) else None
+        message = str(error) if not isinstance(error, (SQLAlchemyError, OSError)) else \
+            f"the import failed and was rolled back ({error.__class__.__name__}: {error})"
+        logger.warning("import of %s failed: %s", source, message)
+        failed = record_run(db, report or ImportReport(format=fmt, dry_run=dry_run), source=source,
+                            started_by=started_by, status="failed", error=message[:2000])
+        db.commit()
+        raise ImportFailed(message, failed, report) from error
+    if not dry_run and report.changed_ids:
+        directory_changed.send(current_app._get_current_object(), organisation_ids=list(report.changed_ids))
+    return run, report

@@ -1,0 +1,121 @@
+"""Readers: Bruxelles Social JSON (streamed), Belgian CSV variants, Open Referral HSDS folders and zips."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from directory_import.readers import RejectedRecord, SourceError, detect_format, read_all, read_source
+
+
+@pytest.mark.parametrize("name", [
+    "directory_utf8_bom_semicolon_crlf.csv",
+    "directory_utf8_comma_lf.csv",
+    "directory_cp1252_semicolon_crlf.csv",
+])
+def test_readers_belgian_csv_variants_read_the_same_records(data_dir, name):
+    records, rejected = read_all(read_source(data_dir / name))
+    assert rejected == []
+    assert [r.source_id for r in records] == [str(i) for i in range(1001, 1009)]
+    epicerie = records[3]
+    assert epicerie.name_fr == "Épicerie sociale Le Panier"
+    assert epicerie.phones == ("123", "0475 12 34 56")
+    assert epicerie.postcode == "1080"
+    assert records[1].name_nl == "Centrum voor Geestelijke Gezondheidszorg De Groene Hond"
+    assert records[4].parent_source_id == "1003"
+    assert records[0].street_nl == "Meridiaanstraat"
+
+
+def test_readers_csv_keeps_unknown_columns_in_raw(tmp_path):
+    path = tmp_path / "extra.csv"
+    path.write_text("id;nameFr;wachtlijst\n7;Maison Test;3 maanden\n", encoding="utf-8")
+    (record,), _ = read_all(read_source(path))
+    assert record.raw_dict() == {"id": "7", "nameFr": "Maison Test", "wachtlijst": "3 maanden"}
+
+
+def test_readers_csv_malformed_rows_come_with_their_line(data_dir):
+    records, rejected = read_all(read_source(data_dir / "directory_malformed.csv"))
+    assert rejected == [RejectedRecord(3, "this row has 5 cells where the header has 23 columns", "cell_count",
+                                       (("cells", "5"), ("columns", "23")))]
+    assert [(r.line, r.source_id) for r in records] == [(2, "1001"), (4, ""), (5, "1004"), (6, "1003")]
+
+
+def test_readers_csv_line_numbers_count_multiline_cells(tmp_path):
+    path = tmp_path / "multiline.csv"
+    path.write_bytes('id;nameFr;descriptionFr\r\n1;Un;"deux\r\nlignes"\r\n2;Deux\r\n3;Trois;ok\r\n'.encode())
+    records, rejected = read_all(read_source(path))
+    assert [(r.line, r.source_id) for r in records] == [(2, "1"), (5, "3")]
+    assert [r.line for r in rejected] == [4]
+
+
+def test_readers_csv_without_id_column_is_refused(tmp_path):
+    path = tmp_path / "wrong.csv"
+    path.write_text("nom;adresse\nx;y\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="no 'id'"):
+        list(read_source(path))
+
+
+def test_readers_json_streams_records_and_keeps_unknown_fields(data_dir):
+    records, rejected = read_all(read_source(data_dir / "directory_v1.json"))
+    assert rejected == [] and len(records) == 8
+    assert records[0].raw_dict()["accessibility"] == {"wheelchair": True, "notes": "rampe à l'arrière"}
+    assert records[0].categories[0].label_nl == "Wijkgezondheidscentrum"
+
+
+def test_readers_json_accepts_a_bare_list(tmp_path):
+    path = tmp_path / "list.json"
+    path.write_text(json.dumps([{"id": "a", "nameNl": "Buurthuis"}, 3]), encoding="utf-8")
+    records, rejected = read_all(read_source(path))
+    assert [r.name_nl for r in records] == ["Buurthuis"]
+    assert [r.line for r in rejected] == [2]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b'{"organisations": [{"id": 1, "nameFr": "x"}, {"id": ', "broken"),
+    (b'{"somethingElse": []}', "no list of organisations"),
+    (b"", "empty"),
+])
+def test_readers_json_broken_files_raise(tmp_path, content, message):
+    path = tmp_path / "broken.json"
+    path.write_bytes(content)
+    with pytest.raises(SourceError, match=message):
+        list(read_source(path, "json" if content else "auto"))
+
+
+def test_readers_hsds_folder_joins_the_tables(data_dir):
+    records, rejected = read_all(read_source(data_dir / "hsds"))
+    assert [r.line for r in rejected] == [6]
+    first, second, nameless = records
+    assert (first.source_id, first.name_fr, first.postcode, first.phones) == (
+        "org-1", "Maison médicale Le Méridien", "1210", ("02 218 45 67",))
+    assert [c.label_fr for c in first.categories] == ["Médecine générale", "Kinésithérapie"]
+    assert first.emails == ("accueil@meridien.example", "kine@meridien.example")
+    assert (second.line, second.parent_source_id, second.phones) == (3, "org-1", ("02/219.00.01",))
+    assert nameless.line == 5
+
+
+def test_readers_hsds_zip_is_detected_and_read(data_dir, tmp_path):
+    archive = tmp_path / "package.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in (data_dir / "hsds").iterdir():
+            zipped.write(path, f"export/{path.name}")
+    assert detect_format(archive) == "hsds"
+    records, _rejected = read_all(read_source(archive))
+    assert [r.source_id for r in records] == ["org-1", "org-2", "org-3"]
+
+
+def test_readers_hsds_without_organizations_is_refused(tmp_path):
+    archive = tmp_path / "empty.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("datapackage.json", "{}")
+    with pytest.raises(SourceError, match="organizations.csv"):
+        list(read_source(archive))
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("directory_v1.json", "json"), ("directory_utf8_comma_lf.csv", "csv"), ("hsds", "hsds"),
+])
+def test_readers_detect_format_from_content(data_dir, name, expected):
+    assert detect_format(data_dir / name) == expected
