@@ -8,22 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from directory_import.models import Base, Organisation
+from directory_import.models import Organisation
 from helpdesk.audit import AuditEvent, record_audit
 from helpdesk.backup import BackupError, backup_database, restore_database
 from helpdesk.db import get_session, make_engine
-
-
-def table_contents(url: str) -> dict[str, list[tuple]]:
-    """Every row of every table of the application, sorted, read through a fresh engine."""
-    engine = make_engine(url)
-    contents = {}
-    with engine.connect() as conn:
-        for table in Base.metadata.sorted_tables:
-            rows = conn.execute(select(table)).all()
-            contents[table.name] = sorted((tuple(map(repr, row)) for row in rows))
-    engine.dispose()
-    return contents
+from tests.fixtures.reliability import table_contents
 
 
 def _add_data(app, make_user, make_organisation, tag: str) -> None:
