@@ -96,4 +96,11 @@ def init_app(app: Flask) -> None:
             return _http(error)
         # Engines hide SQL parameters (helpdesk.db), so the traceback holds no request data.
         logger.exception("unhandled error on %s %s", request.method, request.path)
+        session = g.get("db_session")
+        if session is not None:
+            # The error page reads the signed-in user again: from a clean transaction, not the failed one.
+            try:
+                session.rollback()
+            except Exception:  # noqa: BLE001
+                _forget_database_state()
         return _render(500)

@@ -23,7 +23,7 @@ ADMIN = ("admin", "region")
 def _users_for(route) -> list:
     """The anonymous visitor, the admin and one user the route is meant for."""
     users = [None, ADMIN]
-    for user in route.allowed[:1]:
+    for user in route.signed_in[:1]:
         if user not in users:
             users.append(user)
     return users
@@ -68,19 +68,19 @@ def test_csrf_api_with_a_bearer_token_needs_no_csrf_token_but_cookies_do(app, ma
     from helpdesk.db import get_session
 
     world = build_world(app)
-    api_writes = [r for r in walk_routes(app, world) if r.is_api and r.method in STATE_CHANGING and r.allowed]
+    api_writes = [r for r in walk_routes(app, world) if r.is_api and r.method in STATE_CHANGING and r.signed_in]
     with app.app_context():
         db = get_session()
         tokens = {}
         for route in api_writes:
-            user = route.allowed[0]
+            user = route.signed_in[0]
             if user not in tokens:
                 account = make_user(*user)
                 tokens[user] = create_api_token(db, db.get(User, account.id))
         db.commit()
     for route in api_writes:
         response = _send(app.test_client(), route,
-                         headers={"Authorization": f"Bearer {tokens[route.allowed[0]]}"})
+                         headers={"Authorization": f"Bearer {tokens[route.signed_in[0]]}"})
         assert response.status_code != 400 or "csrf" not in response.get_data(as_text=True).lower(), route.url
 
 
