@@ -59,6 +59,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     navigation.init_app(app)
 
+    from helpdesk.directory import search as directory_search
+
+    directory_search.init_app(app)
+
     from helpdesk.admin.views import bp as admin_bp
     from helpdesk.api.views import bp as api_bp
     from helpdesk.auth.views import bp as auth_bp

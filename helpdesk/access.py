@@ -8,7 +8,7 @@ so its reference cannot be probed.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from werkzeug.exceptions import NotFound
 
 from directory_import.territory import BASINS, REGION, TERRITORIES
@@ -26,11 +26,12 @@ def request_scope(user: User) -> ColumnElement[bool]:
         return false()
     if user.territory == REGION:
         return true()
+    hop = aliased(Transfer)  # a caller may join Transfer itself without confusing the correlation
     passed_through = exists(
-        select(Transfer.id).where(
-            Transfer.request_id == HelpRequest.id,
-            or_(Transfer.from_territory == user.territory, Transfer.to_territory == user.territory),
-        )
+        select(hop.id).where(
+            hop.request_id == HelpRequest.id,
+            or_(hop.from_territory == user.territory, hop.to_territory == user.territory),
+        ).correlate(HelpRequest)
     )
     return or_(HelpRequest.territory == user.territory, passed_through)
 
@@ -90,3 +91,28 @@ def can_read_directory(user: User | None, public_directory: bool) -> bool:
 
 def can_write_notes(user: User) -> bool:
     return _works_on_requests(user)
+
+
+def request_edit_scope(user: User) -> ColumnElement[bool]:
+    """A WHERE clause on ``HelpRequest``: the requests ``user`` may change (those its territory holds)."""
+    if not _works_on_requests(user):
+        return false()
+    if user.territory == REGION:
+        return true()
+    return HelpRequest.territory == user.territory
+
+
+def works_on_requests(user: User) -> bool:
+    """Operators and coordinators record and follow requests; admins do not see their content."""
+    return getattr(user, "is_authenticated", False) and _works_on_requests(user)
+
+
+def can_comment_request(session: Session, user: User, request: HelpRequest) -> bool:
+    """Anyone who may read a request (e.g. a territory it was shared with for advice) may add a note."""
+    return can_view_request(session, user, request)
+
+
+def can_review_corrections(user: User) -> bool:
+    """The regional queue of directory corrections: the region's operators and coordinators, and admins."""
+    regional = _works_on_requests(user) and user.territory == REGION
+    return user.active and (user.role == Role.ADMIN or regional)

@@ -42,6 +42,12 @@ def db_upgrade(revision: str) -> None:
     Example: HELPDESK_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/helpdesk helpdesk db upgrade
     """
     upgrade_database(current_app.config["DATABASE_URL"], revision)
+    if revision == "head":
+        from helpdesk.followup.themes import seed_themes
+
+        db = get_session()
+        seed_themes(db)  # reference data, idempotent
+        db.commit()
     click.echo(f"Database at revision {revision}.")
 
 

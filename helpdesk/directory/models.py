@@ -30,3 +30,18 @@ class OrganisationNote(Base):
 
     def __repr__(self) -> str:
         return f"<OrganisationNote {self.id} org={self.organisation_id}>"
+
+
+class SearchSynonym(Base):
+    """A group of words that mean the same for the directory search, added by an admin
+    ("CAW, centre d'action sociale globale"); it adds to the list shipped with the product."""
+
+    __tablename__ = "search_synonyms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    terms: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<SearchSynonym {self.id} {self.terms[:40]!r}>"

@@ -1,28 +1,203 @@
-"""Finding organisations from the helpdesk's pages (lead search, the caller's organisation autocomplete).
+"""Finding organisations from the helpdesk: the directory pages, the API, the CLI, lead search, autocomplete.
 
-This is the seam between the helpdesk and the search index: callers use ``find_organisations`` and never
-import ``search_index`` themselves.
+This is the seam between the helpdesk and the search index: callers use ``search_directory`` and
+``find_organisations`` and never import ``search_index`` themselves. The index folder comes from
+``SEARCH_INDEX_DIR``; it is built when missing (in the background, the app answering with plain SQL
+meanwhile), kept current by the ``directory_changed`` signal, and rebuilt when found damaged.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+
+from flask import Flask, current_app, has_app_context, has_request_context
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from directory_import.models import Organisation
+from helpdesk.db import get_session
+from helpdesk.directory.models import SearchSynonym
+from helpdesk.directory.signals import directory_changed
+from search_index import (
+    DEFAULT_SYNONYMS,
+    IndexBusy,
+    IndexUnavailable,
+    SearchHit,
+    SearchIndex,
+    SearchResult,
+    parse_synonym_line,
+    rebuild,
+    search,
+    update_organisations,
+)
+from search_index.writer import document_for  # noqa: F401  (re-exported for the bench and tests)
+
+logger = logging.getLogger(__name__)
+
+EXTENSION = "search_index"
+FACET_NAMES = ("category", "public", "basin", "commune", "language")
+
+
+class _State:
+    """Per-app search state: the index and the background rebuild, if one runs."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+        self.rebuilding: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+
+def init_app(app: Flask) -> None:
+    state = _State(SearchIndex(app.config["SEARCH_INDEX_DIR"]))
+    app.extensions[EXTENSION] = state
+
+    def on_directory_changed(sender, **extra) -> None:
+        if has_app_context() and current_app._get_current_object() is not app:
+            return  # another app of this process (tests run several)
+        apply_changes(app, extra.get("organisation_ids") or ())
+
+    # Held by the app so that the (weak) connection lives exactly as long as the app.
+    app.extensions["search_index_receiver"] = on_directory_changed
+    directory_changed.connect(on_directory_changed)
+
+
+def _state(app: Flask | None = None) -> _State:
+    return (app or current_app).extensions[EXTENSION]
+
+
+def search_index(app: Flask | None = None) -> SearchIndex:
+    return _state(app).index
+
+
+@contextmanager
+def _session_for(app: Flask) -> Iterator[Session]:
+    """The current request's session when there is one (on SQLite a second connection would wait for
+    the first one's write lock), else a session of our own."""
+    if has_app_context() and current_app._get_current_object() is app:
+        yield get_session()
+        return
+    session = app.extensions["db_sessionmaker"]()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+def apply_changes(app: Flask, organisation_ids: Iterable[int]) -> int:
+    """Re-index the given organisations from committed data. Never raises into the sender: an index
+    that cannot be written is rebuilt later, the database stays the truth."""
+    ids = list(organisation_ids)
+    if not ids:
+        return 0
+    try:
+        with _session_for(app) as session:
+            return update_organisations(search_index(app), session, ids)
+    except (IndexBusy, IndexUnavailable) as error:
+        logger.warning("search index: %d changes not applied (%s); rebuilding", len(ids), error)
+        schedule_rebuild(app, reason=str(error))
+        return 0
+    except Exception:
+        logger.exception("search index: update of %d organisations failed; rebuilding", len(ids))
+        schedule_rebuild(app, reason="update failed")
+        return 0
+
+
+def rebuild_index(app: Flask, progress=None) -> int:
+    """Build the index from the database now, in this thread."""
+    with _session_for(app) as session:
+        return rebuild(search_index(app), session, progress=progress)
+
+
+def schedule_rebuild(app: Flask, *, reason: str) -> threading.Thread | None:
+    """Rebuild in a background thread while pages keep answering; in this thread for a command (or
+    when SEARCH_REBUILD_IN_BACKGROUND is off, as in tests). One at a time per process."""
+    state = _state(app)
+    with state.lock:
+        if state.rebuilding is not None and state.rebuilding.is_alive():
+            return state.rebuilding
+        logger.warning("search index at %s: %s; rebuilding it from the database", state.index.path, reason)
+        in_background = app.config.get("SEARCH_REBUILD_IN_BACKGROUND", not app.testing)
+        if not in_background or not has_request_context():  # a command waits for it, a page does not
+            rebuild_index(app)
+            return None
+
+        def work() -> None:
+            try:
+                session = app.extensions["db_sessionmaker"]()
+                try:
+                    count = rebuild(state.index, session)
+                finally:
+                    session.close()
+                logger.info("search index: background rebuild done, %d organisations", count)
+            except Exception:
+                logger.exception("search index: background rebuild failed")
+
+        state.rebuilding = threading.Thread(target=work, name="search-index-rebuild", daemon=True)
+        state.rebuilding.start()
+        return state.rebuilding
+
+
+def synonym_lines(session: Session) -> tuple[str, ...]:
+    """The synonym groups an admin added (the shipped ones are always included by ``search_index``)."""
+    return tuple(session.scalars(select(SearchSynonym.terms).order_by(SearchSynonym.id)))
+
+
+def search_directory(session: Session, text: str, filters: Mapping[str, Iterable[str]] | None = None, *,
+                     limit: int = 10, page: int = 1, territory: str | None = None,
+                     with_facets: bool = True) -> SearchResult:
+    """Ranked search of active organisations; plain SQL (``degraded``) while the index is unavailable."""
+    app = current_app._get_current_object()
+    state = _state(app)
+    if state.rebuilding is None or not state.rebuilding.is_alive():
+        try:
+            return search(state.index, text, filters, limit, page, synonyms=synonym_lines(session),
+                          territory=territory, with_facets=with_facets)
+        except IndexUnavailable as error:
+            if schedule_rebuild(app, reason=str(error)) is None:  # rebuilt already, in this thread
+                return search(state.index, text, filters, limit, page, synonyms=synonym_lines(session),
+                              territory=territory, with_facets=with_facets)
+    return sql_search(session, text, filters, limit=limit, page=page)
+
+
+def sql_search(session: Session, text: str, filters: Mapping[str, Iterable[str]] | None = None, *,
+               limit: int = 10, page: int = 1) -> SearchResult:
+    """The fallback: every word in a name, acronym or description (case-insensitive), no ranking."""
+    stmt = select(Organisation).where(Organisation.archived.is_(False))
+    for word in [w for w in text.split() if w][:5]:
+        pattern = f"%{word}%"
+        stmt = stmt.where(or_(Organisation.name_fr.ilike(pattern), Organisation.name_nl.ilike(pattern),
+                              Organisation.acronym.ilike(pattern), Organisation.description_fr.ilike(pattern),
+                              Organisation.description_nl.ilike(pattern), Organisation.postcode == word))
+    basins = [b for b in (filters or {}).get("basin", ()) if b]
+    if basins:
+        stmt = stmt.where(Organisation.basin.in_(basins))
+    rows = list(session.scalars(stmt.order_by(Organisation.name_fr, Organisation.id)
+                                .offset((page - 1) * limit).limit(limit + 1)))
+    hits = [SearchHit(o.id, 0.0, o.source, o.source_id, o.name_fr, o.name_nl, o.acronym, o.postcode, o.basin)
+            for o in rows[:limit]]
+    total = (page - 1) * limit + len(rows)
+    return SearchResult(hits, total, {}, None, page, limit, degraded=True)
 
 
 def find_organisations(session: Session, text: str, *, limit: int = 10) -> list[Organisation]:
-    """Active organisations whose name contains ``text`` (FR or NL), best-known names first.
-
-    Plain SQL matching; the search index work replaces it with the ranked, typo-tolerant index search.
-    """
-    words = [w for w in text.split() if w][:5]
-    if not words:
+    """Active organisations for ``text``, best first: the ranked, typo-tolerant index search
+    (plain SQL matching while the index is unavailable)."""
+    if not text.strip():
         return []
-    stmt = select(Organisation).where(Organisation.archived.is_(False))
-    for word in words:
-        pattern = f"%{word}%"
-        stmt = stmt.where(or_(Organisation.name_fr.ilike(pattern), Organisation.name_nl.ilike(pattern),
-                              Organisation.acronym.ilike(pattern)))
-    return list(session.scalars(stmt.order_by(Organisation.name_fr).limit(limit)))
+    result = search_directory(session, text, limit=limit, with_facets=False)
+    ids = [hit.id for hit in result.hits]
+    if not ids:
+        return []
+    found = {o.id: o for o in session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+    return [found[i] for i in ids if i in found and not found[i].archived]
+
+
+def validate_synonym_line(line: str) -> bool:
+    """A usable group names two different words or phrases at least."""
+    return len(parse_synonym_line(line)) >= 2
+
+
+SHIPPED_SYNONYMS = DEFAULT_SYNONYMS

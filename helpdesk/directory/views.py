@@ -1,5 +1,107 @@
 """Directory search pages and organisation pages."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from directory_import.models import Organisation
+from directory_import.territory import BASINS
+from helpdesk import access
+from helpdesk.db import get_session
+from helpdesk.directory.params import parse_search_args
+from helpdesk.directory.search import FACET_NAMES, search_directory
+from helpdesk.i18n import current_language
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
+
+
+def directory_reader(view):
+    """Signed-in users read the directory; visitors too when DIRECTORY_PUBLIC is on."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        user = current_user if current_user.is_authenticated else None
+        if not access.can_read_directory(user, current_app.config.get("DIRECTORY_PUBLIC", False)):
+            return current_app.login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def user_territory() -> str | None:
+    """The basin whose nearby results are raised a little (none for the region or a visitor)."""
+    territory = getattr(current_user, "territory", None) if current_user.is_authenticated else None
+    return territory if territory in BASINS else None
+
+
+def facet_labels() -> dict:
+    return {
+        "category": _("Category"), "public": _("Public"), "basin": _("Basin"),
+        "commune": _("Commune"), "language": _("Language spoken"),
+    }
+
+
+@bp.route("/")
+@directory_reader
+def search():
+    params, errors = parse_search_args(request.args)
+    if errors:
+        params.page = 1
+    result = search_directory(get_session(), params.q, params.filters, limit=params.limit, page=params.page,
+                              territory=user_territory())
+    template = "directory/_results.html" if request.args.get("partial") == "1" else "directory/search.html"
+    return render_template(template, params=params, result=result, errors=errors, facet_names=FACET_NAMES,
+                           facet_labels=facet_labels(), locale=current_language())
+
+
+def _organisation_or_404(organisation_id: int) -> Organisation:
+    organisation = get_session().get(Organisation, organisation_id)
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+def contact_text(organisation: Organisation, locale: str) -> str:
+    """The organisation's contact as plain lines, for the "copy contact" button and the print view."""
+    street = (organisation.street_nl or organisation.street_fr) if locale == "nl" else (
+        organisation.street_fr or organisation.street_nl)
+    commune = (organisation.commune_nl or organisation.commune_fr) if locale == "nl" else (
+        organisation.commune_fr or organisation.commune_nl)
+    lines = [organisation.display_name(locale)]
+    address = " ".join(filter(None, [street, organisation.number]))
+    if organisation.box:
+        address += f" / {organisation.box}"
+    if address.strip():
+        lines.append(address.strip())
+    if organisation.postcode or commune:
+        lines.append(" ".join(filter(None, [organisation.postcode, commune])))
+    lines += [str(v) for v in (organisation.phones or [])]
+    lines += [str(v) for v in (organisation.emails or [])]
+    lines += [str(v) for v in (organisation.websites or [])]
+    return "\n".join(lines)
+
+
+@bp.route("/organisations/<int:organisation_id>")
+@directory_reader
+def organisation(organisation_id: int):
+    org = _organisation_or_404(organisation_id)
+    locale = current_language()
+    return render_template("directory/organisation.html", org=org, locale=locale,
+                           contact=contact_text(org, locale))
+
+
+@bp.route("/organisations/<int:organisation_id>/print")
+@directory_reader
+def organisation_print(organisation_id: int):
+    org = _organisation_or_404(organisation_id)
+    locale = current_language()
+    return render_template("directory/organisation_print.html", org=org, locale=locale,
+                           contact=contact_text(org, locale))
+
+
+# Operators' notes add their routes to ``bp`` (helpdesk/directory/notes.py).
+from helpdesk.directory import notes  # noqa: E402,F401

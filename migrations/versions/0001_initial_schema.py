@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 07:47:11.502088
+Create Date: 2026-11-23 08:11:56.522204
 """
 from alembic import op
 import sqlalchemy as sa
@@ -106,6 +106,13 @@ def upgrade() -> None:
     sa.Column('last_number', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reference_counters')),
     sa.UniqueConstraint('territory', 'year', name=op.f('uq_reference_counters_territory_year'))
+    )
+    op.create_table('search_synonyms',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('terms', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=200), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_synonyms'))
     )
     op.create_table('source_states',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -415,6 +422,7 @@ def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('themes')
     op.drop_table('source_states')
+    op.drop_table('search_synonyms')
     op.drop_table('reference_counters')
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.drop_index('ix_organisations_updated_at')

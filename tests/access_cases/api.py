@@ -1,3 +1,60 @@
-"""Access cases of the api area."""
+"""Access cases of the api area: the directory's organisations and help requests (session or bearer token)."""
 
-CASES: list = []
+from tests.access_cases import Case, anyone, signed_in
+from tests.access_cases.requests import sees, works
+
+# ---- organisations of the directory (helpdesk/api/organisations.py)
+CASES: list = [
+    Case("api.organisations_search", url="/api/v1/organisations?q=maison", expect=signed_in),
+    Case("api.organisations_detail", url=lambda w: f"/api/v1/organisations/{w.ids['organisation']}",
+         expect=signed_in),
+]
+
+# ---- help requests (helpdesk/api/requests_api.py); the world comes from tests/access_cases/requests.py.
+# Writes send invalid bodies: an allowed user gets 400, others 404 (403 for accounts without request work).
+CASES += [
+    Case("api.openapi", url="/api/v1/openapi.json", expect=anyone),
+    Case("api.requests_create", "POST", "/api/v1/requests", {}, json=True, expect=works),
+    Case("api.requests_list", url="/api/v1/requests", expect=works),
+    Case("api.requests_detail", url=lambda w: f"/api/v1/requests/{w.ids['sud']}", expect=sees("sud")),
+    Case(
+        "api.requests_detail",
+        url=lambda w: f"/api/v1/requests/{w.ids['moved']}",
+        expect=sees("sud"),
+        label="transferred away",
+    ),
+    Case(
+        "api.requests_add_lead",
+        "POST",
+        lambda w: f"/api/v1/requests/{w.ids['sud']}/leads",
+        {},
+        json=True,
+        expect=sees("sud"),
+    ),
+    Case(
+        "api.requests_transfer",
+        "POST",
+        lambda w: f"/api/v1/requests/{w.ids['sud']}/transfer",
+        {},
+        json=True,
+        expect=sees("sud"),
+    ),
+    Case(
+        "api.requests_transfer",
+        "POST",
+        lambda w: f"/api/v1/requests/{w.ids['moved']}/transfer",
+        {},
+        json=True,
+        expect=sees(),
+        label="transferred away",
+    ),
+    Case(
+        "api.requests_close",
+        "POST",
+        lambda w: f"/api/v1/requests/{w.ids['sud']}/close",
+        {},
+        json=True,
+        expect=sees("sud"),
+    ),
+]
+# ---- end of help requests

@@ -1,3 +1,32 @@
-"""Access cases of the reports area."""
+"""Access cases of the reports area: coordinators read their own territory, the region's read every one."""
 
-CASES: list = []
+from tests.access_cases import Case
+
+
+def _coordinators(territory: str | None):
+    """Who reads the report of ``territory`` (None: the page's default territory)."""
+
+    def expect(user) -> str:
+        if user is None:
+            return "login"
+        role, own = user
+        if role != "coordinator":
+            return "forbidden"
+        if own == "region" or territory in (None, own):
+            return "ok"
+        return "hidden"
+
+    return expect
+
+
+CASES = [
+    Case("reports.monthly", url="/reports/?month=2026-10", expect=_coordinators(None)),
+    Case("reports.monthly", url="/reports/?month=2026-10&territory=sud", expect=_coordinators("sud"),
+         label="sud"),
+    Case("reports.monthly", url="/reports/?month=2026-10&territory=all&public=1", expect=_coordinators("all"),
+         label="all public"),
+    Case("reports.monthly", url="/reports/?month=2026-10&territory=region&format=csv",
+         expect=_coordinators("region"), label="region csv"),
+    Case("reports.monthly", url="/reports/?month=2026-10&territory=nord&format=xlsx",
+         expect=_coordinators("nord"), label="nord xlsx"),
+]

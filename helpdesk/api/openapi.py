@@ -1,0 +1,360 @@
+"""The OpenAPI 3 description of the API (requests and organisations), served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from directory_import.territory import TERRITORIES
+from helpdesk.api.views import bp
+from helpdesk.followup.models import Channel, LeadOutcome, Status, UnmetReason, Urgency
+from helpdesk.followup.themes import SECTOR_THEMES
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {
+    "400": _json(_ref("Error"), "Invalid input; `fields` names each field at fault."),
+    "401": _json(_ref("Error"), "No valid session or token."),
+    "404": _json(_ref("Error"), "No such request, or outside your access."),
+}
+REQUEST_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+STRINGS = {"type": "array", "items": {"type": "string"}}
+
+
+def spec() -> dict:
+    theme = {
+        "type": "string",
+        "enum": [code for code, *_ in SECTOR_THEMES],
+        "description": "Theme code (admins may add more).",
+    }
+    territory = {"type": "string", "enum": list(TERRITORIES)}
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Brussels social-health helpdesk API",
+            "version": "1",
+            "description": "Help requests and the directory. Authenticate with a session or with "
+            "`Authorization: Bearer <token>` (`helpdesk users token EMAIL`). The same access "
+            "rules as the pages apply: outside one's access a request answers 404.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "fields"],
+                    "properties": {
+                        "error": {"type": "string"},
+                        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                    },
+                },
+                "Caller": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "function": {"type": "string"},
+                        "sector": {"type": "string"},
+                        "organisation_id": {"type": "integer", "nullable": True},
+                        "organisation": {
+                            "type": "string",
+                            "description": "Free name when not in the directory.",
+                        },
+                        "phone": {"type": "string"},
+                        "email": {"type": "string"},
+                    },
+                },
+                "NewRequest": {
+                    "type": "object",
+                    "required": ["question"],
+                    "properties": {
+                        "channel": {"type": "string", "enum": [c.value for c in Channel], "default": "phone"},
+                        "urgency": {
+                            "type": "string",
+                            "enum": [u.value for u in Urgency],
+                            "default": "normal",
+                        },
+                        "territory": {**territory, "description": "Defaults to the token owner's territory."},
+                        "caller": _ref("Caller"),
+                        "age_band": {
+                            "type": "string",
+                            "enum": ["0-11", "12-17", "18-24", "25-44", "45-64", "65-79", "80+"],
+                        },
+                        "gender": {"type": "string", "enum": ["woman", "man", "other"]},
+                        "languages": STRINGS,
+                        "residence_postcode": {"type": "string", "example": "1060"},
+                        "situation_flags": STRINGS,
+                        "themes": {"type": "array", "items": theme},
+                        "question": {"type": "string", "description": "Never the beneficiary's identity."},
+                        "identity_confirmed": {
+                            "type": "boolean",
+                            "description": "Send true to save a question that "
+                            "looks like it holds an identity (national number, e-mail, phone).",
+                        },
+                    },
+                },
+                "RequestSummary": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "reference": {"type": "string", "example": "SUD-2026-00042"},
+                        "territory": territory,
+                        "received_territory": territory,
+                        "status": {"type": "string", "enum": [s.value for s in Status]},
+                        "urgency": {"type": "string"},
+                        "channel": {"type": "string"},
+                        "themes": {"type": "array", "items": theme},
+                        "version": {"type": "integer"},
+                        "created_at": {"type": "string", "format": "date-time"},
+                        "updated_at": {"type": "string", "format": "date-time"},
+                        "closed_at": {"type": "string", "format": "date-time", "nullable": True},
+                    },
+                },
+                "Request": {
+                    "allOf": [
+                        _ref("RequestSummary"),
+                        {
+                            "type": "object",
+                            "properties": {
+                                "caller": _ref("Caller"),
+                                "question": {"type": "string"},
+                                "leads": {"type": "array", "items": _ref("Lead")},
+                                "unmet_needs": {"type": "array", "items": _ref("UnmetNeed")},
+                                "callbacks": {"type": "array", "items": {"type": "object"}},
+                                "transfers": {"type": "array", "items": {"type": "object"}},
+                                "feedback": {"type": "object", "nullable": True},
+                            },
+                        },
+                    ]
+                },
+                "Lead": {
+                    "type": "object",
+                    "required": ["organisation_id"],
+                    "properties": {
+                        "id": {"type": "integer", "readOnly": True},
+                        "organisation_id": {"type": "integer"},
+                        "outcome": {
+                            "type": "string",
+                            "enum": [o.value for o in LeadOutcome],
+                            "default": "proposed",
+                        },
+                        "note": {"type": "string"},
+                    },
+                },
+                "UnmetNeed": {
+                    "type": "object",
+                    "required": ["reason"],
+                    "properties": {
+                        "reason": {"type": "string", "enum": [r.value for r in UnmetReason]},
+                        "theme": theme,
+                        "note": {"type": "string"},
+                    },
+                },
+                "OrganisationHit": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "source_id": {"type": "string"},
+                        "name_fr": {"type": "string"},
+                        "name_nl": {"type": "string"},
+                        "postcode": {"type": "string"},
+                        "basin": {"type": "string"},
+                        "score": {"type": "number"},
+                        "highlights": {"type": "object"},
+                    },
+                },
+            },
+        },
+        "paths": {
+            "/requests": {
+                "post": {
+                    "summary": "Record a request (held by the token owner's territory)",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("NewRequest")}},
+                    },
+                    "responses": {
+                        "201": _json(_ref("Request"), "Recorded."),
+                        **ERRORS,
+                        "403": _json(_ref("Error"), "The account does not work on requests."),
+                    },
+                },
+                "get": {
+                    "summary": "Requests one may read",
+                    "parameters": [
+                        {
+                            "name": "status",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": [s.value for s in Status]},
+                        },
+                        {"name": "territory", "in": "query", "schema": territory},
+                        {"name": "theme", "in": "query", "schema": theme},
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "default": 50, "maximum": 200},
+                        },
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "total": {"type": "integer"},
+                                    "requests": {"type": "array", "items": _ref("RequestSummary")},
+                                },
+                            },
+                            "The requests.",
+                        ),
+                        **ERRORS,
+                    },
+                },
+            },
+            "/requests/{id}": {
+                "get": {
+                    "summary": "One request (its reading is audited)",
+                    "parameters": [REQUEST_ID],
+                    "responses": {"200": _json(_ref("Request"), "The request."), **ERRORS},
+                }
+            },
+            "/requests/{id}/leads": {
+                "post": {
+                    "summary": "Add an organisation of the directory as a lead",
+                    "parameters": [REQUEST_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("Lead")}},
+                    },
+                    "responses": {"201": _json(_ref("Lead"), "Added."), **ERRORS},
+                }
+            },
+            "/requests/{id}/transfer": {
+                "post": {
+                    "summary": "Hand the request to the region, back to a basin or to a neighbouring basin",
+                    "parameters": [REQUEST_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["to", "note"],
+                                    "properties": {
+                                        "to": territory,
+                                        "note": {"type": "string"},
+                                        "identity_confirmed": {
+                                            "type": "boolean",
+                                            "description": "Send true to save a note that looks like it "
+                                            "holds a national register number.",
+                                        },
+                                        "version": {
+                                            "type": "integer",
+                                            "description": "The version you saw; 409 if it changed.",
+                                        },
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(_ref("RequestSummary"), "Transferred: `territory` is the new holder."),
+                        "409": _json(_ref("Error"), "Changed meanwhile, or closed."),
+                        **ERRORS,
+                    },
+                }
+            },
+            "/requests/{id}/close": {
+                "post": {
+                    "summary": "Close the loop: the feedback given to the asking professional, or why none",
+                    "parameters": [REQUEST_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "feedback": {
+                                            "type": "string",
+                                            "description": "What was proposed to the professional.",
+                                        },
+                                        "feedback_at": {"type": "string", "format": "date-time"},
+                                        "feedback_channel": {
+                                            "type": "string",
+                                            "enum": [c.value for c in Channel],
+                                        },
+                                        "no_feedback_reason": {
+                                            "type": "string",
+                                            "description": "Why no feedback could be given.",
+                                        },
+                                        "unmet_needs": {"type": "array", "items": _ref("UnmetNeed")},
+                                        "identity_confirmed": {
+                                            "type": "boolean",
+                                            "description": "Send true to save a note that looks like it "
+                                            "holds a national register number.",
+                                        },
+                                        "version": {"type": "integer"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(_ref("Request"), "Closed."),
+                        "409": _json(_ref("Error"), "Changed meanwhile, or closed."),
+                        **ERRORS,
+                    },
+                }
+            },
+            "/organisations": {
+                "get": {
+                    "summary": "Search the directory",
+                    "parameters": [
+                        {"name": n, "in": "query", "schema": {"type": "string"}}
+                        for n in ("q", "category", "basin", "language")
+                    ]
+                    + [
+                        {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                        {"name": "page", "in": "query", "schema": {"type": "integer"}},
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "total": {"type": "integer"},
+                                    "hits": {"type": "array", "items": _ref("OrganisationHit")},
+                                    "facets": {"type": "object"},
+                                    "suggestion": {"type": "string", "nullable": True},
+                                },
+                            },
+                            "Ranked hits, facet counts and a spelling suggestion.",
+                        ),
+                        **ERRORS,
+                    },
+                }
+            },
+            "/organisations/{id}": {
+                "get": {
+                    "summary": "One organisation of the directory",
+                    "parameters": [REQUEST_ID],
+                    "responses": {
+                        "200": _json({"type": "object"}, "Everything the directory knows."),
+                        **ERRORS,
+                    },
+                }
+            },
+        },
+    }
+
+
+@bp.route("/openapi.json")
+def openapi():
+    return jsonify(spec())

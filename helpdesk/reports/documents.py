@@ -1,0 +1,112 @@
+"""One report, any format: what the page's downloads and the ``helpdesk report monthly`` command share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask import render_template
+from flask_babel import force_locale, gettext as _
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from directory_import.models import utcnow
+from helpdesk.reports import charts
+from helpdesk.reports.queries import Month, monthly_figures
+from helpdesk.reports.render import to_csv, to_json, to_xlsx
+from helpdesk.reports.report import MonthlyReport, build_report
+
+FORMATS = ("html", "xlsx", "csv", "json")
+LANGUAGES = ("fr", "nl", "en")
+MIMETYPES = {
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+STYLESHEETS = Path(__file__).resolve().parent.parent.parent / "static" / "css"
+
+
+@dataclass(frozen=True)
+class Document:
+    content: bytes
+    mimetype: str
+    filename: str
+
+
+def default_month(now: datetime | None = None) -> Month:
+    """The last complete month."""
+    return Month.containing(now or utcnow()).shift(-1)
+
+
+def make_report(session: Session, month: Month, territory: str, language: str, public: bool) -> MonthlyReport:
+    return build_report(session, monthly_figures(session, month, territory), language, public)
+
+
+def report_title(report: MonthlyReport) -> str:
+    return _("Monthly activity report %(month)s, %(territory)s", month=report.month,
+             territory=report.territory_label)
+
+
+def public_note(report: MonthlyReport) -> str:
+    if report.public:
+        return _("Public version: counts from 0 to 4 read \"<5\"; a count marked \"x\" is hidden too, so that "
+                 "totals cannot reveal a small count. No free text.")
+    return _("Internal version: contains exact small counts. Do not share outside the organisation.")
+
+
+def report_charts(report: MonthlyReport) -> list[Markup]:
+    months = [point["month"] for point in report.trend]
+    received, closed = _("Received"), _("Closed")
+    result = [
+        charts.grouped_columns(
+            "chart-trend", _("Requests received and closed, 12 months"),
+            _("Columns per month: requests received and requests closed, from %(first)s to %(last)s.",
+              first=months[0], last=months[-1]),
+            months, [(received, [p["received"] for p in report.trend]),
+                     (closed, [p["closed"] for p in report.trend])]),
+        charts.grouped_columns(
+            "chart-unmet-trend", _("Unmet needs, 12 months"),
+            _("Columns per month: unmet needs recorded, from %(first)s to %(last)s.", first=months[0],
+              last=months[-1]),
+            months, [(_("Unmet needs"), [p["unmet_needs"] for p in report.trend])]),
+    ]
+    themes = [(row.labels[0], row.values[0]) for row in report.table("by_theme").rows]
+    themes.sort(key=lambda item: -(item[1].number or 0))
+    result.append(charts.horizontal_bars(
+        "chart-themes", _("Requests by theme"), _("One bar per theme: requests received in the month."),
+        [t for t in themes if t[1].number or t[1].hidden]))
+    reasons = [(row.labels[0], row.values[0]) for row in report.table("unmet_by_reason").rows]
+    result.append(charts.horizontal_bars(
+        "chart-unmet-reasons", _("Unmet needs by reason"), _("One bar per reason: unmet needs of the month."),
+        reasons))
+    return result
+
+
+def render_html(report: MonthlyReport) -> str:
+    """A self-contained HTML document (styles inline), to archive or print to PDF."""
+    styles = "\n".join((STYLESHEETS / name).read_text(encoding="utf-8") for name in ("app.css", "reports.css"))
+    print_styles = "\n".join((STYLESHEETS / name).read_text(encoding="utf-8") for name in ("print.css",))
+    return render_template("reports/document.html", report=report, title=report_title(report),
+                           note=public_note(report), charts=report_charts(report), styles=Markup(styles),
+                           print_styles=Markup(print_styles))
+
+
+def render(session: Session, month: Month, territory: str, fmt: str, language: str, public: bool) -> Document:
+    """The report in ``fmt`` and ``language``; needs an app context (a request context for HTML)."""
+    report = make_report(session, month, territory, language, public)
+    with force_locale(language):
+        suffix = "-public" if public else ""
+        filename = f"report-{report.month}-{territory}-{language}{suffix}.{fmt}"
+        if fmt == "json":
+            content = to_json(report).encode("utf-8")
+        elif fmt == "csv":
+            content = to_csv(report).encode("utf-8")
+        elif fmt == "xlsx":
+            content = to_xlsx(report, report_title(report), public_note(report))
+        elif fmt == "html":
+            content = render_html(report).encode("utf-8")
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+    return Document(content, MIMETYPES[fmt], filename)

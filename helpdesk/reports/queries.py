@@ -1,0 +1,395 @@
+"""The figures of the monthly activity report: SQL aggregates that run the same on SQLite and PostgreSQL.
+
+Months are calendar months in Europe/Brussels; timestamps are stored in UTC, so a month is the half-open
+UTC interval between two Brussels midnights (23 or 25 hours at the clock changes are handled by zoneinfo).
+A territory's report covers the requests that territory holds now (``HelpRequest.territory``); the
+territories' reports partition the report for "all".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import String, and_, case, cast, func, literal, or_, select, true
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from directory_import.models import Organisation
+from helpdesk.followup.models import Callback, HelpRequest, Lead, LeadOutcome, RequestTheme, Transfer, UnmetNeed
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+ALL = "all"
+TREND_MONTHS = 12
+SATURATION_ROWS = 15
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month in Brussels."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """``"2026-10"`` to a month; ValueError on anything else."""
+        match = MONTH_RE.match((text or "").strip())
+        if not match:
+            raise ValueError(f"not a month: {text!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def containing(cls, moment: datetime) -> Month:
+        local = moment.astimezone(BRUSSELS)
+        return cls(local.year, local.month)
+
+    def shift(self, months: int) -> Month:
+        index = self.year * 12 + self.month - 1 + months
+        return Month(index // 12, index % 12 + 1)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def start(self) -> datetime:
+        """The first instant of the month, in UTC."""
+        return datetime(self.year, self.month, 1, tzinfo=BRUSSELS).astimezone(UTC)
+
+    @property
+    def end(self) -> datetime:
+        """The first instant of the next month, in UTC (exclusive bound)."""
+        return self.shift(1).start
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Median and 90th percentile (nearest rank) of a duration in days, over ``n`` requests."""
+
+    n: int = 0
+    median: float | None = None
+    p90: float | None = None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: str
+    received: int
+    closed: int
+    open_at_end: int
+    unmet_needs: int
+
+
+@dataclass(frozen=True)
+class SaturationRow:
+    organisation_id: int
+    name_fr: str
+    name_nl: str
+    theme: str
+    waiting_list: int
+    refused: int
+
+    @property
+    def total(self) -> int:
+        return self.waiting_list + self.refused
+
+
+@dataclass
+class MonthlyFigures:
+    """Every figure of one month's report, as codes and counts (labels come with rendering)."""
+
+    month: Month
+    territory: str
+    trend: list[TrendPoint] = field(default_factory=list)
+    by_channel: dict[str, int] = field(default_factory=dict)
+    by_received_territory: dict[str, int] = field(default_factory=dict)
+    by_residence_basin: dict[str, int] = field(default_factory=dict)
+    by_function: dict[str, int] = field(default_factory=dict)
+    by_sector: dict[str, int] = field(default_factory=dict)
+    by_age_band: dict[str, int] = field(default_factory=dict)
+    by_theme: dict[str, int] = field(default_factory=dict)
+    by_situation_flag: dict[str, int] = field(default_factory=dict)
+    by_language: dict[str, int] = field(default_factory=dict)
+    leads_by_outcome: dict[str, int] = field(default_factory=dict)
+    saturation: list[SaturationRow] = field(default_factory=list)
+    # (reason, theme) -> [this month, month before, same month a year before]
+    unmet_needs: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    time_to_first_answer: Durations = field(default_factory=Durations)
+    time_to_close: Durations = field(default_factory=Durations)
+    callbacks_overdue: int = 0
+    closed_with_feedback: int = 0
+    transfers: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @property
+    def current(self) -> TrendPoint:
+        return self.trend[-1]
+
+    @property
+    def received(self) -> int:
+        return self.current.received
+
+    @property
+    def closed(self) -> int:
+        return self.current.closed
+
+    @property
+    def open_at_end(self) -> int:
+        return self.current.open_at_end
+
+    @property
+    def leads_proposed(self) -> int:
+        return sum(self.leads_by_outcome.values())
+
+    @property
+    def feedback_rate(self) -> float | None:
+        return self.closed_with_feedback / self.closed if self.closed else None
+
+    @property
+    def unmet_periods(self) -> tuple[Month, Month, Month]:
+        return (self.month, self.month.shift(-1), self.month.shift(-12))
+
+    def unmet_total(self, period: int) -> int:
+        return sum(counts[period] for counts in self.unmet_needs.values())
+
+
+def _in(column, month: Month) -> ColumnElement[bool]:
+    return and_(column >= month.start, column < month.end)
+
+
+def _scope(territory: str) -> ColumnElement[bool]:
+    return true() if territory == ALL else HelpRequest.territory == territory
+
+
+def _days_between(session: Session, later, earlier):
+    """``later - earlier`` in days, as a float, in the dialect's own arithmetic."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.julianday(later) - func.julianday(earlier)
+    return func.extract("epoch", later - earlier) / 86400.0
+
+
+def _bucket(column, months: list[Month]):
+    """A CASE giving the month (``"2026-10"``) an instant falls in, among ``months``."""
+    return case(*[(_in(column, m), literal(str(m))) for m in months], else_=literal(""))
+
+
+def _consecutive_bucket(column, months: list[Month]):
+    """Like ``_bucket`` for consecutive months, when the query keeps only instants within them: one
+    comparison per month passed instead of two per month."""
+    return case(*[(column < m.end, literal(str(m))) for m in months[:-1]], else_=literal(str(months[-1])))
+
+
+def _grouped(session: Session, column, month: Month, territory: str) -> dict[str, int]:
+    stmt = (
+        select(column, func.count())
+        .where(_in(HelpRequest.created_at, month), _scope(territory))
+        .group_by(column)
+    )
+    return {(value or ""): count for value, count in session.execute(stmt)}
+
+
+def _grouped_lists(session: Session, column, month: Month, territory: str) -> dict[str, int]:
+    """Counts of the elements of a JSON list column: SQL groups the distinct lists, Python splits them."""
+    text = cast(column, String)
+    stmt = (
+        select(text, func.count())
+        .where(_in(HelpRequest.created_at, month), _scope(territory))
+        .group_by(text)
+    )
+    counts: Counter[str] = Counter()
+    for raw, count in session.execute(stmt):
+        try:
+            values = json.loads(raw) if raw else []
+        except ValueError:
+            values = []
+        for value in {str(v) for v in values if v not in (None, "")}:
+            counts[value] += count
+    return dict(counts)
+
+
+def _free_text_counts(counts: dict[str, int]) -> dict[str, int]:
+    """Free-text answers grouped case- and space-insensitively, under their most frequent spelling."""
+    grouped: dict[str, Counter[str]] = defaultdict(Counter)
+    for value, count in counts.items():
+        spelled = " ".join(value.split())
+        grouped[spelled.casefold()][spelled] += count
+    return {spellings.most_common(1)[0][0]: sum(spellings.values()) for spellings in grouped.values()}
+
+
+def _durations(session: Session, later, month: Month, territory: str) -> Durations:
+    """Median and p90 (nearest rank) of ``later - created_at`` for requests whose ``later`` is in the month."""
+    days = _days_between(session, later, HelpRequest.created_at).label("days")
+    ranked = (
+        select(
+            days,
+            func.row_number().over(order_by=days).label("rn"),
+            func.count().over().label("n"),
+        )
+        .where(_in(later, month), later >= HelpRequest.created_at, _scope(territory))
+        .subquery()
+    )
+    wanted = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2,
+                 ranked.c.rn == (9 * ranked.c.n + 9) // 10)
+    rows = session.execute(select(ranked.c.days, ranked.c.rn, ranked.c.n).where(wanted)).all()
+    if not rows:
+        return Durations()
+    n = rows[0].n
+    by_rank = {row.rn: float(row.days) for row in rows}
+    median = (by_rank[(n + 1) // 2] + by_rank[(n + 2) // 2]) / 2
+    return Durations(n=n, median=round(median, 3), p90=round(by_rank[(9 * n + 9) // 10], 3))
+
+
+def _trend(session: Session, month: Month, territory: str) -> list[TrendPoint]:
+    months = [month.shift(i) for i in range(-(TREND_MONTHS - 1), 1)]
+    first, last = months[0], months[-1]
+    scope = _scope(territory)
+
+    def per_month(column, *joins) -> dict[str, int]:
+        bucket = _consecutive_bucket(column, months).label("bucket")
+        stmt = select(bucket, func.count()).select_from(HelpRequest)
+        for target, onclause in joins:
+            stmt = stmt.join(target, onclause)
+        stmt = stmt.where(column >= first.start, column < last.end, scope).group_by(bucket)
+        return dict(session.execute(stmt).all())
+
+    received = per_month(HelpRequest.created_at)
+    closed = per_month(HelpRequest.closed_at)
+    unmet = per_month(UnmetNeed.created_at, (UnmetNeed, UnmetNeed.request_id == HelpRequest.id))
+    # Open at the end of a month = created before its end - closed before its end (closing follows creation),
+    # so one pass over the older requests and the monthly counts give every month's figure.
+    before = session.execute(
+        select(func.count(), func.coalesce(func.sum(case((HelpRequest.closed_at < first.start, 1), else_=0)), 0))
+        .where(HelpRequest.created_at < first.start, scope)
+    ).one()
+    still_open = before[0] - before[1]
+    points = []
+    for m in months:
+        still_open += received.get(str(m), 0) - closed.get(str(m), 0)
+        points.append(TrendPoint(str(m), received.get(str(m), 0), closed.get(str(m), 0), still_open,
+                                 unmet.get(str(m), 0)))
+    return points
+
+
+def _unmet_needs(session: Session, month: Month, territory: str) -> dict[tuple[str, str], list[int]]:
+    periods = [month, month.shift(-1), month.shift(-12)]
+    bucket = _bucket(UnmetNeed.created_at, periods).label("bucket")
+    stmt = (
+        select(bucket, UnmetNeed.reason, UnmetNeed.theme_code, func.count())
+        .join(HelpRequest, UnmetNeed.request_id == HelpRequest.id)
+        .where(or_(*[_in(UnmetNeed.created_at, p) for p in periods]), _scope(territory))
+        .group_by(bucket, UnmetNeed.reason, UnmetNeed.theme_code)
+    )
+    index = {str(p): i for i, p in enumerate(periods)}
+    table: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for period, reason, theme, count in session.execute(stmt):
+        table[(reason, theme or "")][index[period]] += count
+    return dict(table)
+
+
+def _leads(session: Session, month: Month, territory: str) -> dict[str, int]:
+    stmt = (
+        select(Lead.outcome, func.count())
+        .join(HelpRequest, Lead.request_id == HelpRequest.id)
+        .where(_in(Lead.created_at, month), _scope(territory))
+        .group_by(Lead.outcome)
+    )
+    return dict(session.execute(stmt).all())
+
+
+def _saturation(session: Session, month: Month, territory: str) -> list[SaturationRow]:
+    """Organisations whose leads of the month ended on a waiting list or full, per theme of the request."""
+    theme = func.coalesce(RequestTheme.theme_code, "").label("theme")
+    stmt = (
+        select(Organisation.id, Organisation.name_fr, Organisation.name_nl, theme, Lead.outcome, func.count())
+        .select_from(Lead)
+        .join(HelpRequest, Lead.request_id == HelpRequest.id)
+        .join(Organisation, Lead.organisation_id == Organisation.id)
+        .outerjoin(RequestTheme, RequestTheme.request_id == HelpRequest.id)
+        .where(_in(Lead.created_at, month), _scope(territory),
+               Lead.outcome.in_([LeadOutcome.WAITING_LIST.value, LeadOutcome.REFUSED.value]))
+        .group_by(Organisation.id, Organisation.name_fr, Organisation.name_nl, theme, Lead.outcome)
+    )
+    rows: dict[tuple, list[int]] = {}
+    for org_id, name_fr, name_nl, theme_code, outcome, count in session.execute(stmt):
+        counts = rows.setdefault((org_id, name_fr, name_nl, theme_code), [0, 0])
+        counts[0 if outcome == LeadOutcome.WAITING_LIST.value else 1] += count
+    result = [SaturationRow(k[0], k[1], k[2], k[3], v[0], v[1]) for k, v in rows.items()]
+    result.sort(key=lambda r: (-r.total, r.name_fr or r.name_nl, r.theme))
+    return result[:SATURATION_ROWS]
+
+
+def _callbacks_overdue(session: Session, month: Month, territory: str) -> int:
+    """Callbacks due before the end of the month and not done by then."""
+    end = month.end
+    stmt = (
+        select(func.count())
+        .select_from(Callback)
+        .join(HelpRequest, Callback.request_id == HelpRequest.id)
+        .where(Callback.due_at < end, or_(Callback.done_at.is_(None), Callback.done_at >= end), _scope(territory))
+    )
+    return session.scalar(stmt) or 0
+
+
+def _closed_with_feedback(session: Session, month: Month, territory: str) -> int:
+    stmt = select(func.count()).where(
+        _in(HelpRequest.closed_at, month), HelpRequest.feedback_given.is_(True), _scope(territory)
+    )
+    return session.scalar(stmt) or 0
+
+
+def _transfers(session: Session, month: Month, territory: str) -> dict[tuple[str, str], int]:
+    involved = (
+        true() if territory == ALL
+        else or_(Transfer.from_territory == territory, Transfer.to_territory == territory)
+    )
+    stmt = (
+        select(Transfer.from_territory, Transfer.to_territory, func.count())
+        .where(_in(Transfer.at, month), Transfer.kind == "transfer", involved)
+        .group_by(Transfer.from_territory, Transfer.to_territory)
+    )
+    return {(src, dst): count for src, dst, count in session.execute(stmt)}
+
+
+def monthly_figures(session: Session, month: Month, territory: str = ALL) -> MonthlyFigures:
+    """Every figure of the report of ``month`` for ``territory`` (a territory code or ``"all"``).
+
+    Callers decide who may read which territory (``helpdesk.access.report_territories``).
+    """
+    figures = MonthlyFigures(month=month, territory=territory)
+    figures.trend = _trend(session, month, territory)
+    figures.by_channel = _grouped(session, HelpRequest.channel, month, territory)
+    figures.by_received_territory = _grouped(session, HelpRequest.received_territory, month, territory)
+    figures.by_residence_basin = _grouped(session, HelpRequest.residence_basin, month, territory)
+    figures.by_function = _free_text_counts(_grouped(session, HelpRequest.caller_function, month, territory))
+    figures.by_sector = _free_text_counts(_grouped(session, HelpRequest.caller_sector, month, territory))
+    figures.by_age_band = _grouped(session, HelpRequest.age_band, month, territory)
+    figures.by_situation_flag = _grouped_lists(session, HelpRequest.situation_flags, month, territory)
+    figures.by_language = _grouped_lists(session, HelpRequest.languages, month, territory)
+    theme_stmt = (
+        select(RequestTheme.theme_code, func.count())
+        .join(HelpRequest, RequestTheme.request_id == HelpRequest.id)
+        .where(_in(HelpRequest.created_at, month), _scope(territory))
+        .group_by(RequestTheme.theme_code)
+    )
+    figures.by_theme = dict(session.execute(theme_stmt).all())
+    figures.leads_by_outcome = _leads(session, month, territory)
+    figures.saturation = _saturation(session, month, territory)
+    figures.unmet_needs = _unmet_needs(session, month, territory)
+    figures.time_to_first_answer = _durations(session, HelpRequest.first_answer_at, month, territory)
+    figures.time_to_close = _durations(session, HelpRequest.closed_at, month, territory)
+    figures.callbacks_overdue = _callbacks_overdue(session, month, territory)
+    figures.closed_with_feedback = _closed_with_feedback(session, month, territory)
+    figures.transfers = _transfers(session, month, territory)
+    return figures
+
+
+__all__ = ["ALL", "BRUSSELS", "Durations", "Month", "MonthlyFigures", "SaturationRow", "TrendPoint",
+           "monthly_figures"]

@@ -1,0 +1,381 @@
+"""The monthly report as tables in one language, with small counts suppressed in public mode.
+
+``build_report`` turns ``MonthlyFigures`` (codes and counts) into a ``MonthlyReport`` that every renderer
+(HTML, XLSX, CSV, JSON) reads, so the figures are the same in every format and every language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from babel.numbers import format_decimal, format_percent
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from directory_import.territory import BASINS, OUTSIDE, TERRITORIES
+from helpdesk.followup.models import Channel, LeadOutcome, Theme, UnmetReason
+from helpdesk.reports import labels as L
+from helpdesk.reports.queries import MonthlyFigures
+from helpdesk.reports.suppression import PRIMARY, SECONDARY, THRESHOLD, Line, suppress
+
+HIDDEN_SMALL = "<5"
+HIDDEN_SECONDARY = "x"
+PERIOD_CODES = ("count", "month_before", "year_before")
+
+
+@dataclass
+class Value:
+    """One figure: its number, how it reads, and whether public mode hid it."""
+
+    number: int | float | None
+    text: str
+    hidden: str | None = None  # "primary" ("<5") or "secondary" ("x")
+    kind: str = "count"  # count, days or ratio
+
+    @property
+    def public(self) -> Any:
+        """The number, or the mark that replaces it in public mode (for JSON and CSV)."""
+        return self.text if self.hidden else self.number
+
+
+@dataclass
+class Row:
+    codes: tuple[str, ...]
+    labels: tuple[str, ...]
+    values: list[Value]
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[str]  # label columns first, then value columns
+    label_columns: int
+    rows: list[Row]
+    value_codes: tuple[str, ...] = ("count",)  # a stable name per value column, for CSV and JSON
+
+
+@dataclass
+class MonthlyReport:
+    month: str
+    territory: str
+    territory_label: str
+    language: str
+    public: bool
+    headline: dict[str, Value]
+    tables: list[Table] = field(default_factory=list)
+    trend: list[dict[str, Any]] = field(default_factory=list)  # {"month", "received", ...: Value}
+    figures: MonthlyFigures | None = None
+    suppression: tuple = ()  # (values, lines, hidden): what public mode decided, for checks
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+
+# Tables that split the month's received requests: each sums to "received".
+RECEIVED_DIMENSIONS = ("by_channel", "by_received_territory", "by_residence_basin", "by_function",
+                       "by_sector", "by_age_band")
+FREE_TEXT_DIMENSIONS = ("by_function", "by_sector")
+
+TITLES = {
+    "requests": _l("Requests"),
+    "by_channel": _l("Requests by channel"),
+    "by_received_territory": _l("Requests by receiving territory"),
+    "by_residence_basin": _l("Requests by basin of residence"),
+    "by_function": _l("Requests by the asking professional's function"),
+    "by_sector": _l("Requests by the asking professional's sector"),
+    "by_theme": _l("Requests by theme"),
+    "by_age_band": _l("Beneficiaries by age band"),
+    "by_situation_flag": _l("Beneficiaries by situation"),
+    "by_language": _l("Beneficiaries by language"),
+    "leads": _l("Leads proposed and their outcomes"),
+    "saturation": _l("Organisations met with a waiting list or full"),
+    "unmet_needs": _l("Unmet needs by reason and theme"),
+    "unmet_by_reason": _l("Unmet needs by reason"),
+    "unmet_by_theme": _l("Unmet needs by theme"),
+    "service": _l("Service"),
+    "transfers": _l("Transfers between territories"),
+    "trend": _l("12-month trend"),
+}
+
+
+def theme_labels(session: Session, locale: str) -> dict[str, str]:
+    labels = {code: str(label) for code, label in L.THEME_LABELS.items()}
+    for theme in session.scalars(select(Theme)):
+        labels[theme.code] = theme.label(locale)
+    return labels
+
+
+def _fixed(counts: dict[str, int], codes: tuple[str, ...] | list[str]) -> dict[str, int]:
+    """Every code of a closed list (zeros included, so public mode treats them alike), then the others."""
+    result = {code: counts.get(code, 0) for code in codes}
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        result.setdefault(code, count)
+    return result
+
+
+def _open(counts: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _group_small(counts: dict[str, int]) -> dict[str, int]:
+    """Public mode: free-text answers met fewer than 5 times are not printed, only counted together."""
+    kept = {code: count for code, count in counts.items() if count >= THRESHOLD}
+    other = sum(count for count in counts.values() if count < THRESHOLD)
+    if other:
+        kept[L.OTHER] = other
+    return kept
+
+
+class _Builder:
+    def __init__(self, figures: MonthlyFigures, locale: str, public: bool, themes: dict[str, str]):
+        self.f = figures
+        self.locale = locale
+        self.public = public
+        self.themes = themes
+        self.values: dict[Any, int | float | None] = {}
+        self.kinds: dict[Any, str] = {}
+        self.lines: list[Line] = []
+        self.hidden: dict[Any, str] = {}
+        self.measure_depends: dict[Any, list[Any]] = {}
+
+    # -- registering figures ------------------------------------------------------------------------
+    def count(self, key, number: int) -> Any:
+        self.values[key] = number
+        self.kinds[key] = "count"
+        return key
+
+    def measure(self, key, number: float | None, kind: str) -> Any:
+        self.values[key] = number
+        self.kinds[key] = kind
+        return key
+
+    def line(self, total, cells) -> None:
+        self.lines.append(Line(total, tuple(cells)))
+
+    def value(self, key) -> Value:
+        number = self.values[key]
+        kind = self.kinds[key]
+        hidden = self.hidden.get(key)
+        if hidden:
+            return Value(number, HIDDEN_SMALL if hidden == PRIMARY else HIDDEN_SECONDARY, hidden, kind)
+        return Value(number, self.format(number, kind), None, kind)
+
+    def format(self, number, kind: str) -> str:
+        if number is None:
+            return "–"
+        if kind == "ratio":
+            return format_percent(number, locale=self.locale)
+        if kind == "days":
+            return format_decimal(number, format="#,##0.0", locale=self.locale)
+        return format_decimal(number, locale=self.locale)
+
+    def run_suppression(self) -> None:
+        if not self.public:
+            return
+        counts = {k: v for k, v in self.values.items() if self.kinds[k] == "count"}
+        self.hidden = suppress(counts, self.lines)
+        # A measure over fewer than 5 requests, or whose parts are hidden, is hidden with them.
+        for key, depends in self.measure_depends.items():
+            states = [self.hidden.get(d) for d in depends]
+            if any(states):
+                self.hidden[key] = PRIMARY if PRIMARY in states else SECONDARY
+
+
+def build_report(session: Session, figures: MonthlyFigures, locale: str = "en", public: bool = False
+                 ) -> MonthlyReport:
+    """The report of ``figures`` in ``locale`` (fr, nl or en); ``public`` hides small counts and free text."""
+    with force_locale(locale):
+        return _build(figures, locale, public, theme_labels(session, locale))
+
+
+def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str]) -> MonthlyReport:
+    b = _Builder(f, locale, public, themes)
+    current = str(f.month)
+
+    # Trend and headline share their keys: the month's "received" is one figure wherever it appears.
+    for point in f.trend:
+        b.count(("received", point.month), point.received)
+        b.count(("closed", point.month), point.closed)
+        b.count(("open_at_end", point.month), point.open_at_end)
+        b.count(("unmet_total", point.month), point.unmet_needs)
+    received = ("received", current)
+
+    dims: dict[str, dict[str, int]] = {
+        "by_channel": _fixed(f.by_channel, [c.value for c in Channel]),
+        "by_received_territory": _fixed(f.by_received_territory, list(TERRITORIES)),
+        "by_residence_basin": _fixed(f.by_residence_basin, list(BASINS) + [OUTSIDE, ""]),
+        "by_function": _open(f.by_function),
+        "by_sector": _open(f.by_sector),
+        "by_age_band": _open(f.by_age_band),
+        "by_theme": _fixed(f.by_theme, list(L.THEME_LABELS)),
+        "by_situation_flag": _open(f.by_situation_flag),
+        "by_language": _open(f.by_language),
+    }
+    if public:
+        for dim in FREE_TEXT_DIMENSIONS:
+            dims[dim] = _group_small(dims[dim])
+    for dim, counts in dims.items():
+        keys = [b.count((dim, code), count) for code, count in counts.items()]
+        if dim in RECEIVED_DIMENSIONS:
+            b.line(received, keys)
+
+    leads = _fixed(f.leads_by_outcome, [o.value for o in LeadOutcome])
+    lead_keys = [b.count(("leads", outcome), n) for outcome, n in leads.items()]
+    b.line(b.count(("leads_total",), f.leads_proposed), lead_keys)
+
+    for row in f.saturation:
+        b.count(("saturation", row.organisation_id, row.theme, "waiting_list"), row.waiting_list)
+        b.count(("saturation", row.organisation_id, row.theme, "refused"), row.refused)
+
+    periods = [str(p) for p in f.unmet_periods]
+    pairs = sorted(f.unmet_needs, key=lambda k: (-f.unmet_needs[k][0], k))
+    reasons = [r.value for r in UnmetReason] + sorted({r for r, _ in pairs} - {r.value for r in UnmetReason})
+    unmet_themes = sorted({t for _, t in pairs}, key=lambda t: (t == "", t))
+    for i, period in enumerate(periods):
+        total = ("unmet_total", period)
+        if total not in b.values:
+            b.count(total, f.unmet_total(i))
+        cells = {pair: b.count(("unmet", period, *pair), f.unmet_needs[pair][i]) for pair in pairs}
+        for name, side, codes in (("unmet_reason", 0, reasons), ("unmet_theme", 1, unmet_themes)):
+            # A margin of the cross table: each of its cells is the sum of one row (or column) of it.
+            margin = []
+            for code in codes:
+                members = [p for p in pairs if p[side] == code]
+                key = b.count((name, period, code), sum(f.unmet_needs[p][i] for p in members))
+                margin.append(key)
+                b.line(key, [cells[p] for p in members])
+            b.line(total, margin)
+
+    transfer_pairs = [(a, c) for a in TERRITORIES for c in TERRITORIES if a != c]
+    transfer_pairs += sorted(set(f.transfers) - set(transfer_pairs))
+    transfer_keys = [b.count(("transfer", a, c), f.transfers.get((a, c), 0)) for a, c in transfer_pairs]
+    b.line(b.count(("transfers_total",), sum(f.transfers.values())), transfer_keys)
+
+    b.count(("callbacks_overdue",), f.callbacks_overdue)
+    given = b.count(("feedback_given",), f.closed_with_feedback)
+    not_given = b.count(("feedback_not_given",), f.closed - f.closed_with_feedback)
+    b.line(("closed", current), [given, not_given])
+    b.measure(("feedback_rate",), f.feedback_rate, "ratio")
+    b.measure_depends[("feedback_rate",)] = [given, not_given]
+    for name, durations in (("first_answer", f.time_to_first_answer), ("close", f.time_to_close)):
+        n_key = b.count((name, "n"), durations.n)
+        b.measure((name, "median"), durations.median, "days")
+        b.measure((name, "p90"), durations.p90, "days")
+        b.measure_depends[(name, "median")] = [n_key]
+        b.measure_depends[(name, "p90")] = [n_key]
+
+    b.run_suppression()
+
+    report = MonthlyReport(
+        month=current, territory=f.territory,
+        territory_label=str(_l("All territories")) if f.territory == "all" else L.territory_label(f.territory),
+        language=locale, public=public, figures=f, suppression=(b.values, b.lines, b.hidden),
+        headline={
+            "received": b.value(received),
+            "closed": b.value(("closed", current)),
+            "open_at_end": b.value(("open_at_end", current)),
+            "unmet_needs": b.value(("unmet_total", current)),
+            "leads_proposed": b.value(("leads_total",)),
+            "feedback_rate": b.value(("feedback_rate",)),
+            "time_to_close_median": b.value(("close", "median")),
+            "callbacks_overdue": b.value(("callbacks_overdue",)),
+        },
+    )
+    count_col = str(_l("Requests"))
+    value_col = str(_l("Value"))
+
+    def simple(key: str, header: str, label_of, dim_key: str | None = None) -> Table:
+        counts = dims[dim_key or key]
+        rows = [Row((code,), (label_of(code),), [b.value((dim_key or key, code))]) for code in counts]
+        return Table(key, str(TITLES[key]), [header, count_col], 1, rows)
+
+    report.tables.append(Table("requests", str(TITLES["requests"]), [str(_l("Figure")), value_col], 1, [
+        Row(("received",), (str(_l("Received in the month")),), [report.headline["received"]]),
+        Row(("closed",), (str(_l("Closed in the month")),), [report.headline["closed"]]),
+        Row(("open_at_end",), (str(_l("Open at the end of the month")),), [report.headline["open_at_end"]]),
+    ]))
+    report.tables += [
+        simple("by_channel", str(_l("Channel")), lambda c: L.code_label(c, L.CHANNEL_LABELS)),
+        simple("by_received_territory", str(_l("Territory")), L.territory_label),
+        simple("by_residence_basin", str(_l("Basin of residence")), L.territory_label),
+        simple("by_function", str(_l("Function")), L.code_label),
+        simple("by_sector", str(_l("Sector")), L.code_label),
+        simple("by_theme", str(_l("Theme")), lambda c: L.code_label(c, themes)),
+        simple("by_age_band", str(_l("Age band")), L.code_label),
+        simple("by_situation_flag", str(_l("Situation")), L.code_label),
+        simple("by_language", str(_l("Language")), lambda c: L.language_label(c, locale)),
+    ]
+    rows = [Row((o,), (L.code_label(o, L.OUTCOME_LABELS),), [b.value(("leads", o))]) for o in leads]
+    rows.append(Row(("total",), (str(_l("Total")),), [b.value(("leads_total",))]))
+    report.tables.append(Table("leads", str(TITLES["leads"]), [str(_l("Outcome")), str(_l("Leads"))], 1, rows))
+
+    name_attr = "name_nl" if locale == "nl" else "name_fr"
+    report.tables.append(Table(
+        "saturation", str(TITLES["saturation"]),
+        [str(_l("Organisation")), str(_l("Theme")), str(L.OUTCOME_LABELS["waiting_list"]),
+         str(L.OUTCOME_LABELS["refused"])], 2,
+        [Row((str(r.organisation_id), r.theme),
+             (getattr(r, name_attr) or r.name_fr or r.name_nl, L.code_label(r.theme, themes)),
+             [b.value(("saturation", r.organisation_id, r.theme, "waiting_list")),
+              b.value(("saturation", r.organisation_id, r.theme, "refused"))])
+         for r in f.saturation],
+        ("waiting_list", "refused"),
+    ))
+
+    period_cols = [str(_l("This month")), str(_l("Month before")), str(_l("Same month a year before"))]
+    rows = [Row(pair, (L.code_label(pair[0], L.REASON_LABELS), L.code_label(pair[1], themes)),
+                [b.value(("unmet", p, *pair)) for p in periods]) for pair in pairs]
+    rows.append(Row(("total", ""), (str(_l("Total")), ""), [b.value(("unmet_total", p)) for p in periods]))
+    report.tables.append(Table("unmet_needs", str(TITLES["unmet_needs"]),
+                               [str(_l("Reason")), str(_l("Theme"))] + period_cols, 2, rows, PERIOD_CODES))
+    rows = [Row((r,), (L.code_label(r, L.REASON_LABELS),), [b.value(("unmet_reason", p, r)) for p in periods])
+            for r in reasons]
+    report.tables.append(Table("unmet_by_reason", str(TITLES["unmet_by_reason"]),
+                               [str(_l("Reason"))] + period_cols, 1, rows, PERIOD_CODES))
+    rows = [Row((t,), (L.code_label(t, themes),), [b.value(("unmet_theme", p, t)) for p in periods])
+            for t in unmet_themes]
+    report.tables.append(Table("unmet_by_theme", str(TITLES["unmet_by_theme"]),
+                               [str(_l("Theme"))] + period_cols, 1, rows, PERIOD_CODES))
+
+    report.tables.append(Table("service", str(TITLES["service"]), [str(_l("Figure")), value_col], 1, [
+        Row(("time_to_first_answer_median",), (str(_l("Time to first answer, median (days)")),),
+            [b.value(("first_answer", "median"))]),
+        Row(("time_to_first_answer_p90",), (str(_l("Time to first answer, 90th percentile (days)")),),
+            [b.value(("first_answer", "p90"))]),
+        Row(("first_answered",), (str(_l("Requests first answered in the month")),),
+            [b.value(("first_answer", "n"))]),
+        Row(("time_to_close_median",), (str(_l("Time to closing, median (days)")),),
+            [b.value(("close", "median"))]),
+        Row(("time_to_close_p90",), (str(_l("Time to closing, 90th percentile (days)")),),
+            [b.value(("close", "p90"))]),
+        Row(("callbacks_overdue",), (str(_l("Callbacks overdue at the end of the month")),),
+            [b.value(("callbacks_overdue",))]),
+        Row(("closed_with_feedback",), (str(_l("Closed with feedback to the professional")),),
+            [b.value(("feedback_given",))]),
+        Row(("closed_without_feedback",), (str(_l("Closed without feedback")),),
+            [b.value(("feedback_not_given",))]),
+        Row(("feedback_rate",), (str(_l("Share of closed requests with feedback")),),
+            [b.value(("feedback_rate",))]),
+    ]))
+
+    rows = [Row((a, c), (L.territory_label(a), L.territory_label(c)), [b.value(("transfer", a, c))])
+            for a, c in transfer_pairs]
+    rows.append(Row(("total", ""), (str(_l("Total")), ""), [b.value(("transfers_total",))]))
+    report.tables.append(Table("transfers", str(TITLES["transfers"]),
+                               [str(_l("From")), str(_l("To")), str(_l("Transfers"))], 2, rows))
+
+    trend_cols = [str(_l("Received")), str(_l("Closed")), str(_l("Open at month end")), str(_l("Unmet needs"))]
+    trend_rows = []
+    for point in f.trend:
+        values = {name: b.value((key, point.month)) for name, key in (
+            ("received", "received"), ("closed", "closed"), ("open_at_end", "open_at_end"),
+            ("unmet_needs", "unmet_total"))}
+        report.trend.append({"month": point.month, **values})
+        trend_rows.append(Row((point.month,), (point.month,), list(values.values())))
+    report.tables.append(Table("trend", str(TITLES["trend"]), [str(_l("Month"))] + trend_cols, 1, trend_rows,
+                               ("received", "closed", "open_at_end", "unmet_needs")))
+    return report

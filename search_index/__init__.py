@@ -1,0 +1,16 @@
+"""The directory's full-text index: bilingual, typo-tolerant, faceted search over Whoosh.
+
+The database is the truth and this index is derived from it. Nothing outside this package imports
+``whoosh``: callers use ``SearchIndex``, ``rebuild``, ``update_organisations`` and ``search``.
+"""
+
+from search_index.query import FacetCount, SearchHit, SearchResult, Snippet, search
+from search_index.store import IndexBusy, IndexStatus, IndexUnavailable, SearchIndex
+from search_index.synonyms import DEFAULT_SYNONYMS, SynonymTable, parse_synonym_line
+from search_index.writer import document_for, rebuild, update_organisations
+
+__all__ = [
+    "DEFAULT_SYNONYMS", "FacetCount", "IndexBusy", "IndexStatus", "IndexUnavailable", "SearchHit",
+    "SearchIndex", "SearchResult", "Snippet", "SynonymTable", "document_for", "parse_synonym_line",
+    "rebuild", "search", "update_organisations",
+]
