@@ -210,13 +210,13 @@ def test_directory_changed_signal_updates_search_without_restart(app, client, lo
         db.commit()
         directory_changed.send(app, organisation_ids=[org.id, added.id])
     page = client.get("/directory/?q=epicerie").get_data(as_text=True)
-    assert "La Graine" in page and "Nouvelle" in page and "Le Grain<" not in page
+    assert "La Graine" in page and "solidaire Nouvelle" in page and "Le Grain<" not in page
     with app.app_context():
         db = get_session()
         db.get(Organisation, added.id).archived = True
         db.commit()
         directory_changed.send(None, organisation_ids=[added.id])
-    assert "Nouvelle" not in client.get("/directory/?q=epicerie").get_data(as_text=True)
+    assert "solidaire Nouvelle" not in client.get("/directory/?q=epicerie").get_data(as_text=True)
 
 
 def test_missing_index_is_built_on_first_search_with_a_log_line(app, client, logged_in, make_organisation,
