@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, abort, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 csrf = CSRFProtect()
 
@@ -14,7 +15,16 @@ CSP = (
 )
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` in URLs, bounded to what an INTEGER column holds: a bigger number is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.before_request(_refuse_nul_characters)
     csrf.init_app(app)
     app.after_request(_headers)
