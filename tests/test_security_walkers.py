@@ -69,14 +69,13 @@ def test_csrf_api_with_a_bearer_token_needs_no_csrf_token_but_cookies_do(app, ma
 
     world = build_world(app)
     api_writes = [r for r in walk_routes(app, world) if r.is_api and r.method in STATE_CHANGING and r.signed_in]
+    accounts = {route.signed_in[0]: None for route in api_writes}
+    accounts = {user: make_user(*user) for user in accounts}  # before opening a session: SQLite has one writer
+    tokens = {}
     with app.app_context():
         db = get_session()
-        tokens = {}
-        for route in api_writes:
-            user = route.signed_in[0]
-            if user not in tokens:
-                account = make_user(*user)
-                tokens[user] = create_api_token(db, db.get(User, account.id))
+        for user, account in accounts.items():
+            tokens[user] = create_api_token(db, db.get(User, account.id))
         db.commit()
     for route in api_writes:
         response = _send(app.test_client(), route,
@@ -181,7 +180,8 @@ def test_markup_and_formulas_in_data_are_shown_as_text_everywhere(app, make_user
         for user in _users_for(route)[1:]:
             response = clients.get(user).get(route.url)
             failures += [f"GET {route.url} as {user}: {p}" for p in _export_problems(response)]
-            shown += ESCAPED in response.get_data(as_text=True)
+            if (response.content_type or "").startswith(("text/", "application/json")):
+                shown += ESCAPED in response.get_data(as_text=True)
     assert failures == []
     assert shown > 0, "no page showed the stored markup: the walk proved nothing"
     # Data shown to users is never copied into the application's logs.
