@@ -125,7 +125,8 @@ class Operator(HttpUser):
         current = self.client.get(f"/api/v1/requests/{req['id']}", headers=self.api,
                                   name="/api/v1/requests/[id]").json()
         if random.random() < 0.4:
-            to = random.choice([b for b in BASINS if b != current["territory"]])
+            # A basin hands over to the region (always allowed); the region back to a basin.
+            to = "region" if current["territory"] != "region" else random.choice(BASINS)
             with self.client.post(f"/api/v1/requests/{req['id']}/transfer", headers=self.api,
                                   json={"to": to, "note": "load", "version": current["version"]},
                                   name="/api/v1/requests/[id]/transfer [POST]", catch_response=True) as response:
