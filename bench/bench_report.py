@@ -21,16 +21,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+import helpdesk.models  # noqa: E402,F401
 from directory_import.models import Base, Organisation  # noqa: E402
 from directory_import.territory import BASINS, TERRITORIES  # noqa: E402
 from helpdesk import create_app  # noqa: E402
 from helpdesk.followup.models import Callback, HelpRequest, Lead, RequestTheme, Transfer, UnmetNeed  # noqa: E402
 
-import helpdesk.models  # noqa: E402,F401
-
-THEMES = ["mental_health", "addiction", "housing", "food", "after_prison", "perinatal", "end_of_life", "home_care",
-          "financial_access", "disability", "transport", "rights", "migration", "older_people", "youth", "violence"]
-REASONS = ["no_service", "waiting_list", "eligibility", "language", "cost", "distance", "administrative", "other"]
+THEMES = ["mental_health", "addiction", "housing", "food", "after_prison", "perinatal", "end_of_life",
+          "home_care", "financial_access", "disability", "transport", "rights", "migration", "older_people",
+          "youth", "violence"]
+REASONS = ["no_service", "waiting_list", "eligibility", "language", "cost", "distance", "administrative",
+           "other"]
 OUTCOMES = ["proposed", "contacted", "accepted", "waiting_list", "refused", "unreachable"]
 FUNCTIONS = ["Assistant social", "Infirmière", "Médecin généraliste", "Psychologue", "Maatschappelijk werker",
              "Éducateur", "Coordinateur", "Huisarts"]
@@ -52,7 +53,8 @@ def generate(engine, count: int, seed: int = 6) -> None:
     requests, themes, leads, unmet, callbacks, transfers = [], [], [], [], [], []
 
     def flush(conn) -> None:
-        for table, rows in ((HelpRequest, requests), (RequestTheme, themes), (Lead, leads), (UnmetNeed, unmet),
+        for table, rows in ((HelpRequest, requests), (RequestTheme, themes), (Lead, leads),
+                            (UnmetNeed, unmet),
                             (Callback, callbacks), (Transfer, transfers)):
             if rows:
                 conn.execute(insert(table), rows)
@@ -75,18 +77,22 @@ def generate(engine, count: int, seed: int = 6) -> None:
                 "age_band": rng.choice(["0-17", "18-24", "25-64", "65+", ""]),
                 "languages": rng.sample(["fr", "nl", "ar", "en", "es", "ro", "tr"], rng.randint(0, 2)),
                 "residence_basin": rng.choice(BASINS + ("outside", "")),
-                "situation_flags": rng.sample(["homeless", "no_income", "undocumented", "isolated"], rng.randint(0, 2)),
+                "situation_flags": rng.sample(["homeless", "no_income", "undocumented", "isolated"],
+                                              rng.randint(0, 2)),
                 "feedback_given": (rng.random() < 0.7) if closed else None,
-                "created_at": created, "updated_at": created, "first_answer_at": answered, "closed_at": closed,
+                "created_at": created, "updated_at": created, "first_answer_at": answered,
+                "closed_at": closed,
                 "version": 1,
             })
             for code in rng.sample(THEMES, rng.randint(1, 3)):
                 themes.append({"request_id": i, "theme_code": code})
             for _ in range(rng.randint(0, 2)):
                 leads.append({"request_id": i, "organisation_id": rng.randint(1, 500),
-                              "outcome": rng.choice(OUTCOMES), "created_at": answered, "updated_at": answered})
+                              "outcome": rng.choice(OUTCOMES), "created_at": answered,
+                              "updated_at": answered})
             if rng.random() < 0.3:
-                unmet.append({"request_id": i, "reason": rng.choice(REASONS), "theme_code": rng.choice(THEMES),
+                unmet.append({"request_id": i, "reason": rng.choice(REASONS),
+                              "theme_code": rng.choice(THEMES),
                               "created_at": answered})
             if rng.random() < 0.4:
                 due = created + timedelta(days=rng.randint(1, 10))
@@ -130,7 +136,8 @@ def time_report(url: str, label: str, runs: int = 3) -> None:
                     best[fmt] = min(best.get(fmt, 1e9), time.perf_counter() - t3)
             mode = "public" if public else "internal"
             print(f"{label:10} {mode:8} received={figures.received} queries {best['queries']:.3f}s, "
-                  f"tables {best['tables']:.3f}s; whole report as json {best['json']:.3f}s, csv {best['csv']:.3f}s, "
+                  f"tables {best['tables']:.3f}s; whole report as json {best['json']:.3f}s, "
+                  f"csv {best['csv']:.3f}s, "
                   f"xlsx {best['xlsx']:.3f}s, html {best['html']:.3f}s")
 
 
@@ -159,7 +166,8 @@ def main() -> None:
         t0 = time.perf_counter()
         generate(engine, args.requests)
         engine.dispose()
-        print(f"{label:10} generated {args.requests} requests over two years in {time.perf_counter() - t0:.1f}s")
+        elapsed = time.perf_counter() - t0
+        print(f"{label:10} generated {args.requests} requests over two years in {elapsed:.1f}s")
         time_report(url, label)
 
 

@@ -18,6 +18,8 @@ from directory_import.readers.base import CategoryRecord, OrganisationRecord, pa
 from directory_import.vocabulary import CATEGORIES, PUBLICS, PUBLICS_NL_TO_FR
 
 MAX_ID_LENGTH = 100
+# Part of every content hash: change it when normalisation changes, so the next sync rewrites every row.
+NORMALIZE_VERSION = "1"
 
 
 class RejectedRow(ValueError):
@@ -50,7 +52,7 @@ _TAGS = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-_NEEDS_CLEANING = re.compile(r"[<&\r\n\t\x00-\x1f\x7f\u00a0\u2000-\u200b\u202f\u3000]|  ")
+_NEEDS_CLEANING = re.compile(r"[<&\r\n\t\x00-\x1f\x7f\x85\u00a0\u2000-\u200b\u2028\u2029\u202f\u3000]|  ")
 
 
 def clean_text(value: str) -> str:
@@ -66,7 +68,8 @@ def clean_text(value: str) -> str:
         value = _TAGS.sub("", value)
     if "&" in value:
         value = html.unescape(value)
-    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    value = _CONTROL.sub("", value.replace("\x85", "\n"))
     lines = [_SPACES.sub(" ", line).strip() for line in value.split("\n")]
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
@@ -74,6 +77,8 @@ def clean_text(value: str) -> str:
 
 def clean_line(value: str) -> str:
     """One line of plain text (names, streets): markup removed, all whitespace collapsed to single spaces."""
+    if not _NEEDS_CLEANING.search(value):
+        return value.strip()
     return " ".join(clean_text(value).split())
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
-from directory_import.models import DuplicateDismissal, ImportRun, Organisation
+from directory_import.models import DuplicateDismissal, ImportRun, Organisation, utcnow
 from directory_import.sync import import_path
 from helpdesk.db import get_session
 from helpdesk.directory.models import OrganisationNote
@@ -165,3 +167,31 @@ def test_import_admin_duplicates_dismiss_for_good(app, client, logged_in, data_d
     assert "name=\"first_id\"" not in client.get("/admin/duplicates").get_data(as_text=True)
     with app.app_context():
         assert get_session().scalar(select(func.count()).select_from(DuplicateDismissal)) == 1
+
+
+def test_import_admin_dry_run_warns_before_archiving_most_of_a_source(app, client, logged_in, data_dir,
+                                                                      write_export, v1_organisations):
+    with app.app_context():
+        db = get_session()
+        import_path(db, data_dir / "directory_v1.json")
+        db.commit()
+    logged_in("admin", "region", locale="en")
+    page = client.get(_upload(client, write_export(v1_organisations[:2])).headers["Location"])
+    assert "This import would archive 6 of the 8 organisations of this source." in page.get_data(as_text=True)
+
+
+def test_import_admin_files_of_forgotten_dry_runs_are_let_go(app, client, logged_in, data_dir):
+    logged_in("admin", "region")
+    old_page = _upload(client, data_dir / "directory_v1.json").headers["Location"]
+    old_id = int(old_page.rsplit("/", 1)[1])
+    with app.app_context():
+        db = get_session()
+        old = db.get(ImportRun, old_id)
+        old.started_at = utcnow() - timedelta(days=3)
+        stored = old.stored_path
+        db.commit()
+    _upload(client, data_dir / "directory_v2.json")
+    with app.app_context():
+        assert get_session().get(ImportRun, old_id).stored_path == ""
+    assert not Path(stored).exists()
+    assert "Apply this import" not in client.get(old_page).get_data(as_text=True)

@@ -152,11 +152,12 @@ def test_import_cli_killed_import_leaves_the_directory_unchanged(app, runner, da
         before = directory_snapshot(get_session())
     big = tmp_path / "big.json"
     write_sample(big, count=30_000)
+    root = Path(__file__).resolve().parent.parent
     env = dict(os.environ, HELPDESK_DATABASE_URL=database_url, HELPDESK_INSTANCE_PATH=str(tmp_path / "instance"),
-               HELPDESK_SECRET_KEY="test")
+               HELPDESK_SECRET_KEY="test", PYTHONPATH=str(root))
     child = subprocess.Popen([str(Path(sys.executable).parent / "helpdesk"), "directory", "import", str(big), "--quiet"],
                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             cwd=Path(__file__).resolve().parent.parent)
+                             cwd=root)
     size = big.stat().st_size
     try:
         # Kill it once it has read over half the export: rows have been written, nothing committed.

@@ -117,3 +117,14 @@ def test_normalize_record_rejects_rows_without_id_or_name(record, code):
     with pytest.raises(RejectedRow) as rejected:
         normalize_record(record)
     assert rejected.value.code == code
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("  Maison   médicale\tLe Méridien ", "Maison médicale Le Méridien"),
+    ("CPAS\u2028d'Ixelles", "CPAS d'Ixelles"),
+    ("<b>SSM</b> Le&nbsp;Chien Vert", "SSM Le Chien Vert"),
+])
+def test_normalize_clean_line_collapses_whitespace_and_markup(raw, expected):
+    from directory_import.normalize import clean_line
+
+    assert clean_line(raw) == expected

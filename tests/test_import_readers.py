@@ -119,3 +119,10 @@ def test_readers_hsds_without_organizations_is_refused(tmp_path):
 ])
 def test_readers_detect_format_from_content(data_dir, name, expected):
     assert detect_format(data_dir / name) == expected
+
+
+def test_readers_json_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b'\xef\xbb\xbf{"organisations": [{"id": 1, "nameFr": "Maison Test"}]}')
+    records, _ = read_all(read_source(path))
+    assert [r.name_fr for r in records] == ["Maison Test"]

@@ -211,3 +211,31 @@ def test_sync_leaves_a_merged_organisation_archived(session, data_dir, make_orga
     session.commit()
     report = _import(session, data_dir / "directory_v1.json")
     assert report.restored == 0 and _org(session, "1003").archived
+
+
+def test_sync_a_new_normaliser_version_rewrites_every_row_once(session, data_dir, monkeypatch):
+    _import(session, data_dir / "directory_v1.json")
+    monkeypatch.setattr("directory_import.sync.NORMALIZE_VERSION", "next")
+    assert _import(session, data_dir / "directory_v1.json").updated == 8
+    assert _import(session, data_dir / "directory_v1.json").unchanged == 8
+
+
+@pytest.mark.parametrize("name", [
+    "directory_utf8_bom_semicolon_crlf.csv", "directory_utf8_comma_lf.csv", "directory_cp1252_semicolon_crlf.csv",
+])
+def test_sync_belgian_csv_variants_give_the_same_directory(session, data_dir, name):
+    report = _import(session, data_dir / name)
+    assert (report.added, len(report.rejected)) == (8, 0)
+    epicerie = _org(session, "1004")
+    assert (epicerie.name_fr, epicerie.phones, epicerie.commune_nl) == (
+        "Épicerie sociale Le Panier", ["+32 475 12 34 56"], "Sint-Jans-Molenbeek")
+    assert _org(session, "1005").parent_id == _org(session, "1003").id
+    assert _org(session, "1001").categories[0]["label_nl"] == "Wijkgezondheidscentrum"
+
+
+def test_sync_csv_after_json_of_the_same_source_updates_in_place(session, data_dir):
+    _import(session, data_dir / "directory_v1.json")
+    ids = {o.source_id: o.id for o in session.scalars(select(Organisation))}
+    report = _import(session, data_dir / "directory_utf8_bom_semicolon_crlf.csv")
+    assert report.added == 0 and report.archived == 0
+    assert {o.source_id: o.id for o in session.scalars(select(Organisation))} == ids

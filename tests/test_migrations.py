@@ -41,6 +41,9 @@ def test_migrations_cli_upgrade_on_an_empty_database(tmp_path, monkeypatch):
 
     monkeypatch.setenv("HELPDESK_INSTANCE_PATH", str(tmp_path))
     app = create_app({"TESTING": True, "DATABASE_URL": _fresh_url(tmp_path)})
-    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    try:
+        result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    finally:
+        app.extensions["db_engine"].dispose()
     assert result.exit_code == 0, result.output
     assert "head" in result.output

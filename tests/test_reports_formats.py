@@ -28,7 +28,8 @@ def _json(app, territory="sud", language="fr", public=False):
 
 def _without_labels(data):
     if isinstance(data, dict):
-        return {k: _without_labels(v) for k, v in data.items() if k not in ("label", "organisation", "language")}
+        return {k: _without_labels(v) for k, v in data.items()
+                if k not in ("label", "organisation", "language")}
     if isinstance(data, list):
         return [_without_labels(v) for v in data]
     return data
@@ -50,7 +51,8 @@ def test_report_json_has_the_documented_shape_and_figures(app, october_world):
 def test_report_json_for_basin_sud(app, october_world):
     data = _json(app, "sud")
     assert data["requests"] == EXPECTED_SUD["requests"]
-    assert {row["theme"]: row["count"] for row in data["by_theme"] if row["count"]} == EXPECTED_SUD["by_theme"]
+    themes = {row["theme"]: row["count"] for row in data["by_theme"] if row["count"]}
+    assert themes == EXPECTED_SUD["by_theme"]
     unmet = {(u["reason"], u["theme"]): [u["count"], u["month_before"], u["year_before"]]
              for u in data["unmet_needs"]}
     assert unmet == EXPECTED_SUD["unmet_needs"]
@@ -129,7 +131,8 @@ def test_report_html_document_has_charts_and_no_script(app, october_world):
 def test_cli_report_monthly_writes_every_format(app, runner, october_world, tmp_path):
     for fmt in ("html", "xlsx", "csv", "json"):
         output = tmp_path / f"sud.{fmt}"
-        result = runner.invoke(args=["report", "monthly", "--month", "2026-10", "--territory", "sud", "--format", fmt,
+        result = runner.invoke(args=["report", "monthly", "--month", "2026-10", "--territory", "sud",
+                                     "--format", fmt,
                                      "--language", "nl", "--public", "--output", str(output)])
         assert result.exit_code == 0, result.output
         assert output.stat().st_size > 0

@@ -42,8 +42,9 @@ def test_monthly_figures_requests_received_closed_open(sud):
     assert (sud.received, sud.closed, sud.open_at_end) == tuple(EXPECTED_SUD["requests"].values())
 
 
-@pytest.mark.parametrize("dimension", ["by_channel", "by_received_territory", "by_residence_basin", "by_function",
-                                       "by_sector", "by_age_band", "by_theme", "by_situation_flag", "by_language"])
+@pytest.mark.parametrize("dimension", ["by_channel", "by_received_territory", "by_residence_basin",
+                                       "by_function", "by_sector", "by_age_band", "by_theme",
+                                       "by_situation_flag", "by_language"])
 def test_monthly_figures_request_dimensions(sud, dimension):
     assert getattr(sud, dimension) == EXPECTED_SUD[dimension]
 

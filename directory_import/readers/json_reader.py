@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import ijson
 
@@ -28,6 +29,13 @@ def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [error.__class__.__name__])[0]
 
 
+def _skip_bom(handle: BinaryIO) -> BinaryIO:
+    """Windows tools often write a UTF-8 byte order mark, which the JSON parser refuses."""
+    if handle.read(3) != b"\xef\xbb\xbf":
+        handle.seek(0)
+    return handle
+
+
 def _prefix(path: Path) -> str:
     """The ijson prefix of the list of organisations, found by streaming the top-level keys."""
     with path.open("rb") as handle:
@@ -37,6 +45,7 @@ def _prefix(path: Path) -> str:
         if not head.startswith(b"{"):
             raise SourceError("not a JSON export: it does not start with { or [")
         handle.seek(0)
+        _skip_bom(handle)
         try:
             for prefix, event, value in ijson.parse(handle):
                 if prefix == "" and event == "map_key" and value in LIST_KEYS:
@@ -55,7 +64,7 @@ def read_json(path: str | Path, progress: Progress | None = None) -> Iterator[Re
     path = Path(path)
     prefix = _prefix(path)
     with path.open("rb") as binary:
-        counted = CountingFile(binary, progress)
+        counted = CountingFile(_skip_bom(binary), progress)
         index = 0
         try:
             for index, item in enumerate(ijson.items(counted, prefix, use_float=True), start=1):

@@ -19,7 +19,12 @@ from helpdesk import access
 from helpdesk.admin.import_forms import ConfirmImportForm, ImportForm
 from helpdesk.admin.views import SECTIONS, bp, require
 from helpdesk.db import get_session
-from helpdesk.directory.importing import ImportFailed, apply_import, imports_dir
+from helpdesk.directory.importing import (
+    ImportFailed,
+    apply_import,
+    discard_stale_dry_runs,
+    imports_dir,
+)
 
 SECTIONS.append(("admin.imports", _l("Directory imports"), access.can_manage_directory))
 
@@ -89,6 +94,7 @@ def imports():
     form = ImportForm()
     db = get_session()
     if form.validate_on_submit():
+        discard_stale_dry_runs(db)
         try:
             path, source = _store_upload(form)
         except FetchError as error:

@@ -90,8 +90,11 @@ def import_command(source: str, fmt: str, source_key: str, dry_run: bool, as_jso
 
 
 def _configured_sources() -> list[dict]:
+    configured = current_app.config.get("DIRECTORY_SOURCES") or []
+    if isinstance(configured, str | dict):  # one source given without the list around it
+        configured = [configured]
     sources = []
-    for entry in current_app.config.get("DIRECTORY_SOURCES") or []:
+    for entry in configured:
         if isinstance(entry, str):
             sources.append({"source": entry, "key": "", "format": "auto"})
         elif isinstance(entry, dict) and (entry.get("url") or entry.get("path") or entry.get("source")):

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from directory_import.fetch import FetchError
-from directory_import.models import ImportRun
+from directory_import.models import ImportRun, utcnow
 from directory_import.readers import SourceError
 from directory_import.sync import ImportReport, NothingImported, import_path, import_source, record_run
 from helpdesk.directory.signals import directory_changed
@@ -35,6 +37,19 @@ def imports_dir() -> Path:
     path = Path(current_app.instance_path) / "imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def discard_stale_dry_runs(db: Session, older_than: timedelta = timedelta(days=2)) -> int:
+    """Delete the files of dry runs nobody confirmed within ``older_than``; the runs stay in the history.
+    Flushes; returns how many files were let go."""
+    limit = utcnow() - older_than
+    stale = db.scalars(select(ImportRun).where(ImportRun.dry_run.is_(True), ImportRun.stored_path != "",
+                                               ImportRun.started_at < limit)).all()
+    for run in stale:
+        Path(run.stored_path).unlink(missing_ok=True)
+        run.stored_path = ""
+    db.flush()
+    return len(stale)
 
 
 def apply_import(

@@ -26,8 +26,9 @@ def horizontal_bars(chart_id: str, title: str, description: str, items: list[tup
     numbers = [v.number for _, v in items if not v.hidden and isinstance(v.number, (int, float))]
     top = max(numbers, default=0) or 1
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {label_width + bar_width + 60} '
-        f'{height}" aria-labelledby="{_id(chart_id)}-t {_id(chart_id)}-d">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {label_width + bar_width + 60} {height}" '
+        f'aria-labelledby="{_id(chart_id)}-t {_id(chart_id)}-d">',
         f'<title id="{_id(chart_id)}-t">{escape(title)}</title>',
         f'<desc id="{_id(chart_id)}-d">{escape(description)}</desc>',
     ]
@@ -65,7 +66,8 @@ def grouped_columns(chart_id: str, title: str, description: str, categories: lis
         f'<title id="{cid}-t">{escape(title)}</title>',
         f'<desc id="{cid}-d">{escape(description)}</desc>',
         f'<defs><pattern id="{cid}-hatch" width="4" height="4" patternUnits="userSpaceOnUse">'
-        f'<rect width="4" height="4" fill="#fff"/><path d="M0 4L4 0" stroke="{SERIES[1]}" stroke-width="1.5"/>'
+        f'<rect width="4" height="4" fill="#fff"/>'
+        f'<path d="M0 4L4 0" stroke="{SERIES[1]}" stroke-width="1.5"/>'
         f'</pattern></defs>',
         f'<line x1="{left}" y1="{30 + plot_h}" x2="{width - 5}" y2="{30 + plot_h}" stroke="{INK}"/>',
         f'<text x="{left - 4}" y="{34}" text-anchor="end" font-size="10" fill="{INK}">{top}</text>',
@@ -74,7 +76,8 @@ def grouped_columns(chart_id: str, title: str, description: str, categories: lis
     for s, (name, _values) in enumerate(series):
         x = left + s * 130
         fill = f"url(#{cid}-hatch)" if s == 1 else SERIES[s % len(SERIES)]
-        parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{fill}" stroke="{INK}" stroke-width=".5"/>'
+        parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{fill}" stroke="{INK}" '
+                     f'stroke-width=".5"/>'
                      f'<text x="{x + 16}" y="16" font-size="11" fill="{INK}">{escape(name)}</text>')
     for c, category in enumerate(categories):
         gx = left + c * group_w + 5

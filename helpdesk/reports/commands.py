@@ -31,13 +31,14 @@ def _month(_ctx, _param, value: str | None) -> Month:
               help="A basin, the regional level, or all territories.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
 @click.option("--language", type=click.Choice(LANGUAGES), default="fr", show_default=True)
-@click.option("--public", is_flag=True, help="Hide counts under 5 (and what would reveal them) and free text.")
+@click.option("--public", is_flag=True,
+              help="Hide counts under 5 (and what would reveal them) and free text.")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True,
               help="The file to write.")
 def report_monthly(month: Month, territory: str, fmt: str, language: str, public: bool, output: Path) -> None:
     """Write the monthly activity report of one territory, or all, to a file.
 
-    Example: helpdesk report monthly --month 2026-10 --territory sud --format xlsx --language nl --public --output sud-2026-10.xlsx
+    Example: helpdesk report monthly --month 2026-10 --territory sud --format xlsx --public --output sud.xlsx
     """
     with current_app.test_request_context():
         document = render(get_session(), month, territory, fmt, language, public)

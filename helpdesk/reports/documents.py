@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import render_template
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
@@ -51,12 +52,13 @@ def report_title(report: MonthlyReport) -> str:
 
 def public_note(report: MonthlyReport) -> str:
     if report.public:
-        return _("Public version: counts from 0 to 4 read \"<5\"; a count marked \"x\" is hidden too, so that "
-                 "totals cannot reveal a small count. No free text.")
+        return _("Public version: counts from 0 to 4 read \"<5\"; a count marked \"x\" is hidden too, "
+                 "so that totals cannot reveal a small count. No free text.")
     return _("Internal version: contains exact small counts. Do not share outside the organisation.")
 
 
-def report_charts(report: MonthlyReport) -> list[Markup]:
+def report_charts(report: MonthlyReport) -> list[tuple[str, Markup]]:
+    """(visible caption, SVG) per chart."""
     months = [point["month"] for point in report.trend]
     received, closed = _("Received"), _("Closed")
     result = [
@@ -81,12 +83,15 @@ def report_charts(report: MonthlyReport) -> list[Markup]:
     result.append(charts.horizontal_bars(
         "chart-unmet-reasons", _("Unmet needs by reason"), _("One bar per reason: unmet needs of the month."),
         reasons))
-    return result
+    captions = [_("Requests received and closed, 12 months"), _("Unmet needs, 12 months"),
+                _("Requests by theme"), _("Unmet needs by reason")]
+    return list(zip(captions, result, strict=True))
 
 
 def render_html(report: MonthlyReport) -> str:
     """A self-contained HTML document (styles inline), to archive or print to PDF."""
-    styles = "\n".join((STYLESHEETS / name).read_text(encoding="utf-8") for name in ("app.css", "reports.css"))
+    styles = "\n".join((STYLESHEETS / name).read_text(encoding="utf-8")
+                       for name in ("app.css", "reports.css"))
     print_styles = "\n".join((STYLESHEETS / name).read_text(encoding="utf-8") for name in ("print.css",))
     return render_template("reports/document.html", report=report, title=report_title(report),
                            note=public_note(report), charts=report_charts(report), styles=Markup(styles),

@@ -20,7 +20,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from directory_import.models import Organisation
-from helpdesk.followup.models import Callback, HelpRequest, Lead, LeadOutcome, RequestTheme, Transfer, UnmetNeed
+from helpdesk.followup.models import (
+    Callback,
+    HelpRequest,
+    Lead,
+    LeadOutcome,
+    RequestTheme,
+    Transfer,
+    UnmetNeed,
+)
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 ALL = "all"
@@ -225,7 +233,8 @@ def _free_text_counts(counts: dict[str, int]) -> dict[str, int]:
 
 
 def _durations(session: Session, later, month: Month, territory: str) -> Durations:
-    """Median and p90 (nearest rank) of ``later - created_at`` for requests whose ``later`` is in the month."""
+    """Median and p90 (nearest rank) of ``later - created_at``, over the requests whose ``later`` is in
+    the month."""
     days = _days_between(session, later, HelpRequest.created_at).label("days")
     ranked = (
         select(
@@ -266,7 +275,8 @@ def _trend(session: Session, month: Month, territory: str) -> list[TrendPoint]:
     # Open at the end of a month = created before its end - closed before its end (closing follows creation),
     # so one pass over the older requests and the monthly counts give every month's figure.
     before = session.execute(
-        select(func.count(), func.coalesce(func.sum(case((HelpRequest.closed_at < first.start, 1), else_=0)), 0))
+        select(func.count(),
+               func.coalesce(func.sum(case((HelpRequest.closed_at < first.start, 1), else_=0)), 0))
         .where(HelpRequest.created_at < first.start, scope)
     ).one()
     still_open = before[0] - before[1]
@@ -333,7 +343,8 @@ def _callbacks_overdue(session: Session, month: Month, territory: str) -> int:
         select(func.count())
         .select_from(Callback)
         .join(HelpRequest, Callback.request_id == HelpRequest.id)
-        .where(Callback.due_at < end, or_(Callback.done_at.is_(None), Callback.done_at >= end), _scope(territory))
+        .where(Callback.due_at < end, or_(Callback.done_at.is_(None), Callback.done_at >= end),
+               _scope(territory))
     )
     return session.scalar(stmt) or 0
 

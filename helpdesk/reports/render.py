@@ -49,13 +49,13 @@ def _rows_as_dicts(table: Table) -> list[dict[str, Any]]:
     for row in table.rows:
         if row.codes[0] == "total":
             continue
-        item: dict[str, Any] = dict(zip(names, row.codes))
+        item: dict[str, Any] = dict(zip(names, row.codes, strict=True))
         if table.key == "saturation":
             item["organisation_id"] = int(row.codes[0])
             item["organisation"] = row.labels[0]
         else:
             item["label"] = row.labels[0] if len(names) == 1 else " / ".join(row.labels)
-        for code, value in zip(table.value_codes, row.values):
+        for code, value in zip(table.value_codes, row.values, strict=True):
             item[code] = value.public
         result.append(item)
     return result
@@ -86,10 +86,12 @@ def to_json(report: MonthlyReport) -> str:
     data["time_to_close_days"] = {"median": service["time_to_close_median"].public,
                                   "p90": service["time_to_close_p90"].public}
     data["callbacks_overdue"] = service["callbacks_overdue"].public
-    data["unmet_needs_total"] = {code: value.public for code, value in
-                                 zip(report.table("unmet_needs").value_codes, report.table("unmet_needs").rows[-1].values)}
+    unmet = report.table("unmet_needs")
+    totals = zip(unmet.value_codes, unmet.rows[-1].values, strict=True)
+    data["unmet_needs_total"] = {code: value.public for code, value in totals}
     data["transfers_total"] = report.table("transfers").rows[-1].values[0].public
-    data["trend"] = [{key: (v if key == "month" else v.public) for key, v in point.items()} for point in report.trend]
+    data["trend"] = [{key: (v if key == "month" else v.public) for key, v in point.items()}
+                     for point in report.trend]
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
@@ -100,7 +102,7 @@ def to_csv(report: MonthlyReport) -> str:
     writer.writerow(["dimension", "value", "count", "label"])
     for table in report.tables:
         for row in table.rows:
-            for code, value in zip(table.value_codes, row.values):
+            for code, value in zip(table.value_codes, row.values, strict=True):
                 dimension = table.key if code == "count" else f"{table.key}.{code}"
                 label = " / ".join(part for part in row.labels if part)
                 writer.writerow([dimension, neutralise("|".join(row.codes)), value.public, neutralise(label)])

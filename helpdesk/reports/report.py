@@ -161,7 +161,9 @@ class _Builder:
         kind = self.kinds[key]
         hidden = self.hidden.get(key)
         if hidden:
-            return Value(number, HIDDEN_SMALL if hidden == PRIMARY else HIDDEN_SECONDARY, hidden, kind)
+            # A hidden rate or duration is no count: "<5" would read as "under 5 %" or "under 5 days".
+            small = hidden == PRIMARY and kind == "count"
+            return Value(number, HIDDEN_SMALL if small else HIDDEN_SECONDARY, hidden, kind)
         return Value(number, self.format(number, kind), None, kind)
 
     def format(self, number, kind: str) -> str:
@@ -272,7 +274,8 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
 
     report = MonthlyReport(
         month=current, territory=f.territory,
-        territory_label=str(_l("All territories")) if f.territory == "all" else L.territory_label(f.territory),
+        territory_label=(str(_l("All territories")) if f.territory == "all"
+                         else L.territory_label(f.territory)),
         language=locale, public=public, figures=f, suppression=(b.values, b.lines, b.hidden),
         headline={
             "received": b.value(received),
@@ -311,7 +314,8 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
     ]
     rows = [Row((o,), (L.code_label(o, L.OUTCOME_LABELS),), [b.value(("leads", o))]) for o in leads]
     rows.append(Row(("total",), (str(_l("Total")),), [b.value(("leads_total",))]))
-    report.tables.append(Table("leads", str(TITLES["leads"]), [str(_l("Outcome")), str(_l("Leads"))], 1, rows))
+    report.tables.append(Table("leads", str(TITLES["leads"]), [str(_l("Outcome")), str(_l("Leads"))], 1,
+                               rows))
 
     name_attr = "name_nl" if locale == "nl" else "name_fr"
     report.tables.append(Table(
@@ -368,7 +372,8 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
     report.tables.append(Table("transfers", str(TITLES["transfers"]),
                                [str(_l("From")), str(_l("To")), str(_l("Transfers"))], 2, rows))
 
-    trend_cols = [str(_l("Received")), str(_l("Closed")), str(_l("Open at month end")), str(_l("Unmet needs"))]
+    trend_cols = [str(_l("Received")), str(_l("Closed")), str(_l("Open at month end")),
+                  str(_l("Unmet needs"))]
     trend_rows = []
     for point in f.trend:
         values = {name: b.value((key, point.month)) for name, key in (

@@ -53,7 +53,8 @@ def _bounds(values: dict[Key, int], hidden: dict[Key, str], threshold: int, big:
 
 def reader_bounds(values: dict[Key, int], lines: Iterable[Line], hidden: dict[Key, str],
                   threshold: int = THRESHOLD) -> dict[Key, tuple[int, int]]:
-    """What a reader can deduce about every cell from the published ones and the lines (interval propagation)."""
+    """What a reader can deduce about every cell from the published ones and the lines (interval
+    propagation): ``{key: (lowest, highest)}``."""
     lines = list(lines)
     big = sum(values.values()) + threshold
     bounds = _bounds(values, hidden, threshold, big)

@@ -13,8 +13,16 @@ from flask_login import current_user, login_required
 from helpdesk import access
 from helpdesk.db import get_session
 from helpdesk.i18n import current_language
-from helpdesk.reports.documents import FORMATS, LANGUAGES, default_month, make_report, public_note, render
-from helpdesk.reports.documents import report_charts, report_title
+from helpdesk.reports.documents import (
+    FORMATS,
+    LANGUAGES,
+    default_month,
+    make_report,
+    public_note,
+    render,
+    report_charts,
+    report_title,
+)
 from helpdesk.reports.labels import territory_label
 from helpdesk.reports.queries import ALL, Month
 
