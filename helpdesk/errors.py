@@ -8,6 +8,7 @@ from flask import Flask, Response, g, jsonify, make_response, render_template, r
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,18 @@ def init_app(app: Flask) -> None:
         from flask_login import current_user
 
         current_user._get_current_object()
+
+    @app.errorhandler(StaleDataError)
+    def _changed_meanwhile(error: StaleDataError):
+        # Two writers loaded the same version; the database let only the first one through (the row's
+        # version column). The second is told, as with a stale form: a conflict, never a lost update.
+        session = g.get("db_session")
+        if session is not None:
+            session.rollback()
+        if _wants_json():
+            return make_response(jsonify({"error": _("Someone else changed this request in the meantime."),
+                                          "fields": {"version": "conflict"}}), 409)
+        return _render(409, _("Someone else changed this request in the meantime."))
 
     @app.errorhandler(DBAPIError)
     def _database(error: DBAPIError):
