@@ -14,12 +14,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from directory_import.territory import TERRITORIES
 from helpdesk.auth import operations as accounts
 from helpdesk.auth.login import passwords
 from helpdesk.auth.models import ROLES, User
-from helpdesk.db import get_session, upgrade_database
+from helpdesk.db import get_session, make_engine, upgrade_database
 
 AREA_COMMAND_MODULES = (
     "helpdesk.directory.commands",
@@ -45,9 +46,12 @@ def db_upgrade(revision: str) -> None:
     if revision == "head":
         from helpdesk.followup.themes import seed_themes
 
-        db = get_session()
-        seed_themes(db)  # reference data, idempotent
-        db.commit()
+        # Reference data, idempotent; on its own engine, like the migration, so no pooled connection lingers.
+        engine = make_engine(current_app.config["DATABASE_URL"])
+        with Session(engine) as db:
+            seed_themes(db)
+            db.commit()
+        engine.dispose()
     click.echo(f"Database at revision {revision}.")
 
 

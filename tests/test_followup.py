@@ -269,6 +269,10 @@ def test_todo_sorts_callbacks_into_overdue_today_and_upcoming(app, client, make_
     page = client.get("/requests/todo").get_data(as_text=True)
     overdue, upcoming = page.find('id="overdue"'), page.find('id="upcoming"')
     assert overdue < page.find("cb-overdue") < page.find('id="today"') < upcoming < page.find("cb-upcoming")
+    waiting = page[page.find('id="waiting"') : page.find('id="following"')]
+    with app.app_context():
+        references = [get_session().get(HelpRequest, i).reference for i in ids.values()]
+    assert all(reference in waiting for reference in references)
 
 
 def test_queue_shows_new_requests_and_transferred_ones_land_in_the_target_queue(

@@ -137,7 +137,7 @@ def test_retired_theme_is_not_offered_at_intake(app, client, logged_in, themes):
     assert 'value="transport"' not in page and 'value="housing"' in page
 
 
-def test_db_upgrade_seeds_the_themes(app, runner, tmp_path):
+def test_db_upgrade_seeds_the_themes(app, tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
     from helpdesk import create_app
     from tests.conftest import app_config
@@ -150,3 +150,20 @@ def test_db_upgrade_seeds_the_themes(app, runner, tmp_path):
         from helpdesk.db import get_engine
 
         get_engine().dispose()
+
+
+def test_notes_show_on_the_organisation_page_and_a_new_one_comes_back_to_it(
+    client, logged_in, make_organisation
+):
+    org = make_organisation(name_fr="Maison médicale du Midi", postcode="1060")
+    logged_in("operator", "nord")
+    token = csrf_token(client, "/")
+    response = client.post(
+        f"/directory/organisations/{org.id}/notes?next=/directory/organisations/{org.id}",
+        data={"text": "Nouvelle consultation du soir", "csrf_token": token},
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/directory/organisations/{org.id}"
+    )
+    page = client.get(f"/directory/organisations/{org.id}").get_data(as_text=True)
+    assert "Nouvelle consultation du soir" in page and "Bassin Nord" in page

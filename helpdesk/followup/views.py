@@ -70,6 +70,9 @@ LABELS = {
 }
 
 
+LIST_LIMIT = 200  # rows per list: beyond that, the filters narrow it down
+
+
 def _require_request_worker() -> None:
     if not access.works_on_requests(current_user):
         abort(403)
@@ -556,7 +559,9 @@ def todo():
             HelpRequest.assigned_to_id == current_user.id,
             HelpRequest.status.in_([Status.WAITING.value, Status.IN_PROGRESS.value, Status.ANSWERED.value]),
         )
+        .options(selectinload(HelpRequest.themes))
         .order_by(HelpRequest.status.desc(), HelpRequest.updated_at)
+        .limit(LIST_LIMIT)
     ).all()
     return render_template(
         "followup/todo.html",
@@ -583,7 +588,9 @@ def queue():
             HelpRequest.status != Status.CLOSED.value,
             or_(HelpRequest.status == Status.NEW.value, HelpRequest.assigned_to_id.is_(None)),
         )
-        .order_by(HelpRequest.urgency == "urgent", HelpRequest.created_at)
+        .options(selectinload(HelpRequest.themes))
+        .order_by((HelpRequest.urgency == "urgent").desc(), HelpRequest.created_at)
+        .limit(LIST_LIMIT)
     ).all()
     status = request.args.get("status", "")
     theme = request.args.get("theme", "")
@@ -603,22 +610,18 @@ def queue():
         stmt = stmt.where(HelpRequest.themes.any(theme_code=theme))
     if reference:
         stmt = stmt.where(HelpRequest.reference.ilike(f"%{reference}%"))
-    requests_ = db.scalars(stmt.limit(200)).all()
-    passed_on = (
-        db.scalars(
-            select(HelpRequest)
-            .join(Transfer, Transfer.request_id == HelpRequest.id)
-            .where(
-                access.request_scope(current_user),
-                Transfer.from_territory == territory,
-                HelpRequest.territory != territory,
-            )
-            .order_by(HelpRequest.updated_at.desc())
-            .limit(50)
+    requests_ = db.scalars(stmt.limit(LIST_LIMIT)).all()
+    passed_on = db.scalars(
+        select(HelpRequest)
+        .where(
+            access.request_scope(current_user),
+            HelpRequest.transfers.any(Transfer.from_territory == territory),
+            HelpRequest.territory != territory,
         )
-        .unique()
-        .all()
-    )
+        .options(selectinload(HelpRequest.themes))
+        .order_by(HelpRequest.updated_at.desc())
+        .limit(50)
+    ).all()
     return render_template(
         "followup/queue.html",
         in_queue=in_queue,
