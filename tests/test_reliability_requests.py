@@ -84,8 +84,8 @@ def test_worker_killed_while_saving_requests_leaves_no_half_written_request(app,
             body = {**NEW_REQUEST, "question": f"{NEW_REQUEST['question']} #{n}-{len(acknowledged)}"}
             try:
                 response = requests.post(f"{server.url}/api/v1/requests", json=body, headers=headers[n], timeout=60)
-            except requests.ConnectionError:
-                continue  # the worker died under this request: the client sees it and may retry
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                continue  # the worker died under this request (before or while answering): the client sees it
             if response.status_code == 201:
                 acknowledged.append(response.json()["id"])
             else:
