@@ -9,7 +9,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 SAMPLE_DIRECTORY := data/sample_directory.json
 
-.PHONY: run test install system-deps translations translations-update test-sqlite test-postgres sample bench clean
+.PHONY: run test install system-deps translations translations-update test-sqlite test-postgres sample bench clean load
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,10 +62,16 @@ test-postgres: install translations
 
 # Runs the suite on SQLite, then on PostgreSQL when a server answers at 127.0.0.1:5432.
 test: system-deps install translations
+	$(BIN)/python scripts/security_audit.py
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 	  $(MAKE) --no-print-directory test-postgres; \
 	else echo "No PostgreSQL at 127.0.0.1:5432: PostgreSQL run skipped"; fi
+
+# The load run, not part of `make test`: 50 operators for 5 minutes against gunicorn on PostgreSQL (loopback).
+load: install translations
+	test -x .venv-load/bin/locust || { $(PYTHON) -m venv .venv-load && .venv-load/bin/pip install --quiet locust; }
+	$(BIN)/python bench/load/run.py --locust .venv-load/bin/locust
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

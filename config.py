@@ -8,6 +8,8 @@ Tests pass a dict to ``create_app``.
 # Where the data lives. A relative SQLite path is taken from the instance folder.
 DATABASE_URL = "sqlite:///helpdesk.sqlite"
 SEARCH_INDEX_DIR = "search-index"
+# PostgreSQL: seconds to wait for a connection before answering "temporarily unavailable" (503).
+DATABASE_CONNECT_TIMEOUT_SECONDS = 5
 
 # None means: generate one on first start and keep it in the instance folder (never a fixed secret).
 SECRET_KEY = None

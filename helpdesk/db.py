@@ -32,9 +32,11 @@ def resolve_database_url(url: str, instance_path: str) -> str:
     return url
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, *, connect_timeout: int = 5, **kwargs) -> Engine:
     """An engine for ``url``. SQLite gets WAL, a busy timeout and foreign keys, so several workers can write."""
     parsed = make_url(url)
+    # SQL parameters hold what users typed about a situation: never let an error message carry them to logs.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
 
@@ -56,13 +58,16 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # A database behind a silent network must give a 503 soon, not hang a worker until it is killed.
+    if "connect_timeout" not in parsed.query:
+        kwargs.setdefault("connect_args", {"connect_timeout": connect_timeout})
     return create_engine(url, **kwargs)
 
 
 def init_app(app: Flask) -> None:
     url = resolve_database_url(app.config["DATABASE_URL"], app.instance_path)
     app.config["DATABASE_URL"] = url
-    engine = make_engine(url)
+    engine = make_engine(url, connect_timeout=app.config.get("DATABASE_CONNECT_TIMEOUT_SECONDS", 5))
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
@@ -31,11 +32,18 @@ def _messages() -> dict[int, str]:
     }
 
 
-def _render(code: int, message: str | None = None):
+def _render(code: int, message: str | None = None) -> Response:
     message = message or _messages().get(code, _messages()[500])
     if _wants_json():
-        return jsonify({"error": message, "fields": {}}), code
-    return render_template("errors/error.html", code=code, message=message), code
+        return make_response(jsonify({"error": message, "fields": {}}), code)
+    return make_response(render_template("errors/error.html", code=code, message=message), code)
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """A lost or refused connection, a lock timeout: worth a 503. A bad statement or value is a bug (500)."""
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def _forget_database_state() -> None:
@@ -63,18 +71,49 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         return _render(code)
 
-    @app.errorhandler(OperationalError)
+    @app.before_request
+    def _load_user_first() -> None:
+        # Load the signed-in user before anything else: if the database is down this is where it shows,
+        # inside the request, so the 503 handler answers (not an error page that itself needs the user).
+        from flask_login import current_user
+
+        current_user._get_current_object()
+
+    @app.errorhandler(StaleDataError)
+    def _changed_meanwhile(error: StaleDataError):
+        # Two writers loaded the same version; the database let only the first one through (the row's
+        # version column). The second is told, as with a stale form: a conflict, never a lost update.
+        session = g.get("db_session")
+        if session is not None:
+            session.rollback()
+        if _wants_json():
+            return make_response(jsonify({"error": _("Someone else changed this request in the meantime."),
+                                          "fields": {"version": "conflict"}}), 409)
+        return _render(409, _("Someone else changed this request in the meantime."))
+
     @app.errorhandler(DBAPIError)
-    def _database(error: Exception):
-        logger.error("database unavailable: %s", type(error).__name__)
+    def _database(error: DBAPIError):
+        if not database_unreachable(error):
+            return _unexpected(error)
+        # The class name only: the message may quote SQL parameters, i.e. data about a request.
+        logger.error("database unavailable on %s %s: %s", request.method, request.path,
+                     type(error.orig).__name__ if error.orig is not None else type(error).__name__)
         _forget_database_state()
         response = _render(503)
-        response[0].headers["Retry-After"] = "10"
+        response.headers["Retry-After"] = "10"
         return response
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return _http(error)
+        # Engines hide SQL parameters (helpdesk.db), so the traceback holds no request data.
         logger.exception("unhandled error on %s %s", request.method, request.path)
+        session = g.get("db_session")
+        if session is not None:
+            # The error page reads the signed-in user again: from a clean transaction, not the failed one.
+            try:
+                session.rollback()
+            except Exception:  # noqa: BLE001
+                _forget_database_state()
         return _render(500)

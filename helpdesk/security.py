@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response, abort, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 csrf = CSRFProtect()
 
@@ -14,9 +15,35 @@ CSP = (
 )
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` in URLs, bounded to what an INTEGER column holds: a bigger number is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIdConverter
+    app.before_request(_refuse_nul_characters)
     csrf.init_app(app)
     app.after_request(_headers)
+
+
+def _refuse_nul_characters() -> None:
+    """NUL has no place in text a person typed; PostgreSQL refuses it in text columns. Answer 400 up front.
+
+    Uploaded files are left alone: they are binary and go through the export readers.
+    """
+    sources = [request.args]
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        sources.append(request.form)
+        if request.is_json and b"\\u0000" in request.get_data(cache=True):
+            abort(400)
+    for source in sources:
+        for key, values in source.lists():
+            if any(isinstance(text, str) and "\x00" in text for text in (key, *values)):
+                abort(400)
 
 
 def exempt_api_from_csrf(app: Flask, api: Blueprint) -> None:

@@ -114,7 +114,7 @@ class SearchIndex:
             raise IndexUnavailable(f"no search index in {self.path}")
         try:
             version = (folder / "schema_version").read_text().strip()
-        except OSError:
+        except (OSError, ValueError):  # missing, or garbage that is not even text
             version = ""
         if version != str(SCHEMA_VERSION):
             raise IndexUnavailable(f"index schema {version or '?'} is not {SCHEMA_VERSION} in {folder}")

@@ -30,6 +30,7 @@ pytest_plugins = [
     "tests.fixtures.search",
     "tests.fixtures.requests",
     "tests.fixtures.reports",
+    "tests.fixtures.reliability",
 ]
 
 

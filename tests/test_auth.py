@@ -142,3 +142,64 @@ def test_failed_logins_are_audited_without_the_password(app, client, make_user):
         events = get_session().scalars(select(AuditEvent).where(AuditEvent.action == "login.failed")).all()
     assert len(events) == 1
     assert "s3cret" not in str(events[0].details)
+
+
+def test_login_throttle_holds_across_gunicorn_workers_under_concurrent_attempts(gunicorn_server, make_user):
+    """40 wrong passwords at once, spread over 3 worker processes: at most 5 are even checked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    from bench.reliability.servers import sign_in
+
+    user = make_user()
+    server = gunicorn_server(workers=3)
+
+    def attempt(n: int) -> int:
+        return sign_in(requests.Session(), server.url, user.email, f"wrong password {n}").status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(attempt, range(40)))
+    assert statuses.count(401) <= 5
+    assert statuses.count(401) + statuses.count(429) == 40
+    # The right password is refused too until the window has passed.
+    assert sign_in(requests.Session(), server.url, user.email, TEST_PASSWORD).status_code == 429
+
+
+def test_deactivation_makes_a_copied_cookie_useless(app, client, make_user):
+    user = make_user()
+    login(client, user.email)
+    stolen = client.get_cookie("session").value
+    with app.app_context():
+        db = get_session()
+        operations.set_user_active(db, db.get(type(user), user.id), False)
+        db.commit()
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/").status_code == 302
+    # Reactivation does not revive the old session: the row was revoked.
+    with app.app_context():
+        db = get_session()
+        operations.set_user_active(db, db.get(type(user), user.id), True)
+        db.commit()
+    assert thief.get("/").status_code == 302
+
+
+def test_session_expires_after_its_maximum_age_even_when_active(app, client, make_user):
+    user = make_user()
+    login(client, user.email)
+    with app.app_context():
+        db = get_session()
+        born = operations.utcnow() - timedelta(hours=app.config["SESSION_MAX_HOURS"], minutes=1)
+        db.execute(update(UserSession).values(created_at=born, last_seen_at=operations.utcnow()))
+        db.commit()
+    assert client.get("/").status_code == 302
+    with app.app_context():
+        assert get_session().scalar(select(UserSession.revoked_at)) is not None
+
+
+def test_session_cookie_of_another_secret_or_forged_is_refused(app, make_user):
+    user = make_user()
+    forger = app.test_client()
+    forger.set_cookie("session", '{"_user_id": "%d", "sid": "guess"}' % user.id)
+    assert forger.get("/").status_code == 302

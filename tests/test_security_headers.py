@@ -40,3 +40,24 @@ def test_security_secret_key_is_generated_once_per_instance(tmp_path, monkeypatc
     second = create_app(cfg).config["SECRET_KEY"]
     assert first == second and len(first) >= 32
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+@pytest.mark.parametrize("where", ["query", "form", "json"])
+def test_security_nul_characters_are_refused_with_400(client, logged_in, where):
+    from tests.conftest import csrf_token
+
+    logged_in()
+    token = csrf_token(client, "/")
+    if where == "query":
+        response = client.get("/", query_string={"q": "a\x00b"})
+    elif where == "form":
+        response = client.post("/language", data={"language": "nl\x00", "csrf_token": token})
+    else:
+        response = client.post("/api/v1/anything", json={"name": "a\x00b"}, headers={"X-CSRFToken": token})
+    assert response.status_code == 400
+
+
+def test_security_ids_too_big_for_the_database_are_404_not_500(client, logged_in):
+    logged_in("admin", "region")
+    for path in ("/admin/users/99999999999999999999999", "/admin/users/2147483648", "/admin/imports/" + "9" * 12):
+        assert client.get(path).status_code == 404

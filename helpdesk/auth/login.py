@@ -39,10 +39,10 @@ def _load_user(user_id: str) -> User | None:
         idle=timedelta(minutes=cfg["SESSION_IDLE_MINUTES"]),
         max_age=timedelta(hours=cfg["SESSION_MAX_HOURS"]),
     )
+    _commit_touch()  # the touch, or the revocation of an expired session
     if user is None or str(user.id) != user_id:
         session.clear()
         return None
-    _commit_touch()
     return user
 
 

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from directory_import.models import utcnow
@@ -108,6 +108,7 @@ def authenticate(
     The answer never tells whether the account exists: unknown addresses are throttled and hashed alike.
     """
     email = normalize_email(email)[:254]
+    _serialise_attempts(session, email)
     if recent_failures(session, email, window) >= max_failures:
         session.add(LoginFailure(email=email, remote_addr=remote_addr))
         record_audit(session, "login.throttled", user_id=None, details={"email_hash": _token_hash(email)[:16]},
@@ -126,6 +127,16 @@ def authenticate(
     user.last_login_at = utcnow()
     record_audit(session, "login.success", user_id=user.id, remote_addr=remote_addr)
     return LoginResult(user)
+
+
+def _serialise_attempts(session: Session, email: str) -> None:
+    """One attempt at a time per address until the caller commits, whatever the number of workers.
+
+    Without it, concurrent attempts on PostgreSQL all count the same failures and all get checked.
+    SQLite needs nothing: its transactions start with BEGIN IMMEDIATE and are serialised already.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:email, 0))"), {"email": email})
 
 
 def start_session(session: Session, user: User) -> str:

@@ -26,6 +26,7 @@ from helpdesk.auth.views import _safe_next
 from helpdesk.db import get_session
 from helpdesk.directory.models import OrganisationNote
 from helpdesk.directory.views import bp
+from helpdesk.reports.render import neutralise
 
 CORRECTION_STATUSES = ("open", "done")
 
@@ -112,10 +113,11 @@ def corrections_csv(notes: list[OrganisationNote]) -> str:
                 note.territory,
                 org.id,
                 org.source,
-                org.source_id,
-                org.name_fr,
-                org.name_nl,
-                note.text,
+                # Text from imports and from people: never a formula in the maintainers' spreadsheet.
+                neutralise(org.source_id),
+                neutralise(org.name_fr),
+                neutralise(org.name_nl),
+                neutralise(note.text),
             ]
         )
     return "\ufeff" + out.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from helpdesk.followup.models import Theme
@@ -70,7 +71,11 @@ def seed_themes(session: Session) -> int:
 def all_themes(session: Session) -> list[Theme]:
     """Every theme, in the admins' order; seeds the sector's list on a database that has none yet."""
     if not session.scalar(select(func.count(Theme.id))):
-        seed_themes(session)
+        try:
+            with session.begin_nested():  # two workers may seed at once: the loser keeps the winner's rows
+                seed_themes(session)
+        except IntegrityError:
+            pass
     return list(session.scalars(select(Theme).order_by(Theme.position, Theme.code)))
 
 
