@@ -56,6 +56,7 @@ class Operator(HttpUser):
         self.client.post("/auth/login", data={"email": self.account["email"], "password": self.account["password"],
                                               "csrf_token": token}, name="/auth/login [POST]")
         self.mine: list[dict] = []
+        self.proposed: dict[int, set[int]] = {}
 
     def _csrf(self, page_text: str) -> str | None:
         match = CSRF.search(page_text)
@@ -108,8 +109,12 @@ class Operator(HttpUser):
             return
         req = random.choice(self.mine)
         self.client.get(f"/requests/{req['id']}", name="/requests/[id]")
+        # An operator proposes an organisation once per request (the app refuses the same lead twice).
+        proposed = self.proposed.setdefault(req["id"], set())
+        organisation_id = random.choice([i for i in ORGANISATION_IDS if i not in proposed] or ORGANISATION_IDS)
+        proposed.add(organisation_id)
         with self.client.post(f"/api/v1/requests/{req['id']}/leads", headers=self.api,
-                              json={"organisation_id": random.choice(ORGANISATION_IDS), "note": "load"},
+                              json={"organisation_id": organisation_id, "note": "load"},
                               name="/api/v1/requests/[id]/leads [POST]", catch_response=True) as response:
             if response.status_code == 201:
                 acknowledged("leads")
