@@ -43,13 +43,7 @@ from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import select_choices
 from helpdesk.i18n import TERRITORY_LABELS, current_language
 from helpdesk.intake.forms import EditRequestForm
-from helpdesk.intake.operations import record_from_form, resolve_residence
-from helpdesk.intake.views import (
-    field_error_message,
-    organisation_id_of,
-    put_errors_on_form,
-    unknown_residence_message,
-)
+from helpdesk.intake.views import field_error_message, put_errors_on_form, submitted_record
 
 bp = Blueprint("followup", __name__, url_prefix="/requests")
 
@@ -274,11 +268,8 @@ def edit(request_id: int):
     form.territory.data = req.territory
     identity_warning: list[str] = []
     if form.validate_on_submit():
-        postcode = resolve_residence(form.residence.data or "")
-        if postcode is None:
-            form.residence.errors.append(unknown_residence_message())
-        else:
-            record = record_from_form(form, organisation_id=organisation_id_of(db, form), postcode=postcode)
+        record = submitted_record(db, form)
+        if record is not None:
             try:
                 ops.edit_request(db, current_user, req, record, expected_version=form.version.data)
             except ops.VersionConflict:

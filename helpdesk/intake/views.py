@@ -43,11 +43,8 @@ def new():
         form.territory.data = current_user.territory
     identity_warning: list[str] = []
     if form.validate_on_submit():
-        postcode = resolve_residence(form.residence.data or "")
-        if postcode is None:
-            form.residence.errors.append(unknown_residence_message())
-        else:
-            record = record_from_form(form, organisation_id=organisation_id_of(db, form), postcode=postcode)
+        record = submitted_record(db, form)
+        if record is not None:
             try:
                 request = create_request(db, current_user, record)
             except RequestError as error:
@@ -58,6 +55,15 @@ def new():
                 return redirect(url_for("followup.detail", request_id=request.id))
     status = 400 if form.is_submitted() else 200
     return render_template("intake/new.html", form=form, identity_warning=identity_warning), status
+
+
+def submitted_record(db, form):
+    """The intake record of a validated form, or None with the residence error put on the form."""
+    postcode = resolve_residence(form.residence.data or "")
+    if postcode is None:
+        form.residence.errors.append(unknown_residence_message())
+        return None
+    return record_from_form(form, organisation_id=organisation_id_of(db, form), postcode=postcode)
 
 
 def unknown_residence_message() -> str:
