@@ -179,10 +179,33 @@ class SearchIndex:
             except Exception:  # noqa: BLE001 - closing a stale reader must not fail a search
                 pass
             self._local.state = None
-        searcher = self.open_whoosh(name).searcher()
+        name, searcher = self._open_searcher()
         self._local.state = (name, searcher)
         self._local.cache = {}
         return searcher
+
+    def _open_searcher(self, attempts: int = 4):
+        """Open a searcher on the live generation, retrying a little when it moves under us.
+
+        Between reading a generation's table of contents and opening its segment files, a writer's commit
+        may merge and delete those segments, or a rebuild may swap and drop the generation: the open then
+        fails with a missing file although the index is fine. Reading CURRENT again and reopening finds the
+        new state; a folder that keeps failing is really damaged and raises ``IndexUnavailable``.
+        """
+        for attempt in range(attempts):
+            name = self.current_generation()
+            try:
+                ix = self.open_whoosh(name)
+                try:
+                    return name, ix.searcher()
+                except Exception as error:  # whoosh raises many kinds on a missing or damaged segment
+                    failure = f"cannot read the search index in {self.path / name}: {error!r}"
+                    raise IndexUnavailable(failure) from None
+            except IndexUnavailable:
+                if attempt == attempts - 1 or not self.current_generation():
+                    raise
+                time.sleep(0.005 * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def reader_cache(self) -> dict:
         """A dict that lives as long as this thread's current searcher (lexicons, facet postings)."""
