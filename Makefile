@@ -13,7 +13,7 @@ SAMPLE_DIRECTORY := data/sample_directory.json
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
 	$(BIN)/python -m pip install --quiet -e '.[dev,prod]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
