@@ -185,6 +185,7 @@ def test_api_openapi_documents_requests_and_organisations(client):
         "/requests/{id}/leads",
         "/requests/{id}/transfer",
         "/requests/{id}/close",
+        "/requests/{id}/reopen",
         "/organisations",
         "/organisations/{id}",
     ):
@@ -214,3 +215,26 @@ def test_api_requests_close_refuses_a_national_number_in_the_feedback(
         {"feedback": "Dossier de 85073003328 transmis"},
     )
     assert status == 400 and body["fields"] == {"feedback": "identity_suspected"}
+
+
+def test_api_requests_reopen_a_closed_request(make_user, make_request, token_of, call):
+    sud = make_user("operator", "sud")
+    req = make_request(sud)
+    headers = token_of(sud)
+    status, body = call("POST", f"/api/v1/requests/{req.id}/reopen", headers, {"reason": "rappel"})
+    assert status == 409 and body["fields"] == {"status": "not_closed"}
+    status, closed = call("POST", f"/api/v1/requests/{req.id}/close", headers,
+                          {"feedback": "Orientée vers le CAW"})
+    assert status == 200 and closed["status"] == "closed"
+    status, body = call("POST", f"/api/v1/requests/{req.id}/reopen", headers, {"version": closed["version"]})
+    assert status == 400 and "reason" in body["fields"]
+    status, body = call("POST", f"/api/v1/requests/{req.id}/reopen", headers,
+                        {"reason": "Rijksregisternummer 85.07.30-033.28", "version": closed["version"]})
+    assert status == 400 and body["fields"] == {"reason": "identity_suspected"}
+    status, body = call("POST", f"/api/v1/requests/{req.id}/reopen", headers,
+                        {"reason": "Le CAW n'a plus de place", "version": closed["version"]})
+    assert status == 200
+    assert (body["status"], body["closed_at"], body["feedback"]) == ("in_progress", None, None)
+    status, body = call("POST", f"/api/v1/requests/{req.id}/reopen", headers,
+                        {"reason": "encore", "version": closed["version"]})
+    assert status == 409 and body["fields"] == {"version": "conflict"}

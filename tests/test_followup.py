@@ -419,3 +419,82 @@ def test_a_national_number_in_a_handover_note_needs_confirmation(app, client, lo
         == 302
     )
     assert only_request(app).territory == "region"
+
+
+def test_a_closed_request_is_reopened_with_a_reason_then_closed_again(app, client, logged_in, make_request):
+    """The professional calls back a week later: the proposed shelter had no place after all."""
+    user = logged_in("operator", "sud")
+    req = make_request(user)
+    page = client.get(f"/requests/{req.id}").get_data(as_text=True)
+    assert "Rouvrir la demande" not in page
+    token = csrf_token(client, "/")
+    closing = {"cl-feedback_given": "yes", "cl-feedback_channel": "phone",
+               "cl-feedback_text": "Orientée vers l'asile de nuit Pierre d'Angle", "csrf_token": token}
+    response = client.post(f"/requests/{req.id}/close",
+                           data={**closing, "cl-version": version_on(page, "cl")})
+    assert response.status_code == 302
+    page = client.get(f"/requests/{req.id}").get_data(as_text=True)
+    assert "Rouvrir la demande" in page and 'id="cl-version"' not in page
+    reopen = {"ro-version": version_on(page, "ro"), "csrf_token": token}
+
+    response = client.post(f"/requests/{req.id}/reopen", data={**reopen, "ro-reason": "  "})
+    assert response.status_code == 400 and "Ce champ est requis" in response.get_data(as_text=True)
+    assert only_request(app).status == "closed"
+
+    response = client.post(
+        f"/requests/{req.id}/reopen",
+        data={**reopen, "ro-reason": "Rappel : plus de place à Pierre d'Angle, chercher ailleurs"},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and f"Demande {req.reference} rouverte." in page
+    reopened = only_request(app)
+    assert (reopened.status, reopened.closed_at, reopened.feedback_given, reopened.feedback_text) == (
+        "in_progress", None, None, "")
+    timeline = page[page.find('id="timeline"'):]
+    assert "Rouverte" in timeline and "plus de place à Pierre d&#39;Angle" in timeline
+    assert "Orientée vers l&#39;asile de nuit" in timeline  # the first closing stays in the history
+    assert 'id="outcome"' not in page and 'id="cl-version"' in page  # open: the closing form is back
+
+    # A stale form (the version seen before reopening) and a second reopen are both refused.
+    response = client.post(f"/requests/{req.id}/reopen", data={**reopen, "ro-reason": "encore"})
+    assert response.status_code == 409
+    response = client.post(f"/requests/{req.id}/reopen",
+                           data={**reopen, "ro-version": version_on(page, "cl"), "ro-reason": "encore"})
+    assert response.status_code == 400 and "pas clôturée" in response.get_data(as_text=True)
+
+    response = client.post(f"/requests/{req.id}/close", data={
+        **closing, "cl-version": version_on(page, "cl"), "cl-feedback_text": "Place trouvée au Samusocial"})
+    assert response.status_code == 302
+    again = only_request(app)
+    assert again.status == "closed" and again.feedback_text == "Place trouvée au Samusocial"
+    with app.app_context():
+        db = get_session()
+        kinds = list(db.scalars(select(RequestEvent.kind).where(RequestEvent.request_id == req.id)
+                                .order_by(RequestEvent.id)))
+        assert kinds[-3:] == ["closed", "reopened", "closed"]
+        actions = list(db.scalars(select(AuditEvent.action).where(AuditEvent.object_id == req.id)))
+        assert "request.reopen" in actions
+
+
+def test_an_anonymised_request_cannot_be_reopened(app, client, logged_in, make_request):
+    user = logged_in("operator", "sud")
+    req = make_request(user)
+    with app.app_context():
+        db = get_session()
+        item = db.get(HelpRequest, req.id)
+        closing = ops.ClosingRecord(feedback_given=True, feedback_text="ok")
+        ops.close_request(db, db.merge(user), item, closing, expected_version=None)
+        item.closed_at = datetime.now(UTC) - timedelta(days=800)
+        db.commit()
+        assert ops.anonymise_closed_requests(db, older_than_months=24) == 1
+        db.commit()
+    page = client.get(f"/requests/{req.id}").get_data(as_text=True)
+    assert "Rouvrir la demande" not in page
+    response = client.post(f"/requests/{req.id}/reopen", data={
+        "ro-version": str(only_request(app).version),
+        "ro-reason": "rappel",
+        "csrf_token": csrf_token(client, "/"),
+    })
+    assert response.status_code == 400 and "anonymisée" in response.get_data(as_text=True)
+    assert only_request(app).status == "closed"

@@ -25,6 +25,22 @@ ERRORS = {
 }
 REQUEST_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 STRINGS = {"type": "array", "items": {"type": "string"}}
+IDENTITY_CONFIRMED = {
+    "type": "boolean",
+    "description": "Send true to save a text that looks like it holds a national register number.",
+}
+VERSION = {"type": "integer", "description": "The version you saw; 409 if it changed."}
+
+
+def _change_body(properties: dict, required: list[str] | None = None) -> dict:
+    """The JSON body of a change to a request: its own fields, plus the identity check and the version."""
+    schema: dict = {
+        "type": "object",
+        "properties": {**properties, "identity_confirmed": IDENTITY_CONFIRMED, "version": VERSION},
+    }
+    if required:
+        schema["required"] = required
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
 def spec() -> dict:
@@ -239,30 +255,9 @@ def spec() -> dict:
                 "post": {
                     "summary": "Hand the request to the region, back to a basin or to a neighbouring basin",
                     "parameters": [REQUEST_ID],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["to", "note"],
-                                    "properties": {
-                                        "to": territory,
-                                        "note": {"type": "string"},
-                                        "identity_confirmed": {
-                                            "type": "boolean",
-                                            "description": "Send true to save a note that looks like it "
-                                            "holds a national register number.",
-                                        },
-                                        "version": {
-                                            "type": "integer",
-                                            "description": "The version you saw; 409 if it changed.",
-                                        },
-                                    },
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": _change_body(
+                        {"to": territory, "note": {"type": "string"}}, ["to", "note"]
+                    ),
                     "responses": {
                         "200": _json(_ref("RequestSummary"), "Transferred: `territory` is the new holder."),
                         "409": _json(_ref("Error"), "Changed meanwhile, or closed."),
@@ -274,41 +269,39 @@ def spec() -> dict:
                 "post": {
                     "summary": "Close the loop: the feedback given to the asking professional, or why none",
                     "parameters": [REQUEST_ID],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "feedback": {
-                                            "type": "string",
-                                            "description": "What was proposed to the professional.",
-                                        },
-                                        "feedback_at": {"type": "string", "format": "date-time"},
-                                        "feedback_channel": {
-                                            "type": "string",
-                                            "enum": [c.value for c in Channel],
-                                        },
-                                        "no_feedback_reason": {
-                                            "type": "string",
-                                            "description": "Why no feedback could be given.",
-                                        },
-                                        "unmet_needs": {"type": "array", "items": _ref("UnmetNeed")},
-                                        "identity_confirmed": {
-                                            "type": "boolean",
-                                            "description": "Send true to save a note that looks like it "
-                                            "holds a national register number.",
-                                        },
-                                        "version": {"type": "integer"},
-                                    },
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": _change_body(
+                        {
+                            "feedback": {
+                                "type": "string",
+                                "description": "What was proposed to the professional.",
+                            },
+                            "feedback_at": {"type": "string", "format": "date-time"},
+                            "feedback_channel": {"type": "string", "enum": [c.value for c in Channel]},
+                            "no_feedback_reason": {
+                                "type": "string",
+                                "description": "Why no feedback could be given.",
+                            },
+                            "unmet_needs": {"type": "array", "items": _ref("UnmetNeed")},
+                        }
+                    ),
                     "responses": {
                         "200": _json(_ref("Request"), "Closed."),
                         "409": _json(_ref("Error"), "Changed meanwhile, or closed."),
+                        **ERRORS,
+                    },
+                }
+            },
+            "/requests/{id}/reopen": {
+                "post": {
+                    "summary": "Open a closed request again; its closing feedback stays in the timeline",
+                    "parameters": [REQUEST_ID],
+                    "requestBody": _change_body(
+                        {"reason": {"type": "string", "description": "Why the request is opened again."}},
+                        ["reason"],
+                    ),
+                    "responses": {
+                        "200": _json(_ref("Request"), "Reopened: `status` is in_progress."),
+                        "409": _json(_ref("Error"), "Changed meanwhile, not closed, or anonymised."),
                         **ERRORS,
                     },
                 }

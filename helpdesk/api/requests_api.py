@@ -138,6 +138,14 @@ def _failed(error: ops.RequestError) -> ApiError:
         return ApiError(_("Someone else changed this request in the meantime."), 409, {"version": "conflict"})
     if error.code == "closed":
         return ApiError(_("This request is closed."), 409, {"status": "closed"})
+    if error.code == "not_closed":
+        return ApiError(_("This request is not closed."), 409, {"status": "not_closed"})
+    if error.code == "anonymised":
+        return ApiError(
+            _("This request was anonymised after the retention period: record a new request."),
+            409,
+            {"status": "anonymised"},
+        )
     if error.code == "identity_suspected":
         fields = {name: "identity_suspected" for name in error.fields}
         return ApiError(
@@ -346,6 +354,26 @@ def requests_close(request_id: int):
     )
     try:
         ops.close_request(get_session(), current_user, req, closing, expected_version=_version(data))
+    except ops.RequestError as error:
+        raise _failed(error) from None
+    _commit()
+    return jsonify(request_json(req)), 200
+
+
+@bp.route("/requests/<int:request_id>/reopen", methods=["POST"])
+@login_required
+def requests_reopen(request_id: int):
+    req = _get(request_id, edit=True)
+    data = _body()
+    try:
+        ops.reopen_request(
+            get_session(),
+            current_user,
+            req,
+            reason=_text(data, "reason"),
+            expected_version=_version(data),
+            identity_confirmed=data.get("identity_confirmed") is True,
+        )
     except ops.RequestError as error:
         raise _failed(error) from None
     _commit()

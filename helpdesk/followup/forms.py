@@ -98,6 +98,10 @@ class CommentForm(IdentityCheck, FlaskForm):
     note = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=5000)])
 
 
+class ReopenForm(IdentityCheck, VersionedForm):
+    reason = TextAreaField(_l("Why reopen it"), validators=[DataRequired(), Length(max=5000)])
+
+
 class CloseForm(IdentityCheck, VersionedForm):
     feedback_given = RadioField(
         _l("Feedback to the asking professional"),

@@ -93,6 +93,7 @@ EVENT_LABELS = {
     "shared": _l("Shared for advice"),
     "comment": _l("Note"),
     "closed": _l("Closed"),
+    "reopened": _l("Reopened"),
     "edited": _l("Request corrected"),
 }
 FIELD_LABELS = {

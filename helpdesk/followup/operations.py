@@ -763,6 +763,48 @@ def close_request(
     session.flush()
 
 
+def reopen_request(
+    session: Session,
+    user: User,
+    request: HelpRequest,
+    *,
+    reason: str,
+    expected_version: int | None,
+    identity_confirmed: bool = False,
+) -> None:
+    """Open a closed request again (the professional calls back: the lead fell through, things changed).
+
+    The closing feedback moves to the timeline (the "closed" event keeps it) and is asked again at the next
+    closing; callbacks, leads and unmet needs stay. A request anonymised after the retention period cannot
+    be reopened: record a new one.
+    """
+    _touch(request, expected_version)  # first: a stale form means someone changed it, whatever the status
+    if request.status != Status.CLOSED.value:
+        raise RequestError("not_closed")
+    if request.anonymised_at is not None:
+        raise RequestError("anonymised")
+    guard_identity({"reason": reason}, identity_confirmed)
+    if not reason.strip():
+        raise RequestError("invalid", {"reason": "required"})
+    request.status = Status.IN_PROGRESS.value
+    request.closed_at = None
+    request.feedback_given = None
+    request.feedback_at = None
+    request.feedback_channel = ""
+    request.feedback_text = ""
+    request.feedback_missing_reason = ""
+    _event(
+        session,
+        request,
+        user,
+        "reopened",
+        status=[Status.CLOSED.value, Status.IN_PROGRESS.value],
+        note=reason.strip(),
+    )
+    _audit(session, user, "request.reopen", request)
+    session.flush()
+
+
 def anonymise_closed_requests(
     session: Session, *, older_than_months: int, now: datetime | None = None
 ) -> int:

@@ -91,6 +91,7 @@ def _forms(db, req: HelpRequest, **given):
         "share": f.ShareForm(prefix="sh"),
         "comment": f.CommentForm(prefix="cm"),
         "close": f.CloseForm(prefix="cl"),
+        "reopen": f.ReopenForm(prefix="ro"),
     }
     forms.update(given)
     workers = db.scalars(
@@ -114,7 +115,7 @@ def _forms(db, req: HelpRequest, **given):
     if "edit" not in given:
         upd.status.data, upd.urgency.data = req.status, req.urgency
         upd.assigned_to.data = str(req.assigned_to_id or "")
-    for name in ("edit", "transfer", "close"):
+    for name in ("edit", "transfer", "close", "reopen"):
         if name not in given or forms[name].errors.get("version") is not None:
             forms[name].version.data = req.version
     return forms
@@ -200,6 +201,10 @@ def _failed(db, req: HelpRequest, error: ops.RequestError, form=None, name: str 
         return _conflict(db, req.id)
     if error.code == "closed":
         flash(_("This request is closed."), "error")
+    elif error.code == "not_closed":
+        flash(_("This request is not closed."), "error")
+    elif error.code == "anonymised":
+        flash(_("This request was anonymised after the retention period: record a new request."), "error")
     elif error.code == "identity_suspected":
         message = _(
             "This text seems to contain a national register number: remove it, or tick the box to "
@@ -503,6 +508,27 @@ def close(request_id: int):
             error.fields["feedback_text" if given else "missing_reason"] = error.fields.pop("feedback")
         return _failed(db, req, error, form, "close")
     return _done(db, req, _("Request %(ref)s closed.", ref=req.reference))
+
+
+@bp.route("/<int:request_id>/reopen", methods=["POST"])
+@login_required
+def reopen(request_id: int):
+    db, req = _editable(request_id)
+    form = f.ReopenForm(prefix="ro")
+    if not form.validate_on_submit():
+        return render_detail(db, req, 400, reopen=form)
+    try:
+        ops.reopen_request(
+            db,
+            current_user,
+            req,
+            reason=form.reason.data or "",
+            expected_version=form.version.data,
+            identity_confirmed=form.confirm_identity.data,
+        )
+    except ops.RequestError as error:
+        return _failed(db, req, error, form, "reopen")
+    return _done(db, req, _("Request %(ref)s reopened.", ref=req.reference))
 
 
 def _org_name(organisation: Organisation) -> str:

@@ -56,5 +56,13 @@ CASES += [
         json=True,
         expect=sees("sud"),
     ),
+    Case(
+        "api.requests_reopen",
+        "POST",
+        lambda w: f"/api/v1/requests/{w.ids['sud']}/reopen",
+        {},
+        json=True,
+        expect=sees("sud"),
+    ),
 ]
 # ---- end of help requests

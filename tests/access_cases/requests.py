@@ -144,6 +144,8 @@ CASES = [
     Case("followup.comment", "POST", _moved("/comments"), {}, expect=sees("sud")),
     Case("followup.close", "POST", _sud("/close"), {}, expect=sees("sud")),
     Case("followup.close", "POST", _moved("/close"), {}, expect=sees(), label="transferred away"),
+    Case("followup.reopen", "POST", _sud("/reopen"), {}, expect=sees("sud")),
+    Case("followup.reopen", "POST", _moved("/reopen"), {}, expect=sees(), label="transferred away"),
     # Operators' notes on organisations: every territory; the corrections queue is regional.
     Case(
         "directory.organisation_notes",

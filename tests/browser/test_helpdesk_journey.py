@@ -1,6 +1,6 @@
 """The helpdesk journey in a real browser, in French and in Dutch: Sud records a call, finds two leads,
-plans a callback and hands the request to the region; the region closes the loop; Sud sees the outcome;
-Nord cannot open it.
+plans a callback and hands the request to the region; the region closes the loop, reopens it when the
+professional calls back, closes it again; Sud sees the outcome; Nord cannot open it.
 """
 
 import re
@@ -14,6 +14,8 @@ pytestmark = pytest.mark.browser
 WORDS = {
     "fr": {
         "closed": "Clôturée",
+        "in_progress": "En cours",
+        "reopened": "Rouverte",
         "held_region": "Niveau régional",
         "not_found": "n'existe pas",
         "recorded": "enregistrée",
@@ -21,6 +23,8 @@ WORDS = {
     },
     "nl": {
         "closed": "Afgesloten",
+        "in_progress": "In behandeling",
+        "reopened": "Heropend",
         "held_region": "Gewestelijk niveau",
         "not_found": "bestaat niet",
         "recorded": "geregistreerd",
@@ -120,12 +124,27 @@ def test_browser_helpdesk_journey(browser, live_server, make_user, make_organisa
     other.locator("form", has=other.locator("#cl-feedback_text")).locator("button[type=submit]").click()
     other.wait_for_load_state()
     assert words["closed"] in other.inner_text("h1")
+
+    # Marie calls back: no bed after all. The region reopens the request, then closes it again.
+    open_action(other, "ro-reason")
+    other.fill("#ro-reason", "Marie rappelle : plus de lit à l'abri de nuit.")
+    other.locator("form", has=other.locator("#ro-reason")).locator("button[type=submit]").click()
+    other.wait_for_load_state()
+    assert words["in_progress"] in other.inner_text("h1")
+    assert words["reopened"] in other.inner_text(".timeline")
+    assert "Place proposée à l'abri de nuit" in other.inner_text(".timeline")
+    open_action(other, "cl-feedback_text")
+    other.fill("#cl-feedback_text", "Lit trouvé au Samusocial ; Marie prévenue.")
+    other.locator("form", has=other.locator("#cl-feedback_text")).locator("button[type=submit]").click()
+    other.wait_for_load_state()
+    assert words["closed"] in other.inner_text("h1")
     region_context.close()
 
-    # Sud sees the outcome.
+    # Sud sees the outcome, and cannot reopen a request it no longer holds.
     page.goto(request_url)
     assert words["closed"] in page.inner_text("h1")
-    assert "Place proposée à l'abri de nuit" in page.inner_text("#outcome")
+    assert "Lit trouvé au Samusocial" in page.inner_text("#outcome")
+    assert page.locator("#ro-reason").count() == 0
     sud_context.close()
 
     # Nord cannot open it.
