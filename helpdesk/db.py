@@ -15,6 +15,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from helpdesk.folding import SQLITE_FUNCTION, fold_text
+
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -50,6 +52,8 @@ def make_engine(url: str, *, connect_timeout: int = 5, **kwargs) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+            # helpdesk.folding.folded(): accent-insensitive matching, as translate() does on PostgreSQL.
+            dbapi_connection.create_function(SQLITE_FUNCTION, 1, fold_text, deterministic=True)
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # pragma: no cover - trivial

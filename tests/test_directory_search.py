@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import threading
 
 import pytest
 
 from directory_import.models import Organisation
 from helpdesk.auth import operations as accounts
 from helpdesk.db import get_session
-from helpdesk.directory.search import schedule_rebuild, search_index
+from helpdesk.directory.search import _state, schedule_rebuild, search_index
 from helpdesk.directory.signals import directory_changed
 from tests.conftest import csrf_token
 
@@ -261,6 +262,41 @@ def test_background_rebuild_answers_with_sql_meanwhile(app, client, logged_in, m
     thread.join(30)
     assert search_index(app).exists()
     assert "<mark>Atlas</mark>" in client.get("/directory/?q=atlas").get_data(as_text=True)
+
+
+def test_sql_fallback_during_a_rebuild_ignores_accents_and_case(app, client, logged_in, make_organisation):
+    """While the index is rebuilt, professionals still type without accents, in capitals, with a curly
+    apostrophe: the plain-SQL answer must find the same organisations (on SQLite and on PostgreSQL)."""
+    meridien = _org(make_organisation, name_fr="Service de Santé Mentale Le Méridien",
+                    name_nl="Dienst voor Geestelijke Gezondheid Le Méridien", commune_fr="Saint-Gilles",
+                    commune_nl="Sint-Gillis")
+    accueil = _org(make_organisation, name_fr="Maison d'accueil Sœur Emmanuelle", postcode="1000",
+                   commune_fr="Bruxelles", basin="centre-ouest")
+    _org(make_organisation, name_fr="Épicerie sociale", description_fr="Colis à 100 % gratuits")
+    logged_in()
+    release = threading.Event()
+    busy = threading.Thread(target=release.wait, name="rebuild-held-by-test")
+    busy.start()
+    _state(app).rebuilding = busy  # a rebuild is under way: pages answer from SQL
+    try:
+        def found(query: str) -> set[int]:
+            response = client.get("/api/v1/organisations", query_string={"q": query})
+            assert response.status_code == 200 and response.get_json()["degraded"] is True
+            return {hit["id"] for hit in response.get_json()["hits"]}
+
+        page = client.get("/directory/?q=sante+mentale").get_data(as_text=True)
+        assert "Méridien" in page and "en cours de reconstruction" in page  # the degraded-mode notice
+        assert found("SANTE MERIDIEN") == {meridien.id}
+        assert found("santé") == {meridien.id}
+        assert found("geestelijke gezondheid") == {meridien.id}
+        assert found("sint-gillis") == {meridien.id}
+        assert found("maison d’accueil") == {accueil.id}
+        assert found("soeur") == set()  # one letter for one letter: œ is not "oe" here (the index does that)
+        assert found("100%") == set() and found("1_0") == set()  # typed LIKE wildcards match literally
+        assert found("à 100 %") == found("gratuits") != set()
+    finally:
+        release.set()
+        busy.join()
 
 
 # --- CLI --------------------------------------------------------------------------------------------

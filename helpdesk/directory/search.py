@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from directory_import.models import Organisation
 from helpdesk.db import get_session
+from helpdesk.folding import folded, like_pattern
 from helpdesk.directory.models import SearchSynonym
 from helpdesk.directory.signals import directory_changed
 from search_index import (
@@ -163,15 +164,20 @@ def search_directory(session: Session, text: str, filters: Mapping[str, Iterable
     return sql_search(session, text, filters, limit=limit, page=page)
 
 
+SQL_FALLBACK_COLUMNS = (Organisation.name_fr, Organisation.name_nl, Organisation.acronym,
+                        Organisation.description_fr, Organisation.description_nl,
+                        Organisation.commune_fr, Organisation.commune_nl)
+
+
 def sql_search(session: Session, text: str, filters: Mapping[str, Iterable[str]] | None = None, *,
                limit: int = 10, page: int = 1) -> SearchResult:
-    """The fallback: every word in a name, acronym or description (case-insensitive), no ranking."""
+    """The fallback: every word in a name, acronym, description or commune, ignoring case and accents
+    ("sante" finds "Santé"), or a postcode; no ranking, no typo tolerance."""
     stmt = select(Organisation).where(Organisation.archived.is_(False))
     for word in [w for w in text.split() if w][:5]:
-        pattern = f"%{word}%"
-        stmt = stmt.where(or_(Organisation.name_fr.ilike(pattern), Organisation.name_nl.ilike(pattern),
-                              Organisation.acronym.ilike(pattern), Organisation.description_fr.ilike(pattern),
-                              Organisation.description_nl.ilike(pattern), Organisation.postcode == word))
+        pattern = like_pattern(word)
+        stmt = stmt.where(or_(*(folded(column).like(pattern, escape="\\") for column in SQL_FALLBACK_COLUMNS),
+                              Organisation.postcode == word))
     basins = [b for b in (filters or {}).get("basin", ()) if b]
     if basins:
         stmt = stmt.where(Organisation.basin.in_(basins))
