@@ -8,6 +8,12 @@ Tests pass a dict to ``create_app``.
 # Where the data lives. A relative SQLite path is taken from the instance folder.
 DATABASE_URL = "sqlite:///helpdesk.sqlite"
 SEARCH_INDEX_DIR = "search-index"
+# Each machine keeps its own index and catches up from the database: at most this often (seconds), a
+# search first re-indexes the organisations changed since the index's watermark (by another machine, or by
+# a script). 0: before every search.
+SEARCH_CATCH_UP_SECONDS = 10
+# More changed organisations than this (a whole import made elsewhere): a background rebuild instead.
+SEARCH_CATCH_UP_MAX_IN_SEARCH = 2000
 # PostgreSQL: seconds to wait for a connection before answering "temporarily unavailable" (503).
 DATABASE_CONNECT_TIMEOUT_SECONDS = 5
 

@@ -6,7 +6,9 @@ suite (``tests/search_corpus.py``), stores it in SQLite, then measures side by s
 - build time and size on disk: ``search_index.rebuild`` vs an FTS5 table (unicode61, remove_diacritics 2);
 - query latency p50/p95 over the quality queries (in-process, warm, each query run ``--repeat`` times);
   the index answers with total, facets and highlights, FTS5 with its top 5 and a count;
-- recall@5 and MRR on the quality queries.
+- recall@5 and MRR on the quality queries;
+- the catch-up of a machine's index from the database: the check a search makes when nothing changed,
+  and the re-indexing of 100 organisations changed elsewhere, beside the full rebuild.
 
 Then it serves the smaller directory with gunicorn on a loopback port and has ``--users`` concurrent users
 load the search page for ``--seconds``, pausing about ``--think`` s between searches as a person does,
@@ -37,12 +39,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine  # noqa: E402
+from sqlalchemy import create_engine, update  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 import helpdesk.models  # noqa: E402,F401  (every table)
-from directory_import.models import Base, Organisation  # noqa: E402
-from search_index import SearchIndex, rebuild, search  # noqa: E402
+from directory_import.models import Base, Organisation, utcnow  # noqa: E402
+from search_index import SearchIndex, catch_up, rebuild, search  # noqa: E402
 from search_index.analysis import words  # noqa: E402
 from tests.search_corpus import generate, load_queries  # noqa: E402
 
@@ -164,14 +166,39 @@ def bench_size(n: int, repeat: int, workdir: Path) -> dict:
 
     ours_recall, ours_mrr = quality(ours, queries)
     fts_recall, fts_mrr = quality(theirs, queries)
+    catch_up_figures = bench_catch_up(url, index, changed=100)
     return {
         "size": n,
         "whoosh": {"build_s": build_s, "bytes": index_bytes, "p50_ms": percentile(ours_ms, 50),
                    "p95_ms": percentile(ours_ms, 95), "recall_at_5": ours_recall, "mrr": ours_mrr},
         "fts5": {"build_s": fts_build_s, "bytes": fts_bytes, "p50_ms": percentile(theirs_ms, 50),
                  "p95_ms": percentile(theirs_ms, 95), "recall_at_5": fts_recall, "mrr": fts_mrr},
+        "catch_up": catch_up_figures,
         "db_url": url, "index_dir": str(index.path),
     }
+
+
+def bench_catch_up(url: str, index: SearchIndex, changed: int) -> dict:
+    """Median of 5 catch-ups finding nothing to do, then one catching up with ``changed`` rows."""
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session:
+            catch_up(index, session)
+            idle_ms = []
+            for _ in range(5):
+                started = time.perf_counter()
+                assert catch_up(index, session) == 0
+                idle_ms.append((time.perf_counter() - started) * 1000)
+            ids = list(session.scalars(Organisation.__table__.select().with_only_columns(Organisation.id)
+                                       .order_by(Organisation.id).limit(changed)))
+            session.execute(update(Organisation).where(Organisation.id.in_(ids)).values(updated_at=utcnow()))
+            session.commit()
+            started = time.perf_counter()
+            count = catch_up(index, session)
+            changed_ms = (time.perf_counter() - started) * 1000
+    finally:
+        engine.dispose()
+    return {"idle_ms": statistics.median(idle_ms), "changed": count, "changed_ms": changed_ms}
 
 
 def free_port() -> int:
@@ -270,6 +297,13 @@ def main() -> int:
                 name = "search_index (Whoosh)" if engine == "whoosh" else "SQLite FTS5"
                 print(f"| {row['size']:,} | {name} | {r['build_s']:.1f} | {r['bytes'] / 1e6:.1f} | "
                       f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['recall_at_5']:.3f} | {r['mrr']:.3f} |")
+        print()
+        print("| organisations | catch-up check, nothing changed (ms) | catch-up of 100 changed (ms) | "
+              "full rebuild (s) |")
+        print("| ---: | ---: | ---: | ---: |")
+        for row in rows:
+            c = row["catch_up"]
+            print(f"| {row['size']:,} | {c['idle_ms']:.1f} | {c['changed_ms']:.0f} | {row['whoosh']['build_s']:.1f} |")
         smallest = rows[0]
         pages = [bench_page(smallest["db_url"], smallest["index_dir"], args.users, args.seconds, args.workers,
                             workdir, think) for think in (args.think, 0.0)]

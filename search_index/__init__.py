@@ -7,10 +7,10 @@ The database is the truth and this index is derived from it. Nothing outside thi
 from search_index.query import FacetCount, SearchHit, SearchResult, Snippet, search
 from search_index.store import IndexBusy, IndexStatus, IndexUnavailable, SearchIndex
 from search_index.synonyms import DEFAULT_SYNONYMS, SynonymTable, parse_synonym_line
-from search_index.writer import document_for, rebuild, update_organisations
+from search_index.writer import CatchUpTooLarge, catch_up, document_for, rebuild, update_organisations
 
 __all__ = [
-    "DEFAULT_SYNONYMS", "FacetCount", "IndexBusy", "IndexStatus", "IndexUnavailable", "SearchHit",
+    "CatchUpTooLarge", "DEFAULT_SYNONYMS", "FacetCount", "IndexBusy", "IndexStatus", "IndexUnavailable", "SearchHit",
     "SearchIndex", "SearchResult", "Snippet", "SynonymTable", "document_for", "parse_synonym_line",
-    "rebuild", "search", "update_organisations",
+    "catch_up", "rebuild", "search", "update_organisations",
 ]

@@ -130,11 +130,12 @@ class SearchIndex:
 
     # --- writing -----------------------------------------------------------------------------------
     @contextmanager
-    def write_lock(self) -> Iterator[None]:
-        """Hold the index's write lock; retries until ``lock_timeout`` then raises ``IndexBusy``."""
+    def write_lock(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the index's write lock; retries until ``timeout`` (default ``lock_timeout``) then raises
+        ``IndexBusy``."""
         self.path.mkdir(parents=True, exist_ok=True)
         handle = open(self.path / LOCK, "a+")  # noqa: SIM115 - closed below
-        deadline = time.monotonic() + self.lock_timeout
+        deadline = time.monotonic() + (self.lock_timeout if timeout is None else timeout)
         delay = 0.01
         try:
             while True:

@@ -1,6 +1,13 @@
 """Organisations into documents: the full rebuild and the update of the organisations that changed.
 
 Archived organisations are never indexed, so they leave the results as soon as their update is applied.
+
+Each generation keeps a watermark (``watermark.json``): the latest ``organisations.updated_at`` it has seen
+and the rows it has indexed within ``CATCH_UP_MARGIN`` before it. ``catch_up`` re-indexes the rows changed
+since, so a machine whose index did not receive a change (made by another machine, or by a process without
+the app) catches up from the database alone. The margin covers clocks that differ between machines and a
+transaction that commits after rows with later stamps: a row is re-indexed when its stamp is not the one
+recorded, never missed for committing late within the margin.
 """
 
 from __future__ import annotations
@@ -9,10 +16,12 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from directory_import.models import Organisation
@@ -23,6 +32,68 @@ from search_index.store import LABELS, SearchIndex
 logger = logging.getLogger(__name__)
 
 BATCH = 1000
+WATERMARK = "watermark.json"
+CATCH_UP_MARGIN = timedelta(minutes=15)
+
+
+@dataclass
+class Watermark:
+    """What a generation has seen of ``organisations.updated_at`` (naive UTC, as the column stores it)."""
+
+    at: datetime | None = None  # the latest stamp seen
+    # id -> stamp of the rows indexed whose stamps fall within the margin before ``at``
+    recent: dict[int, str] = field(default_factory=dict)
+
+    def advanced(self, rows: Iterable[tuple[int, datetime]],
+                 margin: timedelta = CATCH_UP_MARGIN) -> Watermark:
+        stamps = dict(self.recent)
+        at = self.at
+        for org_id, stamp in rows:
+            stamp = _naive_utc(stamp)
+            stamps[org_id] = stamp.isoformat()
+            at = stamp if at is None or stamp > at else at
+        if at is None:
+            return Watermark()
+        floor = (at - margin).isoformat()
+        return Watermark(at, {i: s for i, s in stamps.items() if s > floor})
+
+
+def _naive_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo is not None else value
+
+
+def read_watermark(folder: Path) -> Watermark | None:
+    """A generation folder's watermark; None when it has none (built before watermarks) or is unreadable."""
+    try:
+        data = json.loads((folder / WATERMARK).read_text(encoding="utf-8"))
+        at = datetime.fromisoformat(data["at"]) if data.get("at") else None
+        return Watermark(at, {int(k): str(v) for k, v in data.get("recent", {}).items()})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _write_watermark(folder: Path, watermark: Watermark) -> None:
+    tmp = folder / (WATERMARK + ".tmp")
+    data = {"at": watermark.at.isoformat() if watermark.at else None,
+            "recent": {str(k): v for k, v in sorted(watermark.recent.items())}}
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    tmp.replace(folder / WATERMARK)
+
+
+def _changed_rows(session: Session, since: datetime | None, margin: timedelta) -> list[tuple[int, datetime]]:
+    """``(id, updated_at)`` of every organisation, archived or not, stamped after ``since - margin``."""
+    stmt = select(Organisation.id, Organisation.updated_at)
+    if since is not None:
+        stmt = stmt.where(Organisation.updated_at > since - margin)
+    return [(org_id, stamp) for org_id, stamp in session.execute(stmt) if stamp is not None]
+
+
+def _current_window(session: Session, margin: timedelta) -> Watermark:
+    """The watermark of the database as it is now: its latest stamp and the rows within the margin."""
+    latest = session.scalar(select(func.max(Organisation.updated_at)))
+    if latest is None:
+        return Watermark()
+    return Watermark().advanced(_changed_rows(session, _naive_utc(latest), margin), margin)
 
 
 def slug(text: str) -> str:
@@ -145,9 +216,13 @@ def rebuild(index: SearchIndex, session: Session, *,
     Returns the number of organisations indexed.
     """
     with index.write_lock():
+        # Read before the rows: a change committed in between is then re-indexed by the next catch-up,
+        # never missed.
+        watermark = _current_window(session, CATCH_UP_MARGIN)
         folder = index.new_generation()
         try:
             count = _fill(index, folder, session.scalars(_active(session)), progress)
+            _write_watermark(folder, watermark)
         except BaseException:
             import shutil
 
@@ -182,7 +257,8 @@ def _fill(index: SearchIndex, folder, organisations: Iterable[Organisation],
     return count
 
 
-def update_organisations(index: SearchIndex, session: Session, ids: Iterable[int]) -> int:
+def update_organisations(index: SearchIndex, session: Session, ids: Iterable[int], *,
+                         lock_timeout: float | None = None) -> int:
     """Re-index the organisations ``ids`` from the database: changed ones replaced, archived or deleted
     ones removed. Returns how many documents were written or removed. No-op when there is no index yet
     (the next rebuild will include them); raises ``IndexBusy`` if the lock cannot be had.
@@ -190,7 +266,7 @@ def update_organisations(index: SearchIndex, session: Session, ids: Iterable[int
     wanted = sorted({int(i) for i in ids})
     if not wanted:
         return 0
-    with index.write_lock():
+    with index.write_lock(lock_timeout):
         if not index.exists():
             return 0
         folder = index.generation_path()
@@ -215,4 +291,46 @@ def update_organisations(index: SearchIndex, session: Session, ids: Iterable[int
             writer.cancel()
             raise
         _write_labels(folder, labels)
+        watermark = read_watermark(folder)
+        if watermark is not None:  # the documents written hold these versions of the rows
+            _write_watermark(folder, watermark.advanced((o.id, o.updated_at) for o in found.values()
+                                                        if o.updated_at is not None))
     return len(wanted)
+
+
+class CatchUpTooLarge(Exception):
+    """More organisations changed than the caller wants to re-index now: a rebuild is the better way."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} organisations changed since the index's watermark")
+        self.count = count
+
+
+def catch_up(index: SearchIndex, session: Session, *, margin: timedelta = CATCH_UP_MARGIN,
+             lock_timeout: float | None = None, max_changes: int | None = None) -> int:
+    """Re-index the organisations changed in the database since the live generation's watermark.
+
+    Returns how many were re-indexed; 0 when there is no index yet (the first rebuild will hold them).
+    An index built before watermarks existed gets one now, re-indexing the rows of the last ``margin``.
+    Raises ``IndexBusy`` if the write lock cannot be had within ``lock_timeout`` (default: the index's),
+    ``CatchUpTooLarge`` (changing nothing) when more than ``max_changes`` rows changed.
+    """
+    if not index.exists():
+        return 0
+    folder = index.generation_path()
+    watermark = read_watermark(folder)
+    if watermark is None:
+        watermark = _current_window(session, margin)
+        changed = sorted(watermark.recent)
+    else:
+        rows = _changed_rows(session, watermark.at, margin)
+        changed = sorted(i for i, stamp in rows if watermark.recent.get(i) != _naive_utc(stamp).isoformat())
+    if max_changes is not None and len(changed) > max_changes:
+        raise CatchUpTooLarge(len(changed))
+    if read_watermark(folder) is None:
+        with index.write_lock(lock_timeout):
+            _write_watermark(folder, Watermark(watermark.at, {}))
+    if changed:
+        update_organisations(index, session, changed, lock_timeout=lock_timeout)
+        logger.info("search index: caught up with %d organisations changed elsewhere", len(changed))
+    return len(changed)

@@ -473,7 +473,7 @@ def test_a_closed_request_is_reopened_with_a_reason_then_closed_again(app, clien
         kinds = list(db.scalars(select(RequestEvent.kind).where(RequestEvent.request_id == req.id)
                                 .order_by(RequestEvent.id)))
         assert kinds[-3:] == ["closed", "reopened", "closed"]
-        actions = list(db.scalars(select(AuditEvent.action).where(AuditEvent.object_id == req.id)))
+        actions = list(db.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(req.id))))
         assert "request.reopen" in actions
 
 

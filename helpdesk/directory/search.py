@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
@@ -28,7 +29,9 @@ from search_index import (
     IndexUnavailable,
     SearchHit,
     SearchIndex,
+    CatchUpTooLarge,
     SearchResult,
+    catch_up,
     parse_synonym_line,
     rebuild,
     search,
@@ -48,6 +51,7 @@ class _State:
         self.index = index
         self.rebuilding: threading.Thread | None = None
         self.lock = threading.Lock()
+        self.caught_up_at = float("-inf")  # time.monotonic() of the last catch-up
 
 
 def init_app(app: Flask) -> None:
@@ -107,6 +111,30 @@ def apply_changes(app: Flask, organisation_ids: Iterable[int]) -> int:
         return 0
 
 
+def catch_up_index(app: Flask, session: Session, *, force: bool = False) -> int:
+    """Re-index what changed in the database since this machine's index last looked, at most every
+    ``SEARCH_CATCH_UP_SECONDS`` (unless ``force``). Never fails a search: a busy or broken index is left
+    to the search itself (which rebuilds a broken one)."""
+    state = _state(app)
+    interval = float(app.config.get("SEARCH_CATCH_UP_SECONDS", 10))
+    now = time.monotonic()
+    if not force and now - state.caught_up_at < interval:
+        return 0
+    state.caught_up_at = now
+    try:
+        # A search does not wait for a writer (a rebuild may hold the lock for minutes): next time, then.
+        # Nor does it re-index a whole import: past a few thousand rows a background rebuild is quicker.
+        most = None if force else int(app.config.get("SEARCH_CATCH_UP_MAX_IN_SEARCH", 2000))
+        return catch_up(state.index, session, lock_timeout=None if force else 0.0, max_changes=most)
+    except CatchUpTooLarge as error:
+        schedule_rebuild(app, reason=str(error))
+    except (IndexBusy, IndexUnavailable) as error:
+        logger.info("search index: catch-up skipped (%s)", error)
+    except Exception:
+        logger.exception("search index: catch-up failed")
+    return 0
+
+
 def rebuild_index(app: Flask, progress=None) -> int:
     """Build the index from the database now, in this thread."""
     with _session_for(app) as session:
@@ -154,6 +182,7 @@ def search_directory(session: Session, text: str, filters: Mapping[str, Iterable
     app = current_app._get_current_object()
     state = _state(app)
     if state.rebuilding is None or not state.rebuilding.is_alive():
+        catch_up_index(app, session)
         try:
             return search(state.index, text, filters, limit, page, synonyms=synonym_lines(session),
                           territory=territory, with_facets=with_facets)
