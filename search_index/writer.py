@@ -3,11 +3,11 @@
 Archived organisations are never indexed, so they leave the results as soon as their update is applied.
 
 Each generation keeps a watermark (``watermark.json``): the latest ``organisations.updated_at`` it has seen
-and the rows it has indexed within ``CATCH_UP_MARGIN`` before it. ``catch_up`` re-indexes the rows changed
-since, so a machine whose index did not receive a change (made by another machine, or by a process without
-the app) catches up from the database alone. The margin covers clocks that differ between machines and a
-transaction that commits after rows with later stamps: a row is re-indexed when its stamp is not the one
-recorded, never missed for committing late within the margin.
+and, for each stamp within ``CATCH_UP_MARGIN`` before it, how many rows it indexed with that stamp.
+``catch_up`` re-indexes the rows of new or grown stamps, so a machine whose index did not receive a change
+(made by another machine, or by a process without the app) catches up from the database alone. The margin
+covers clocks that differ between machines and a transaction that commits after rows with later stamps:
+such rows are found as long as their stamp is within the margin.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,24 +39,27 @@ CATCH_UP_MARGIN = timedelta(minutes=15)
 
 @dataclass
 class Watermark:
-    """What a generation has seen of ``organisations.updated_at`` (naive UTC, as the column stores it)."""
+    """What a generation has seen of ``organisations.updated_at`` (naive UTC, as the column stores it).
+
+    Rows are counted by stamp: an import stamps all its rows with one time, an edit its row with its own,
+    so the few groups of the last ``margin`` say whether anything new arrived without listing every row.
+    A group that is new, or larger than recorded, holds rows this index has not seen.
+    """
 
     at: datetime | None = None  # the latest stamp seen
-    # id -> stamp of the rows indexed whose stamps fall within the margin before ``at``
-    recent: dict[int, str] = field(default_factory=dict)
+    groups: dict[str, int] = field(default_factory=dict)  # stamp -> rows indexed with it, within the margin
 
-    def advanced(self, rows: Iterable[tuple[int, datetime]],
-                 margin: timedelta = CATCH_UP_MARGIN) -> Watermark:
-        stamps = dict(self.recent)
-        at = self.at
-        for org_id, stamp in rows:
+    def advanced(self, groups: Mapping[datetime, int], margin: timedelta = CATCH_UP_MARGIN) -> Watermark:
+        merged, at = dict(self.groups), self.at
+        for stamp, count in groups.items():
             stamp = _naive_utc(stamp)
-            stamps[org_id] = stamp.isoformat()
+            key = stamp.isoformat()
+            merged[key] = max(merged.get(key, 0), count)  # never above the truth: at worst, work done twice
             at = stamp if at is None or stamp > at else at
         if at is None:
             return Watermark()
         floor = (at - margin).isoformat()
-        return Watermark(at, {i: s for i, s in stamps.items() if s > floor})
+        return Watermark(at, {k: c for k, c in merged.items() if k > floor})
 
 
 def _naive_utc(value: datetime) -> datetime:
@@ -67,7 +71,7 @@ def read_watermark(folder: Path) -> Watermark | None:
     try:
         data = json.loads((folder / WATERMARK).read_text(encoding="utf-8"))
         at = datetime.fromisoformat(data["at"]) if data.get("at") else None
-        return Watermark(at, {int(k): str(v) for k, v in data.get("recent", {}).items()})
+        return Watermark(at, {str(k): int(v) for k, v in data["groups"].items()})
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -75,25 +79,33 @@ def read_watermark(folder: Path) -> Watermark | None:
 def _write_watermark(folder: Path, watermark: Watermark) -> None:
     tmp = folder / (WATERMARK + ".tmp")
     data = {"at": watermark.at.isoformat() if watermark.at else None,
-            "recent": {str(k): v for k, v in sorted(watermark.recent.items())}}
+            "groups": dict(sorted(watermark.groups.items()))}
     tmp.write_text(json.dumps(data), encoding="utf-8")
     tmp.replace(folder / WATERMARK)
 
 
-def _changed_rows(session: Session, since: datetime | None, margin: timedelta) -> list[tuple[int, datetime]]:
-    """``(id, updated_at)`` of every organisation, archived or not, stamped after ``since - margin``."""
-    stmt = select(Organisation.id, Organisation.updated_at)
+def _stamp_groups(session: Session, since: datetime | None, margin: timedelta) -> dict[datetime, int]:
+    """How many organisations (archived or not) carry each stamp later than ``since - margin``."""
+    stmt = select(Organisation.updated_at, func.count()).group_by(Organisation.updated_at)
     if since is not None:
         stmt = stmt.where(Organisation.updated_at > since - margin)
-    return [(org_id, stamp) for org_id, stamp in session.execute(stmt) if stamp is not None]
+    return {stamp: count for stamp, count in session.execute(stmt) if stamp is not None}
+
+
+def _ids_stamped(session: Session, stamps: list[datetime]) -> list[int]:
+    ids: list[int] = []
+    for start in range(0, len(stamps), 500):
+        chunk = stamps[start:start + 500]
+        ids.extend(session.scalars(select(Organisation.id).where(Organisation.updated_at.in_(chunk))))
+    return sorted(ids)
 
 
 def _current_window(session: Session, margin: timedelta) -> Watermark:
-    """The watermark of the database as it is now: its latest stamp and the rows within the margin."""
+    """The watermark of the database as it is now: its latest stamp and the groups within the margin."""
     latest = session.scalar(select(func.max(Organisation.updated_at)))
     if latest is None:
         return Watermark()
-    return Watermark().advanced(_changed_rows(session, _naive_utc(latest), margin), margin)
+    return Watermark().advanced(_stamp_groups(session, _naive_utc(latest), margin), margin)
 
 
 def slug(text: str) -> str:
@@ -293,8 +305,8 @@ def update_organisations(index: SearchIndex, session: Session, ids: Iterable[int
         _write_labels(folder, labels)
         watermark = read_watermark(folder)
         if watermark is not None:  # the documents written hold these versions of the rows
-            _write_watermark(folder, watermark.advanced((o.id, o.updated_at) for o in found.values()
-                                                        if o.updated_at is not None))
+            stamps = Counter(o.updated_at for o in found.values() if o.updated_at is not None)
+            _write_watermark(folder, watermark.advanced(stamps))
     return len(wanted)
 
 
@@ -321,10 +333,12 @@ def catch_up(index: SearchIndex, session: Session, *, margin: timedelta = CATCH_
     watermark = read_watermark(folder)
     if watermark is None:
         watermark = _current_window(session, margin)
-        changed = sorted(watermark.recent)
+        stale = [datetime.fromisoformat(stamp) for stamp in watermark.groups]
     else:
-        rows = _changed_rows(session, watermark.at, margin)
-        changed = sorted(i for i, stamp in rows if watermark.recent.get(i) != _naive_utc(stamp).isoformat())
+        groups = _stamp_groups(session, watermark.at, margin)
+        stale = [stamp for stamp, count in groups.items()
+                 if count > watermark.groups.get(_naive_utc(stamp).isoformat(), 0)]
+    changed = _ids_stamped(session, stale) if stale else []
     if max_changes is not None and len(changed) > max_changes:
         raise CatchUpTooLarge(len(changed))
     if read_watermark(folder) is None:
