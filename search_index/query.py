@@ -341,16 +341,22 @@ def _unit_query(unit: _Unit, synonyms: SynonymTable, vocabulary: _Vocabulary, *,
     return _best_of(options)
 
 
-def _filter_query(filters: Mapping[str, Iterable[str]] | None) -> wq.Query | None:
-    clauses = []
+def _active_filters(filters: Mapping[str, Iterable[str]] | None) -> dict[str, list[str]]:
+    """The filters that narrow something: facet name -> accepted values (one of them is enough)."""
+    active = {}
     for name, values in (filters or {}).items():
         if name not in FACETS:
             raise ValueError(f"unknown filter {name!r}")
         values = [str(v) for v in ([values] if isinstance(values, str) else values) if str(v)]
         if values:
-            clauses.append(wq.Or([wq.Term(name, v) for v in values]))
-    if not clauses:
+            active[name] = values
+    return active
+
+
+def _filter_query(active: Mapping[str, list[str]]) -> wq.Query | None:
+    if not active:
         return None
+    clauses = [wq.Or([wq.Term(name, v) for v in values]) for name, values in active.items()]
     return wq.ConstantScoreQuery(wq.And(clauses), 0.0)
 
 
@@ -411,11 +417,11 @@ def search(index: SearchIndex, text: str, filters: Mapping[str, Iterable[str]] |
     table = synonyms if isinstance(synonyms, SynonymTable) else synonym_table(tuple(synonyms or ()))
     limit = max(1, min(int(limit), 100))
     page = max(1, int(page))
-    filter_query = _filter_query(filters)
+    active = _active_filters(filters)
     for attempt in range(3):
         try:
             searcher = index.searcher()
-            result = _run(index, searcher, text, filter_query, limit, page, table, territory, with_facets)
+            result = _run(index, searcher, text, active, limit, page, table, territory, with_facets)
             break
         except (OSError, EOFError) as error:
             # A file vanished between opening and reading (a concurrent commit): reopen and retry.
@@ -433,22 +439,27 @@ def synonym_table(extra_lines: tuple[str, ...]) -> SynonymTable:
     return SynonymTable.from_lines(DEFAULT_SYNONYMS + extra_lines)
 
 
-def _run(index, searcher, text, filter_query, limit, page, table, territory, with_facets) -> SearchResult:
+def _run(index, searcher, text, active, limit, page, table, territory, with_facets) -> SearchResult:
+    filter_query = _filter_query(active)
     vocabulary = _vocabulary(index, searcher)
     units = _units(text, table)
     window = page * limit + RERANK_WINDOW
 
     def build(fuzzy: bool, conjunction: bool) -> wq.Query | None:
+        main = build_text(fuzzy, conjunction)
+        return wq.And([main, filter_query]) if main is not None and filter_query is not None else main
+
+    def build_text(fuzzy: bool, conjunction: bool) -> wq.Query | None:
         parts = [_unit_query(u, table, vocabulary, fuzzy=fuzzy) for u in units]
         if conjunction and any(p is None for p in parts):
             return None  # one thing asked for is nowhere in the index
         parts = [p for p in parts if p is not None]
         if not parts:
             return None
-        main = parts[0] if len(parts) == 1 else (wq.And(parts) if conjunction else wq.Or(parts))
-        return wq.And([main, filter_query]) if filter_query is not None else main
+        return parts[0] if len(parts) == 1 else (wq.And(parts) if conjunction else wq.Or(parts))
 
     corrected = False
+    text_query: wq.Query = wq.Every()  # what was typed, without the filters: for the facets' counts
     if not units:
         q = filter_query if filter_query is not None else wq.Every()
         results = _search(searcher, q, window)
@@ -466,6 +477,8 @@ def _run(index, searcher, text, filter_query, limit, page, table, territory, wit
             if fuzzy_results is not None and (results is None
                                               or fuzzy_results.scored_length() > results.scored_length()):
                 q, results, corrected = fuzzy_q, fuzzy_results, True
+        if q is not None:
+            text_query = q.subqueries[0] if filter_query is not None else q
         if results is None:
             suggestion = _suggestion(units, vocabulary)
             return SearchResult([], 0, _facets(index, searcher, set()) if with_facets else {}, suggestion,
@@ -476,7 +489,12 @@ def _run(index, searcher, text, filter_query, limit, page, table, territory, wit
     ranked = _rerank(results, territory)
     start = (page - 1) * limit
     hits = [_hit(hit, score) for hit, score in ranked[start:start + limit]]
-    facets = _facets(index, searcher, docset) if with_facets else {}
+    facets = {}
+    if with_facets:
+        # A chosen facet still counts its other values (as if it were not chosen), so a person sees
+        # where else to look: the text's matches without the filters, narrowed in memory by the others.
+        unfiltered = _search(searcher, text_query, 1).docs() if active else docset
+        facets = _facets(index, searcher, docset, unfiltered, active)
     suggestion = _suggestion(units, vocabulary) if units and (total < FEW or corrected) else None
     return SearchResult(hits, total, facets, suggestion, page, limit, corrected)
 
@@ -556,7 +574,11 @@ def _window(fragments: list[tuple[str, bool]], first_match: int) -> list[tuple[s
     return out
 
 
-def _facets(index: SearchIndex, searcher, docset: set[int]) -> dict[str, list[FacetCount]]:
+def _facets(index: SearchIndex, searcher, docset: set[int], unfiltered: set[int] | None = None,
+            active: Mapping[str, list[str]] | None = None) -> dict[str, list[FacetCount]]:
+    """Counts per facet value among ``docset``; a facet in ``active`` is counted among ``unfiltered``
+    narrowed by the other active facets only."""
+    active = active or {}
     cache = index.reader_cache()
     postings = cache.get("facet_postings")
     if postings is None:
@@ -571,11 +593,19 @@ def _facets(index: SearchIndex, searcher, docset: set[int]) -> dict[str, list[Fa
             postings[name] = values
         cache["facet_postings"] = postings
     labels = index.labels()
+    accepted = {name: frozenset().union(*(postings.get(name, {}).get(v, frozenset()) for v in values))
+                for name, values in active.items()}
     facets: dict[str, list[FacetCount]] = {}
     for name, values in postings.items():
+        among = docset
+        if name in active and unfiltered is not None:
+            among = set(unfiltered)
+            for other, ids in accepted.items():
+                if other != name:
+                    among &= ids
         counts = []
         for value, ids in values.items():
-            count = len(docset & ids) if len(docset) < len(ids) else len(ids & docset)
+            count = len(among & ids) if len(among) < len(ids) else len(ids & among)
             if count:
                 label = labels.get(name, {}).get(value, {})
                 counts.append(FacetCount(value, count, label.get("fr", ""), label.get("nl", "")))

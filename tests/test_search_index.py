@@ -308,6 +308,15 @@ def test_search_facets_count_and_filters_narrow(session, lib_index):
     assert {f.value for f in result.facets["commune"]} == {"saint-gilles", "schaerbeek"}
     assert _ids(search(lib_index, "maison medicale", {"basin": ["sud"]})) == [a.id]
     assert search(lib_index, "maison medicale", {"language": ["nl"]}).total == 1
+    # A chosen facet keeps counting its other values, narrowed by the other chosen facets only; the
+    # facets not chosen count the filtered results.
+    chosen = search(lib_index, "maison medicale", {"basin": ["sud"]}).facets
+    assert {f.value: f.count for f in chosen["basin"]} == {"sud": 1, "nord-est": 1}
+    assert {f.value: f.count for f in chosen["language"]} == {"fr": 1}
+    both = search(lib_index, "maison medicale", {"basin": ["sud"], "language": ["nl"]})
+    assert both.total == 0
+    assert {f.value: f.count for f in both.facets["basin"]} == {"nord-est": 1}  # the Dutch-speaking one
+    assert {f.value: f.count for f in both.facets["language"]} == {"fr": 1}  # what Sud offers
     with pytest.raises(ValueError):
         search(lib_index, "x", {"colour": ["red"]})
 
