@@ -126,3 +126,43 @@ def test_readers_json_with_a_byte_order_mark(tmp_path):
     path.write_bytes(b'\xef\xbb\xbf{"organisations": [{"id": 1, "nameFr": "Maison Test"}]}')
     records, _ = read_all(read_source(path))
     assert [r.name_fr for r in records] == ["Maison Test"]
+
+
+def _hsds_package(folder, organizations: str, datapackage: dict | None = None):
+    folder.mkdir()
+    (folder / "organizations.csv").write_text(organizations, encoding="utf-8")
+    if datapackage is not None:
+        (folder / "datapackage.json").write_text(json.dumps(datapackage), encoding="utf-8")
+    return folder
+
+
+DUTCH_ORGANIZATIONS = (
+    "id,name,description\n"
+    "o1,Wijkgezondheidscentrum De Brug,Huisartsen en verpleging voor het hele gezin van de wijk.\n"
+    "o2,Centrum voor Geestelijke Gezondheidszorg,Begeleiding van volwassenen met een psychische kwetsbaarheid.\n"
+    "o3,Straatverplegers,Zorg op straat voor daklozen die niet naar een ziekenhuis gaan.\n"
+)
+FRENCH_ORGANIZATIONS = (
+    "id,name,description\n"
+    "o1,Maison médicale Le Pont,Médecins et infirmiers pour les familles du quartier.\n"
+    "o2,Service de santé mentale,Accompagnement des adultes et des enfants dans leur parcours.\n"
+)
+
+
+@pytest.mark.parametrize(("content", "datapackage", "language"), [
+    (DUTCH_ORGANIZATIONS, None, "nl"),  # no datapackage: the words decide
+    (DUTCH_ORGANIZATIONS, {"name": "sociale-kaart"}, "nl"),  # a datapackage that names no language
+    (FRENCH_ORGANIZATIONS, {"name": "bruxelles-social"}, "fr"),
+    (FRENCH_ORGANIZATIONS, {"language": "nl"}, "nl"),  # what the package declares wins
+    (DUTCH_ORGANIZATIONS, {"language": "fr-BE"}, "fr"),
+    (DUTCH_ORGANIZATIONS, {"languages": ["nl", "fr"]}, "nl"),
+    ("id,name\no1,Centre X\n", None, "fr"),  # too few words to tell: French, the default
+])
+def test_readers_hsds_text_goes_to_the_fields_of_its_language(tmp_path, content, datapackage, language):
+    records, rejected = read_all(read_source(_hsds_package(tmp_path / "pkg", content, datapackage)))
+    assert not rejected
+    first = records[0]
+    named = {"fr": first.name_fr, "nl": first.name_nl}
+    assert named[language] and not named["nl" if language == "fr" else "fr"]
+    described = first.description_nl if language == "nl" else first.description_fr
+    assert described or "description" not in content.splitlines()[0]

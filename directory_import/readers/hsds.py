@@ -4,7 +4,9 @@ A package holds ``datapackage.json`` and one CSV per table: ``organizations.csv`
 ``services.csv``, ``locations.csv``, ``physical_addresses.csv`` (HSDS 2) or ``addresses.csv`` (HSDS 3),
 ``phones.csv``, ``languages.csv``, ``schedules.csv``. One record per organisation; its first location gives
 the address; services become categories. HSDS has one language per package: names and descriptions go
-to the French fields unless ``datapackage.json`` says ``"language": "nl"``. The related tables are held in
+to the Dutch fields when ``datapackage.json`` says ``"language": "nl"``, to the French fields when it names
+another language; when it says nothing, the package's own words decide (Dutch when its names and
+descriptions read clearly as Dutch, French otherwise). The related tables are held in
 memory (HSDS packages are directory-sized, not bulk exports); ``line`` is the line in ``organizations.csv``.
 """
 
@@ -110,16 +112,40 @@ def _grouped(data: bytes | None, table: str, key: str) -> dict[str, list[Row]]:
     return grouped
 
 
-def _package_language(package: _Package) -> str:
+# Short, frequent words of one language and not the other: enough to tell a Dutch package from a French one.
+FRENCH_WORDS = frozenset("le la les des du et pour avec aux une est dans sur par au qui ou sont".split())
+DUTCH_WORDS = frozenset("het een van voor met naar bij zijn wordt ook niet aan deze op of door".split())
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _package_language(package: _Package, organizations: bytes) -> str:
     data = package.read("datapackage.json")
-    if data is None:
-        return "fr"
-    try:
-        meta = json.loads(_decode(data))
-    except ValueError:
-        raise SourceError("datapackage.json is not valid JSON") from None
-    language = text(meta.get("language") if isinstance(meta, dict) else "").lower()[:2]
-    return "nl" if language == "nl" else "fr"
+    meta = None
+    if data is not None:
+        try:
+            meta = json.loads(_decode(data))
+        except ValueError:
+            raise SourceError("datapackage.json is not valid JSON") from None
+    declared = meta.get("language") or meta.get("languages") if isinstance(meta, dict) else None
+    if isinstance(declared, list):
+        declared = declared[0] if declared else None
+    language = text(declared).lower()[:2]
+    if language:
+        return "nl" if language == "nl" else "fr"
+    return guess_language(organizations)
+
+
+def guess_language(organizations: bytes, sample: int = 500) -> str:
+    """"nl" when the names and descriptions of the first ``sample`` organisations read clearly as Dutch."""
+    french = dutch = 0
+    for count, (_line, row) in enumerate(_rows(organizations, "organizations")):
+        if count >= sample:
+            break
+        for field_name in ("name", "alternate_name", "description"):
+            for word in _WORD.findall(text(row.get(field_name)).lower()):
+                french += word in FRENCH_WORDS
+                dutch += word in DUTCH_WORDS
+    return "nl" if dutch >= 3 and dutch > 2 * french else "fr"
 
 
 def package_name(path: str | Path) -> str:
@@ -143,7 +169,7 @@ def read_hsds(path: str | Path, progress: Progress | None = None) -> Iterator[Re
         organizations = package.read("organizations.csv")
         if organizations is None:
             raise SourceError("no organizations.csv in this HSDS package")
-        language = _package_language(package)
+        language = _package_language(package, organizations)
         services = _grouped(package.read("services.csv"), "services", "organization_id")
         locations = _grouped(package.read("locations.csv"), "locations", "organization_id")
         addresses = _grouped(package.read("physical_addresses.csv") or package.read("addresses.csv"),
