@@ -340,6 +340,10 @@ def catch_up(index: SearchIndex, session: Session, *, margin: timedelta = CATCH_
                  if count > watermark.groups.get(_naive_utc(stamp).isoformat(), 0)]
     changed = _ids_stamped(session, stale) if stale else []
     if max_changes is not None and len(changed) > max_changes:
+        # A writer at work is most likely the process that made these changes, indexing them right now:
+        # IndexBusy (try again later) rather than a rebuild racing it.
+        with index.write_lock(lock_timeout):
+            pass
         raise CatchUpTooLarge(len(changed))
     if read_watermark(folder) is None:
         with index.write_lock(lock_timeout):

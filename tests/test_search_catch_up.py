@@ -15,7 +15,15 @@ from directory_import.models import Organisation
 from helpdesk import create_app
 from helpdesk.db import get_engine, get_session
 from helpdesk.directory.search import rebuild_index
-from search_index import SearchIndex, catch_up, rebuild, search, update_organisations
+from search_index import (
+    CatchUpTooLarge,
+    IndexBusy,
+    SearchIndex,
+    catch_up,
+    rebuild,
+    search,
+    update_organisations,
+)
 from search_index.writer import CATCH_UP_MARGIN, WATERMARK, read_watermark
 from tests.conftest import app_config, login
 
@@ -37,7 +45,8 @@ def names(client, query: str) -> list[str]:
     return [hit["name_fr"] for hit in response.get_json()["hits"]]
 
 
-def test_an_import_on_one_machine_reaches_the_index_of_another(app, runner, other_machine, data_dir, make_user):
+def test_an_import_on_one_machine_reaches_the_index_of_another(app, runner, other_machine, data_dir,
+                                                                make_user):
     runner.invoke(args=["directory", "import", str(data_dir / "directory_v1.json"), "--quiet"])
     rebuild_index(app)
     rebuild_index(other_machine)
@@ -52,7 +61,8 @@ def test_an_import_on_one_machine_reaches_the_index_of_another(app, runner, othe
     assert names(b, "panier") == ["Épicerie sociale Le Panier"] and names(b, "rosa") == []
 
     caught = other_machine.test_cli_runner().invoke(args=["index", "catch-up"])
-    assert caught.exit_code == 0 and "3 organisation(s) re-indexed" in caught.output  # added, changed, archived
+    # One added, one changed, one archived.
+    assert caught.exit_code == 0 and "3 organisation(s) re-indexed" in caught.output
     assert names(b, "panier") == [] and names(b, "rosa") == ["Planning familial Rosa"]
     again = other_machine.test_cli_runner().invoke(args=["index", "catch-up"])
     assert "0 organisation(s) re-indexed" in again.output
@@ -105,7 +115,8 @@ def test_catch_up_sees_a_change_committed_late_within_the_margin(session, tmp_pa
     rebuild(index, session)
     watermark = read_watermark(index.generation_path())
     early.name_fr, early.updated_at = "Maison d'accueil Aube", watermark.at - timedelta(minutes=5)
-    old.name_fr, old.updated_at = "Service social Zénith", watermark.at - CATCH_UP_MARGIN - timedelta(minutes=1)
+    old.name_fr = "Service social Zénith"
+    old.updated_at = watermark.at - CATCH_UP_MARGIN - timedelta(minutes=1)
     session.commit()
     assert catch_up(index, session) == 1
     assert search(index, "aube").total == 1
@@ -122,7 +133,8 @@ def test_an_index_without_watermark_gets_one(session, tmp_path):
     assert catch_up(index, session) == 0
 
 
-def test_a_search_that_finds_a_whole_import_to_catch_up_rebuilds_instead(app, other_machine, make_user, caplog):
+def test_a_search_that_finds_a_whole_import_to_catch_up_rebuilds_instead(app, other_machine, make_user,
+                                                                         caplog):
     with app.app_context():
         db = get_session()
         _org(db, "Maison médicale Atlas", "a")
@@ -138,3 +150,18 @@ def test_a_search_that_finds_a_whole_import_to_catch_up_rebuilds_instead(app, ot
     with caplog.at_level("WARNING", logger="helpdesk.directory.search"):
         assert len(names(b, "service social")) == 5
     assert "5 organisations changed since the index's watermark; rebuilding it" in caplog.text
+
+
+def test_a_large_catch_up_while_a_writer_holds_the_lock_waits_for_it(session, tmp_path):
+    """The process that imported is indexing its own changes: a search elsewhere must not start a rebuild."""
+    _org(session, "Maison médicale Atlas", "a")
+    index = SearchIndex(tmp_path / "index")
+    rebuild(index, session)
+    for i in range(5):
+        _org(session, f"Centre de service social {i}", f"s{i}")
+    with index.write_lock():
+        with pytest.raises(IndexBusy):
+            catch_up(index, session, lock_timeout=0.0, max_changes=3)
+    with pytest.raises(CatchUpTooLarge):
+        catch_up(index, session, lock_timeout=0.0, max_changes=3)
+    assert catch_up(index, session) == 5
