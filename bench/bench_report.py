@@ -25,7 +25,15 @@ import helpdesk.models  # noqa: E402,F401
 from directory_import.models import Base, Organisation  # noqa: E402
 from directory_import.territory import BASINS, TERRITORIES  # noqa: E402
 from helpdesk import create_app  # noqa: E402
-from helpdesk.followup.models import Callback, HelpRequest, Lead, RequestTheme, Transfer, UnmetNeed  # noqa: E402
+from helpdesk.followup.models import (  # noqa: E402
+    Callback,
+    HelpRequest,
+    Lead,
+    RequestEvent,
+    RequestTheme,
+    Transfer,
+    UnmetNeed,
+)
 
 THEMES = ["mental_health", "addiction", "housing", "food", "after_prison", "perinatal", "end_of_life",
           "home_care", "financial_access", "disability", "transport", "rights", "migration", "older_people",
@@ -50,12 +58,12 @@ def generate(engine, count: int, seed: int = 6) -> None:
         conn.execute(insert(Organisation), [
             {"source": "bench", "source_id": str(i), "name_fr": f"Service {i}", "name_nl": f"Dienst {i}"}
             for i in range(1, 501)])
-    requests, themes, leads, unmet, callbacks, transfers = [], [], [], [], [], []
+    requests, themes, leads, unmet, callbacks, transfers, events = [], [], [], [], [], [], []
 
     def flush(conn) -> None:
         for table, rows in ((HelpRequest, requests), (RequestTheme, themes), (Lead, leads),
                             (UnmetNeed, unmet),
-                            (Callback, callbacks), (Transfer, transfers)):
+                            (Callback, callbacks), (Transfer, transfers), (RequestEvent, events)):
             if rows:
                 conn.execute(insert(table), rows)
                 rows.clear()
@@ -84,6 +92,18 @@ def generate(engine, count: int, seed: int = 6) -> None:
                 "closed_at": closed,
                 "version": 1,
             })
+            # The timeline the report reads for reopened requests: 1 closed request in 100 was closed once
+            # before, then reopened.
+            events.append({"request_id": i, "kind": "created", "at": created, "changes": {}})
+            if closed:
+                if rng.random() < 0.01:
+                    span_closed = closed - created
+                    events.append({"request_id": i, "kind": "closed", "at": created + span_closed / 3,
+                                   "changes": {"feedback_given": rng.random() < 0.7}})
+                    events.append({"request_id": i, "kind": "reopened", "at": created + span_closed / 2,
+                                   "changes": {}})
+                events.append({"request_id": i, "kind": "closed", "at": closed,
+                               "changes": {"feedback_given": requests[-1]["feedback_given"]}})
             for code in rng.sample(THEMES, rng.randint(1, 3)):
                 themes.append({"request_id": i, "theme_code": code})
             for _ in range(rng.randint(0, 2)):

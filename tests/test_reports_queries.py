@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from helpdesk.db import get_session
 from helpdesk.reports.queries import Month, monthly_figures
@@ -129,3 +130,51 @@ def test_monthly_figures_of_an_empty_month_are_zero(app):
     assert figures.feedback_rate is None
     assert figures.time_to_close.median is None
     assert len(figures.trend) == 12
+
+
+def test_a_reopened_request_keeps_its_closing_in_the_month_it_was_closed(app, make_user, make_request):
+    """R1, created 5 Oct, closed 20 Oct with feedback, reopened 3 Nov, closed again 10 Nov without feedback.
+    R2, created 10 Oct, closed 15 Oct with feedback, reopened 20 Nov, still open. October keeps both
+    closings (as its report said before the reopenings); November counts R1's second closing and R2 open."""
+    from helpdesk.followup import operations as ops
+    from helpdesk.followup.models import HelpRequest, RequestEvent
+
+    user = make_user("operator", "sud")
+    first, second = make_request(user), make_request(user)
+    steps = {
+        first.id: [("2026-10-05T10:00:00", None), ("2026-10-20T10:00:00", True),
+                   ("2026-11-03T10:00:00", "reopen"), ("2026-11-10T10:00:00", False)],
+        second.id: [("2026-10-10T10:00:00", None), ("2026-10-15T10:00:00", True),
+                    ("2026-11-20T10:00:00", "reopen")],
+    }
+    with app.app_context():
+        db = get_session()
+        actor = db.merge(user)
+        for request_id, timeline in steps.items():
+            req = db.get(HelpRequest, request_id)
+            req.created_at = datetime.fromisoformat(timeline[0][0]).replace(tzinfo=UTC)
+            for when, what in timeline[1:]:
+                if what == "reopen":
+                    ops.reopen_request(db, actor, req, reason="rappel", expected_version=None)
+                else:
+                    closing = ops.ClosingRecord(feedback_given=what, feedback_text="ok" if what else "",
+                                                missing_reason="" if what else "injoignable")
+                    ops.close_request(db, actor, req, closing, expected_version=None)
+                    req.closed_at = datetime.fromisoformat(when).replace(tzinfo=UTC)
+                event = db.scalars(select(RequestEvent).where(RequestEvent.request_id == request_id)
+                                   .order_by(RequestEvent.id.desc())).first()
+                event.at = datetime.fromisoformat(when).replace(tzinfo=UTC)
+                db.flush()
+        db.commit()
+        october = monthly_figures(db, OCTOBER, "sud")
+        november = monthly_figures(db, Month(2026, 11), "sud")
+        everywhere = monthly_figures(db, Month(2026, 11), "all")
+    assert (october.received, october.closed, october.open_at_end) == (2, 2, 0)
+    assert (october.closed_with_feedback, october.feedback_rate) == (2, 1.0)
+    assert (october.time_to_close.n, october.time_to_close.median) == (2, 10.0)  # 15 and 5 days
+    assert (november.received, november.closed, november.open_at_end) == (0, 1, 1)
+    assert november.closed_with_feedback == 0
+    assert (november.time_to_close.n, november.time_to_close.median) == (1, 36.0)
+    assert [(p.month, p.closed, p.open_at_end) for p in november.trend[-2:]] == [("2026-10", 2, 0),
+                                                                                 ("2026-11", 1, 1)]
+    assert (everywhere.closed, everywhere.open_at_end) == (1, 1)

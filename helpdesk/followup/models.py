@@ -259,6 +259,8 @@ class RequestEvent(Base):
     """One line of a request's timeline: who changed what, when. ``changes`` holds field names and values."""
 
     __tablename__ = "request_events"
+    # The report looks up the requests that were ever reopened (helpdesk.reports.queries).
+    __table_args__ = (Index("ix_request_events_kind_request", "kind", "request_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), index=True)

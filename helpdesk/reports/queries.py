@@ -4,6 +4,11 @@ Months are calendar months in Europe/Brussels; timestamps are stored in UTC, so 
 UTC interval between two Brussels midnights (23 or 25 hours at the clock changes are handled by zoneinfo).
 A territory's report covers the requests that territory holds now (``HelpRequest.territory``); the
 territories' reports partition the report for "all".
+
+Closing figures keep their history when a request is reopened: for the few requests with a "reopened" event,
+closed-in-month, open-at-end, time to close and feedback come from their timeline (each closing and
+reopening), so a past month's report does not change when a request it counted as closed is reopened later.
+Every other request is counted from its columns, in SQL.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, case, cast, func, literal, or_, select, true
@@ -25,6 +31,7 @@ from helpdesk.followup.models import (
     HelpRequest,
     Lead,
     LeadOutcome,
+    RequestEvent,
     RequestTheme,
     Transfer,
     UnmetNeed,
@@ -65,12 +72,12 @@ class Month:
     def first_day(self) -> date:
         return date(self.year, self.month, 1)
 
-    @property
+    @cached_property  # computed once per month object: the report compares many instants with it
     def start(self) -> datetime:
         """The first instant of the month, in UTC."""
         return datetime(self.year, self.month, 1, tzinfo=BRUSSELS).astimezone(UTC)
 
-    @property
+    @cached_property
     def end(self) -> datetime:
         """The first instant of the next month, in UTC (exclusive bound)."""
         return self.shift(1).start
@@ -169,6 +176,66 @@ class MonthlyFigures:
         return sum(counts[period] for counts in self.unmet_needs.values())
 
 
+@dataclass
+class _Closing:
+    """One closing of a reopened request: when, with feedback or not, and when it was reopened (if it was)."""
+
+    closed_at: datetime
+    feedback_given: bool
+    reopened_at: datetime | None = None
+
+
+@dataclass
+class _History:
+    """A reopened request: its closings from the timeline, and its columns (which the SQL counts used)."""
+
+    request_id: int
+    created_at: datetime
+    closed_at_column: datetime | None
+    feedback_column: bool
+    closings: list[_Closing] = field(default_factory=list)
+
+    def last_closing_in(self, month: Month) -> _Closing | None:
+        inside = [c for c in self.closings if month.start <= c.closed_at < month.end]
+        return inside[-1] if inside else None
+
+    def closed_at(self, moment: datetime) -> bool:
+        return any(c.closed_at < moment and (c.reopened_at is None or c.reopened_at >= moment)
+                   for c in self.closings)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _ever_reopened():
+    return select(RequestEvent.request_id).where(RequestEvent.kind == "reopened")
+
+
+def _reopened_histories(session: Session, territory: str) -> list[_History]:
+    """The closings of every request of ``territory`` that was ever reopened, from its timeline."""
+    stmt = (
+        select(RequestEvent.request_id, HelpRequest.created_at, HelpRequest.closed_at,
+               HelpRequest.feedback_given, RequestEvent.kind, RequestEvent.at, RequestEvent.changes)
+        .join(HelpRequest, RequestEvent.request_id == HelpRequest.id)
+        .where(HelpRequest.id.in_(_ever_reopened()), RequestEvent.kind.in_(("closed", "reopened")),
+               _scope(territory))
+        .order_by(RequestEvent.request_id, RequestEvent.at, RequestEvent.id)
+    )
+    histories: dict[int, _History] = {}
+    for request_id, created_at, closed_at, feedback, kind, at, changes in session.execute(stmt):
+        history = histories.get(request_id)
+        if history is None:
+            history = histories[request_id] = _History(request_id, _utc(created_at),
+                                                       _utc(closed_at) if closed_at else None, bool(feedback))
+        if kind == "closed":
+            given = bool((changes or {}).get("feedback_given"))
+            history.closings.append(_Closing(_utc(at), given))
+        elif history.closings and history.closings[-1].reopened_at is None:
+            history.closings[-1].reopened_at = _utc(at)
+    return list(histories.values())
+
+
 def _in(column, month: Month) -> ColumnElement[bool]:
     return and_(column >= month.start, column < month.end)
 
@@ -232,17 +299,27 @@ def _free_text_counts(counts: dict[str, int]) -> dict[str, int]:
     return {spellings.most_common(1)[0][0]: sum(spellings.values()) for spellings in grouped.values()}
 
 
-def _durations(session: Session, later, month: Month, territory: str) -> Durations:
+def _durations(session: Session, later, month: Month, territory: str, *, replaced: set[int] | None = None,
+               extra: list[float] | None = None) -> Durations:
     """Median and p90 (nearest rank) of ``later - created_at``, over the requests whose ``later`` is in
-    the month."""
+    the month, the ``replaced`` requests' durations being the ``extra`` ones (in days) computed elsewhere."""
     days = _days_between(session, later, HelpRequest.created_at).label("days")
+    conditions = [_in(later, month), later >= HelpRequest.created_at, _scope(territory)]
+    if replaced:
+        rows = session.execute(select(HelpRequest.id, days).where(*conditions))
+        values = sorted([float(d) for request_id, d in rows if request_id not in replaced] + (extra or []))
+        if not values:
+            return Durations()
+        n = len(values)
+        median = (values[(n + 1) // 2 - 1] + values[(n + 2) // 2 - 1]) / 2
+        return Durations(n=n, median=round(median, 3), p90=round(values[(9 * n + 9) // 10 - 1], 3))
     ranked = (
         select(
             days,
             func.row_number().over(order_by=days).label("rn"),
             func.count().over().label("n"),
         )
-        .where(_in(later, month), later >= HelpRequest.created_at, _scope(territory))
+        .where(*conditions)
         .subquery()
     )
     wanted = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2,
@@ -256,7 +333,7 @@ def _durations(session: Session, later, month: Month, territory: str) -> Duratio
     return Durations(n=n, median=round(median, 3), p90=round(by_rank[(9 * n + 9) // 10], 3))
 
 
-def _trend(session: Session, month: Month, territory: str) -> list[TrendPoint]:
+def _trend(session: Session, month: Month, territory: str, reopened: list[_History]) -> list[TrendPoint]:
     months = [month.shift(i) for i in range(-(TREND_MONTHS - 1), 1)]
     first, last = months[0], months[-1]
     scope = _scope(territory)
@@ -270,21 +347,30 @@ def _trend(session: Session, month: Month, territory: str) -> list[TrendPoint]:
         return dict(session.execute(stmt).all())
 
     received = per_month(HelpRequest.created_at)
-    closed = per_month(HelpRequest.closed_at)
     unmet = per_month(UnmetNeed.created_at, (UnmetNeed, UnmetNeed.request_id == HelpRequest.id))
     # Open at the end of a month = created before its end - closed before its end (closing follows creation),
-    # so one pass over the older requests and the monthly counts give every month's figure.
+    # so one pass over the older requests and the monthly counts give every month's figure. That holds for
+    # requests never reopened: the reopened ones are taken out of those counts (by their columns, as SQL
+    # counted them) and counted from their closings, month by month.
+    closed = per_month(HelpRequest.closed_at)
     before = session.execute(
         select(func.count(),
                func.coalesce(func.sum(case((HelpRequest.closed_at < first.start, 1), else_=0)), 0))
         .where(HelpRequest.created_at < first.start, scope)
     ).one()
     still_open = before[0] - before[1]
+    still_open -= sum(1 for h in reopened if h.created_at < first.start and not (
+        h.closed_at_column is not None and h.closed_at_column < first.start))
     points = []
     for m in months:
-        still_open += received.get(str(m), 0) - closed.get(str(m), 0)
-        points.append(TrendPoint(str(m), received.get(str(m), 0), closed.get(str(m), 0), still_open,
-                                 unmet.get(str(m), 0)))
+        plain_received = received.get(str(m), 0) - sum(1 for h in reopened if m.start <= h.created_at < m.end)
+        plain_closed = closed.get(str(m), 0) - sum(
+            1 for h in reopened if h.closed_at_column is not None and m.start <= h.closed_at_column < m.end)
+        still_open += plain_received - plain_closed
+        closed_extra = sum(1 for h in reopened if h.last_closing_in(m) is not None)
+        open_extra = sum(1 for h in reopened if h.created_at < m.end and not h.closed_at(m.end))
+        points.append(TrendPoint(str(m), received.get(str(m), 0), plain_closed + closed_extra,
+                                 still_open + open_extra, unmet.get(str(m), 0)))
     return points
 
 
@@ -349,11 +435,15 @@ def _callbacks_overdue(session: Session, month: Month, territory: str) -> int:
     return session.scalar(stmt) or 0
 
 
-def _closed_with_feedback(session: Session, month: Month, territory: str) -> int:
+def _closed_with_feedback(session: Session, month: Month, territory: str, reopened: list[_History]) -> int:
+    """Requests closed in the month with feedback given (a reopened one: at its last closing in the month)."""
     stmt = select(func.count()).where(
         _in(HelpRequest.closed_at, month), HelpRequest.feedback_given.is_(True), _scope(territory)
     )
-    return session.scalar(stmt) or 0
+    counted = sum(1 for h in reopened if h.feedback_column and h.closed_at_column is not None
+                  and month.start <= h.closed_at_column < month.end)
+    extra = sum(1 for h in reopened if (c := h.last_closing_in(month)) is not None and c.feedback_given)
+    return (session.scalar(stmt) or 0) - counted + extra
 
 
 def _transfers(session: Session, month: Month, territory: str) -> dict[tuple[str, str], int]:
@@ -375,7 +465,8 @@ def monthly_figures(session: Session, month: Month, territory: str = ALL) -> Mon
     Callers decide who may read which territory (``helpdesk.access.report_territories``).
     """
     figures = MonthlyFigures(month=month, territory=territory)
-    figures.trend = _trend(session, month, territory)
+    reopened = _reopened_histories(session, territory)
+    figures.trend = _trend(session, month, territory, reopened)
     figures.by_channel = _grouped(session, HelpRequest.channel, month, territory)
     figures.by_received_territory = _grouped(session, HelpRequest.received_territory, month, territory)
     figures.by_residence_basin = _grouped(session, HelpRequest.residence_basin, month, territory)
@@ -395,9 +486,12 @@ def monthly_figures(session: Session, month: Month, territory: str = ALL) -> Mon
     figures.saturation = _saturation(session, month, territory)
     figures.unmet_needs = _unmet_needs(session, month, territory)
     figures.time_to_first_answer = _durations(session, HelpRequest.first_answer_at, month, territory)
-    figures.time_to_close = _durations(session, HelpRequest.closed_at, month, territory)
+    closing_days = [(c.closed_at - h.created_at).total_seconds() / 86400 for h in reopened
+                    if (c := h.last_closing_in(month)) is not None and c.closed_at >= h.created_at]
+    figures.time_to_close = _durations(session, HelpRequest.closed_at, month, territory,
+                                       replaced={h.request_id for h in reopened}, extra=closing_days)
     figures.callbacks_overdue = _callbacks_overdue(session, month, territory)
-    figures.closed_with_feedback = _closed_with_feedback(session, month, territory)
+    figures.closed_with_feedback = _closed_with_feedback(session, month, territory, reopened)
     figures.transfers = _transfers(session, month, territory)
     return figures
 
