@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, update  # noqa: E402
+from sqlalchemy import create_engine, select, update  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 import helpdesk.models  # noqa: E402,F401  (every table)
@@ -192,8 +192,7 @@ def bench_catch_up(url: str, index: SearchIndex, changed: int) -> dict:
                 started = time.perf_counter()
                 assert catch_up(index, session) == 0
                 idle_ms.append((time.perf_counter() - started) * 1000)
-            ids = list(session.scalars(Organisation.__table__.select().with_only_columns(Organisation.id)
-                                       .order_by(Organisation.id).limit(changed)))
+            ids = list(session.scalars(select(Organisation.id).order_by(Organisation.id).limit(changed)))
             for org_id in ids:  # as 100 edits made on another machine
                 session.execute(update(Organisation).where(Organisation.id == org_id).values(updated_at=utcnow()))
             session.commit()

@@ -446,10 +446,7 @@ def _run(index, searcher, text, active, limit, page, table, territory, with_face
     window = page * limit + RERANK_WINDOW
 
     def build(fuzzy: bool, conjunction: bool) -> wq.Query | None:
-        main = build_text(fuzzy, conjunction)
-        return wq.And([main, filter_query]) if main is not None and filter_query is not None else main
-
-    def build_text(fuzzy: bool, conjunction: bool) -> wq.Query | None:
+        """The query of what was typed; the filters are added when it runs."""
         parts = [_unit_query(u, table, vocabulary, fuzzy=fuzzy) for u in units]
         if conjunction and any(p is None for p in parts):
             return None  # one thing asked for is nowhere in the index
@@ -458,27 +455,29 @@ def _run(index, searcher, text, active, limit, page, table, territory, with_face
             return None
         return parts[0] if len(parts) == 1 else (wq.And(parts) if conjunction else wq.Or(parts))
 
+    def run(q: wq.Query | None):
+        if q is None:
+            return None
+        return _search(searcher, wq.And([q, filter_query]) if filter_query is not None else q, window)
+
     corrected = False
-    text_query: wq.Query = wq.Every()  # what was typed, without the filters: for the facets' counts
     if not units:
-        q = filter_query if filter_query is not None else wq.Every()
-        results = _search(searcher, q, window)
+        q = wq.Every()
+        results = _search(searcher, filter_query if filter_query is not None else q, window)
     else:
         q = build(fuzzy=False, conjunction=True)
-        results = _search(searcher, q, window) if q is not None else None
+        results = run(q)
         if results is None or results.scored_length() < FEW:
             fuzzy_q = build(fuzzy=True, conjunction=True)
             if fuzzy_q is None and len(units) > 1:
                 fuzzy_q = build(fuzzy=True, conjunction=False)
-            fuzzy_results = _search(searcher, fuzzy_q, window) if fuzzy_q is not None else None
+            fuzzy_results = run(fuzzy_q)
             if fuzzy_results is not None and fuzzy_results.scored_length() == 0 and len(units) > 1:
                 fuzzy_q = build(fuzzy=True, conjunction=False)
-                fuzzy_results = _search(searcher, fuzzy_q, window) if fuzzy_q is not None else None
+                fuzzy_results = run(fuzzy_q)
             if fuzzy_results is not None and (results is None
                                               or fuzzy_results.scored_length() > results.scored_length()):
                 q, results, corrected = fuzzy_q, fuzzy_results, True
-        if q is not None:
-            text_query = q.subqueries[0] if filter_query is not None else q
         if results is None:
             suggestion = _suggestion(units, vocabulary)
             return SearchResult([], 0, _facets(index, searcher, set()) if with_facets else {}, suggestion,
@@ -493,7 +492,7 @@ def _run(index, searcher, text, active, limit, page, table, territory, with_face
     if with_facets:
         # A chosen facet still counts its other values (as if it were not chosen), so a person sees
         # where else to look: the text's matches without the filters, narrowed in memory by the others.
-        unfiltered = _search(searcher, text_query, 1).docs() if active else docset
+        unfiltered = _search(searcher, q, 1).docs() if active else docset
         facets = _facets(index, searcher, docset, unfiltered, active)
     suggestion = _suggestion(units, vocabulary) if units and (total < FEW or corrected) else None
     return SearchResult(hits, total, facets, suggestion, page, limit, corrected)

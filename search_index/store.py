@@ -193,20 +193,23 @@ class SearchIndex:
         fails with a missing file although the index is fine. Reading CURRENT again and reopening finds the
         new state; a folder that keeps failing is really damaged and raises ``IndexUnavailable``.
         """
-        for attempt in range(attempts):
-            name = self.current_generation()
+        for attempt in range(attempts - 1):
             try:
-                ix = self.open_whoosh(name)
-                try:
-                    return name, ix.searcher()
-                except Exception as error:  # whoosh raises many kinds on a missing or damaged segment
-                    failure = f"cannot read the search index in {self.path / name}: {error!r}"
-                    raise IndexUnavailable(failure) from None
+                return self._open_live_searcher()
             except IndexUnavailable:
-                if attempt == attempts - 1 or not self.current_generation():
+                if not self.current_generation():
                     raise
                 time.sleep(0.005 * (attempt + 1))
-        raise AssertionError("unreachable")  # pragma: no cover
+        return self._open_live_searcher()
+
+    def _open_live_searcher(self):
+        name = self.current_generation()
+        ix = self.open_whoosh(name)
+        try:
+            return name, ix.searcher()
+        except Exception as error:  # whoosh raises many kinds on a missing or damaged segment
+            failure = f"cannot read the search index in {self.path / name}: {error!r}"
+            raise IndexUnavailable(failure) from None
 
     def reader_cache(self) -> dict:
         """A dict that lives as long as this thread's current searcher (lexicons, facet postings)."""

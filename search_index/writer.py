@@ -331,6 +331,7 @@ def catch_up(index: SearchIndex, session: Session, *, margin: timedelta = CATCH_
         return 0
     folder = index.generation_path()
     watermark = read_watermark(folder)
+    first = watermark is None  # an index built before watermarks existed
     if watermark is None:
         watermark = _current_window(session, margin)
         stale = [datetime.fromisoformat(stamp) for stamp in watermark.groups]
@@ -345,7 +346,7 @@ def catch_up(index: SearchIndex, session: Session, *, margin: timedelta = CATCH_
         with index.write_lock(lock_timeout):
             pass
         raise CatchUpTooLarge(len(changed))
-    if read_watermark(folder) is None:
+    if first:
         with index.write_lock(lock_timeout):
             _write_watermark(folder, Watermark(watermark.at, {}))
     if changed:

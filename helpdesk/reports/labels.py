@@ -5,6 +5,7 @@ from __future__ import annotations
 from babel import Locale
 from flask_babel import lazy_gettext as _l
 
+from helpdesk.followup.labels import LEAD_OUTCOME_LABELS
 from helpdesk.i18n import TERRITORY_LABELS
 
 NOT_RECORDED = _l("Not recorded")
@@ -19,14 +20,7 @@ CHANNEL_LABELS = {
     "other": _l("Other channel"),
 }
 
-OUTCOME_LABELS = {
-    "proposed": _l("Proposed"),
-    "contacted": _l("Contacted"),
-    "accepted": _l("Accepted"),
-    "waiting_list": _l("Waiting list"),
-    "refused": _l("Refused or full"),
-    "unreachable": _l("Unreachable"),
-}
+OUTCOME_LABELS = LEAD_OUTCOME_LABELS  # the outcomes as operators record them
 
 REASON_LABELS = {
     "no_service": _l("No service exists"),

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 import pytest
 from werkzeug.serving import make_server
 
+from tests.conftest import TEST_PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
@@ -47,3 +49,12 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+def sign_in(page, base: str, email: str) -> None:
+    """Sign in through the login form, as a person does, and wait for the home page."""
+    page.goto(f"{base}/auth/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -14,11 +14,7 @@ def test_browser_dutch_typo_finds_the_organisation_as_you_type(browser, live_ser
     user = make_user("operator", "nord", locale="nl")
     context = browser.new_context(locale="nl-BE")
     page = context.new_page()
-    page.goto(f"{live_server}/auth/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, user.email)
     page.goto(f"{live_server}/directory/")
     page.locator("#directory-q").press_sequentially("ziekenhuiz jete", delay=30)
     # The address follows the box once the results of the whole query are in: ready to share.

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,14 +33,10 @@ WORDS = {
 }
 
 
-def sign_in(browser, base, user, locale):
+def open_as(browser, base, user, locale):
     context = browser.new_context(locale=f"{locale}-BE")
     page = context.new_page()
-    page.goto(f"{base}/auth/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, user.email)
     return context, page
 
 
@@ -66,7 +62,7 @@ def test_browser_helpdesk_journey(browser, live_server, make_user, make_organisa
     make_organisation(name_fr="Abri de nuit Pierre d'Angle", name_nl="Nachtopvang Hoeksteen", postcode="1000")
 
     # Sud records the call with the keyboard: Tab from field to field, Space to tick, Enter on the button.
-    sud_context, page = sign_in(browser, live_server, sud, locale)
+    sud_context, page = open_as(browser, live_server, sud, locale)
     page.goto(f"{live_server}/requests/new")
     assert page.evaluate("document.activeElement.id") == "channel"
     page.fill("#caller_name", "Marie Dupont")
@@ -106,7 +102,7 @@ def test_browser_helpdesk_journey(browser, live_server, make_user, make_organisa
     assert words["held_region"] in page.inner_text("#held-by")
 
     # The region picks it up from its queue, records an unmet need and the feedback, closes.
-    region_context, other = sign_in(browser, live_server, region, locale)
+    region_context, other = open_as(browser, live_server, region, locale)
     other.goto(f"{live_server}/requests/")
     other.locator("table").first.locator(f"text={reference}").click()
     other.wait_for_url(request_url)
@@ -148,7 +144,7 @@ def test_browser_helpdesk_journey(browser, live_server, make_user, make_organisa
     sud_context.close()
 
     # Nord cannot open it.
-    nord_context, third = sign_in(browser, live_server, nord, locale)
+    nord_context, third = open_as(browser, live_server, nord, locale)
     response = third.goto(request_url)
     assert response.status == 404 and words["not_found"] in third.inner_text("main")
     assert reference not in third.content()

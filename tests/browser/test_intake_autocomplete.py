@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from helpdesk.db import get_session
 from helpdesk.followup.models import HelpRequest
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -40,11 +40,7 @@ def test_browser_intake_picks_the_callers_organisation_with_the_keyboard(
     context = browser.new_context(locale="nl-BE")
     page = context.new_page()
     page.route(re.compile(r".*/api/v1/organisations\?.*"), organisations)
-    page.goto(f"{live_server}/auth/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, user.email)
     page.goto(f"{live_server}/requests/new")
     page.fill("#caller_name", "Marie Dupont")
     page.focus("#caller_organisation")

@@ -2,18 +2,14 @@
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_browser_report_public_toggle_and_a4_print(page, live_server, make_user, october_world, tmp_path):
     user = make_user("coordinator", "sud", locale="fr")
-    page.goto(f"{live_server}/auth/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, user.email)
     page.goto(f"{live_server}/reports/?month=2026-10")
     assert "Rapport d'activité mensuel 2026-10, Bassin Sud" in page.locator("h1").inner_text()
     assert page.locator("#table-by_function").inner_text().count("Médecin") == 1

@@ -2,17 +2,9 @@
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, base, email):
-    page.goto(f"{base}/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/")
 
 
 def test_browser_login_in_french(page, live_server, make_user):
@@ -20,14 +12,14 @@ def test_browser_login_in_french(page, live_server, make_user):
     page.goto(f"{live_server}/auth/login")
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.locator("h1").inner_text() == "Se connecter"
-    _sign_in(page, live_server, user.email)
+    sign_in(page, live_server, user.email)
     assert "Bienvenue, Sofia" in page.locator("h1").inner_text()
     assert "Bassin Sud" in page.inner_text("body")
 
 
 def test_browser_switch_to_dutch_and_stay_dutch(page, live_server, make_user):
     user = make_user("operator", "nord", name="Nadia")
-    _sign_in(page, live_server, user.email)
+    sign_in(page, live_server, user.email)
     page.click("button[name=language][value=nl]")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "nl"
