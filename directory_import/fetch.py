@@ -15,13 +15,15 @@ from pathlib import Path
 
 import requests
 
+from directory_import.readers.base import CodedError
+
 logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 USER_AGENT = "brussels-helpdesk-directory-import/1.0"
 
 
-class FetchError(Exception):
+class FetchError(CodedError):
     """The source could not be downloaded; the message says why in plain words."""
 
 
@@ -81,7 +83,8 @@ def fetch(
                 last_problem = f"cannot connect ({error.__class__.__name__})"
                 continue
             except requests.RequestException as error:
-                raise FetchError(f"cannot download {url}: {error}") from None
+                raise FetchError(f"cannot download {url}: {error}", "download_failed", url=url,
+                                 detail=str(error)) from None
             with response:
                 if response.status_code in RETRY_STATUSES:
                     last_problem = f"the server answered {response.status_code}"
@@ -89,13 +92,15 @@ def fetch(
                 if response.status_code == 304:
                     return FetchReport(None, True, etag, last_modified)
                 if response.status_code != 200:
-                    raise FetchError(f"the server answered {response.status_code} {response.reason} for {url}")
+                    raise FetchError(f"the server answered {response.status_code} {response.reason} for {url}",
+                                     "http_status", url=url, status=f"{response.status_code} {response.reason}")
                 try:
                     return _save(response, dest_dir, max_bytes)
                 except (requests.ConnectionError, requests.Timeout) as error:
                     last_problem = f"the download broke off ({error.__class__.__name__})"
                     continue
-        raise FetchError(f"cannot download {url} after {retries + 1} attempts: {last_problem}")
+        raise FetchError(f"cannot download {url} after {retries + 1} attempts: {last_problem}", "retries_exhausted",
+                         url=url, attempts=retries + 1, detail=last_problem)
     finally:
         if http is None:
             client.close()
@@ -104,7 +109,8 @@ def fetch(
 def _save(response: requests.Response, dest_dir: str | Path | None, max_bytes: int) -> FetchReport:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(f"the export is too large ({int(declared):,} bytes, limit {max_bytes:,})")
+        raise FetchError(f"the export is too large ({int(declared):,} bytes, limit {max_bytes:,})", "too_large",
+                         limit=max_bytes)
     fd, name = tempfile.mkstemp(prefix="directory-", suffix=".download", dir=dest_dir)
     size = 0
     try:
@@ -112,7 +118,8 @@ def _save(response: requests.Response, dest_dir: str | Path | None, max_bytes: i
             for chunk in response.iter_content(chunk_size=1 << 16):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise FetchError(f"the export is too large (more than {max_bytes:,} bytes)")
+                    raise FetchError(f"the export is too large (more than {max_bytes:,} bytes)", "too_large",
+                                     limit=max_bytes)
                 handle.write(chunk)
     except BaseException:
         Path(name).unlink(missing_ok=True)

@@ -118,6 +118,9 @@ class ImportRun(Base):
     rejected: Mapped[list[Any]] = mapped_column(default=list)  # [{"line": n, "reason": "..."}]
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     error: Mapped[str] = mapped_column(Text, default="")
+    # What went wrong as a code and its values, so that pages can say it in the reader's language.
+    error_code: Mapped[str] = mapped_column(String(40), default="")
+    error_params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # A dry run of an uploaded or downloaded file keeps it here until the person confirms the import.
     stored_path: Mapped[str] = mapped_column(String(1000), default="")
     confirmed_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id", ondelete="SET NULL"))

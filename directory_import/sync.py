@@ -46,7 +46,7 @@ class NothingImported(SourceError):
     """The source was read but not one organisation in it could be imported; the report says why."""
 
     def __init__(self, message: str, report: ImportReport):
-        super().__init__(message)
+        super().__init__(message, "nothing_usable")
         self.report = report
 
 
@@ -165,7 +165,8 @@ def sync_records(
     that organisation as it is (it is not archived). Raises ``NothingImported`` when no row was usable.
     """
     if source_key == LOCAL_SOURCE or not source_key:
-        raise SourceError(f"{source_key!r} cannot be the key of an imported source")
+        raise SourceError(f"{source_key!r} cannot be the key of an imported source", "bad_source_key",
+                          key=source_key)
     report = report or ImportReport(source_key=source_key)
     report.source_key = source_key
     session.flush()
@@ -294,7 +295,8 @@ _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
 def check_source_key(key: str) -> str:
     if key == LOCAL_SOURCE or not _KEY_RE.match(key):
-        raise SourceError(f"{key!r} cannot be a source key (lower-case letters, digits, '-', '.', '_'; not 'local')")
+        raise SourceError(f"{key!r} cannot be a source key (lower-case letters, digits, '-', '.', '_'; not 'local')",
+                          "bad_source_key", key=key)
     return key
 
 
@@ -334,7 +336,8 @@ def import_path(
 
 
 def record_run(session: Session, report: ImportReport, *, source: str, started_by: str, started_at=None,
-               status: str = "", error: str = "") -> ImportRun:
+               status: str = "", error: str = "", error_code: str = "",
+               error_params: dict | None = None) -> ImportRun:
     """Add the ``ImportRun`` of ``report`` (status ``applied``, ``dry-run``, ``unchanged`` or ``failed``)."""
     if not status:
         status = "dry-run" if report.dry_run else ("unchanged" if report.changed == 0 else "applied")
@@ -344,7 +347,7 @@ def record_run(session: Session, report: ImportReport, *, source: str, started_b
         added=report.added, updated=report.updated, unchanged=report.unchanged, archived=report.archived,
         restored=report.restored, rejected_count=len(report.rejected),
         rejected=[r.as_dict() for r in report.rejected], warnings=[w.as_dict() for w in report.warnings],
-        error=error,
+        error=error, error_code=error_code, error_params=error_params or {},
     )
     session.add(run)
     session.flush()

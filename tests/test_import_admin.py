@@ -13,7 +13,7 @@ from directory_import.models import DuplicateDismissal, ImportRun, Organisation,
 from directory_import.sync import import_path
 from helpdesk.db import get_session
 from helpdesk.directory.models import OrganisationNote
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, login
 
 
 def _upload(client, path, name=None, **extra):
@@ -80,8 +80,40 @@ def test_import_admin_broken_file_changes_nothing_and_says_why(app, client, logg
     logged_in("admin", "region", locale="en")
     page = client.get(_upload(client, data_dir / "directory_broken.json").headers["Location"])
     html = page.get_data(as_text=True)
-    assert "Nothing can be imported from this file" in html and "the JSON is broken" in html
+    assert "Nothing can be imported from this file" in html and "The JSON is broken" in html
     assert _count(app) == 0
+
+
+def test_import_admin_says_why_a_file_failed_in_the_readers_language(app, client, logged_in, make_user,
+                                                                      tmp_path):
+    """The reason comes from the import library as a code: the page says it in Dutch, quoting only the
+    parser's own words; the run page says it again in the language of whoever opens it later."""
+    logged_in("admin", "region", locale="nl")
+    broken = tmp_path / "afgebroken.json"
+    broken.write_text('{"exportDate": "2026-11-01", "organisations": [{"id": 1, "nameFr": "A"}, {"id": 2, "nam')
+    run_page = _upload(client, broken).headers["Location"]
+    html = client.get(run_page).get_data(as_text=True)
+    assert "Uit dit bestand kan niets worden geïmporteerd: De JSON is kapot na fiche 1 (" in html
+    assert "Er werd niets geïmporteerd. De JSON is kapot na fiche 1" in html
+    french = app.test_client()
+    login(french, make_user("admin", "region", locale="fr").email)
+    html = french.get(run_page).get_data(as_text=True)
+    assert "Rien n’a été importé. Le JSON est cassé après la fiche 1 (" in html
+    empty = tmp_path / "vide.csv"
+    empty.write_bytes(b"")
+    html = french.get(_upload(french, empty).headers["Location"]).get_data(as_text=True)
+    assert "Le fichier est vide." in html and "the file is empty" not in html
+    assert _count(app) == 0
+
+
+def test_import_admin_failed_download_is_explained_in_dutch(app, client, logged_in):
+    app.config.update(FETCH_RETRIES=0, FETCH_TIMEOUT_SECONDS=2)
+    logged_in("admin", "region", locale="nl")
+    response = client.post("/admin/imports", data={"csrf_token": csrf_token(client, "/admin/imports"),
+                                                   "url": "http://127.0.0.1:9/export.json", "format": "auto"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "De export kon niet worden gedownload: http://127.0.0.1:9/export.json kan na 1 pogingen niet" in html
 
 
 def test_import_admin_needs_a_file_or_an_address(client, logged_in):

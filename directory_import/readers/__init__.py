@@ -38,13 +38,13 @@ def detect_format(path: str | Path) -> str:
     if path.is_dir():
         return "hsds"
     if not path.is_file():
-        raise SourceError(f"no such file: {path}")
+        raise SourceError(f"no such file: {path}", "no_file", path=str(path))
     if zipfile.is_zipfile(path):
         return "hsds"
     with path.open("rb") as handle:
         head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head:
-        raise SourceError("the file is empty")
+        raise SourceError("the file is empty", "empty")
     if head[:1] in (b"{", b"["):
         return "json"
     return "csv"
@@ -54,9 +54,10 @@ def read_source(path: str | Path, fmt: str = "auto", progress: Progress | None =
     """Records and rejected rows of the export at ``path`` (a file, or a folder for HSDS)."""
     path = Path(path)
     if fmt not in FORMATS:
-        raise SourceError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+        raise SourceError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})", "unknown_format",
+                          format=fmt, expected=", ".join(FORMATS))
     if not path.exists():
-        raise SourceError(f"no such file: {path}")
+        raise SourceError(f"no such file: {path}", "no_file", path=str(path))
     if fmt == "auto":
         fmt = detect_format(path)
     return READERS[fmt](path, progress)

@@ -16,7 +16,16 @@ from typing import Any, BinaryIO
 Progress = Callable[[int], None]
 
 
-class SourceError(Exception):
+class CodedError(Exception):
+    """An error with a message in plain English (logs, CLI) and a ``code`` with ``params``, so that the
+    application can say the same in the reader's language."""
+
+    def __init__(self, message: str, code: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.code, self.params = code, params
+
+
+class SourceError(CodedError):
     """The source as a whole cannot be read (missing, wrong format, broken syntax): nothing is imported."""
 
 

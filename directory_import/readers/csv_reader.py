@@ -47,7 +47,7 @@ def detect_delimiter(header: str) -> str:
     counts = {d: header.count(d) for d in DELIMITERS}
     best = max(counts, key=counts.get)
     if counts[best] == 0:
-        raise SourceError("no column separator found in the first line (expected ; or ,)")
+        raise SourceError("no column separator found in the first line (expected ; or ,)", "no_separator")
     return best
 
 
@@ -65,13 +65,14 @@ def read_csv(path: str | Path, progress: Progress | None = None) -> Iterator[Rea
                                   errors=errors, newline="")
         header_line = stream.readline()
         if not header_line.strip():
-            raise SourceError("the file is empty")
+            raise SourceError("the file is empty", "empty")
         delimiter = detect_delimiter(header_line)
         header = next(csv.reader([header_line], delimiter=delimiter))
         header = [name.strip() for name in header]
         targets = [field_for(name) for name in header]
         if "source_id" not in targets or not ({"name_fr", "name_nl"} & set(targets)):
-            raise SourceError("the header has no 'id' or no name column (nameFr, nameNl): is this the right file?")
+            raise SourceError("the header has no 'id' or no name column (nameFr, nameNl): is this the right file?",
+                              "csv_header")
         reader = csv.reader(stream, delimiter=delimiter)
         line = 2  # the line the next row starts on
         try:
@@ -92,4 +93,5 @@ def read_csv(path: str | Path, progress: Progress | None = None) -> Iterator[Rea
                 raw = raw_json(dict(zip(header, cells, strict=True)))
                 yield record_from_fields(start, fields, raw)
         except csv.Error as error:
-            raise SourceError(f"the CSV cannot be read near line {line}: {error}") from None
+            raise SourceError(f"the CSV cannot be read near line {line}: {error}", "csv_unreadable", line=line,
+                              detail=str(error)) from None

@@ -51,7 +51,7 @@ class _Package:
             try:
                 self._zip = zipfile.ZipFile(path)
             except (zipfile.BadZipFile, OSError) as error:
-                raise SourceError(f"not a readable zip file: {error}") from None
+                raise SourceError(f"not a readable zip file: {error}", "zip_unreadable", detail=str(error)) from None
             self._names = {Path(info.filename).name.lower(): info.filename
                            for info in self._zip.infolist() if not info.is_dir()}
 
@@ -64,7 +64,8 @@ class _Package:
                 return self._zip.read(found)
             return Path(found).read_bytes()
         except (zipfile.BadZipFile, OSError, KeyError) as error:
-            raise SourceError(f"{name} cannot be read: {error}") from None
+            raise SourceError(f"{name} cannot be read: {error}", "member_unreadable", name=name,
+                              detail=str(error)) from None
 
     def close(self) -> None:
         if self._zip is not None:
@@ -101,7 +102,8 @@ def _rows(data: bytes | None, table: str) -> Iterator[tuple[int, Row]]:
                 continue
             yield start, dict(zip(header, cells, strict=True))
     except csv.Error as error:
-        raise SourceError(f"{table}.csv cannot be read: {error}") from None
+        raise SourceError(f"{table}.csv cannot be read: {error}", "member_unreadable", name=f"{table}.csv",
+                          detail=str(error)) from None
 
 
 def _grouped(data: bytes | None, table: str, key: str) -> dict[str, list[Row]]:
@@ -125,7 +127,7 @@ def _package_language(package: _Package, organizations: bytes) -> str:
         try:
             meta = json.loads(_decode(data))
         except ValueError:
-            raise SourceError("datapackage.json is not valid JSON") from None
+            raise SourceError("datapackage.json is not valid JSON", "hsds_datapackage") from None
     declared = meta.get("language") or meta.get("languages") if isinstance(meta, dict) else None
     if isinstance(declared, list):
         declared = declared[0] if declared else None
@@ -168,7 +170,7 @@ def read_hsds(path: str | Path, progress: Progress | None = None) -> Iterator[Re
     try:
         organizations = package.read("organizations.csv")
         if organizations is None:
-            raise SourceError("no organizations.csv in this HSDS package")
+            raise SourceError("no organizations.csv in this HSDS package", "hsds_no_organizations")
         language = _package_language(package, organizations)
         services = _grouped(package.read("services.csv"), "services", "organization_id")
         locations = _grouped(package.read("locations.csv"), "locations", "organization_id")

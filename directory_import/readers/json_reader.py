@@ -43,7 +43,7 @@ def _prefix(path: Path) -> str:
         if head.startswith(b"["):
             return "item"
         if not head.startswith(b"{"):
-            raise SourceError("not a JSON export: it does not start with { or [")
+            raise SourceError("not a JSON export: it does not start with { or [", "json_not_export")
         handle.seek(0)
         _skip_bom(handle)
         try:
@@ -51,8 +51,9 @@ def _prefix(path: Path) -> str:
                 if prefix == "" and event == "map_key" and value in LIST_KEYS:
                     return f"{value}.item"
         except ijson.JSONError as error:
-            raise SourceError(f"the JSON is broken: {_first_line(error)}") from None
-    raise SourceError("no list of organisations found (expected a key 'organisations')")
+            raise SourceError(f"the JSON is broken: {_first_line(error)}", "json_broken",
+                              detail=_first_line(error)) from None
+    raise SourceError("no list of organisations found (expected a key 'organisations')", "json_no_list")
 
 
 def read_json(path: str | Path, progress: Progress | None = None) -> Iterator[ReaderItem]:
@@ -73,4 +74,5 @@ def read_json(path: str | Path, progress: Progress | None = None) -> Iterator[Re
                     continue
                 yield record_from_fields(index, fields_from_mapping(item), raw_json(item))
         except ijson.JSONError as error:
-            raise SourceError(f"the JSON is broken after record {index}: {_first_line(error)}") from None
+            raise SourceError(f"the JSON is broken after record {index}: {_first_line(error)}", "json_broken_after",
+                              record=index, detail=_first_line(error)) from None

@@ -45,26 +45,63 @@ ROW_MESSAGES = {
     "bad_language": _l("Language “%(value)s” dropped: unknown language."),
     "bad_coordinates": _l("Coordinates “%(value)s” dropped: not in Belgium."),
 }
+# Why a whole source could not be imported (or downloaded), by code, in the reader's language. A
+# "detail" is the parser's or the server's own words, quoted as they are.
+SOURCE_MESSAGES = {
+    "no_file": _l("There is no file at %(path)s."),
+    "empty": _l("The file is empty."),
+    "unknown_format": _l("Unknown format “%(format)s” (expected one of %(expected)s)."),
+    "no_separator": _l("No column separator in the first line (expected ; or ,)."),
+    "csv_header": _l("The header has no id column or no name column (nameFr, nameNl): is this the right file?"),
+    "csv_unreadable": _l("The CSV cannot be read near line %(line)s (%(detail)s)."),
+    "json_not_export": _l("This is not a JSON export: it does not start with { or [."),
+    "json_broken": _l("The JSON is broken (%(detail)s)."),
+    "json_no_list": _l("No list of organisations in this JSON (expected a key “organisations”)."),
+    "json_broken_after": _l("The JSON is broken after record %(record)s (%(detail)s)."),
+    "zip_unreadable": _l("This is not a readable zip file (%(detail)s)."),
+    "member_unreadable": _l("%(name)s cannot be read (%(detail)s)."),
+    "hsds_datapackage": _l("datapackage.json is not valid JSON."),
+    "hsds_no_organizations": _l("There is no organizations.csv in this HSDS package."),
+    "bad_source_key": _l("“%(key)s” cannot be a source key (lower-case letters, digits, “-”, “.”, “_”; not “local”)."),
+    "nothing_usable": _l("Not one organisation could be read from this source."),
+    "rolled_back": _l("The import failed and was rolled back (%(detail)s)."),
+    "download_failed": _l("%(url)s cannot be downloaded (%(detail)s)."),
+    "http_status": _l("The server answered %(status)s for %(url)s."),
+    "retries_exhausted": _l("%(url)s cannot be downloaded after %(attempts)s attempts (%(detail)s)."),
+    "too_large": _l("The export is larger than the limit of %(limit)s bytes."),
+}
 STATUS_LABELS = {
     "applied": _l("Applied"), "unchanged": _l("No change"), "dry-run": _l("Dry run"), "failed": _l("Failed"),
     "running": _l("Running"),
 }
 
 
+def _translated(messages: dict, code: str, params: dict | None, fallback: str) -> str:
+    """The message of ``code`` in the reader's language, else the import library's English ``fallback``."""
+    template = messages.get(code or "")
+    if template is None:
+        return fallback
+    try:
+        return str(template) % dict(params or {})
+    except (KeyError, TypeError, ValueError):
+        return fallback
+
+
 def row_message(row: dict) -> str:
     """A rejected row's reason or a warning, translated when its code is known."""
-    template = ROW_MESSAGES.get(row.get("code", ""))
-    if template is None:
-        return row.get("reason") or row.get("message") or ""
-    try:
-        return str(template) % {k: v for k, v in (row.get("params") or {}).items()}
-    except (KeyError, TypeError, ValueError):
-        return row.get("reason") or row.get("message") or ""
+    return _translated(ROW_MESSAGES, row.get("code", ""), row.get("params"),
+                       row.get("reason") or row.get("message") or "")
+
+
+def run_error_message(run: ImportRun) -> str:
+    """Why a failed run imported nothing, in the reader's language."""
+    return _translated(SOURCE_MESSAGES, run.error_code, run.error_params, run.error)
 
 
 @bp.context_processor
 def _import_helpers():
-    return {"import_row_message": row_message, "IMPORT_STATUS_LABELS": STATUS_LABELS}
+    return {"import_row_message": row_message, "import_error_message": run_error_message,
+            "IMPORT_STATUS_LABELS": STATUS_LABELS}
 
 
 def _who() -> str:
@@ -98,14 +135,16 @@ def imports():
         try:
             path, source = _store_upload(form)
         except FetchError as error:
-            form.url.errors.append(_("The export could not be downloaded: %(detail)s", detail=str(error)))
+            detail = _translated(SOURCE_MESSAGES, error.code, error.params, str(error))
+            form.url.errors.append(_("The export could not be downloaded: %(detail)s", detail=detail))
         else:
             try:
                 run, _report = apply_import(db, source, fmt=form.format.data, dry_run=True, started_by=_who(),
                                             stored_path=path)
             except ImportFailed as error:
                 path.unlink(missing_ok=True)
-                flash(_("Nothing can be imported from this file: %(detail)s", detail=str(error)), "error")
+                flash(_("Nothing can be imported from this file: %(detail)s", detail=run_error_message(error.run)),
+                      "error")
                 return redirect(url_for("admin.import_run", run_id=error.run.id))
             return redirect(url_for("admin.import_run", run_id=run.id))
     runs = db.scalars(select(ImportRun).order_by(ImportRun.started_at.desc(), ImportRun.id.desc())
@@ -149,7 +188,7 @@ def import_confirm(run_id: int):
         applied, report = apply_import(db, run.source, fmt=run.format, source_key=run.source_key,
                                        started_by=_who(), stored_path=path)
     except ImportFailed as error:
-        flash(_("Nothing was imported: %(detail)s", detail=str(error)), "error")
+        flash(_("Nothing was imported: %(detail)s", detail=run_error_message(error.run)), "error")
         return redirect(url_for("admin.import_run", run_id=error.run.id))
     run = db.get(ImportRun, run_id)
     run.confirmed_run_id = applied.id

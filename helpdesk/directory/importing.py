@@ -24,7 +24,8 @@ logger = logging.getLogger(__name__)
 
 
 class ImportFailed(Exception):
-    """Nothing was imported. ``run`` is the recorded failed run, ``report`` what was learnt before failing."""
+    """Nothing was imported. ``run`` is the recorded failed run (its ``error_code`` and ``error_params`` say
+    why, for a message in the reader's language), ``report`` what was learnt before failing."""
 
     def __init__(self, message: str, run: ImportRun, report: ImportReport | None):
         super().__init__(message)
@@ -85,11 +86,16 @@ def apply_import(
     except (SourceError, FetchError, SQLAlchemyError, OSError) as error:
         db.rollback()
         report = error.report if isinstance(error, NothingImported) else None
-        message = str(error) if not isinstance(error, (SQLAlchemyError, OSError)) else \
-            f"the import failed and was rolled back ({error.__class__.__name__}: {error})"
+        if isinstance(error, (SQLAlchemyError, OSError)):
+            detail = f"{error.__class__.__name__}: {error}"
+            message, code, params = f"the import failed and was rolled back ({detail})", "rolled_back", {
+                "detail": detail}
+        else:
+            message, code, params = str(error), error.code, error.params
         logger.warning("import of %s failed: %s", source, message)
         failed = record_run(db, report or ImportReport(format=fmt, dry_run=dry_run), source=source,
-                            started_by=started_by, status="failed", error=message[:2000])
+                            started_by=started_by, status="failed", error=message[:2000], error_code=code,
+                            error_params={k: str(v)[:500] for k, v in params.items()})
         db.commit()
         raise ImportFailed(message, failed, report) from error
     if not dry_run and report.changed_ids:
