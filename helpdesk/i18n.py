@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import Flask, current_app, request, session
 from flask_babel import Babel, format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import lazy_gettext as _l
@@ -24,11 +25,21 @@ def current_language() -> str:
     return str(get_locale() or "fr").split("_")[0]
 
 
+def language_label(code: str, locale: str | None = None) -> str:
+    """The name of language ``code`` (ISO 639-1) in ``locale`` (default: the reader's), else the code."""
+    try:
+        name = Locale.parse(locale or current_language()).languages.get(code)
+    except (ValueError, TypeError):
+        name = None
+    return name or code
+
+
 def init_app(app: Flask) -> None:
     # Catalogs live in helpdesk/translations (relative to the app's root path).
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
         current_language=current_language,
+        language_label=language_label,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         format_date=format_date,
         format_datetime=format_datetime,

@@ -339,3 +339,13 @@ def test_index_folder_removed_while_running_is_rebuilt(app, client, logged_in, m
     search_index(app).reset_searcher()
     logged_in()
     assert "Horizon" in client.get("/directory/?q=ex-detenus").get_data(as_text=True)
+
+
+def test_languages_spoken_are_named_in_the_readers_language(client, logged_in, make_organisation, reindex):
+    org = _org(make_organisation, name_fr="Centre de santé Babel", languages=["fr", "ar"])
+    reindex()
+    logged_in("operator", "sud", locale="nl")
+    page = client.get("/directory/?q=babel").get_data(as_text=True)
+    assert 'name="language" value="ar"' in page and "Arabisch" in page and "Frans" in page
+    details = client.get(f"/directory/organisations/{org.id}").get_data(as_text=True)
+    assert "Frans, Arabisch" in details  # the language switcher keeps its own names (Français...)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from babel import Locale
 from flask_babel import lazy_gettext as _l
 
 from helpdesk.followup.labels import LEAD_OUTCOME_LABELS
-from helpdesk.i18n import TERRITORY_LABELS
+from helpdesk.i18n import TERRITORY_LABELS, language_label  # noqa: F401 (the report's labels, in one place)
 
 NOT_RECORDED = _l("Not recorded")
 OTHER_GROUPED = _l("Other answers (grouped)")
@@ -58,14 +57,6 @@ def territory_label(code: str) -> str:
     if not code:
         return str(NOT_RECORDED)
     return str(TERRITORY_LABELS.get(code, code))
-
-
-def language_label(code: str, locale: str) -> str:
-    try:
-        name = Locale.parse(locale).languages.get(code)
-    except (ValueError, TypeError):
-        name = None
-    return name or code
 
 
 def code_label(code: str, labels: dict | None = None) -> str:
