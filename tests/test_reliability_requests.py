@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -100,9 +98,7 @@ def test_worker_killed_while_saving_requests_leaves_no_half_written_request(app,
             deadline = time.monotonic() + 120
             while len(acknowledged) < 10 * (kills + 1) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            workers = server.worker_pids()
-            if workers:
-                os.kill(workers[0], signal.SIGKILL)  # gunicorn starts another one
+            if server.kill_a_worker():  # gunicorn starts another one
                 kills += 1
     finally:
         stop.set()

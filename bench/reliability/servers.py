@@ -70,9 +70,24 @@ class Gunicorn:
         raise RuntimeError("gunicorn did not start within 90 s")
 
     def worker_pids(self) -> list[int]:
-        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)],  # nosec B603 B607
+        """The live workers (a killed one the master has not reaped yet is a zombie: left out)."""
+        out = subprocess.run(["ps", "-o", "pid=,stat=", "--ppid", str(self.process.pid)],  # nosec B603 B607
                              capture_output=True, text=True, check=False).stdout
-        return [int(pid) for pid in out.split()]
+        return [int(pid) for pid, stat in (line.split() for line in out.splitlines() if line.strip())
+                if not stat.startswith("Z")]
+
+    def kill_a_worker(self, attempts: int = 20) -> bool:
+        """SIGKILL one live worker; False when none could be found. A worker may exit between listing and
+        killing (the master reaps and replaces workers on its own): then list again."""
+        for _ in range(attempts):
+            for pid in self.worker_pids():
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    return True
+                except ProcessLookupError:
+                    continue
+            time.sleep(0.1)
+        return False
 
     def log_text(self) -> str:
         if not self._log_handle.closed:
