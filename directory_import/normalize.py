@@ -269,7 +269,8 @@ LANGUAGE_CODES = {
     "pl": "pl", "pol": "pl", "polonais": "pl", "pools": "pl", "polish": "pl",
     "ro": "ro", "ron": "ro", "roumain": "ro", "roemeens": "ro", "romanian": "ro",
     "ru": "ru", "rus": "ru", "russe": "ru", "russisch": "ru", "russian": "ru",
-    "lsfb": "sgn", "vgt": "sgn", "sgn": "sgn",
+    "lsfb": "sgn", "vgt": "sgn", "sgn": "sgn", "langue des signes": "sgn", "gebarentaal": "sgn",
+    "sign language": "sgn",
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import ijson
 
@@ -28,6 +28,7 @@ from directory_import.readers.base import (
     raw_json,
     text,
 )
+from directory_import.readers.json_reader import _first_line, _skip_bom
 
 # Keys that tell this shape from the project's own JSON layout (canonical form, see ``key``).
 SIGNATURE_KEYS = ("nameofficialfr", "nameofficialnl", "activitiesfr", "activitiesnl", "permanencyfr",
@@ -234,16 +235,6 @@ def data_of(value: Any) -> Mapping[str, Any]:
     if isinstance(value, list):
         value = next((item for item in value if isinstance(item, Mapping)), None)
     return value if isinstance(value, Mapping) else {}
-
-
-def _first_line(error: Exception) -> str:
-    return (str(error).strip().splitlines() or [error.__class__.__name__])[0]
-
-
-def _skip_bom(handle: BinaryIO) -> BinaryIO:
-    if handle.read(3) != b"\xef\xbb\xbf":
-        handle.seek(0)
-    return handle
 
 
 def _prefix(path: Path) -> str:
