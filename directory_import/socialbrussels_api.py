@@ -235,7 +235,7 @@ def crawl(url: str, record_url: str, cache_dir: str | Path, policy: CrawlPolicy 
         meta = _read_json(meta_path) if body.is_file() else {}
         if resume and meta.get("crawl") == state["crawl"]:
             return "resumed", None
-        if policy.deadline is not None and time.monotonic() - started > policy.deadline:
+        if policy.deadline is not None and time.monotonic() - started >= policy.deadline:
             return "failed", CrawlFailure(position, source_id, "not fetched before the crawl's deadline; "
                                           "the next sync goes on from here", "record_deferred")
         pacer.wait()
