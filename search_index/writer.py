@@ -185,7 +185,7 @@ def document_for(org: Organisation) -> dict[str, Any]:
     sectors = _terms(org.sectors)
     tags_fr = " ".join(fr for _, fr, _ in categories + publics + sectors)
     tags_nl = " ".join(nl for _, _, nl in categories + publics + sectors)
-    acronyms = " ".join(org.acronyms())
+    acronyms = ", ".join(org.acronyms())
     other_fr, other_nl = _other_names(org)
     names = " ".join(filter(None, [org.name_fr, org.name_nl, acronyms, other_fr, other_nl]))
     # Activities and the public, as the source words them, describe the organisation too (and are often

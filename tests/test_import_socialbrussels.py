@@ -330,3 +330,21 @@ def test_socialbrussels_search_language_facet_offers_interpreting(client, logged
     assert "Interprétariat disponible" in page
     assert f"/directory/organisations/{imported['4012']}" in page
     assert f"/directory/organisations/{imported['6001']}" not in page
+
+
+def test_socialbrussels_facets_show_vocabulary_labels_in_the_readers_language(app, runner, client, logged_in,
+                                                                             sb_dir, tmp_path, reindex):
+    path = tmp_path / "ids-only.json"
+    path.write_text(json.dumps([{"id": 1, "nameOfficialFr": "ABRI DE NUIT LE PONT", "categoriesObject": [{"id": 505}],
+                                 "legalStatus": {"id": 1}}]), encoding="utf-8")
+    assert runner.invoke(args=["directory", "vocabularies", "--from", f"categories={sb_dir / 'categories.json'}",
+                               "--from", f"legalstatus={sb_dir / 'legalstatus.json'}"]).exit_code == 0
+    assert runner.invoke(args=["directory", "import", str(path), "--quiet"]).exit_code == 0
+    reindex()
+    logged_in("operator", "sud", locale="nl")
+    page = client.get("/directory/", query_string={"q": "abri"}).get_data(as_text=True)
+    assert "Thuisloosheid" in page
+    with app.app_context():
+        org = get_session().scalar(select(Organisation).where(Organisation.source_id == "1"))
+        assert (org.categories, org.legal_form, org.legal_form_nl) == (
+            [{"code": "505", "label_fr": "Sans-abrisme", "label_nl": "Thuisloosheid"}], "ASBL", "VZW")
