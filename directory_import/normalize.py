@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import phonenumbers
@@ -151,6 +151,11 @@ def normalize_date(value: str) -> str:
     Two-digit years are this century unless that puts them more than a year ahead of today.
     """
     value = clean_line(value)
+    if value.isdigit() and len(value) in (10, 13):  # seconds or milliseconds since 1970
+        try:
+            return datetime.fromtimestamp(int(value[:10]), UTC).date().isoformat()
+        except (OverflowError, OSError, ValueError):
+            return value
     match = _DAY_FIRST.match(value)
     if not match:
         return value

@@ -153,8 +153,11 @@ NAME_KINDS = (("alternative", "namealternative"), ("former", "nameformer"), ("se
 def record_from_mapping(line: int, data: Mapping[str, Any]) -> OrganisationRecord:
     """One API record as an ``OrganisationRecord`` (no cleaning: see ``normalize``)."""
     f = _Fields(data)
-    address = data_of(f.get("address", "adresse", "adres"))
-    a = _Fields(address)
+    given_address = f.get("address", "adresse", "adres")
+    if isinstance(given_address, str):  # one line of text: the street, with the postcode in it if any
+        match = re.search(r"\b(\d{4})\b", given_address)
+        given_address = {"streetFr": given_address, "zipCode": match.group(1) if match else None}
+    a = _Fields(data_of(given_address))
     other: list[NameRecord] = []
     for kind, prefix in NAME_KINDS:
         for lang in ("fr", "nl"):
