@@ -348,3 +348,11 @@ def test_socialbrussels_facets_show_vocabulary_labels_in_the_readers_language(ap
         org = get_session().scalar(select(Organisation).where(Organisation.source_id == "1"))
         assert (org.categories, org.legal_form, org.legal_form_nl) == (
             [{"code": "505", "label_fr": "Sans-abrisme", "label_nl": "Thuisloosheid"}], "ASBL", "VZW")
+
+
+def test_socialbrussels_organisation_print_view_shows_the_area_served(client, logged_in, imported):
+    logged_in("operator", "nord-est", locale="fr")
+    response = client.get(f"/directory/organisations/{imported['6001']}/print")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Dessert : Bruxelles, Molenbeek-Saint-Jean" in page and "Rue de Flandre 12 / b3" in page
