@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.reliability.servers import sign_in
+from tests.reliability.servers import sign_in
 from directory_import.sample import generate
 from tests.conftest import TEST_PASSWORD
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bench.reliability import sqlite_workers
+from tests.reliability import sqlite_workers
 from tests.conftest import PG_URL
 
 

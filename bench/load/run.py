@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bench.reliability.servers import Gunicorn, environment  # noqa: E402
+from tests.reliability.servers import Gunicorn, environment  # noqa: E402
 
 PASSWORD = "load-password-2026"
 BASINS = ["nord", "nord-est", "centre-ouest", "sud", "sud-est"]
