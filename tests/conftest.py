@@ -14,13 +14,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+import helpdesk.models  # noqa: F401  (every table in the metadata)
 from directory_import.models import Base, Organisation
 from helpdesk import create_app
 from helpdesk.auth import operations as accounts
 from helpdesk.auth.models import User
 from helpdesk.db import get_session
-
-import helpdesk.models  # noqa: F401  (every table in the metadata)
 
 TEST_PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
