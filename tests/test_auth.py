@@ -150,7 +150,7 @@ def test_login_throttle_holds_across_gunicorn_workers_under_concurrent_attempts(
 
     import requests
 
-    from bench.reliability.servers import sign_in
+    from tests.reliability.servers import sign_in
 
     user = make_user()
     server = gunicorn_server(workers=3)

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.reliability.servers import sign_in
 from directory_import.sample import generate
 from tests.conftest import TEST_PASSWORD
+from tests.reliability.servers import sign_in
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 HIT = re.compile(r'href="/directory/organisations/(\d+)"')

@@ -11,7 +11,6 @@ from helpdesk.auth.passwords import MIN_PASSWORD_LENGTH
 from helpdesk.forms import select_choices
 from helpdesk.i18n import LANGUAGE_NAMES, ROLE_LABELS, TERRITORY_LABELS
 
-
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 

@@ -20,16 +20,16 @@ from sqlalchemy.orm import Session
 
 from directory_import.models import Organisation
 from helpdesk.db import get_session, reader_session
-from helpdesk.folding import folded, like_pattern
 from helpdesk.directory.models import SearchSynonym
 from helpdesk.directory.signals import directory_changed
+from helpdesk.folding import folded, like_pattern
 from search_index import (
     DEFAULT_SYNONYMS,
+    CatchUpTooLarge,
     IndexBusy,
     IndexUnavailable,
     SearchHit,
     SearchIndex,
-    CatchUpTooLarge,
     SearchResult,
     catch_up,
     parse_synonym_line,

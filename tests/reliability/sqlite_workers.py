@@ -5,7 +5,7 @@ Simulated operators sign in, switch language (a write on their account), fail lo
 out, as fast as the server answers, for a bounded time. Afterwards every write the clients saw succeed is
 counted in the database, and the server log is searched for "database is locked" and tracebacks.
 
-    .venv/bin/python -m bench.reliability.sqlite_workers --seconds 120    # the 2-minute run
+    .venv/bin/python -m tests.reliability.sqlite_workers --seconds 120    # the 2-minute run
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 import requests
 from sqlalchemy import func, select
 
-from bench.reliability.servers import Gunicorn, csrf_from, sign_in
+from tests.reliability.servers import Gunicorn, csrf_from, sign_in
 
 PASSWORD = "correct horse battery"
 
