@@ -164,8 +164,8 @@ def test_index_rebuild_reads_without_holding_the_sqlite_write_lock(app, runner, 
         pytest.skip("the write lock taken at BEGIN is SQLite's")
     import sqlite3
 
-    from helpdesk.db import reader_session
     from directory_import.models import Organisation
+    from helpdesk.db import reader_session
 
     _import_sample(runner, tmp_path, 5)
     reader = reader_session(app)
