@@ -1,4 +1,9 @@
-"""Flask-Login wiring: a user comes from a live server-side session or from an API bearer token."""
+"""Flask-Login wiring: a user comes from a live server-side session or from an API bearer token.
+
+A request that carries an ``Authorization`` header is authenticated by that header alone: a cookie sent
+along is ignored (so a bad token never falls back to the browser's session, nor skips its CSRF check).
+Signing in (``sign_in``) keeps the slow password check out of any database transaction.
+"""
 
 from __future__ import annotations
 
@@ -32,6 +37,8 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
+    if "Authorization" in request.headers:
+        return None  # the header decides alone (see _load_user_from_token); the cookie session stays as is
     cfg = current_app.config
     user = operations.load_session_user(
         get_session(),
@@ -51,9 +58,49 @@ def _load_user_from_token(req) -> User | None:
     header = req.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
-    user = operations.user_for_api_token(get_session(), header[len("Bearer "):].strip())
+    user = operations.user_for_api_token(get_session(), header[len("Bearer "):].strip(),
+                                         days=current_app.config["API_TOKEN_DAYS"])
     _commit_touch()
     return user
+
+
+def login_throttle() -> operations.Throttle:
+    cfg = current_app.config
+    return operations.Throttle(
+        max_failures=cfg["LOGIN_MAX_FAILURES"],
+        window=timedelta(minutes=cfg["LOGIN_FAILURE_WINDOW_MINUTES"]),
+        address_slow_after=cfg["LOGIN_ADDRESS_SLOW_AFTER"],
+        address_max_failures=cfg["LOGIN_ADDRESS_MAX_FAILURES"],
+    )
+
+
+def sign_in(email: str, password: str, remote_addr: str) -> operations.LoginResult:
+    """Check a password against the throttle, in three steps so that no lock is held while hashing:
+    a short write that counts the attempt (committed), the Argon2 check with no transaction open, a short
+    write that records the outcome (committed). The view then opens the session.
+
+    The answer never tells whether the account exists: unknown addresses are throttled and hashed alike.
+    """
+    db = get_session()
+    attempt = operations.reserve_login_attempt(db, email, remote_addr, login_throttle())
+    db.commit()
+    if attempt.retry_after:
+        return operations.LoginResult(None, throttled=True, retry_after=attempt.retry_after)
+    hasher = passwords()
+    ok = hasher.verify(attempt.password_hash, password)
+    new_hash = hasher.hash(password) if ok and hasher.needs_rehash(attempt.password_hash or "") else None
+    result = operations.finish_login_attempt(db, attempt, password_ok=ok, new_hash=new_hash,
+                                             remote_addr=remote_addr)
+    db.commit()
+    return result
+
+
+def end_read_transaction() -> None:
+    """Before slow work (hashing) in a view: close the transaction opened by reading, so that on SQLite
+    (BEGIN IMMEDIATE) no write lock is held meanwhile. Nothing may be pending."""
+    db = get_session()
+    assert not (db.new or db.dirty or db.deleted), "end_read_transaction() with changes pending"
+    db.commit()
 
 
 def _commit_touch() -> None:
