@@ -38,6 +38,12 @@ LOGIN_MAX_FAILURES = 5
 LOGIN_FAILURE_WINDOW_MINUTES = 15
 LOGIN_ADDRESS_SLOW_AFTER = 10
 LOGIN_ADDRESS_MAX_FAILURES = 30
+# Password checks (Argon2) running at once in one app process, sign-ins allowed to wait for their turn and
+# for how long; the others are answered 429 (Retry-After: 5 s) at once, so a storm of logins leaves threads
+# and CPU to the other pages.
+LOGIN_CHECKS_PER_PROCESS = 1
+LOGIN_QUEUE_LENGTH = 2
+LOGIN_QUEUE_SECONDS = 1
 # API tokens expire after this many days; links to choose a password after this many hours (single use).
 API_TOKEN_DAYS = 90
 PASSWORD_LINK_HOURS = 24

@@ -163,3 +163,30 @@ def test_throttle_holds_under_three_gunicorn_workers(app, make_user, gunicorn_se
                             data={"email": "x@test.example", "password": "Spring2026!!", "csrf_token": token})
     assert stopped.status_code == 429 and int(stopped.headers["Retry-After"]) > 60
     assert "Traceback" not in server.log_text()
+
+
+def test_login_gate_turns_away_sign_ins_beyond_its_queue():
+    from helpdesk.auth.login import LoginGate
+
+    gate = LoginGate(checks=1, waiting=0, timeout=0)
+    assert gate.enter()
+    assert not gate.enter()  # one check at a time, nobody may wait: turned away at once
+    gate.leave()
+    assert gate.enter()
+    gate.leave()
+
+
+def test_login_turned_away_by_a_busy_process_is_429_with_retry_after(app, make_user):
+    owner = make_user()
+    gate = app.extensions["login_gate"]
+    assert gate.enter()  # another sign-in of this process is checking its password
+    try:
+        gate.max_waiting = 0
+        response = login_from(app.test_client(), OWNER, owner.email)
+    finally:
+        gate.leave()
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "5"
+    with app.app_context():
+        assert get_session().scalar(select(func.count(LoginFailure.id))) == 0  # nothing counted
+    assert login_from(app.test_client(), OWNER, owner.email).status_code == 302

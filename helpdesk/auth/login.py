@@ -7,6 +7,7 @@ Signing in (``sign_in``) keeps the slow password check out of any database trans
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
@@ -26,10 +27,40 @@ def passwords() -> Passwords:
     return current_app.extensions["passwords"]
 
 
+class LoginGate:
+    """How many sign-ins of this process check a password at once (``checks``); up to ``waiting`` more wait
+    ``timeout`` seconds for their turn, the others are turned away at once. A storm of logins then holds
+    neither every thread of the worker nor every CPU: the other pages keep being served."""
+
+    def __init__(self, checks: int, waiting: int, timeout: float) -> None:
+        self._slots = threading.BoundedSemaphore(max(1, checks))
+        self._lock = threading.Lock()
+        self._waiting = 0
+        self.max_waiting, self.timeout = waiting, timeout
+
+    def enter(self) -> bool:
+        if self._slots.acquire(blocking=False):
+            return True
+        with self._lock:
+            if self._waiting >= self.max_waiting:
+                return False
+            self._waiting += 1
+        try:
+            return self._slots.acquire(timeout=self.timeout)
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def leave(self) -> None:
+        self._slots.release()
+
+
 def init_app(app: Flask) -> None:
     app.extensions["passwords"] = Passwords(
         app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"], app.config["ARGON2_PARALLELISM"]
     )
+    app.extensions["login_gate"] = LoginGate(app.config["LOGIN_CHECKS_PER_PROCESS"],
+                                             app.config["LOGIN_QUEUE_LENGTH"], app.config["LOGIN_QUEUE_SECONDS"])
     app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(seconds=0))
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
@@ -81,18 +112,25 @@ def sign_in(email: str, password: str, remote_addr: str) -> operations.LoginResu
 
     The answer never tells whether the account exists: unknown addresses are throttled and hashed alike.
     """
-    db = get_session()
-    attempt = operations.reserve_login_attempt(db, email, remote_addr, login_throttle())
-    db.commit()
-    if attempt.retry_after:
-        return operations.LoginResult(None, throttled=True, retry_after=attempt.retry_after)
-    hasher = passwords()
-    ok = hasher.verify(attempt.password_hash, password)
-    new_hash = hasher.hash(password) if ok and hasher.needs_rehash(attempt.password_hash or "") else None
-    result = operations.finish_login_attempt(db, attempt, password_ok=ok, new_hash=new_hash,
-                                             remote_addr=remote_addr)
-    db.commit()
-    return result
+    gate: LoginGate = current_app.extensions["login_gate"]
+    if not gate.enter():
+        # Busy checking other sign-ins: turned away before any work, to be tried again in a moment.
+        return operations.LoginResult(None, throttled=True, retry_after=5)
+    try:
+        db = get_session()
+        attempt = operations.reserve_login_attempt(db, email, remote_addr, login_throttle())
+        db.commit()
+        if attempt.retry_after:
+            return operations.LoginResult(None, throttled=True, retry_after=attempt.retry_after)
+        hasher = passwords()
+        ok = hasher.verify(attempt.password_hash, password)
+        new_hash = hasher.hash(password) if ok and hasher.needs_rehash(attempt.password_hash or "") else None
+        result = operations.finish_login_attempt(db, attempt, password_ok=ok, new_hash=new_hash,
+                                                 remote_addr=remote_addr)
+        db.commit()
+        return result
+    finally:
+        gate.leave()
 
 
 def end_read_transaction() -> None:
