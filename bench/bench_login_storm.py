@@ -30,21 +30,11 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
-from bench.reliability.servers import Gunicorn, csrf_from, sign_in  # noqa: E402
+from bench.reliability.servers import FromAddress, Gunicorn, csrf_from, sign_in  # noqa: E402
 
 PASSWORD = "tulip canal bridge 2026"
 OPERATOR = "operator.storm@bench.example"
 PAGE = "/requests/todo"
-
-
-class FromAddress(requests.adapters.HTTPAdapter):
-    def __init__(self, source: str) -> None:
-        self.source = source
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.source, 0)
-        super().init_poolmanager(*args, **kwargs)
 
 
 def _prepare(url: str) -> None:

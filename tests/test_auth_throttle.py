@@ -11,7 +11,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from bench.reliability.servers import csrf_from
+from bench.reliability.servers import FromAddress, csrf_from
 from helpdesk.auth import operations as accounts
 from helpdesk.auth.models import LoginFailure
 from helpdesk.db import get_session
@@ -108,22 +108,9 @@ def test_throttle_prunes_failures_older_than_the_window(app, make_user):
         assert get_session().scalar(select(func.count(LoginFailure.id))) == 1
 
 
-class _FromAddress(requests.adapters.HTTPAdapter):
-    """Connect from another loopback address (127.0.0.2...), as another machine would."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.source, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 def _browser(source: str) -> requests.Session:
     http = requests.Session()
-    adapter = _FromAddress(source)
-    http.mount("http://", adapter)
+    http.mount("http://", FromAddress(source))
     return http
 
 
