@@ -64,7 +64,7 @@ def test_new_operator_chooses_password_then_waits_for_the_coordinator(app, clien
     assert _choose_password(person, link).status_code == 302
     refused = login(person, "new.person@cpas.example", NEW_PASSWORD)
     assert refused.status_code == 403
-    assert "coordinator" in refused.get_data(as_text=True)
+    assert "coordinateur de votre territoire" in refused.get_data(as_text=True)
     # The coordinator of Sud sees the account and its history, and confirms it.
     boss = app.test_client()
     assert login(boss, coordinator.email).status_code == 302
