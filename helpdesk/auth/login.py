@@ -137,7 +137,8 @@ def end_read_transaction() -> None:
     """Before slow work (hashing) in a view: close the transaction opened by reading, so that on SQLite
     (BEGIN IMMEDIATE) no write lock is held meanwhile. Nothing may be pending."""
     db = get_session()
-    assert not (db.new or db.dirty or db.deleted), "end_read_transaction() with changes pending"
+    if db.new or db.dirty or db.deleted:
+        raise RuntimeError("end_read_transaction() with changes pending")
     db.commit()
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from directory_import.models import utcnow
 from directory_import.territory import TERRITORIES
+from helpdesk import access
 from helpdesk.audit import AuditEvent, record_audit
 from helpdesk.auth.models import ROLES, ApiToken, LoginFailure, PasswordLink, Role, User, UserSession
 from helpdesk.auth.password_policy import password_problem
@@ -213,11 +214,10 @@ def finish_login_attempt(
     # The account may have changed while its password was being checked: judge on what it is now.
     ok = password_ok and user is not None and user.active and user.password_hash == attempt.password_hash
     details = {"email_hash": _token_hash(attempt.email)[:16]}
-    if not ok:
+    if not ok or user is None:
         record_audit(session, "login.failed", user_id=user.id if user else None, details=details,
                      remote_addr=remote_addr)
         return LoginResult(None)
-    assert user is not None
     session.execute(delete(LoginFailure).where(
         LoginFailure.email == attempt.email, LoginFailure.remote_addr == attempt.address))
     if user.awaits_confirmation:
@@ -452,7 +452,7 @@ ACCOUNT_EVENTS = ("user.create", "user.password_reset", "user.password_set", "us
 
 
 def accounts_awaiting_confirmation(session: Session, coordinator: User) -> list[User]:
-    if not access_can_confirm(coordinator):
+    if not access.can_confirm_accounts(coordinator):
         return []
     return list(session.scalars(
         select(User).where(User.territory == coordinator.territory, User.confirmed_at.is_(None),
@@ -462,7 +462,7 @@ def accounts_awaiting_confirmation(session: Session, coordinator: User) -> list[
 
 def account_events(session: Session, coordinator: User, limit: int = 50) -> list[AuditEvent]:
     """The latest creations, resets, password choices and confirmations of the accounts of the territory."""
-    if not access_can_confirm(coordinator):
+    if not access.can_confirm_accounts(coordinator):
         return []
     ids = select(func.cast(User.id, String)).where(User.territory == coordinator.territory)
     return list(session.scalars(
@@ -471,13 +471,9 @@ def account_events(session: Session, coordinator: User, limit: int = 50) -> list
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
 
 
-def access_can_confirm(coordinator: User) -> bool:
-    return coordinator.role == Role.COORDINATOR and coordinator.is_active
-
-
 def confirm_account(session: Session, coordinator: User, user: User) -> None:
     """``coordinator`` vouches for ``user``, an account of their territory that reads requests."""
-    if (not access_can_confirm(coordinator) or user.territory != coordinator.territory
+    if (not access.can_confirm_accounts(coordinator) or user.territory != coordinator.territory
             or user.id == coordinator.id or not user.awaits_confirmation):
         raise AccountError("cannot_confirm")
     user.confirmed_at = utcnow()

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from directory_import.models import utcnow
+from helpdesk import access
 from helpdesk.audit import record_audit
 from helpdesk.auth import operations
 from helpdesk.auth.forms import ACCOUNT_EVENT_LABELS, LoginForm, PasswordChangeForm, RevokeForm, SetPasswordForm, account_error_message
@@ -186,7 +187,7 @@ def set_password(token: str):
 @login_required
 def confirmations():
     """Coordinators: the accounts of their territory waiting for confirmation, and the latest account events."""
-    if not operations.access_can_confirm(current_user):
+    if not access.can_confirm_accounts(current_user):
         abort(403)
     db = get_session()
     events = operations.account_events(db, current_user)
@@ -201,7 +202,7 @@ def confirmations():
 @bp.route("/confirmations/<int:user_id>", methods=["POST"])
 @login_required
 def confirm_account(user_id: int):
-    if not operations.access_can_confirm(current_user):
+    if not access.can_confirm_accounts(current_user):
         abort(403)
     db = get_session()
     user = db.get(User, user_id)
