@@ -63,6 +63,18 @@ FETCH_TIMEOUT_SECONDS = 30
 FETCH_MAX_BYTES = 200 * 1024 * 1024
 FETCH_RETRIES = 3  # connection errors, timeouts, 429 and 5xx answers; waits double each time
 FETCH_BACKOFF_SECONDS = 1.0
+# A source entry {"url": ..., "format": "socialbrussels", "record_url": ".../organisation/{id}"} reads a list of
+# summaries at "url", then each record at "record_url", politely:
+SOCIALBRUSSELS_CONCURRENCY = 2  # requests at the same time
+SOCIALBRUSSELS_DELAY_SECONDS = 0.5  # between the starts of two requests
+SOCIALBRUSSELS_RETRIES = 2  # per record (errors, timeouts, 429 and 5xx), waits doubling from FETCH_BACKOFF_SECONDS
+SOCIALBRUSSELS_TIMEOUT_SECONDS = 30  # per request
+SOCIALBRUSSELS_DEADLINE_SECONDS = 3600  # for a whole crawl; the next sync resumes what is left
+SOCIALBRUSSELS_RESUME_HOURS = 12  # an interrupted crawl younger than this is resumed, not started afresh
+# The source's reference lists, a file or an http(s) URL each, read as bilingual vocabularies by
+# `helpdesk directory vocabularies` and before each `helpdesk directory sync`. Keys: sectors, categories,
+# actionzones, languageoffer, legalstatus. E.g. {"sectors": "https://example.org/rest/sectors"}
+DIRECTORY_VOCABULARIES = {}
 
 # Requests.
 RETENTION_MONTHS = 24

@@ -199,6 +199,7 @@ def search_directory(session: Session, text: str, filters: Mapping[str, Iterable
 
 SQL_FALLBACK_COLUMNS = (Organisation.name_fr, Organisation.name_nl, Organisation.acronym,
                         Organisation.description_fr, Organisation.description_nl,
+                        Organisation.activities_fr, Organisation.activities_nl,
                         Organisation.commune_fr, Organisation.commune_nl)
 
 
