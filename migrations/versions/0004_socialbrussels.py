@@ -1,14 +1,14 @@
 """What the social.brussels API says of an organisation beyond the common fields, and the source's vocabularies.
 
 Revision ID: 0004_socialbrussels
-Revises: 0003
+Revises: 0004_accounts
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_socialbrussels"
-down_revision = "0003"
+down_revision = "0004_accounts"
 branch_labels = None
 depends_on = None
 
