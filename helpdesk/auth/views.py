@@ -18,8 +18,16 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def _safe_next(target: str | None) -> str:
-    """Only local paths: an open redirect after login would help phishing."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only local paths: an open redirect after login would help phishing. A control character would break
+    the Location header (a 500), a backslash reads as a slash to browsers (``/\\evil``): home instead."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and target.isprintable()
+        and "\\" not in target
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("main.home")
 

@@ -22,7 +22,7 @@ from directory_import.territory import TERRITORIES, basin_for_postcode, normaliz
 from directory_import.territory import transfer_targets as territory_transfer_targets
 from helpdesk.audit import record_audit
 from helpdesk.auth.models import User
-from helpdesk.followup.identity import identity_warnings
+from helpdesk.followup.identity import IdentityFound, check_texts
 from helpdesk.followup.models import (
     Callback,
     Channel,
@@ -39,6 +39,7 @@ from helpdesk.followup.models import (
     Urgency,
 )
 from helpdesk.followup.themes import all_themes
+from helpdesk.forms import in_calendar, parse_id
 
 logger = logging.getLogger(__name__)
 
@@ -134,17 +135,16 @@ def _audit(session: Session, user: User | None, action: str, request: HelpReques
 
 
 def guard_identity(texts: dict[str, str], confirmed: bool) -> None:
-    """Notes of the follow-up may hold phone numbers and addresses of services, but a national register number
-    (checksum verified) identifies a person: the operator must remove it or confirm."""
-    if confirmed:
-        return
-    found = {
-        name: "national_number"
-        for name, text in texts.items()
-        if text and "national_number" in identity_warnings(text)
-    }
-    if found:
-        raise RequestError("identity_suspected", found)
+    """Free text others read must not identify the beneficiary (``helpdesk.followup.identity``).
+
+    A national register or BIS number or a date of birth raises ``identity_refused``, confirmed or not; a
+    warning (a name, a personal e-mail or phone...) raises ``identity_suspected`` until the operator confirms.
+    ``fields`` maps each field at fault to its kinds, comma-separated."""
+    try:
+        check_texts(texts, confirmed=confirmed)
+    except IdentityFound as found:
+        fields = {name: ",".join(kinds) for name, kinds in found.fields.items()}
+        raise RequestError("identity_refused" if found.refused else "identity_suspected", fields) from None
 
 
 def _touch(request: HelpRequest, expected_version: int | None) -> None:
@@ -201,7 +201,10 @@ def _check_choices(record: IntakeRecord, session: Session) -> dict[str, str]:
         errors["caller"] = "required"
     if (
         record.caller.organisation_id is not None
-        and session.get(Organisation, record.caller.organisation_id) is None
+        and (
+            parse_id(record.caller.organisation_id) is None
+            or session.get(Organisation, record.caller.organisation_id) is None
+        )
     ):
         errors["caller_organisation"] = "invalid"
     if record.residence_postcode and not normalize_postcode(record.residence_postcode):
@@ -214,15 +217,13 @@ def create_request(
 ) -> HelpRequest:
     """Record a new request held by ``record.territory``; raises ``RequestError`` with the fields at fault.
 
-    Free text that looks like a beneficiary's identity raises ``identity_suspected`` unless confirmed.
+    Free text that identifies the beneficiary raises ``identity_refused`` or ``identity_suspected`` (unless
+    confirmed): see ``guard_identity``.
     """
     errors = _check_choices(record, session)
     if errors:
         raise RequestError("invalid", errors)
-    if not record.identity_confirmed:
-        warnings = identity_warnings(record.question)
-        if warnings:
-            raise RequestError("identity_suspected", {"question": ",".join(warnings)})
+    guard_identity({"question": record.question}, record.identity_confirmed)
     now = now or utcnow()
     postcode = normalize_postcode(record.residence_postcode)
     caller = record.caller
@@ -302,10 +303,8 @@ def edit_request(
     if errors:
         raise RequestError("invalid", errors)
     question = record.question.strip()
-    if question != request.question and not record.identity_confirmed:
-        warnings = identity_warnings(question)
-        if warnings:
-            raise RequestError("identity_suspected", {"question": ",".join(warnings)})
+    if question != request.question:
+        guard_identity({"question": question}, record.identity_confirmed)
     postcode = normalize_postcode(record.residence_postcode)
     caller = record.caller
     new_values: dict[str, Any] = {
@@ -429,7 +428,7 @@ def add_lead(
     guard_identity({"note": note}, identity_confirmed)
     if outcome not in {o.value for o in LeadOutcome}:
         raise RequestError("invalid", {"outcome": "invalid"})
-    organisation = session.get(Organisation, organisation_id) if organisation_id else None
+    organisation = session.get(Organisation, organisation_id) if parse_id(organisation_id) else None
     if organisation is None:
         raise RequestError("invalid", {"organisation_id": "invalid"})
     if any(lead.organisation_id == organisation_id for lead in request.leads):
@@ -546,7 +545,7 @@ def add_callback(
     """Plan a call back; the request waits meanwhile (unless told otherwise)."""
     _open(request)
     guard_identity({"note": note}, identity_confirmed)
-    if due_at.tzinfo is None:
+    if due_at.tzinfo is None or not in_calendar(due_at):
         raise RequestError("invalid", {"due_at": "invalid"})
     _touch(request, None)
     _start_work(request, user)

@@ -23,6 +23,7 @@ from helpdesk.directory.models import OrganisationNote
 from helpdesk.directory.search import find_organisations
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
+from helpdesk.followup.identity_messages import put_identity_errors
 from helpdesk.followup.labels import (
     AGE_BAND_LABELS,
     CHANNEL_LABELS,
@@ -40,7 +41,7 @@ from helpdesk.followup.labels import (
 from helpdesk.followup.models import Callback, HelpRequest, Lead, Status, Transfer
 from helpdesk.followup.operations import as_utc
 from helpdesk.followup.themes import active_themes, theme_labels
-from helpdesk.forms import select_choices
+from helpdesk.forms import parse_id, select_choices
 from helpdesk.i18n import TERRITORY_LABELS, current_language
 from helpdesk.intake.forms import EditRequestForm
 from helpdesk.intake.views import field_error_message, put_errors_on_form, submitted_record
@@ -205,16 +206,9 @@ def _failed(db, req: HelpRequest, error: ops.RequestError, form=None, name: str 
         flash(_("This request is not closed."), "error")
     elif error.code == "anonymised":
         flash(_("This request was anonymised after the retention period: record a new request."), "error")
-    elif error.code == "identity_suspected":
-        message = _(
-            "This text seems to contain a national register number: remove it, or tick the box to "
-            "confirm that it identifies nobody."
-        )
-        confirm = getattr(form, "confirm_identity", None)
-        if confirm is None:
+    elif error.code in ("identity_refused", "identity_suspected"):
+        for message in put_identity_errors(form, error.fields, {"feedback": "feedback_text"}):
             flash(message, "error")
-        else:
-            confirm.errors = [message]
     elif form is not None:
         for field, code in error.fields.items():
             target = getattr(form, field.split(".")[0], None)
@@ -222,6 +216,14 @@ def _failed(db, req: HelpRequest, error: ops.RequestError, form=None, name: str 
                 target.errors if target is not None and isinstance(target.errors, list) else form.form_errors
             ).append(field_error_message(code))
     return render_detail(db, db.get(HelpRequest, req.id), 400, **({name: form} if form is not None else {}))
+
+
+def _failed_lead(db, req: HelpRequest, error: ops.RequestError, form, action: str):
+    """A lead's note flagged by the identity guard comes back in its own form, to edit or confirm."""
+    if error.code not in ("identity_refused", "identity_suspected"):
+        return _failed(db, req, error)
+    form.action_url = action
+    return _failed(db, req, error, form, "lead_retry")
 
 
 @bp.route("/<int:request_id>", methods=["POST"])
@@ -234,7 +236,8 @@ def update(request_id: int):
         return render_detail(db, req, 400, edit=form)
     assignee: User | None | bool = None
     if form.assigned_to.data:
-        assignee = db.get(User, int(form.assigned_to.data)) if form.assigned_to.data.isdigit() else None
+        assignee_id = parse_id(form.assigned_to.data)
+        assignee = db.get(User, assignee_id) if assignee_id is not None else None
         if assignee is None or not access.can_edit_request(assignee, req):
             form.assigned_to.errors = [field_error_message("invalid")]
             return render_detail(db, req, 400, edit=form)
@@ -322,11 +325,12 @@ def add_lead(request_id: int):
             form.organisation_id.data,
             outcome=form.outcome.data,
             note=form.note.data or "",
+            identity_confirmed=form.confirm_identity.data,
         )
     except ops.RequestError as error:
         if error.code == "invalid":
             flash(field_error_message(next(iter(error.fields.values()), "invalid")), "error")
-        return _failed(db, req, error)
+        return _failed_lead(db, req, error, form, url_for("followup.add_lead", request_id=req.id))
     return _done(db, req, _("Lead added: %(name)s.", name=_org_name(lead.organisation)))
 
 
@@ -341,9 +345,18 @@ def update_lead(request_id: int, lead_id: int):
     if not form.validate_on_submit():
         return render_detail(db, req, 400)
     try:
-        ops.update_lead(db, current_user, req, lead, outcome=form.outcome.data, note=form.note.data)
+        ops.update_lead(
+            db,
+            current_user,
+            req,
+            lead,
+            outcome=form.outcome.data,
+            note=form.note.data,
+            identity_confirmed=form.confirm_identity.data,
+        )
     except ops.RequestError as error:
-        return _failed(db, req, error)
+        url = url_for("followup.update_lead", request_id=req.id, lead_id=lead.id)
+        return _failed_lead(db, req, error, form, url)
     return _done(db, req, _("Lead updated: %(name)s.", name=_org_name(lead.organisation)))
 
 

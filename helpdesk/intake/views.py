@@ -9,6 +9,9 @@ from flask_login import current_user, login_required
 from directory_import.models import Organisation
 from helpdesk import access
 from helpdesk.db import get_session
+from helpdesk.forms import parse_id
+from helpdesk.followup.identity import REFUSED_KINDS
+from helpdesk.followup.identity_messages import identity_messages
 from helpdesk.followup.labels import IDENTITY_LABELS
 from helpdesk.followup.operations import RequestError
 from helpdesk.followup.themes import active_themes
@@ -72,8 +75,12 @@ def unknown_residence_message() -> str:
 
 def put_errors_on_form(form, error: RequestError) -> list[str]:
     """Show a refused intake or edit on the form; returns the identity warnings to confirm, if that was it."""
-    if error.code == "identity_suspected":
-        return [str(IDENTITY_LABELS[k]) for k in error.fields["question"].split(",")]
+    if error.code in ("identity_refused", "identity_suspected"):
+        kinds = error.fields.get("question", "").split(",")
+        refusal, _warning = identity_messages(str(form.question.label.text), kinds)
+        if refusal:
+            form.question.errors.append(refusal)
+        return [str(IDENTITY_LABELS[k]) for k in kinds if k in IDENTITY_LABELS and k not in REFUSED_KINDS]
     for name, code in error.fields.items():
         target = getattr(form, {"residence_postcode": "residence"}.get(name, name), None) or form.caller_name
         target.errors.append(field_error_message(code))
@@ -82,10 +89,10 @@ def put_errors_on_form(form, error: RequestError) -> list[str]:
 
 def organisation_id_of(db, form) -> int | None:
     """The directory organisation picked with the autocomplete, if its name was not changed afterwards."""
-    raw = (form.caller_organisation_id.data or "").strip()
-    if not raw.isdigit():
+    organisation_id = parse_id(form.caller_organisation_id.data or "")
+    if organisation_id is None:
         return None
-    organisation = db.get(Organisation, int(raw))
+    organisation = db.get(Organisation, organisation_id)
     if organisation is None:
         return None
     typed = (form.caller_organisation.data or "").strip()
