@@ -114,3 +114,12 @@ def test_api_close_feedback_at_out_of_range_is_400(make_user, make_request, toke
     status, body = call("POST", f"/api/v1/requests/{req.id}/close", token_of(sud),
                         {"feedback": "Orientée", "feedback_at": value})
     assert status == 400 and "feedback_at" in body["fields"]
+
+
+@pytest.mark.parametrize("action", ["dismiss", "merge"])
+def test_duplicate_pair_with_an_id_too_large_is_not_a_crash(client, logged_in, action):
+    logged_in("coordinator", "region")
+    response = client.post(f"/admin/duplicates/{action}", data={
+        "first_id": "99999999999999999999", "second_id": "1", "keep": "first",
+        "csrf_token": csrf_token(client, "/")})
+    assert response.status_code < 500
