@@ -75,6 +75,17 @@ def _form_fields(client, route) -> tuple[dict, bool]:
     return {k: v for k, v in fields.items() if k not in FIELDS_NOT_TO_FUZZ}, multipart
 
 
+def _query_names(client, route) -> set[str]:
+    """The usual query parameters, and those of the page's own search forms."""
+    names = set(GENERIC_QUERY_NAMES)
+    page = client.get(route.url)
+    if "html" in (page.content_type or ""):
+        for form in page_forms(page.get_data(as_text=True)):
+            if form["method"] == "get":
+                names.update(form["fields"])
+    return names
+
+
 def _token(client) -> str:
     return CSRF_RE.search(client.get("/auth/login" if not _signed_in(client) else "/").get_data(as_text=True)).group(1)
 
@@ -149,12 +160,7 @@ def test_fuzz_every_page_with_random_query_strings_never_answers_500(app, make_u
             for user in route.signed_in[:1] + ([None] if None in route.allowed or not route.allowed else [])]
     for route, user in runs:
         client = clients.get(user)
-        names = set(GENERIC_QUERY_NAMES)
-        page = client.get(route.url)
-        if "html" in (page.content_type or ""):
-            for form in page_forms(page.get_data(as_text=True)):
-                if form["method"] == "get":
-                    names.update(form["fields"])
+        names = _query_names(client, route)
         short = st.one_of(st.text(max_size=30), st.sampled_from(NASTY),
                           st.builds(lambda c, n: c * n, st.characters(codec="utf-8"), st.integers(300, 5000)))
 
@@ -244,12 +250,7 @@ def test_fuzz_edge_values_in_every_query_string_and_form_never_answer_500(app, m
         client = clients.get(user)
         path, _, fixed = route.url.partition("?")
         if route.method == "GET":
-            names = set(GENERIC_QUERY_NAMES)
-            page = client.get(route.url)
-            if "html" in (page.content_type or ""):
-                for form in page_forms(page.get_data(as_text=True)):
-                    if form["method"] == "get":
-                        names.update(form["fields"])
+            names = _query_names(client, route)
             for value in EDGE_VALUES:
                 query = {**parse_qs(fixed, keep_blank_values=True), **{name: value for name in names}}
                 response = client.get(path, query_string=query)
