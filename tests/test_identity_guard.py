@@ -119,6 +119,9 @@ def test_identity_guard_catches(text, kind):
         "Madame est arrivée hier",
         "Le CPAS demande la date de naissance",
         "Ondernemingsnummer 0456.789.123",
+        "Elle ne peut venir que le 3 mars",
+        "Enceinte, naissance prévue le 3 mars 2027",
+        "Nee, de afspraak is op 3 maart",
     ],
 )
 def test_identity_guard_leaves_professional_text_alone(text):

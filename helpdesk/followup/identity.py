@@ -51,10 +51,12 @@ _ISO_DATE = rf"(?<!\d){_YEAR}-(?:0\d|1[0-2])-(?:[0-2]\d|3[01])(?!\d)"
 _DATE = re.compile(rf"(?i){_NUMERIC_DATE}|{_NAMED_DATE}|{_ISO_DATE}")
 # A word saying "born" or "date of birth"; the date may follow a few words later ("née à Tanger le ...").
 _BIRTH_WORDS = re.compile(
-    r"(?i)(?<![\w])(?:n[ée]e?s?(?:\(e\))?|date\s+de\s+naissance|naissance|d\.?d\.?n\.?|"
+    r"(?i)(?<![\w])(?:né(?:e|\(e\))?s?|date\s+de\s+naissance|naissance|d\.?d\.?n\.?|"
     r"geboren|geb\.|geboortedatum|geboortedag|geboorte|born|date\s+of\s+birth|d\.?o\.?b\.?)(?![\w])|°"
 )
 _BIRTH_WINDOW = 45
+# "naissance prévue le 3 mars", "geboorte verwacht op": a birth to come is nobody's date of birth yet.
+_EXPECTED = re.compile(r"(?i)pr[ée]vue?s?|attendue?s?|verwacht|voorzien|gepland|expected|due\b")
 # A full date with an old year, without a word: perhaps a date of birth.
 _OLD_DATE = re.compile(
     rf"(?i)(?<!\d)(?:{_DAY}\s?[/.\-]\s?(?:0?\d|1[0-2])\s?[/.\-]\s?((?:19|20)\d{{2}})|"
@@ -235,6 +237,8 @@ def _birth_dates(text: str) -> list[Finding]:
         # The date belongs to a word before it when no sentence ends between them ("née à Tanger le ...").
         window = text[max(0, date.start() - _BIRTH_WINDOW) : date.start()]
         words = [w for w in _BIRTH_WORDS.finditer(window) if not re.search(r"[.;!?\n]\s", window[w.end() :])]
+        if words and _EXPECTED.search(window[words[-1].start() :]):
+            continue
         if words and (words[-1].group(0) != "°" or len(window) - words[-1].end() <= 2):
             found.append(Finding("birth_date", date.start() - len(window) + words[-1].start(), date.end()))
     taken = {f.end for f in found}
