@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
-from bench.reliability.servers import FromAddress, Gunicorn, csrf_from, sign_in  # noqa: E402
+from tests.reliability.servers import FromAddress, Gunicorn, csrf_from, sign_in  # noqa: E402
 
 PASSWORD = "tulip canal bridge 2026"
 OPERATOR = "operator.storm@bench.example"

@@ -11,7 +11,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from bench.reliability.servers import FromAddress, csrf_from
+from tests.reliability.servers import FromAddress, csrf_from
 from helpdesk.auth import operations as accounts
 from helpdesk.auth.models import LoginFailure
 from helpdesk.db import get_session

@@ -1,7 +1,7 @@
 """What the social.brussels API says of an organisation beyond the common fields, and the source's vocabularies.
 
 Revision ID: 0004_socialbrussels
-Revises: 0003
+Revises: 0004_accounts
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
