@@ -60,6 +60,7 @@ class TooManyRejected(SourceError):
                          f"(the first {len(examples)} are listed)", "too_many_rejected", limit=limit,
                          examples=len(examples))
         self.examples = examples
+        self.report = None  # the import's report, when an import refused the file
 
 
 def capped(items: Iterator[ReaderItem], limits: ReadLimits) -> Iterator[ReaderItem]:

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from directory_import.fetch import FetchError
 from directory_import.models import ImportRun, utcnow
-from directory_import.readers import SourceError
-from directory_import.sync import ImportReport, NothingImported, import_path, import_source, record_run
+from directory_import.readers import ReadLimits, SourceError
+from directory_import.sync import ImportReport, import_path, import_source, record_run
 from helpdesk.directory.signals import directory_changed
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,20 @@ def imports_dir() -> Path:
     path = Path(current_app.instance_path) / "imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def import_limits() -> ReadLimits:
+    """The ``IMPORT_MAX_*`` settings as the readers take them."""
+    cfg = current_app.config
+    defaults = ReadLimits()
+    return ReadLimits(
+        max_depth=int(cfg.get("IMPORT_MAX_DEPTH", defaults.max_depth)),
+        max_field_chars=int(cfg.get("IMPORT_MAX_FIELD_CHARS", defaults.max_field_chars)),
+        max_record_bytes=int(cfg.get("IMPORT_MAX_RECORD_BYTES", defaults.max_record_bytes)),
+        max_rejected=int(cfg.get("IMPORT_MAX_REJECTED", defaults.max_rejected)),
+        max_uncompressed_bytes=int(cfg.get("IMPORT_MAX_UNCOMPRESSED_BYTES", defaults.max_uncompressed_bytes)),
+        max_compression_ratio=int(cfg.get("IMPORT_MAX_COMPRESSION_RATIO", defaults.max_compression_ratio)),
+    )
 
 
 def discard_stale_dry_runs(db: Session, older_than: timedelta = timedelta(days=2)) -> int:
@@ -70,23 +84,26 @@ def apply_import(
     raised with a message in plain words. This is an edge (it commits), shared by the CLI and the admin pages.
     """
     cfg = current_app.config
+    limits = import_limits()
     try:
         if stored_path is not None:
             run, report = import_path(db, stored_path, source=source, source_key=source_key, fmt=fmt,
-                                      dry_run=dry_run, started_by=started_by, progress=progress)
+                                      dry_run=dry_run, started_by=started_by, progress=progress, limits=limits)
             run.stored_path = str(stored_path) if dry_run else ""
         else:
             run, report = import_source(
                 db, source, source_key=source_key, fmt=fmt, dry_run=dry_run, started_by=started_by,
                 download_dir=imports_dir(), timeout=cfg["FETCH_TIMEOUT_SECONDS"],
                 max_bytes=cfg["FETCH_MAX_BYTES"], retries=cfg.get("FETCH_RETRIES", 3),
-                backoff=cfg.get("FETCH_BACKOFF_SECONDS", 1.0), progress=progress,
+                backoff=cfg.get("FETCH_BACKOFF_SECONDS", 1.0), progress=progress, limits=limits,
             )
         db.commit()
-    except (SourceError, FetchError, SQLAlchemyError, OSError) as error:
+    except Exception as error:  # whatever a file does to the import, nothing of it stays and the run says why
         db.rollback()
-        report = error.report if isinstance(error, NothingImported) else None
-        if isinstance(error, (SQLAlchemyError, OSError)):
+        report = getattr(error, "report", None) if isinstance(error, SourceError) else None
+        if not isinstance(error, (SourceError, FetchError, SQLAlchemyError, OSError)):
+            logger.exception("import of %s failed unexpectedly", source)
+        if not isinstance(error, (SourceError, FetchError)):
             detail = f"{error.__class__.__name__}: {error}"
             message, code, params = f"the import failed and was rolled back ({detail})", "rolled_back", {
                 "detail": detail}
