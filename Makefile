@@ -63,7 +63,9 @@ test-postgres: install translations
 
 # The long randomised run of the property and fuzz tests, not part of `make test`. It prints its seed;
 # `make fuzz SEED=<seed>` runs the same examples again. FUZZ_EXAMPLES scales the readers' examples.
-SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+ifndef SEED
+SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+endif
 FUZZ_EXAMPLES ?= 50000
 FUZZ_TESTS := tests/test_import_readers_properties.py tests/test_security_fuzz.py tests/test_api_schema.py \
 	tests/test_reports_suppression.py

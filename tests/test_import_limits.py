@@ -35,7 +35,7 @@ def nested_json(path: Path, levels: int) -> Path:
 
 def zip_bomb(path: Path, uncompressed: int = 64 * 1024 * 1024) -> Path:
     """An HSDS package whose organizations.csv is ``uncompressed`` bytes of rows that compress ~1000 times."""
-    row = b"o,x,y\n" * 10_000  # rows with the wrong cell count, as the issue's bomb had
+    row = b"o,x,y\n" * 10_000  # the same row again and again: one organisation, then duplicate ids
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("datapackage.json", '{"name": "bomb"}')
         with package.open("organizations.csv", "w", force_zip64=True) as member:
