@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,6 +207,8 @@ def _sync_records(session: Session, items: Iterable[ReaderItem], *, source_key: 
     now = utcnow()
     for item in items:
         if isinstance(item, RejectedRecord):
+            if item.source_id in existing and item.source_id not in seen:  # unreadable this time: kept
+                seen[item.source_id] = item.line
             _reject(report, item, limits)
             continue
         fingerprint = content_hash(item)
@@ -338,6 +340,7 @@ def import_path(
     dry_run: bool = False,
     started_by: str = "",
     progress: Callable[[int], None] | None = None,
+    transform: Callable[[Iterator[ReaderItem]], Iterable[ReaderItem]] | None = None,
     limits: ReadLimits | None = None,
 ) -> tuple[ImportRun, ImportReport]:
     """Import the export at ``path`` (``source`` is how the run names it: the URL or the file given), read
@@ -346,6 +349,8 @@ def import_path(
     Adds an ``ImportRun`` recording the outcome and flushes; the caller commits. A dry run computes the same
     report inside a savepoint that is rolled back, so only the run record remains. Raises ``SourceError``
     (or ``NothingImported``, ``TooManyRejected``) when nothing can be imported; the caller then rolls back.
+    ``transform``, when given, sees the reader's stream first (labels from a vocabulary, rows a crawl could
+    not fetch).
     """
     started_at = utcnow()
     resolved = detect_format(path) if fmt == "auto" else fmt
@@ -353,7 +358,8 @@ def import_path(
     report = ImportReport(source_key=key, format=resolved, dry_run=dry_run)
     savepoint = session.begin_nested() if dry_run else None
     try:
-        sync_records(session, read_source(path, resolved, progress, limits), source_key=key, report=report,
+        items = read_source(path, resolved, progress, limits)
+        sync_records(session, transform(items) if transform else items, source_key=key, report=report,
                      limits=limits)
     except BaseException:
         if savepoint is not None and savepoint.is_active:
@@ -399,6 +405,7 @@ def import_source(
     retries: int = 3,
     backoff: float = 1.0,
     progress: Callable[[int], None] | None = None,
+    transform: Callable[[Iterator[ReaderItem]], Iterable[ReaderItem]] | None = None,
     limits: ReadLimits | None = None,
 ) -> tuple[ImportRun, ImportReport]:
     """Import a path or an http(s) URL. For a URL the validators of the last import are sent back; when the
@@ -406,7 +413,7 @@ def import_source(
     Raises ``SourceError`` or ``FetchError``; flushes, never commits."""
     if not is_url(source):
         return import_path(session, source, source=source, source_key=source_key, fmt=fmt, dry_run=dry_run,
-                           started_by=started_by, progress=progress, limits=limits)
+                           started_by=started_by, progress=progress, transform=transform, limits=limits)
     state = session.scalar(select(SourceState).where(SourceState.source == source))
     known = state is not None and (not source_key or source_key == state.source_key)
     download: FetchReport = fetch(
@@ -427,7 +434,8 @@ def import_source(
         return run, report
     try:
         run, report = import_path(session, download.path, source=source, source_key=source_key, fmt=fmt,
-                                  dry_run=dry_run, started_by=started_by, progress=progress, limits=limits)
+                                  dry_run=dry_run, started_by=started_by, progress=progress, transform=transform,
+                                  limits=limits)
     finally:
         download.path.unlink(missing_ok=True)
     if not dry_run:

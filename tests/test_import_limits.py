@@ -18,7 +18,14 @@ import pytest
 from sqlalchemy import func, select
 
 from directory_import.models import ImportRun, Organisation
-from directory_import.readers import ReadLimits, RejectedRecord, SourceError, TooManyRejected, read_all, read_source
+from directory_import.readers import (
+    ReadLimits,
+    RejectedRecord,
+    SourceError,
+    TooManyRejected,
+    read_all,
+    read_source,
+)
 from directory_import.sync import ImportReport, import_path, record_run
 from helpdesk.db import get_session
 from tests.conftest import csrf_token
@@ -79,6 +86,14 @@ def test_limits_json_nesting_beyond_the_limit_refuses_the_file(tmp_path, levels)
         read_all(read_source(path))
     assert refused.value.code == "json_too_deep"
     assert refused.value.params == {"max": 32, "record": 2}
+
+
+@pytest.mark.parametrize("levels", [30_000, 200_000])
+def test_limits_socialbrussels_nesting_beyond_the_limit_refuses_the_file(tmp_path, levels):
+    path = nested_json(tmp_path / "nested.json", levels)
+    with pytest.raises(SourceError) as refused:
+        read_all(read_source(path, "socialbrussels"))
+    assert refused.value.code == "json_too_deep"
 
 
 def test_limits_json_nesting_within_the_limit_is_read(tmp_path):

@@ -39,14 +39,41 @@ def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [error.__class__.__name__])[0]
 
 
+def _skip_bom(handle: BinaryIO) -> BinaryIO:
+    """Windows tools often write a UTF-8 byte order mark, which the JSON parser refuses."""
+    if handle.read(3) != b"\xef\xbb\xbf":
+        handle.seek(0)
+    return handle
+
+
+def checked_file(handle: BinaryIO, limits: ReadLimits, progress: Progress | None = None) -> io.RawIOBase:
+    """``handle`` as the JSON parser should read it: BOM skipped, UTF-8 checked, no enormous token."""
+    return _CheckedFile(handle, 4 * limits.max_record_bytes, progress)
+
+
+def check_depth(path: Path, limits: ReadLimits) -> None:
+    """Refuse a JSON file nested deeper than ``limits.max_depth`` (or not UTF-8, or with an enormous token),
+    by streaming its parse events once, building nothing: for readers that then let ijson build records."""
+    depth = 0
+    with path.open("rb") as binary:
+        try:
+            for event, _value in ijson.basic_parse(checked_file(binary, limits), buf_size=_CHUNK):
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                    if depth > limits.max_depth:
+                        raise _too_deep(limits, 0)
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+        except ijson.JSONError:
+            return  # the reader itself says where the file breaks
+
+
 class _CheckedFile(io.RawIOBase):
     """The export's bytes as the parser reads them: byte order mark skipped, UTF-8 checked, no single stretch
     without a quote longer than ``max_run`` (one enormous value), progress reported."""
 
     def __init__(self, handle: BinaryIO, max_run: int, progress: Progress | None = None):
-        if handle.read(3) != b"\xef\xbb\xbf":
-            handle.seek(0)
-        self._handle = handle
+        self._handle = _skip_bom(handle)
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self._max_run = max_run
         self._run = 0

@@ -49,6 +49,11 @@ ROW_MESSAGES = {
     "bad_coordinates": _l("Coordinates “%(value)s” dropped: not in Belgium."),
     "field_too_long": _l("The value of %(field)s is longer than %(max)s characters."),
     "record_too_large": _l("This record is larger than %(max)s bytes."),
+    "bad_company_number": _l("Company number “%(value)s” dropped: not a Belgian company number."),
+    "record_fetch_failed": _l("Record %(id)s could not be fetched (%(detail)s); its organisation is left as it was."),
+    "record_garbage": _l("Record %(id)s could not be fetched (%(detail)s); its organisation is left as it was."),
+    "record_deferred": _l("Record %(id)s was not fetched before the crawl's deadline; the next sync goes on from "
+                          "there."),
 }
 # Why a whole source could not be imported (or downloaded), by code, in the reader's language. A
 # "detail" is the parser's or the server's own words, quoted as they are.
@@ -85,6 +90,11 @@ SOURCE_MESSAGES = {
                     "not an export."),
     "too_many_rejected": _l("More than %(limit)s rows were rejected, so the file is refused as a whole. The first "
                             "%(examples)s are listed below."),
+    "record_url": _l("The record URL %(url)s must hold {id}, where each organisation's id goes."),
+    "vocabulary_unreadable": _l("The reference list cannot be read (%(detail)s)."),
+    "vocabulary_empty": _l("No term in the reference list (expected objects with an id and labels)."),
+    "vocabulary_kind": _l("Unknown reference list “%(kind)s” (expected one of %(expected)s)."),
+    "vocabulary_settings": _l("DIRECTORY_VOCABULARIES must map a kind (sectors, categories…) to a file or URL."),
 }
 STATUS_LABELS = {
     "applied": _l("Applied"), "unchanged": _l("No change"), "dry-run": _l("Dry run"), "failed": _l("Failed"),
