@@ -40,7 +40,7 @@ translations-update: install
 
 # The project's own invented sample directory (deterministic: same seed, same file).
 $(SAMPLE_DIRECTORY): directory_import/sample.py | install
-	$(BIN)/python -m directory_import.sample $(SAMPLE_DIRECTORY)
+	$(BIN)/python -m directory_import.sample --format socialbrussels $(SAMPLE_DIRECTORY)
 
 sample: $(SAMPLE_DIRECTORY)
 

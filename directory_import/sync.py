@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -183,6 +183,8 @@ def sync_records(
     for item in items:
         if isinstance(item, RejectedRecord):
             report.rejected.append(item)
+            if item.source_id in existing and item.source_id not in seen:  # unreadable this time: kept
+                seen[item.source_id] = item.line
             continue
         fingerprint = content_hash(item)
         source_id = clean_line(item.source_id)
@@ -310,12 +312,14 @@ def import_path(
     dry_run: bool = False,
     started_by: str = "",
     progress: Callable[[int], None] | None = None,
+    transform: Callable[[Iterator[ReaderItem]], Iterable[ReaderItem]] | None = None,
 ) -> tuple[ImportRun, ImportReport]:
     """Import the export at ``path`` (``source`` is how the run names it: the URL or the file given).
 
     Adds an ``ImportRun`` recording the outcome and flushes; the caller commits. A dry run computes the same
     report inside a savepoint that is rolled back, so only the run record remains. Raises ``SourceError``
-    (or ``NothingImported``) when nothing can be imported; the caller then rolls back.
+    (or ``NothingImported``) when nothing can be imported; the caller then rolls back. ``transform``, when
+    given, sees the reader's stream first (labels from a vocabulary, rows a crawl could not fetch).
     """
     started_at = utcnow()
     resolved = detect_format(path) if fmt == "auto" else fmt
@@ -323,7 +327,8 @@ def import_path(
     report = ImportReport(source_key=key, format=resolved, dry_run=dry_run)
     savepoint = session.begin_nested() if dry_run else None
     try:
-        sync_records(session, read_source(path, resolved, progress), source_key=key, report=report)
+        items = read_source(path, resolved, progress)
+        sync_records(session, transform(items) if transform else items, source_key=key, report=report)
     except BaseException:
         if savepoint is not None and savepoint.is_active:
             savepoint.rollback()
@@ -368,13 +373,14 @@ def import_source(
     retries: int = 3,
     backoff: float = 1.0,
     progress: Callable[[int], None] | None = None,
+    transform: Callable[[Iterator[ReaderItem]], Iterable[ReaderItem]] | None = None,
 ) -> tuple[ImportRun, ImportReport]:
     """Import a path or an http(s) URL. For a URL the validators of the last import are sent back; when the
     server answers 304 the run reports every organisation of the source unchanged, after one request.
     Raises ``SourceError`` or ``FetchError``; flushes, never commits."""
     if not is_url(source):
         return import_path(session, source, source=source, source_key=source_key, fmt=fmt, dry_run=dry_run,
-                           started_by=started_by, progress=progress)
+                           started_by=started_by, progress=progress, transform=transform)
     state = session.scalar(select(SourceState).where(SourceState.source == source))
     known = state is not None and (not source_key or source_key == state.source_key)
     download: FetchReport = fetch(
@@ -395,7 +401,7 @@ def import_source(
         return run, report
     try:
         run, report = import_path(session, download.path, source=source, source_key=source_key, fmt=fmt,
-                                  dry_run=dry_run, started_by=started_by, progress=progress)
+                                  dry_run=dry_run, started_by=started_by, progress=progress, transform=transform)
     finally:
         download.path.unlink(missing_ok=True)
     if not dry_run:

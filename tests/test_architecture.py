@@ -55,6 +55,43 @@ def test_architecture_no_module_reads_current_app_config_below_helpdesk():
     assert offenders == []
 
 
+def module_imports(path: Path) -> set[str]:
+    """Dotted names imported by ``path`` (``from a.b import c`` gives ``a.b`` and ``a.b.c``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_architecture_request_domain_does_not_import_the_intake_page():
+    """``intake`` is a thin page over the request domain: imports go from intake to followup, never back."""
+    offenders = {
+        str(path.relative_to(ROOT)): intake
+        for path in python_files("helpdesk/followup")
+        if (intake := sorted(n for n in module_imports(path) if n.startswith("helpdesk.intake")))
+    }
+    assert offenders == {}
+
+
+REQUEST_DOMAIN_MAX_LINES = 350
+
+
+def test_architecture_request_domain_modules_stay_short_or_say_why():
+    """A module of the request domain over ~350 lines is split by task, or its docstring says why not."""
+    offenders = []
+    for path in python_files("helpdesk/followup", "helpdesk/intake"):
+        text = path.read_text(encoding="utf-8")
+        docstring = ast.get_docstring(ast.parse(text)) or ""
+        if len(text.splitlines()) > REQUEST_DOMAIN_MAX_LINES and "Long because" not in docstring:
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
 def test_architecture_tests_do_not_import_bench():
     """Benches print figures; what tests and benches share lives in the libraries or in tests/."""
     offenders = [str(path.relative_to(ROOT)) for path in python_files("tests") if "bench" in imported_modules(path)]

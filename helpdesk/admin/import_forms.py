@@ -16,7 +16,7 @@ class ImportForm(FlaskForm):
                    description=_l("An http or https address; the file is downloaded now."))
     format = SelectField(_l("Format"), default="auto", choices=select_choices([
         ("auto", _l("Recognise automatically")), ("json", "JSON"), ("csv", "CSV"),
-        ("hsds", _l("Open Referral HSDS (zip)")),
+        ("hsds", _l("Open Referral HSDS (zip)")), ("socialbrussels", _l("social.brussels (API records)")),
     ]))
 
     def validate(self, extra_validators=None) -> bool:

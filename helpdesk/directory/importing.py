@@ -4,6 +4,7 @@ the run recorded whatever happens, and ``directory_changed`` sent once the impor
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -17,6 +18,13 @@ from sqlalchemy.orm import Session
 from directory_import.fetch import FetchError
 from directory_import.models import ImportRun, utcnow
 from directory_import.readers import SourceError
+from directory_import.socialbrussels_api import CrawlPolicy, import_api
+from directory_import.source_vocabularies import (
+    VocabularyReport,
+    load_vocabularies,
+    vocabulary_labels,
+    with_labels,
+)
 from directory_import.sync import ImportReport, NothingImported, import_path, import_source, record_run
 from helpdesk.directory.signals import directory_changed
 
@@ -38,6 +46,47 @@ def imports_dir() -> Path:
     path = Path(current_app.instance_path) / "imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def api_cache_dir(url: str) -> Path:
+    """Where the records of an API source are kept between syncs (validators, bodies, an unfinished crawl)."""
+    path = imports_dir() / f"api-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def crawl_policy() -> CrawlPolicy:
+    """The politeness settings of API sources (``SOCIALBRUSSELS_*``)."""
+    cfg = current_app.config
+    deadline = cfg.get("SOCIALBRUSSELS_DEADLINE_SECONDS", 3600)
+    return CrawlPolicy(
+        concurrency=int(cfg.get("SOCIALBRUSSELS_CONCURRENCY", 2)),
+        delay=float(cfg.get("SOCIALBRUSSELS_DELAY_SECONDS", 0.5)),
+        timeout=float(cfg.get("SOCIALBRUSSELS_TIMEOUT_SECONDS", 30)),
+        retries=int(cfg.get("SOCIALBRUSSELS_RETRIES", 2)),
+        backoff=float(cfg.get("FETCH_BACKOFF_SECONDS", 1.0)),
+        deadline=float(deadline) if deadline else None,
+        resume_within=float(cfg.get("SOCIALBRUSSELS_RESUME_HOURS", 12)) * 3600,
+    )
+
+
+def apply_vocabularies(db: Session, sources: dict[str, str] | None = None) -> list[VocabularyReport]:
+    """Read the reference lists (``DIRECTORY_VOCABULARIES`` unless ``sources`` is given) into the database and
+    commit; on failure roll back and raise ``SourceError`` / ``FetchError``. An edge, like ``apply_import``."""
+    cfg = current_app.config
+    configured = cfg.get("DIRECTORY_VOCABULARIES") or {} if sources is None else sources
+    if not isinstance(configured, dict):
+        raise SourceError("DIRECTORY_VOCABULARIES must map a kind (sectors, categories...) to a file or URL",
+                          "vocabulary_settings")
+    try:
+        reports = load_vocabularies(db, configured, download_dir=imports_dir(), timeout=cfg["FETCH_TIMEOUT_SECONDS"],
+                                    max_bytes=cfg["FETCH_MAX_BYTES"], retries=cfg.get("FETCH_RETRIES", 3),
+                                    backoff=cfg.get("FETCH_BACKOFF_SECONDS", 1.0))
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    return reports
 
 
 def discard_stale_dry_runs(db: Session, older_than: timedelta = timedelta(days=2)) -> int:
@@ -63,17 +112,31 @@ def apply_import(
     source_key: str = "",
     stored_path: str | Path | None = None,
     progress: Callable[[int], None] | None = None,
+    record_url: str = "",
 ) -> tuple[ImportRun, ImportReport]:
     """Import ``source`` (a path or a URL; or the file at ``stored_path``, named ``source``) and commit.
+    With ``record_url`` (``.../organisation/{id}``), ``source`` is an API list whose records are fetched one
+    by one (see ``directory_import.socialbrussels_api``).
 
     On failure everything is rolled back, a failed run is recorded and committed, and ``ImportFailed`` is
     raised with a message in plain words. This is an edge (it commits), shared by the CLI and the admin pages.
     """
     cfg = current_app.config
     try:
-        if stored_path is not None:
+        labels = vocabulary_labels(db)
+
+        def transform(items):
+            return with_labels(items, labels)
+
+        if record_url:
+            run, report, _crawl = import_api(
+                db, source, record_url, api_cache_dir(source), policy=crawl_policy(), source_key=source_key,
+                dry_run=dry_run, started_by=started_by, labels=labels, progress=progress,
+            )
+        elif stored_path is not None:
             run, report = import_path(db, stored_path, source=source, source_key=source_key, fmt=fmt,
-                                      dry_run=dry_run, started_by=started_by, progress=progress)
+                                      dry_run=dry_run, started_by=started_by, progress=progress,
+                                      transform=transform if labels else None)
             run.stored_path = str(stored_path) if dry_run else ""
         else:
             run, report = import_source(
@@ -81,6 +144,7 @@ def apply_import(
                 download_dir=imports_dir(), timeout=cfg["FETCH_TIMEOUT_SECONDS"],
                 max_bytes=cfg["FETCH_MAX_BYTES"], retries=cfg.get("FETCH_RETRIES", 3),
                 backoff=cfg.get("FETCH_BACKOFF_SECONDS", 1.0), progress=progress,
+                transform=transform if labels else None,
             )
         db.commit()
     except (SourceError, FetchError, SQLAlchemyError, OSError) as error:

@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from directory_import.models import Organisation
-from helpdesk.db import get_session
+from helpdesk.db import get_session, reader_session
 from helpdesk.directory.models import SearchSynonym
 from helpdesk.directory.signals import directory_changed
 from helpdesk.folding import folded, like_pattern
@@ -136,9 +136,13 @@ def catch_up_index(app: Flask, session: Session, *, force: bool = False) -> int:
 
 
 def rebuild_index(app: Flask, progress=None) -> int:
-    """Build the index from the database now, in this thread."""
-    with _session_for(app) as session:
+    """Build the index from the committed database now, in this thread. It reads for as long as the
+    directory takes (minutes at 50,000), so it reads in a session of its own that holds no write lock."""
+    session = reader_session(app)
+    try:
         return rebuild(search_index(app), session, progress=progress)
+    finally:
+        session.close()
 
 
 def schedule_rebuild(app: Flask, *, reason: str) -> threading.Thread | None:
@@ -156,12 +160,12 @@ def schedule_rebuild(app: Flask, *, reason: str) -> threading.Thread | None:
 
         def work() -> None:
             try:
-                session = app.extensions["db_sessionmaker"]()
-                try:
-                    count = rebuild(state.index, session)
-                finally:
-                    session.close()
+                count = rebuild_index(app)
                 logger.info("search index: background rebuild done, %d organisations", count)
+            except IndexBusy as error:
+                # Another process (a second worker that met the same damage, or a command) is rebuilding:
+                # its generation is the one searches will open next. Not a failure.
+                logger.info("search index: rebuild left to the other writer (%s)", error)
             except Exception:
                 logger.exception("search index: background rebuild failed")
 
@@ -195,6 +199,7 @@ def search_directory(session: Session, text: str, filters: Mapping[str, Iterable
 
 SQL_FALLBACK_COLUMNS = (Organisation.name_fr, Organisation.name_nl, Organisation.acronym,
                         Organisation.description_fr, Organisation.description_nl,
+                        Organisation.activities_fr, Organisation.activities_nl,
                         Organisation.commune_fr, Organisation.commune_nl)
 
 
