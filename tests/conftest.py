@@ -151,11 +151,11 @@ def make_user(app) -> Callable[..., User]:
     return make
 
 
-def numbered_organisation(number: int, **fields) -> Organisation:
-    """Organisation number ``number`` of a test, from source "test", with a name unless one is given."""
+def numbered_organisation(position: int, /, **fields) -> Organisation:
+    """Organisation number ``position`` of a test, from source "test", with a name unless one is given."""
     fields.setdefault("source", "test")
-    fields.setdefault("source_id", str(number))
-    fields.setdefault("name_fr", f"Organisation {number}")
+    fields.setdefault("source_id", str(position))
+    fields.setdefault("name_fr", f"Organisation {position}")
     return Organisation(**fields)
 
 

@@ -96,6 +96,7 @@ def scratch():
         yield Path(folder)
 
 
+@pytest.mark.slow
 @examples("bytes")
 @given(data=st.binary(max_size=3000), fmt=st.sampled_from(FORMATS))
 def test_readers_any_bytes_give_records_rejected_rows_or_a_source_error(scratch, data, fmt):
@@ -122,6 +123,7 @@ def csv_exports(draw) -> bytes:
     return data
 
 
+@pytest.mark.slow
 @examples("csv")
 @given(data=csv_exports(), fmt=st.sampled_from(["auto", "csv"]))
 def test_readers_csv_with_any_columns_encodings_and_cells_never_crash(scratch, data, fmt):
@@ -153,6 +155,7 @@ def json_exports(draw) -> bytes:
     return data
 
 
+@pytest.mark.slow
 @examples("json")
 @given(data=json_exports(), fmt=st.sampled_from(["auto", "json"]))
 def test_readers_json_with_any_structure_encodings_and_values_never_crash(scratch, data, fmt):
@@ -185,6 +188,7 @@ def hsds_packages(draw) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow
 @examples("hsds")
 @given(data=hsds_packages(), fmt=st.sampled_from(["auto", "hsds"]))
 def test_readers_hsds_packages_with_any_tables_never_crash(scratch, data, fmt):

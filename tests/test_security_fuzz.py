@@ -114,6 +114,7 @@ def world_routes(app):
     return walk_routes(app, world)
 
 
+@pytest.mark.slow
 def test_fuzz_every_form_answers_a_form_error_in_the_users_language_never_500(app, make_user, world_routes):
     forms = [r for r in world_routes if r.method == "POST" and not r.is_api]
     assert {r.endpoint for r in forms} >= {"auth.login", "auth.password", "main.language"}
@@ -152,6 +153,7 @@ def test_fuzz_every_form_answers_a_form_error_in_the_users_language_never_500(ap
     assert failures == []
 
 
+@pytest.mark.slow
 def test_fuzz_every_page_with_random_query_strings_never_answers_500(app, make_user, world_routes):
     pages = [r for r in world_routes if r.method == "GET"]
     clients = Clients(app, make_user, locale="nl")

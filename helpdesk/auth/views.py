@@ -14,7 +14,14 @@ from directory_import.models import utcnow
 from helpdesk import access
 from helpdesk.audit import record_audit
 from helpdesk.auth import operations
-from helpdesk.auth.forms import ACCOUNT_EVENT_LABELS, LoginForm, PasswordChangeForm, RevokeForm, SetPasswordForm, account_error_message
+from helpdesk.auth.forms import (
+    ACCOUNT_EVENT_LABELS,
+    LoginForm,
+    PasswordChangeForm,
+    RevokeForm,
+    SetPasswordForm,
+    account_error_message,
+)
 from helpdesk.auth.login import SESSION_TOKEN_KEY, end_read_transaction, passwords, sign_in
 from helpdesk.auth.models import ApiToken, User
 from helpdesk.auth.password_policy import strength
