@@ -13,8 +13,8 @@ RUFF_FORMAT_CHECK ?= 1
 RUFF_PATHS := helpdesk search_index directory_import tests bench scripts migrations config.py
 SAMPLE_DIRECTORY := data/sample_directory.json
 
-.PHONY: run test install system-deps translations translations-update test-sqlite test-postgres test-fast sample bench \
-	clean load lint fmt types types-baseline docs-screenshots
+.PHONY: run test install system-deps translations translations-update test-sqlite test-postgres test-fast fuzz sample \
+	bench clean load lint fmt types types-baseline docs-screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,11 +59,28 @@ run: install translations $(SAMPLE_DIRECTORY)
 	@echo ""
 	HELPDESK_SESSION_COOKIE_SECURE=false $(BIN)/helpdesk run --host $(HOST) --port $(PORT)
 
+# The same Hypothesis examples every run ("ci" profile, see tests/conftest.py): a failure is a real one.
 test-sqlite: install translations
-	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 test-postgres: install translations
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=ci TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+# The long randomised run of the property and fuzz tests, not part of `make test`. It prints its seed;
+# `make fuzz SEED=<seed>` runs the same examples again. FUZZ_EXAMPLES scales the readers' examples.
+ifndef SEED
+SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+endif
+FUZZ_EXAMPLES ?= 50000
+FUZZ_TESTS := tests/test_import_readers_properties.py tests/test_security_fuzz.py tests/test_api_schema.py \
+	tests/test_reports_suppression.py
+fuzz: install translations
+	@echo "make fuzz: hypothesis seed $(SEED)"
+	HYPOTHESIS_PROFILE=fuzz HELPDESK_READER_EXAMPLES=$(FUZZ_EXAMPLES) HELPDESK_FUZZ_EXAMPLES=200 \
+	  HELPDESK_SCHEMA_EXAMPLES=500 $(BIN)/python -m pytest -n 2 -p no:cacheprovider \
+	  --hypothesis-seed=$(SEED) --hypothesis-show-statistics $(FUZZ_TESTS) $(PYTEST_ARGS) \
+	  || { echo "make fuzz FAILED with seed $(SEED): reproduce with make fuzz SEED=$(SEED)"; exit 1; }
+	@echo "make fuzz passed with seed $(SEED)"
 
 # Lint (ruff), types (mypy against its baseline), the security audit, then the suite on SQLite, then on
 # PostgreSQL when a server answers at 127.0.0.1:5432.

@@ -63,6 +63,14 @@ FETCH_TIMEOUT_SECONDS = 30
 FETCH_MAX_BYTES = 200 * 1024 * 1024
 FETCH_RETRIES = 3  # connection errors, timeouts, 429 and 5xx answers; waits double each time
 FETCH_BACKOFF_SECONDS = 1.0
+# What an export may hold before a row or the whole file is refused, so that any file is read within bounded
+# memory and time (see directory_import.readers.ReadLimits).
+IMPORT_MAX_DEPTH = 32  # nesting of JSON arrays and objects; the file is refused beyond it
+IMPORT_MAX_FIELD_CHARS = 100_000  # one value; its row is rejected beyond it
+IMPORT_MAX_RECORD_BYTES = 1_000_000  # one record or CSV line; its row (or, for one line or value, the file)
+IMPORT_MAX_REJECTED = 1000  # more rejected rows: the file is refused as a whole, the first ones shown
+IMPORT_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # the tables of an HSDS zip, once uncompressed
+IMPORT_MAX_COMPRESSION_RATIO = 100  # an HSDS table compressed more than this (above 1 MB) is a zip bomb
 # A source entry {"url": ..., "format": "socialbrussels", "record_url": ".../organisation/{id}"} reads a list of
 # summaries at "url", then each record at "record_url", politely:
 SOCIALBRUSSELS_CONCURRENCY = 2  # requests at the same time

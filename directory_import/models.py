@@ -162,8 +162,9 @@ class ImportRun(Base):
     archived: Mapped[int] = mapped_column(Integer, default=0)
     restored: Mapped[int] = mapped_column(Integer, default=0)
     rejected_count: Mapped[int] = mapped_column(Integer, default=0)
-    rejected: Mapped[list[Any]] = mapped_column(default=list)  # [{"line": n, "reason": "..."}]
-    warnings: Mapped[list[Any]] = mapped_column(default=list)
+    # Loaded only when read: pages list them a page at a time, without loading them.
+    rejected: Mapped[list[Any]] = mapped_column(default=list, deferred=True)  # [{"line": n, "reason": "..."}]
+    warnings: Mapped[list[Any]] = mapped_column(default=list, deferred=True)
     error: Mapped[str] = mapped_column(Text, default="")
     # What went wrong as a code and its values, so that pages can say it in the reader's language.
     error_code: Mapped[str] = mapped_column(String(40), default="")

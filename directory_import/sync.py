@@ -27,8 +27,10 @@ from directory_import.normalize import NORMALIZE_VERSION, RejectedRow, clean_lin
 from directory_import.readers import (
     OrganisationRecord,
     ReaderItem,
+    ReadLimits,
     RejectedRecord,
     SourceError,
+    TooManyRejected,
     detect_format,
     package_name,
     read_source,
@@ -77,8 +79,9 @@ class ImportReport:
     archived: int = 0
     restored: int = 0
     rejected: list[RejectedRecord] = field(default_factory=list)
-    warnings: list[WarningRecord] = field(default_factory=list)
+    warnings: list[WarningRecord] = field(default_factory=list)  # the first ones (see ``warnings_total``)
     changed_ids: list[int] = field(default_factory=list)
+    warnings_total: int = 0
 
     @property
     def changed(self) -> int:
@@ -98,7 +101,8 @@ class ImportReport:
 
     def summary(self) -> str:
         return (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, {self.archived} archived, "
-                f"{self.restored} restored, {len(self.rejected)} rejected, {len(self.warnings)} warnings")
+                f"{self.restored} restored, {len(self.rejected)} rejected, "
+                f"{max(self.warnings_total, len(self.warnings))} warnings")
 
 
 _HASHED_FIELDS = tuple(f.name for f in dataclasses.fields(OrganisationRecord) if f.name != "line")
@@ -157,13 +161,34 @@ def sync_records(
     *,
     source_key: str,
     report: ImportReport | None = None,
+    limits: ReadLimits | None = None,
 ) -> ImportReport:
     """Bring the organisations of ``source_key`` in line with ``items``; flush, never commit.
 
     Takes the reader's stream (records and rejected rows) and returns the ``ImportReport``. Rows rejected
     here: no id, no name, an id seen earlier in the same export. A rejected row whose id is known leaves
-    that organisation as it is (it is not archived). Raises ``NothingImported`` when no row was usable.
+    that organisation as it is (it is not archived). Raises ``NothingImported`` when no row was usable, and
+    ``TooManyRejected`` (its ``report`` holding the first rejected rows) when more rows than
+    ``limits.max_rejected`` were rejected, by the reader and here together. The first ``limits.max_rejected``
+    warnings are kept, the others only counted.
     """
+    limits = limits or ReadLimits()
+    try:
+        return _sync_records(session, items, source_key=source_key, report=report, limits=limits)
+    except TooManyRejected as error:
+        error.report = ImportReport(source_key=source_key, format=report.format if report else "",
+                                    dry_run=report.dry_run if report else False, rejected=list(error.examples))
+        raise
+
+
+def _reject(report: ImportReport, row: RejectedRecord, limits: ReadLimits) -> None:
+    report.rejected.append(row)
+    if len(report.rejected) > limits.max_rejected:
+        raise TooManyRejected(limits.max_rejected, report.rejected[:limits.rejected_examples])
+
+
+def _sync_records(session: Session, items: Iterable[ReaderItem], *, source_key: str, report: ImportReport | None,
+                  limits: ReadLimits) -> ImportReport:
     if source_key == LOCAL_SOURCE or not source_key:
         raise SourceError(f"{source_key!r} cannot be the key of an imported source", "bad_source_key",
                           key=source_key)
@@ -182,9 +207,9 @@ def sync_records(
     now = utcnow()
     for item in items:
         if isinstance(item, RejectedRecord):
-            report.rejected.append(item)
             if item.source_id in existing and item.source_id not in seen:  # unreadable this time: kept
                 seen[item.source_id] = item.line
+            _reject(report, item, limits)
             continue
         fingerprint = content_hash(item)
         source_id = clean_line(item.source_id)
@@ -196,18 +221,21 @@ def sync_records(
         try:
             values, warnings = normalize_record(item)
         except RejectedRow as error:
-            report.rejected.append(RejectedRecord(item.line, str(error), error.code, error.params))
+            _reject(report, RejectedRecord(item.line, str(error), error.code, error.params), limits)
             _keep_known(item, existing, seen)
             continue
         source_id = values["source_id"]
         if source_id in seen:
-            report.rejected.append(RejectedRecord(
+            _reject(report, RejectedRecord(
                 item.line, f"the id {source_id} appears twice (first on line {seen[source_id]}); this one is skipped",
                 "duplicate_id", params(id=source_id, first_line=seen[source_id]),
-            ))
+            ), limits)
             continue
         seen[source_id] = item.line
-        report.warnings.extend(WarningRecord(item.line, w.message, w.code, w.params) for w in warnings)
+        report.warnings_total += len(warnings)
+        room = limits.max_rejected - len(report.warnings)
+        if warnings and room > 0:
+            report.warnings.extend(WarningRecord(item.line, w.message, w.code, w.params) for w in warnings[:room])
         values["raw"] = json.loads(item.raw)
         values["content_hash"] = fingerprint
         known = existing.get(source_id)
@@ -313,13 +341,16 @@ def import_path(
     started_by: str = "",
     progress: Callable[[int], None] | None = None,
     transform: Callable[[Iterator[ReaderItem]], Iterable[ReaderItem]] | None = None,
+    limits: ReadLimits | None = None,
 ) -> tuple[ImportRun, ImportReport]:
-    """Import the export at ``path`` (``source`` is how the run names it: the URL or the file given).
+    """Import the export at ``path`` (``source`` is how the run names it: the URL or the file given), read
+    within ``limits`` (see ``ReadLimits``).
 
     Adds an ``ImportRun`` recording the outcome and flushes; the caller commits. A dry run computes the same
     report inside a savepoint that is rolled back, so only the run record remains. Raises ``SourceError``
-    (or ``NothingImported``) when nothing can be imported; the caller then rolls back. ``transform``, when
-    given, sees the reader's stream first (labels from a vocabulary, rows a crawl could not fetch).
+    (or ``NothingImported``, ``TooManyRejected``) when nothing can be imported; the caller then rolls back.
+    ``transform``, when given, sees the reader's stream first (labels from a vocabulary, rows a crawl could
+    not fetch).
     """
     started_at = utcnow()
     resolved = detect_format(path) if fmt == "auto" else fmt
@@ -327,8 +358,9 @@ def import_path(
     report = ImportReport(source_key=key, format=resolved, dry_run=dry_run)
     savepoint = session.begin_nested() if dry_run else None
     try:
-        items = read_source(path, resolved, progress)
-        sync_records(session, transform(items) if transform else items, source_key=key, report=report)
+        items = read_source(path, resolved, progress, limits)
+        sync_records(session, transform(items) if transform else items, source_key=key, report=report,
+                     limits=limits)
     except BaseException:
         if savepoint is not None and savepoint.is_active:
             savepoint.rollback()
@@ -374,13 +406,14 @@ def import_source(
     backoff: float = 1.0,
     progress: Callable[[int], None] | None = None,
     transform: Callable[[Iterator[ReaderItem]], Iterable[ReaderItem]] | None = None,
+    limits: ReadLimits | None = None,
 ) -> tuple[ImportRun, ImportReport]:
     """Import a path or an http(s) URL. For a URL the validators of the last import are sent back; when the
     server answers 304 the run reports every organisation of the source unchanged, after one request.
     Raises ``SourceError`` or ``FetchError``; flushes, never commits."""
     if not is_url(source):
         return import_path(session, source, source=source, source_key=source_key, fmt=fmt, dry_run=dry_run,
-                           started_by=started_by, progress=progress, transform=transform)
+                           started_by=started_by, progress=progress, transform=transform, limits=limits)
     state = session.scalar(select(SourceState).where(SourceState.source == source))
     known = state is not None and (not source_key or source_key == state.source_key)
     download: FetchReport = fetch(
@@ -401,7 +434,8 @@ def import_source(
         return run, report
     try:
         run, report = import_path(session, download.path, source=source, source_key=source_key, fmt=fmt,
-                                  dry_run=dry_run, started_by=started_by, progress=progress, transform=transform)
+                                  dry_run=dry_run, started_by=started_by, progress=progress, transform=transform,
+                                  limits=limits)
     finally:
         download.path.unlink(missing_ok=True)
     if not dry_run:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -20,6 +21,16 @@ from helpdesk import create_app
 from helpdesk.auth import operations as accounts
 from helpdesk.auth.models import User
 from helpdesk.db import get_session
+
+# Hypothesis: `make test` runs the "ci" profile, the same examples every time (derandomized, no example
+# database), so a run passes or fails whatever ran before it. `make fuzz` runs the "fuzz" profile: random
+# examples, many of them, under a seed it prints. HYPOTHESIS_PROFILE picks one; tests that set their own
+# number of examples (HELPDESK_*_EXAMPLES) keep it, the rest take the profile's.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True, max_examples=100,
+                          deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", derandomize=False, database=None, print_blob=True, max_examples=2000,
+                          deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TEST_PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -140,11 +151,11 @@ def make_user(app) -> Callable[..., User]:
     return make
 
 
-def numbered_organisation(number: int, **fields) -> Organisation:
-    """Organisation number ``number`` of a test, from source "test", with a name unless one is given."""
+def numbered_organisation(position: int, /, **fields) -> Organisation:
+    """Organisation number ``position`` of a test, from source "test", with a name unless one is given."""
     fields.setdefault("source", "test")
-    fields.setdefault("source_id", str(number))
-    fields.setdefault("name_fr", f"Organisation {number}")
+    fields.setdefault("source_id", str(position))
+    fields.setdefault("name_fr", f"Organisation {position}")
     return Organisation(**fields)
 
 

@@ -16,6 +16,7 @@ schemathesis = pytest.importorskip("schemathesis")
 EXAMPLES = int(os.environ.get("HELPDESK_SCHEMA_EXAMPLES", "25"))
 
 
+@pytest.mark.slow
 def test_api_schema_every_operation_answers_per_its_schema_never_500(app, make_user, make_request,
                                                                     make_organisation):
     operator = make_user("operator", "sud")

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from helpdesk.auth import operations
@@ -144,6 +145,7 @@ def test_failed_logins_are_audited_without_the_password(app, client, make_user):
     assert "s3cret" not in str(events[0].details)
 
 
+@pytest.mark.slow
 def test_login_throttle_holds_across_gunicorn_workers_under_concurrent_attempts(gunicorn_server, make_user):
     """40 wrong passwords at once, spread over 3 worker processes: at most 5 are even checked."""
     from concurrent.futures import ThreadPoolExecutor

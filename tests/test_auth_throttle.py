@@ -11,11 +11,11 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from tests.reliability.servers import FromAddress, csrf_from
 from helpdesk.auth import operations as accounts
 from helpdesk.auth.models import LoginFailure
 from helpdesk.db import get_session
 from tests.conftest import TEST_PASSWORD, csrf_token
+from tests.reliability.servers import FromAddress, csrf_from
 
 ATTACKER, OWNER = "203.0.113.7", "198.51.100.20"
 

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from directory_import.models import ImportRun, Organisation
@@ -145,6 +146,7 @@ def _fd_position(pid: int, path: Path) -> int | None:
     return None
 
 
+@pytest.mark.slow
 def test_import_cli_killed_import_leaves_the_directory_unchanged(app, runner, data_dir, tmp_path, database_url,
                                                                  directory_snapshot):
     runner.invoke(args=["directory", "import", str(data_dir / "directory_v1.json"), "--quiet"])

@@ -166,3 +166,24 @@ def test_readers_hsds_text_goes_to_the_fields_of_its_language(tmp_path, content,
     assert named[language] and not named["nl" if language == "fr" else "fr"]
     described = first.description_nl if language == "nl" else first.description_fr
     assert described or "description" not in content.splitlines()[0]
+
+
+@pytest.mark.parametrize("value", [
+    b"\xed\xa0\x80",  # a UTF-16 surrogate written as UTF-8 (cp1252 "\xed\xa0\x80" reads so)
+    b"\xc0\xaf",  # an overlong sequence
+    b"\xf4\x90\x80\x80",  # beyond U+10FFFF
+    b"Caf\xe9",  # Windows-1252
+])
+@pytest.mark.parametrize("where", ["value", "key", "top-level key"])
+def test_readers_json_that_is_not_utf8_is_refused_with_a_reason(tmp_path, value, where):
+    documents = {
+        "value": b'{"organisations": [{"id": "1", "nameFr": "' + value + b'"}]}',
+        "key": b'{"organisations": [{"' + value + b'": "1", "nameFr": "x"}]}',
+        "top-level key": b'{"' + value + b'": 1, "organisations": [{"id": "1", "nameFr": "x"}]}',
+    }
+    path = tmp_path / "export.json"
+    path.write_bytes(documents[where])
+    with pytest.raises(SourceError) as raised:
+        list(read_source(path))
+    assert raised.value.code in ("json_encoding", "json_broken", "json_broken_after")
+    assert str(raised.value)

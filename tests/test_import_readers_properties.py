@@ -5,7 +5,8 @@ Files: any bytes; CSV and JSON built from the real field names with missing and 
 cell counts, quotes, separators and newlines inside cells, huge fields, in UTF-8, UTF-8 with BOM or
 Windows-1252, CRLF or LF, cut at a random byte; HSDS packages (zip) with random tables. Every record is
 also normalised: values fit their database columns and hold no NUL (PostgreSQL would refuse them).
-10,000 examples in all by default (``HELPDESK_READER_EXAMPLES`` scales them).
+2,000 examples in all by default, the same ones every run under ``make test`` (the "ci" Hypothesis profile);
+``make fuzz`` draws many more at random (``HELPDESK_READER_EXAMPLES`` scales them).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from tests.conftest import PG_URL
 
 pytestmark = pytest.mark.skipif(bool(PG_URL), reason="no database involved: run once, in the SQLite run")
 
-TOTAL = int(os.environ.get("HELPDESK_READER_EXAMPLES", "10000"))
+TOTAL = int(os.environ.get("HELPDESK_READER_EXAMPLES", "500"))  # make fuzz runs many more, at random
 SHARE = {"bytes": 0.15, "csv": 0.25, "json": 0.25, "hsds": 0.15, "socialbrussels": 0.2}
 
 
@@ -95,6 +96,7 @@ def scratch():
         yield Path(folder)
 
 
+@pytest.mark.slow
 @examples("bytes")
 @given(data=st.binary(max_size=3000), fmt=st.sampled_from(FORMATS))
 def test_readers_any_bytes_give_records_rejected_rows_or_a_source_error(scratch, data, fmt):
@@ -121,6 +123,7 @@ def csv_exports(draw) -> bytes:
     return data
 
 
+@pytest.mark.slow
 @examples("csv")
 @given(data=csv_exports(), fmt=st.sampled_from(["auto", "csv"]))
 def test_readers_csv_with_any_columns_encodings_and_cells_never_crash(scratch, data, fmt):
@@ -152,6 +155,7 @@ def json_exports(draw) -> bytes:
     return data
 
 
+@pytest.mark.slow
 @examples("json")
 @given(data=json_exports(), fmt=st.sampled_from(["auto", "json"]))
 def test_readers_json_with_any_structure_encodings_and_values_never_crash(scratch, data, fmt):
@@ -184,6 +188,7 @@ def hsds_packages(draw) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow
 @examples("hsds")
 @given(data=hsds_packages(), fmt=st.sampled_from(["auto", "hsds"]))
 def test_readers_hsds_packages_with_any_tables_never_crash(scratch, data, fmt):

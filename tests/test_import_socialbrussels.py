@@ -18,7 +18,12 @@ from directory_import.normalize import (
 from directory_import.readers import detect_format, read_all, read_source
 from directory_import.readers.base import CategoryRecord
 from directory_import.sample import write_sample
-from directory_import.source_vocabularies import read_vocabulary, store_vocabulary, vocabulary_labels, with_labels
+from directory_import.source_vocabularies import (
+    read_vocabulary,
+    store_vocabulary,
+    vocabulary_labels,
+    with_labels,
+)
 from directory_import.territory import COMMUNES, communes_named
 from helpdesk.db import get_session
 from helpdesk.directory.zones import SERVES_COMMUNE, place_reasons, serving_commune

@@ -25,6 +25,8 @@ from directory_import.sample import generate
 from tests.conftest import TEST_PASSWORD
 from tests.reliability.servers import sign_in
 
+pytestmark = pytest.mark.slow  # real gunicorn servers, tens of seconds each
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 HIT = re.compile(r'href="/directory/organisations/(\d+)"')
 QUERIES = ["maison medicale", "cpas", "wijkgezondheidscentrum", "santé mentale", "1030"]

@@ -11,6 +11,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 from sqlalchemy import func, select
 
@@ -19,6 +20,8 @@ from helpdesk.auth import operations as accounts
 from helpdesk.auth.models import User
 from helpdesk.db import get_session
 from helpdesk.followup.models import HelpRequest, RequestEvent, Transfer
+
+pytestmark = pytest.mark.slow  # real gunicorn servers, tens of seconds each
 
 NEW_REQUEST = {"channel": "phone", "caller": {"name": "AS du CPAS", "function": "assistante sociale"},
                "residence_postcode": "1060", "themes": ["housing"], "languages": ["fr"],

@@ -156,6 +156,7 @@ def test_suppress_crosstab_no_small_cell_recovered_by_brute_force(cells):
         assert len(seen) >= 2, f"{key} can only be {seen}"
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(st.integers(0, 8), min_size=3, max_size=3), min_size=2, max_size=2))
 def test_suppress_crosstab_property_no_small_cell_recovered(cells):

@@ -115,6 +115,7 @@ def test_missing_index_is_unavailable(lib_index):
         search(lib_index, "cpas")
 
 
+@pytest.mark.slow
 def test_corrupt_index_is_unavailable(session, lib_index):
     _add(session, name_fr="CPAS de Forest")
     rebuild(lib_index, session)
@@ -153,6 +154,7 @@ def _update_in_process(path: str, database_url: str, ids: list[int], rounds: int
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_writers_in_several_processes_take_turns(session, lib_index, database_url):
     orgs = [_add(session, name_fr=f"Centre {i}", source_id=f"p{i}") for i in range(6)]
     rebuild(lib_index, session)
@@ -170,6 +172,7 @@ def test_writers_in_several_processes_take_turns(session, lib_index, database_ur
     assert search(lib_index, "centre").total == 6
 
 
+@pytest.mark.slow
 def test_reads_during_commits_never_fail(session, lib_index):
     """Searches running while another thread commits updates (segments merged and deleted) and swaps
     whole generations must all answer: counted, and none may fail."""

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 
+import pytest
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -97,6 +98,7 @@ def _check_headers(response, signed_in: bool) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 def test_headers_on_every_page_for_every_kind_of_visitor(app, make_user):
     world = build_world(app)
     routes = [route for route in walk_routes(app, world) if route.method == "GET"]
@@ -166,6 +168,7 @@ def _export_problems(response) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 def test_markup_and_formulas_in_data_are_shown_as_text_everywhere(app, make_user, caplog):
     caplog.set_level("DEBUG")
     world = build_world(app)

@@ -2,7 +2,7 @@
 social.brussels REST API records.
 
 ``read_source(path, fmt)`` picks the reader (``fmt='auto'`` looks at the content, not the file name) and
-yields ``OrganisationRecord`` and ``RejectedRecord`` items. No database here.
+yields ``OrganisationRecord`` and ``RejectedRecord`` items, within the bounds of ``ReadLimits``. No database here.
 """
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ from directory_import.readers.base import (
     OrganisationRecord,
     Progress,
     ReaderItem,
+    ReadLimits,
     RejectedRecord,
     SourceError,
+    TooManyRejected,
+    capped,
     read_all,
 )
 from directory_import.readers.csv_reader import read_csv
@@ -29,8 +32,8 @@ FORMATS = ("auto", "json", "csv", "hsds", "socialbrussels")
 READERS = {"json": read_json, "csv": read_csv, "hsds": read_hsds, "socialbrussels": read_socialbrussels}
 
 __all__ = [
-    "FORMATS", "CategoryRecord", "OrganisationRecord", "RejectedRecord", "ReaderItem", "SourceError",
-    "detect_format", "package_name", "read_all", "read_source",
+    "FORMATS", "CategoryRecord", "OrganisationRecord", "RejectedRecord", "ReaderItem", "ReadLimits", "SourceError",
+    "TooManyRejected", "detect_format", "package_name", "read_all", "read_source",
 ]
 
 
@@ -53,8 +56,11 @@ def detect_format(path: str | Path) -> str:
     return "csv"
 
 
-def read_source(path: str | Path, fmt: str = "auto", progress: Progress | None = None) -> Iterator[ReaderItem]:
-    """Records and rejected rows of the export at ``path`` (a file, or a folder for HSDS)."""
+def read_source(path: str | Path, fmt: str = "auto", progress: Progress | None = None,
+                limits: ReadLimits | None = None) -> Iterator[ReaderItem]:
+    """Records and rejected rows of the export at ``path`` (a file, or a folder for HSDS), read within
+    ``limits`` (``ReadLimits()`` by default): past them a row is rejected, or ``SourceError`` refuses the
+    file; more than ``limits.max_rejected`` rejected rows raise ``TooManyRejected``."""
     path = Path(path)
     if fmt not in FORMATS:
         raise SourceError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})", "unknown_format",
@@ -63,4 +69,5 @@ def read_source(path: str | Path, fmt: str = "auto", progress: Progress | None =
         raise SourceError(f"no such file: {path}", "no_file", path=str(path))
     if fmt == "auto":
         fmt = detect_format(path)
-    return READERS[fmt](path, progress)
+    limits = limits or ReadLimits()
+    return capped(READERS[fmt](path, progress, limits), limits)

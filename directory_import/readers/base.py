@@ -30,6 +30,54 @@ class SourceError(CodedError):
 
 
 @dataclass(frozen=True)
+class ReadLimits:
+    """How much an export may hold before a reader refuses a row or the whole file, so that any file is read
+    within bounded memory and time. The application passes its settings; the defaults suit a directory.
+
+    ``max_depth``: nesting of JSON arrays and objects (the file is refused beyond it);
+    ``max_field_chars``: one value (its row is rejected beyond it); ``max_record_bytes``: one record or CSV line
+    (its row is rejected, or the file when one line or value alone is longer);
+    ``max_rejected``: rejected rows before the file is refused as a whole, ``rejected_examples`` of them kept;
+    ``max_uncompressed_bytes`` and ``max_compression_ratio``: the tables of a zip, checked from its directory
+    before reading and again while reading.
+    """
+
+    max_depth: int = 32
+    max_field_chars: int = 100_000
+    max_record_bytes: int = 1_000_000
+    max_rejected: int = 1_000
+    rejected_examples: int = 20
+    max_uncompressed_bytes: int = 200 * 1024 * 1024
+    max_compression_ratio: int = 100
+
+
+class TooManyRejected(SourceError):
+    """More rows were rejected than ``ReadLimits.max_rejected``: the file is refused as a whole. ``examples``
+    are the first rejected rows, to show what is wrong with it."""
+
+    def __init__(self, limit: int, examples: list[RejectedRecord]):
+        super().__init__(f"more than {limit} rows were rejected: the file is refused as a whole "
+                         f"(the first {len(examples)} are listed)", "too_many_rejected", limit=limit,
+                         examples=len(examples))
+        self.examples = examples
+        self.report = None  # the import's report, when an import refused the file
+
+
+def capped(items: Iterator[ReaderItem], limits: ReadLimits) -> Iterator[ReaderItem]:
+    """The reader's stream, refused with ``TooManyRejected`` once it has rejected more rows than allowed."""
+    examples: list[RejectedRecord] = []
+    count = 0
+    for item in items:
+        if isinstance(item, RejectedRecord):
+            count += 1
+            if len(examples) < limits.rejected_examples:
+                examples.append(item)
+            if count > limits.max_rejected:
+                raise TooManyRejected(limits.max_rejected, examples)
+        yield item
+
+
+@dataclass(frozen=True)
 class CategoryRecord:
     code: str
     label_fr: str = ""

@@ -11,12 +11,13 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from directory_import.readers.base import (
     CountingFile,
     Progress,
     ReaderItem,
+    ReadLimits,
     RejectedRecord,
     SourceError,
     params,
@@ -27,9 +28,11 @@ from directory_import.readers.fields import field_for, record_from_fields
 DELIMITERS = (";", ",", "\t")
 
 
-def detect_encoding(handle: BinaryIO) -> str:
-    """``utf-8-sig`` when the whole stream decodes as UTF-8 (BOM or not), else ``cp1252``. Reads in chunks."""
-    handle.seek(0)
+def detect_encoding(handle: BinaryIO, rewind: bool = True) -> str:
+    """``utf-8-sig`` when the whole stream decodes as UTF-8 (BOM or not), else ``cp1252``. Reads in chunks;
+    ``rewind=False`` for a stream that is read once (then opened again)."""
+    if rewind:
+        handle.seek(0)
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         while chunk := handle.read(1 << 20):
@@ -38,7 +41,8 @@ def detect_encoding(handle: BinaryIO) -> str:
         encoding = "utf-8-sig"
     except UnicodeDecodeError:
         encoding = "cp1252"
-    handle.seek(0)
+    if rewind:
+        handle.seek(0)
     return encoding
 
 
@@ -51,9 +55,37 @@ def detect_delimiter(header: str) -> str:
     return best
 
 
-def read_csv(path: str | Path, progress: Progress | None = None) -> Iterator[ReaderItem]:
-    """Yield one record or rejected row per data row. Raises ``SourceError`` when there is no usable header."""
+def bounded_lines(stream: TextIO, max_chars: int, first_line: int = 1) -> Iterator[str]:
+    """The lines of ``stream``, refused with ``SourceError`` as soon as one is longer than ``max_chars``
+    (a file without line breaks is never read whole into memory)."""
+    line = first_line
+    while chunk := stream.readline(max_chars + 1):
+        if len(chunk) > max_chars and not chunk.endswith(("\n", "\r")):
+            raise SourceError(f"line {line} is longer than {max_chars} characters: this is not a directory export",
+                              "line_too_long", line=line, max=max_chars)
+        line += 1
+        yield chunk
+
+
+def oversized(cells: list[str], header: list[str], limits: ReadLimits) -> tuple[str, str, tuple] | None:
+    """Why a row is too large to import (reason, code, params), or None."""
+    for name, cell in zip(header, cells, strict=False):
+        if len(cell) > limits.max_field_chars:
+            return (f"the value of {name or '?'} is longer than {limits.max_field_chars} characters",
+                    "field_too_long", params(field=(name or "?")[:100], max=limits.max_field_chars))
+    if sum(len(cell) for cell in cells) > limits.max_record_bytes:
+        return (f"this record is larger than {limits.max_record_bytes} bytes", "record_too_large",
+                params(max=limits.max_record_bytes))
+    return None
+
+
+def read_csv(path: str | Path, progress: Progress | None = None,
+             limits: ReadLimits | None = None) -> Iterator[ReaderItem]:
+    """Yield one record or rejected row per data row. Raises ``SourceError`` when there is no usable header or
+    a line is longer than ``limits.max_record_bytes`` characters; a row with a value longer than
+    ``limits.max_field_chars`` (or larger than ``limits.max_record_bytes`` in all) is a rejected row."""
     path = Path(path)
+    limits = limits or ReadLimits()
     with path.open("rb") as binary:
         encoding = detect_encoding(binary)
         if encoding == "cp1252":
@@ -63,7 +95,8 @@ def read_csv(path: str | Path, progress: Progress | None = None) -> Iterator[Rea
             errors = "strict"
         stream = io.TextIOWrapper(io.BufferedReader(CountingFile(binary, progress)), encoding=encoding,
                                   errors=errors, newline="")
-        header_line = stream.readline()
+        lines = bounded_lines(stream, limits.max_record_bytes)
+        header_line = next(lines, "")
         if not header_line.strip():
             raise SourceError("the file is empty", "empty")
         delimiter = detect_delimiter(header_line)
@@ -73,7 +106,7 @@ def read_csv(path: str | Path, progress: Progress | None = None) -> Iterator[Rea
         if "source_id" not in targets or not ({"name_fr", "name_nl"} & set(targets)):
             raise SourceError("the header has no 'id' or no name column (nameFr, nameNl): is this the right file?",
                               "csv_header")
-        reader = csv.reader(stream, delimiter=delimiter)
+        reader = csv.reader(lines, delimiter=delimiter)
         line = 2  # the line the next row starts on
         try:
             for cells in reader:
@@ -85,6 +118,10 @@ def read_csv(path: str | Path, progress: Progress | None = None) -> Iterator[Rea
                         start, f"this row has {len(cells)} cells where the header has {len(header)} columns",
                         "cell_count", params(cells=len(cells), columns=len(header)),
                     )
+                    continue
+                too_large = oversized(cells, header, limits)
+                if too_large is not None:
+                    yield RejectedRecord(start, *too_large)
                     continue
                 fields: dict[str, str] = {}
                 for target, cell in zip(targets, cells, strict=True):

@@ -18,17 +18,17 @@ import ijson
 
 from directory_import.readers.base import (
     CategoryRecord,
-    CountingFile,
     NameRecord,
     OrganisationRecord,
     Progress,
     ReaderItem,
+    ReadLimits,
     RejectedRecord,
     SourceError,
     raw_json,
     text,
 )
-from directory_import.readers.json_reader import _first_line, _skip_bom
+from directory_import.readers.json_reader import _first_line, _skip_bom, check_depth, checked_file
 
 # Keys that tell this shape from the project's own JSON layout (canonical form, see ``key``).
 SIGNATURE_KEYS = ("nameofficialfr", "nameofficialnl", "activitiesfr", "activitiesnl", "permanencyfr",
@@ -278,15 +278,19 @@ def _prefix(path: Path) -> str:
                       "json_no_list")
 
 
-def read_socialbrussels(path: str | Path, progress: Progress | None = None) -> Iterator[ReaderItem]:
+def read_socialbrussels(path: str | Path, progress: Progress | None = None,
+                        limits: ReadLimits | None = None) -> Iterator[ReaderItem]:
     """Yield one record or rejected row per organisation of a social.brussels API file.
 
-    Raises ``SourceError`` when the file is not JSON or breaks off (the caller imports all or nothing).
+    Raises ``SourceError`` when the file is not JSON or breaks off (the caller imports all or nothing), is
+    not UTF-8, or nests deeper than ``limits.max_depth`` (checked by a first pass that builds nothing).
     """
     path = Path(path)
+    limits = limits or ReadLimits()
+    check_depth(path, limits)
     prefix = _prefix(path)
     with path.open("rb") as binary:
-        counted = CountingFile(_skip_bom(binary), progress)
+        counted = checked_file(binary, limits, progress)
         index = 0
         try:
             for index, item in enumerate(ijson.items(counted, prefix, use_float=True), start=1):

@@ -3,14 +3,16 @@ see the run; the history of runs with their rejected rows."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
 from directory_import.fetch import FetchError, fetch
@@ -29,6 +31,7 @@ from helpdesk.directory.importing import (
 SECTIONS.append(("admin.imports", _l("Directory imports"), access.can_manage_directory))
 
 HISTORY_LENGTH = 50
+ROWS_PER_PAGE = 100  # rejected rows and dropped values on a run's page
 
 # Reasons and warnings of the import library, by code, in the reader's language.
 ROW_MESSAGES = {
@@ -44,6 +47,8 @@ ROW_MESSAGES = {
     "bad_url": _l("Website “%(value)s” dropped: not a web address."),
     "bad_language": _l("Language “%(value)s” dropped: unknown language."),
     "bad_coordinates": _l("Coordinates “%(value)s” dropped: not in Belgium."),
+    "field_too_long": _l("The value of %(field)s is longer than %(max)s characters."),
+    "record_too_large": _l("This record is larger than %(max)s bytes."),
     "bad_company_number": _l("Company number “%(value)s” dropped: not a Belgian company number."),
     "record_fetch_failed": _l("Record %(id)s could not be fetched (%(detail)s); its organisation is left as it was."),
     "record_garbage": _l("Record %(id)s could not be fetched (%(detail)s); its organisation is left as it was."),
@@ -74,6 +79,17 @@ SOURCE_MESSAGES = {
     "http_status": _l("The server answered %(status)s for %(url)s."),
     "retries_exhausted": _l("%(url)s cannot be downloaded after %(attempts)s attempts (%(detail)s)."),
     "too_large": _l("The export is larger than the limit of %(limit)s bytes."),
+    "json_encoding": _l("The file is not UTF-8 text (invalid bytes near byte %(offset)s): save it as UTF-8."),
+    "json_too_deep": _l("The JSON is nested deeper than %(max)s levels (near record %(record)s): this is not a "
+                        "directory export."),
+    "json_value_too_long": _l("The file holds a single value longer than %(limit)s bytes: this is not a "
+                              "directory export."),
+    "line_too_long": _l("Line %(line)s is longer than %(max)s characters: this is not a directory export."),
+    "zip_too_large": _l("Uncompressed, %(name)s is larger than the limit of %(limit)s bytes."),
+    "zip_ratio": _l("%(name)s is compressed %(ratio)s times (more than %(limit)s): this looks like a zip bomb, "
+                    "not an export."),
+    "too_many_rejected": _l("More than %(limit)s rows were rejected, so the file is refused as a whole. The first "
+                            "%(examples)s are listed below."),
     "record_url": _l("The record URL %(url)s must hold {id}, where each organisation's id goes."),
     "vocabulary_unreadable": _l("The reference list cannot be read (%(detail)s)."),
     "vocabulary_empty": _l("No term in the reference list (expected objects with an id and labels)."),
@@ -106,6 +122,35 @@ def row_message(row: dict) -> str:
 def run_error_message(run: ImportRun) -> str:
     """Why a failed run imported nothing, in the reader's language."""
     return _translated(SOURCE_MESSAGES, run.error_code, run.error_params, run.error)
+
+
+def _json_sql(db: Session, column: str) -> tuple[str, str]:
+    """The FROM clause that lists the elements of a JSON list column of ``import_runs``, and its order."""
+    assert column in ("rejected", "warnings")
+    if db.get_bind().dialect.name == "postgresql":
+        return (f"import_runs, json_array_elements(import_runs.{column}) WITH ORDINALITY AS element(value, position)",
+                "element.position")
+    return f"import_runs, json_each(import_runs.{column}) AS element", "element.key"
+
+
+def run_rows(db: Session, run: ImportRun, column: str, page: int, per_page: int = ROWS_PER_PAGE) -> list[dict]:
+    """One page of a run's rejected rows or dropped values, read by the database without loading the list."""
+    source, order = _json_sql(db, column)
+    values = db.execute(text(f"SELECT element.value FROM {source} WHERE import_runs.id = :id "  # noqa: S608
+                             f"ORDER BY {order} LIMIT :limit OFFSET :offset"),
+                        {"id": run.id, "limit": per_page, "offset": (page - 1) * per_page}).scalars()
+    rows = []
+    for value in values:
+        row = json.loads(value) if isinstance(value, str) else value
+        if isinstance(row, dict):
+            rows.append(row)
+    return rows
+
+
+def run_row_count(db: Session, run: ImportRun, column: str) -> int:
+    assert column in ("rejected", "warnings")
+    return db.execute(text(f"SELECT json_array_length({column}) FROM import_runs WHERE id = :id"),  # noqa: S608
+                      {"id": run.id}).scalar() or 0
 
 
 @bp.context_processor
@@ -156,6 +201,9 @@ def imports():
                 flash(_("Nothing can be imported from this file: %(detail)s", detail=run_error_message(error.run)),
                       "error")
                 return redirect(url_for("admin.import_run", run_id=error.run.id))
+            except BaseException:
+                path.unlink(missing_ok=True)  # a file nothing was learnt from never stays behind
+                raise
             return redirect(url_for("admin.import_run", run_id=run.id))
     runs = db.scalars(select(ImportRun).order_by(ImportRun.started_at.desc(), ImportRun.id.desc())
                       .limit(HISTORY_LENGTH)).all()
@@ -172,11 +220,23 @@ def _can_confirm(run: ImportRun) -> bool:
 @login_required
 def import_run(run_id: int):
     require(access.can_manage_directory(current_user))
-    run = get_session().get(ImportRun, run_id)
+    db = get_session()
+    run = db.get(ImportRun, run_id)
     if run is None:
         abort(404)
-    return render_template("admin/import_run.html", run=run, can_confirm=_can_confirm(run),
-                           confirm_form=ConfirmImportForm())
+    # Rejected rows and dropped values are paged: a run may hold thousands of them.
+    page = request.args.get("page", 1, type=int)
+    warnings_page = request.args.get("warnings_page", 1, type=int)
+    if page < 1 or warnings_page < 1 or page > 1_000_000 or warnings_page > 1_000_000:
+        abort(400)
+    rejected_total, warnings_total = run_row_count(db, run, "rejected"), run_row_count(db, run, "warnings")
+    return render_template(
+        "admin/import_run.html", run=run, can_confirm=_can_confirm(run), confirm_form=ConfirmImportForm(),
+        rejected_rows=run_rows(db, run, "rejected", page), rejected_total=rejected_total, page=page,
+        pages=max(1, -(-rejected_total // ROWS_PER_PAGE)),
+        warning_rows=run_rows(db, run, "warnings", warnings_page), warnings_total=warnings_total,
+        warnings_page=warnings_page, warnings_pages=max(1, -(-warnings_total // ROWS_PER_PAGE)),
+    )
 
 
 @bp.route("/imports/<int:run_id>/confirm", methods=["POST"])
@@ -198,6 +258,11 @@ def import_confirm(run_id: int):
         applied, report = apply_import(db, run.source, fmt=run.format, source_key=run.source_key,
                                        started_by=_who(), stored_path=path)
     except ImportFailed as error:
+        # The file cannot be applied: it goes, and the dry run can no longer be confirmed.
+        path.unlink(missing_ok=True)
+        dry_run = db.get(ImportRun, run_id)
+        dry_run.stored_path = ""
+        db.commit()
         flash(_("Nothing was imported: %(detail)s", detail=run_error_message(error.run)), "error")
         return redirect(url_for("admin.import_run", run_id=error.run.id))
     run = db.get(ImportRun, run_id)

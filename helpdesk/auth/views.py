@@ -14,7 +14,14 @@ from directory_import.models import utcnow
 from helpdesk import access
 from helpdesk.audit import record_audit
 from helpdesk.auth import operations
-from helpdesk.auth.forms import ACCOUNT_EVENT_LABELS, LoginForm, PasswordChangeForm, RevokeForm, SetPasswordForm, account_error_message
+from helpdesk.auth.forms import (
+    ACCOUNT_EVENT_LABELS,
+    LoginForm,
+    PasswordChangeForm,
+    RevokeForm,
+    SetPasswordForm,
+    account_error_message,
+)
 from helpdesk.auth.login import SESSION_TOKEN_KEY, end_read_transaction, passwords, sign_in
 from helpdesk.auth.models import ApiToken, User
 from helpdesk.auth.password_policy import strength
@@ -24,8 +31,16 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def _safe_next(target: str | None) -> str:
-    """Only local paths: an open redirect after login would help phishing."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only local paths: an open redirect after login would help phishing. A control character would break
+    the Location header (a 500), a backslash reads as a slash to browsers (``/\\evil``): home instead."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and target.isprintable()
+        and "\\" not in target
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("main.home")
 

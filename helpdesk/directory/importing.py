@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from directory_import.fetch import FetchError
 from directory_import.models import ImportRun, utcnow
-from directory_import.readers import SourceError
+from directory_import.readers import ReadLimits, SourceError
 from directory_import.socialbrussels_api import CrawlPolicy, import_api
 from directory_import.source_vocabularies import (
     VocabularyReport,
@@ -25,7 +25,7 @@ from directory_import.source_vocabularies import (
     vocabulary_labels,
     with_labels,
 )
-from directory_import.sync import ImportReport, NothingImported, import_path, import_source, record_run
+from directory_import.sync import ImportReport, import_path, import_source, record_run
 from helpdesk.directory.signals import directory_changed
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,20 @@ def imports_dir() -> Path:
     path = Path(current_app.instance_path) / "imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def import_limits() -> ReadLimits:
+    """The ``IMPORT_MAX_*`` settings as the readers take them."""
+    cfg = current_app.config
+    defaults = ReadLimits()
+    return ReadLimits(
+        max_depth=int(cfg.get("IMPORT_MAX_DEPTH", defaults.max_depth)),
+        max_field_chars=int(cfg.get("IMPORT_MAX_FIELD_CHARS", defaults.max_field_chars)),
+        max_record_bytes=int(cfg.get("IMPORT_MAX_RECORD_BYTES", defaults.max_record_bytes)),
+        max_rejected=int(cfg.get("IMPORT_MAX_REJECTED", defaults.max_rejected)),
+        max_uncompressed_bytes=int(cfg.get("IMPORT_MAX_UNCOMPRESSED_BYTES", defaults.max_uncompressed_bytes)),
+        max_compression_ratio=int(cfg.get("IMPORT_MAX_COMPRESSION_RATIO", defaults.max_compression_ratio)),
+    )
 
 
 def api_cache_dir(url: str) -> Path:
@@ -122,6 +136,7 @@ def apply_import(
     raised with a message in plain words. This is an edge (it commits), shared by the CLI and the admin pages.
     """
     cfg = current_app.config
+    limits = import_limits()
     try:
         labels = vocabulary_labels(db)
 
@@ -136,7 +151,7 @@ def apply_import(
         elif stored_path is not None:
             run, report = import_path(db, stored_path, source=source, source_key=source_key, fmt=fmt,
                                       dry_run=dry_run, started_by=started_by, progress=progress,
-                                      transform=transform if labels else None)
+                                      transform=transform if labels else None, limits=limits)
             run.stored_path = str(stored_path) if dry_run else ""
         else:
             run, report = import_source(
@@ -144,13 +159,15 @@ def apply_import(
                 download_dir=imports_dir(), timeout=cfg["FETCH_TIMEOUT_SECONDS"],
                 max_bytes=cfg["FETCH_MAX_BYTES"], retries=cfg.get("FETCH_RETRIES", 3),
                 backoff=cfg.get("FETCH_BACKOFF_SECONDS", 1.0), progress=progress,
-                transform=transform if labels else None,
+                transform=transform if labels else None, limits=limits,
             )
         db.commit()
-    except (SourceError, FetchError, SQLAlchemyError, OSError) as error:
+    except Exception as error:  # whatever a file does to the import, nothing of it stays and the run says why
         db.rollback()
-        report = error.report if isinstance(error, NothingImported) else None
-        if isinstance(error, (SQLAlchemyError, OSError)):
+        report = getattr(error, "report", None) if isinstance(error, SourceError) else None
+        if not isinstance(error, (SourceError, FetchError, SQLAlchemyError, OSError)):
+            logger.exception("import of %s failed unexpectedly", source)
+        if not isinstance(error, (SourceError, FetchError)):
             detail = f"{error.__class__.__name__}: {error}"
             message, code, params = f"the import failed and was rolled back ({detail})", "rolled_back", {
                 "detail": detail}

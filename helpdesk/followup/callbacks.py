@@ -19,6 +19,7 @@ from helpdesk.followup.changes import (
     touch,
 )
 from helpdesk.followup.models import Callback, HelpRequest, Status
+from helpdesk.forms import in_calendar
 
 
 def add_callback(
@@ -34,7 +35,7 @@ def add_callback(
     """Plan a call back; the request waits meanwhile (unless told otherwise)."""
     require_open(request)
     guard_identity({"note": note}, identity_confirmed)
-    if due_at.tzinfo is None:
+    if due_at.tzinfo is None or not in_calendar(due_at):
         raise RequestError("invalid", {"due_at": "invalid"})
     touch(request, None)
     start_work(request, user)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from directory_import.models import utcnow
 from helpdesk.audit import record_audit
 from helpdesk.auth.models import User
-from helpdesk.followup.identity import identity_warnings
+from helpdesk.followup.identity import IdentityFound, check_texts
 from helpdesk.followup.models import HelpRequest, RequestEvent, Status
 
 
@@ -61,17 +61,16 @@ def audit(session: Session, user: User | None, action: str, request: HelpRequest
 
 
 def guard_identity(texts: dict[str, str], confirmed: bool) -> None:
-    """Notes of the follow-up may hold phone numbers and addresses of services, but a national register number
-    (checksum verified) identifies a person: the operator must remove it or confirm."""
-    if confirmed:
-        return
-    found = {
-        name: "national_number"
-        for name, text in texts.items()
-        if text and "national_number" in identity_warnings(text)
-    }
-    if found:
-        raise RequestError("identity_suspected", found)
+    """Free text others read must not identify the beneficiary (``helpdesk.followup.identity``).
+
+    A national register or BIS number or a date of birth raises ``identity_refused``, confirmed or not; a
+    warning (a name, a personal e-mail or phone...) raises ``identity_suspected`` until the operator confirms.
+    ``fields`` maps each field at fault to its kinds, comma-separated."""
+    try:
+        check_texts(texts, confirmed=confirmed)
+    except IdentityFound as found:
+        fields = {name: ",".join(kinds) for name, kinds in found.fields.items()}
+        raise RequestError("identity_refused" if found.refused else "identity_suspected", fields) from None
 
 
 def touch(request: HelpRequest, expected_version: int | None) -> None:

@@ -37,7 +37,7 @@ from helpdesk.followup.labels import (
     URGENCY_LABELS,
 )
 from helpdesk.followup.recording import CallerRecord, IntakeRecord
-from helpdesk.forms import select_choices
+from helpdesk.forms import InCalendar, select_choices
 
 OPEN_STATUSES = [(k, v) for k, v in STATUS_LABELS.items() if k != "closed"]
 
@@ -73,13 +73,13 @@ class LeadSearchForm(FlaskForm):
     )
 
 
-class LeadForm(FlaskForm):
+class LeadForm(IdentityCheck, FlaskForm):
     organisation_id = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
     outcome = SelectField(_l("Outcome"), choices=select_choices(LEAD_OUTCOME_LABELS.items()))
     note = StringField(_l("Note"), validators=[Length(max=2000)])
 
 
-class LeadUpdateForm(FlaskForm):
+class LeadUpdateForm(IdentityCheck, FlaskForm):
     outcome = SelectField(_l("Outcome"), choices=select_choices(LEAD_OUTCOME_LABELS.items()))
     note = StringField(_l("Note"), validators=[Length(max=2000)])
 
@@ -91,7 +91,7 @@ class UnmetNeedForm(IdentityCheck, FlaskForm):
 
 
 class CallbackForm(IdentityCheck, FlaskForm):
-    due_date = DateField(_l("Date"), validators=[DataRequired()])
+    due_date = DateField(_l("Date"), validators=[DataRequired(), InCalendar()])
     due_time = TimeField(_l("Time"), validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Length(max=2000)])
 
@@ -121,7 +121,9 @@ class CloseForm(IdentityCheck, VersionedForm):
         validators=[DataRequired()],
         default="yes",
     )
-    feedback_at = DateTimeLocalField(_l("When"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    feedback_at = DateTimeLocalField(
+        _l("When"), format="%Y-%m-%dT%H:%M", validators=[Optional(), InCalendar()]
+    )
     feedback_channel = SelectField(_l("How"), choices=select_choices(CHANNEL_LABELS.items()))
     feedback_text = TextAreaField(_l("What was proposed"), validators=[Length(max=10000)])
     missing_reason = TextAreaField(_l("Why it could not be given"), validators=[Length(max=5000)])

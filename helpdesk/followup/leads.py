@@ -20,6 +20,7 @@ from helpdesk.followup.changes import (
 )
 from helpdesk.followup.models import HelpRequest, Lead, LeadOutcome, UnmetNeed, UnmetReason
 from helpdesk.followup.themes import all_themes
+from helpdesk.forms import parse_id
 
 
 def add_lead(
@@ -36,7 +37,7 @@ def add_lead(
     guard_identity({"note": note}, identity_confirmed)
     if outcome not in {o.value for o in LeadOutcome}:
         raise RequestError("invalid", {"outcome": "invalid"})
-    organisation = session.get(Organisation, organisation_id) if organisation_id else None
+    organisation = session.get(Organisation, organisation_id) if parse_id(organisation_id) else None
     if organisation is None:
         raise RequestError("invalid", {"organisation_id": "invalid"})
     if any(lead.organisation_id == organisation_id for lead in request.leads):

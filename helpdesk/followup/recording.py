@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from directory_import.models import Organisation, utcnow
 from directory_import.territory import LOCALITIES, TERRITORIES, basin_for_postcode, normalize_postcode
 from helpdesk.auth.models import User
-from helpdesk.followup.changes import RequestError, audit, record_event, require_open, touch
-from helpdesk.followup.identity import identity_warnings
+from helpdesk.followup.changes import RequestError, audit, guard_identity, record_event, require_open, touch
 from helpdesk.followup.models import Channel, HelpRequest, ReferenceCounter, RequestTheme, Status, Urgency
 from helpdesk.followup.themes import all_themes
+from helpdesk.forms import parse_id
 
 REFERENCE_PREFIXES = {
     "nord": "NORD",
@@ -146,7 +146,10 @@ def _check_choices(record: IntakeRecord, session: Session) -> dict[str, str]:
         errors["caller"] = "required"
     if (
         record.caller.organisation_id is not None
-        and session.get(Organisation, record.caller.organisation_id) is None
+        and (
+            parse_id(record.caller.organisation_id) is None
+            or session.get(Organisation, record.caller.organisation_id) is None
+        )
     ):
         errors["caller_organisation"] = "invalid"
     if record.residence_postcode and not normalize_postcode(record.residence_postcode):
@@ -159,15 +162,13 @@ def create_request(
 ) -> HelpRequest:
     """Record a new request held by ``record.territory``; raises ``RequestError`` with the fields at fault.
 
-    Free text that looks like a beneficiary's identity raises ``identity_suspected`` unless confirmed.
+    Free text that identifies the beneficiary raises ``identity_refused`` or ``identity_suspected`` (unless
+    confirmed): see ``guard_identity``.
     """
     errors = _check_choices(record, session)
     if errors:
         raise RequestError("invalid", errors)
-    if not record.identity_confirmed:
-        warnings = identity_warnings(record.question)
-        if warnings:
-            raise RequestError("identity_suspected", {"question": ",".join(warnings)})
+    guard_identity({"question": record.question}, record.identity_confirmed)
     now = now or utcnow()
     postcode = normalize_postcode(record.residence_postcode)
     caller = record.caller
@@ -247,10 +248,8 @@ def edit_request(
     if errors:
         raise RequestError("invalid", errors)
     question = record.question.strip()
-    if question != request.question and not record.identity_confirmed:
-        warnings = identity_warnings(question)
-        if warnings:
-            raise RequestError("identity_suspected", {"question": ",".join(warnings)})
+    if question != request.question:
+        guard_identity({"question": question}, record.identity_confirmed)
     postcode = normalize_postcode(record.residence_postcode)
     caller = record.caller
     new_values: dict[str, Any] = {

@@ -52,6 +52,7 @@ def add_lead(page, query):
     page.wait_for_load_state()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", ["fr", "nl"])
 def test_browser_helpdesk_journey(browser, live_server, make_user, make_organisation, themes, locale):
     words = WORDS[locale]

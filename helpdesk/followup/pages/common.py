@@ -22,6 +22,7 @@ from helpdesk.directory.models import OrganisationNote
 from helpdesk.directory.search import find_organisations
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
+from helpdesk.followup.identity_messages import put_identity_errors
 from helpdesk.followup.labels import (
     AGE_BAND_LABELS,
     CHANNEL_LABELS,
@@ -204,16 +205,9 @@ def failed(db, req: HelpRequest, error: ops.RequestError, form=None, name: str =
         flash(_("This request is not closed."), "error")
     elif error.code == "anonymised":
         flash(_("This request was anonymised after the retention period: record a new request."), "error")
-    elif error.code == "identity_suspected":
-        message = _(
-            "This text seems to contain a national register number: remove it, or tick the box to "
-            "confirm that it identifies nobody."
-        )
-        confirm = getattr(form, "confirm_identity", None)
-        if confirm is None:
+    elif error.code in ("identity_refused", "identity_suspected"):
+        for message in put_identity_errors(form, error.fields, {"feedback": "feedback_text"}):
             flash(message, "error")
-        else:
-            confirm.errors = [message]
     elif form is not None:
         for field, code in error.fields.items():
             target = getattr(form, field.split(".")[0], None)
@@ -221,3 +215,11 @@ def failed(db, req: HelpRequest, error: ops.RequestError, form=None, name: str =
                 target.errors if target is not None and isinstance(target.errors, list) else form.form_errors
             ).append(field_error_message(code))
     return render_detail(db, db.get(HelpRequest, req.id), 400, **({name: form} if form is not None else {}))
+
+
+def failed_lead(db, req: HelpRequest, error: ops.RequestError, form, action: str):
+    """A lead's note flagged by the identity guard comes back in its own form, to edit or confirm."""
+    if error.code not in ("identity_refused", "identity_suspected"):
+        return failed(db, req, error)
+    form.action_url = action
+    return failed(db, req, error, form, "lead_retry")

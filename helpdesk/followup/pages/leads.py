@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash
+from flask import abort, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,6 +13,7 @@ from helpdesk.followup.pages.common import (
     done,
     editable,
     failed,
+    failed_lead,
     field_error_message,
     org_name,
     render_detail,
@@ -34,11 +35,12 @@ def add_lead(request_id: int):
             form.organisation_id.data,
             outcome=form.outcome.data,
             note=form.note.data or "",
+            identity_confirmed=form.confirm_identity.data,
         )
     except ops.RequestError as error:
         if error.code == "invalid":
             flash(field_error_message(next(iter(error.fields.values()), "invalid")), "error")
-        return failed(db, req, error)
+        return failed_lead(db, req, error, form, url_for("followup.add_lead", request_id=req.id))
     return done(db, req, _("Lead added: %(name)s.", name=org_name(lead.organisation)))
 
 
@@ -52,9 +54,18 @@ def update_lead(request_id: int, lead_id: int):
     if not form.validate_on_submit():
         return render_detail(db, req, 400)
     try:
-        ops.update_lead(db, current_user, req, lead, outcome=form.outcome.data, note=form.note.data)
+        ops.update_lead(
+            db,
+            current_user,
+            req,
+            lead,
+            outcome=form.outcome.data,
+            note=form.note.data,
+            identity_confirmed=form.confirm_identity.data,
+        )
     except ops.RequestError as error:
-        return failed(db, req, error)
+        url = url_for("followup.update_lead", request_id=req.id, lead_id=lead.id)
+        return failed_lead(db, req, error, form, url)
     return done(db, req, _("Lead updated: %(name)s.", name=org_name(lead.organisation)))
 
 

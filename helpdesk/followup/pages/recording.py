@@ -14,6 +14,8 @@ from helpdesk.auth.models import User
 from helpdesk.db import get_session
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
+from helpdesk.followup.identity import REFUSED_KINDS
+from helpdesk.followup.identity_messages import identity_messages
 from helpdesk.followup.labels import IDENTITY_LABELS
 from helpdesk.followup.models import HelpRequest, Status
 from helpdesk.followup.pages.common import (
@@ -25,6 +27,7 @@ from helpdesk.followup.pages.common import (
     render_detail,
 )
 from helpdesk.followup.themes import active_themes, theme_labels
+from helpdesk.forms import parse_id
 from helpdesk.i18n import TERRITORY_LABELS, current_language
 
 
@@ -46,7 +49,8 @@ def update(request_id: int):
         return render_detail(db, req, 400, edit=form)
     assignee: User | None | bool = None
     if form.assigned_to.data:
-        assignee = db.get(User, int(form.assigned_to.data)) if form.assigned_to.data.isdigit() else None
+        assignee_id = parse_id(form.assigned_to.data)
+        assignee = db.get(User, assignee_id) if assignee_id is not None else None
         if assignee is None or not access.can_edit_request(assignee, req):
             form.assigned_to.errors = [field_error_message("invalid")]
             return render_detail(db, req, 400, edit=form)
@@ -134,8 +138,12 @@ def unknown_residence_message() -> str:
 
 def put_errors_on_form(form: f.IntakeForm, error: ops.RequestError) -> list[str]:
     """Show a refused intake or edit on the form; returns the identity warnings to confirm, if that was it."""
-    if error.code == "identity_suspected":
-        return [str(IDENTITY_LABELS[k]) for k in error.fields["question"].split(",")]
+    if error.code in ("identity_refused", "identity_suspected"):
+        kinds = error.fields.get("question", "").split(",")
+        refusal, _warning = identity_messages(str(form.question.label.text), kinds)
+        if refusal:
+            form.question.errors.append(refusal)
+        return [str(IDENTITY_LABELS[k]) for k in kinds if k in IDENTITY_LABELS and k not in REFUSED_KINDS]
     for name, code in error.fields.items():
         target = getattr(form, {"residence_postcode": "residence"}.get(name, name), None) or form.caller_name
         target.errors.append(field_error_message(code))
@@ -144,10 +152,10 @@ def put_errors_on_form(form: f.IntakeForm, error: ops.RequestError) -> list[str]
 
 def organisation_id_of(db, form: f.IntakeForm) -> int | None:
     """The directory organisation picked with the autocomplete, if its name was not changed afterwards."""
-    raw = (form.caller_organisation_id.data or "").strip()
-    if not raw.isdigit():
+    organisation_id = parse_id(form.caller_organisation_id.data or "")
+    if organisation_id is None:
         return None
-    organisation = db.get(Organisation, int(raw))
+    organisation = db.get(Organisation, organisation_id)
     if organisation is None:
         return None
     typed = (form.caller_organisation.data or "").strip()
