@@ -6,6 +6,8 @@ Views and CLI commands commit; operations only flush. A request that fails is ro
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -20,6 +22,7 @@ from helpdesk.folding import SQLITE_FUNCTION, fold_text
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+READ_ONLY = "helpdesk_read_only"
 
 
 def resolve_database_url(url: str, instance_path: str) -> str:
@@ -57,8 +60,9 @@ def make_engine(url: str, *, connect_timeout: int = 5, **kwargs) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # pragma: no cover - trivial
-            # IMMEDIATE takes the write lock up front: no "database is locked" on lock upgrade.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # IMMEDIATE takes the write lock up front: no "database is locked" on lock upgrade. A session
+            # that only reads (``read_session``) begins deferred: under WAL it neither waits nor blocks.
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -86,6 +90,21 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["db_sessionmaker"]()
     return g.db_session
+
+
+@contextmanager
+def read_session(app: Flask | None = None) -> Iterator[Session]:
+    """A session of its own for reading only, closed on leaving: on SQLite its transaction does not take
+    the write lock, so slow work (a download, parsing an export, writing the search index) can read
+    without holding up every request. Never write through it."""
+    app = app or current_app
+    engine = app.extensions["db_engine"].execution_options(**{READ_ONLY: True})
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
 
 
 def _close_session(exc: BaseException | None) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from directory_import.models import Organisation
-from helpdesk.db import get_session
+from helpdesk.db import get_session, read_session
 from helpdesk.folding import folded, like_pattern
 from helpdesk.directory.models import SearchSynonym
 from helpdesk.directory.signals import directory_changed
@@ -99,7 +99,9 @@ def apply_changes(app: Flask, organisation_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     try:
-        with _session_for(app) as session:
+        # A session of its own that only reads: on SQLite the request's session would begin a transaction
+        # holding the write lock for as long as the index takes to write.
+        with read_session(app) as session:
             return update_organisations(search_index(app), session, ids)
     except (IndexBusy, IndexUnavailable) as error:
         logger.warning("search index: %d changes not applied (%s); rebuilding", len(ids), error)
