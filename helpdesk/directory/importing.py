@@ -1,5 +1,6 @@
-"""Running a directory import from the helpdesk (CLI and admin pages): configuration in, one transaction,
-the run recorded whatever happens, and ``directory_changed`` sent once the import is committed.
+"""Running a directory import from the helpdesk (CLI, scheduled sync, import jobs): configuration in, the
+slow steps outside any transaction, one short write transaction, the run recorded whatever happens, and
+``directory_changed`` sent once the import is committed.
 """
 
 from __future__ import annotations
@@ -10,17 +11,30 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from directory_import.fetch import FetchError
+from directory_import.fetch import FetchError, fetch, is_url
 from directory_import.models import ImportRun, utcnow
 from directory_import.readers import SourceError
-from directory_import.sync import ImportReport, NothingImported, import_path, import_source, record_run
+from directory_import.sync import (
+    ImportReport,
+    NothingImported,
+    apply_plan,
+    known_validators,
+    not_modified_report,
+    plan_path,
+    read_known,
+    record_run,
+    remember_validators,
+)
+from helpdesk.db import read_session
 from helpdesk.directory.signals import directory_changed
 
 logger = logging.getLogger(__name__)
+
+IMPORT_LOCK_KEY = 7_340_001  # pg_advisory_xact_lock key of directory imports
 
 
 class ImportFailed(Exception):
@@ -53,6 +67,19 @@ def discard_stale_dry_runs(db: Session, older_than: timedelta = timedelta(days=2
     return len(stale)
 
 
+def _known_of(source_key: str) -> dict:
+    # Read apart, on a session that does not take SQLite's write lock: the file is parsed afterwards.
+    with read_session() as reader:
+        return read_known(reader, source_key)
+
+
+def _serialise_imports(db: Session) -> None:
+    """One import applies at a time: on PostgreSQL a transaction-scoped advisory lock (SQLite's single
+    writer already serialises them). Taken at the start of the write transaction, before it reads."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
+
+
 def apply_import(
     db: Session,
     source: str,
@@ -63,41 +90,92 @@ def apply_import(
     source_key: str = "",
     stored_path: str | Path | None = None,
     progress: Callable[[int], None] | None = None,
+    before_commit: Callable[[Session, ImportRun], None] | None = None,
 ) -> tuple[ImportRun, ImportReport]:
     """Import ``source`` (a path or a URL; or the file at ``stored_path``, named ``source``) and commit.
 
-    On failure everything is rolled back, a failed run is recorded and committed, and ``ImportFailed`` is
-    raised with a message in plain words. This is an edge (it commits), shared by the CLI and the admin pages.
+    The pipeline of ARCHITECTURE.md: the download (guarded, with one deadline), the parse and the plan come
+    first, with no transaction open; then one short write transaction applies the plan, records the run and
+    calls ``before_commit(db, run)`` (a job marks itself done there, in the same commit). The search index is
+    updated after the commit. On failure everything is rolled back, a failed run is recorded and committed,
+    and ``ImportFailed`` is raised with a message in plain words. This is an edge (it commits), shared by the
+    CLI, the scheduled sync and the import jobs of the admin pages.
     """
     cfg = current_app.config
+    started_at = utcnow()
+    download = None
+    db.rollback()  # nothing of the caller's stays open (on SQLite: holding the write lock) during the slow part
     try:
-        if stored_path is not None:
-            run, report = import_path(db, stored_path, source=source, source_key=source_key, fmt=fmt,
-                                      dry_run=dry_run, started_by=started_by, progress=progress)
-            run.stored_path = str(stored_path) if dry_run else ""
-        else:
-            run, report = import_source(
-                db, source, source_key=source_key, fmt=fmt, dry_run=dry_run, started_by=started_by,
-                download_dir=imports_dir(), timeout=cfg["FETCH_TIMEOUT_SECONDS"],
-                max_bytes=cfg["FETCH_MAX_BYTES"], retries=cfg.get("FETCH_RETRIES", 3),
-                backoff=cfg.get("FETCH_BACKOFF_SECONDS", 1.0), progress=progress,
-            )
-        db.commit()
+        path: str | Path | None = stored_path
+        if path is None and is_url(source):
+            with read_session() as reader:
+                etag, last_modified = known_validators(reader, source, source_key)
+            download = fetch(source, imports_dir(), etag=etag, last_modified=last_modified, **fetch_options())
+            if download.not_modified:
+                report = not_modified_report(db, source, source_key=source_key, fmt=fmt, dry_run=dry_run)
+                run = record_run(db, report, source=source, started_by=started_by, started_at=started_at,
+                                 status="dry-run" if dry_run else "unchanged")
+                if before_commit is not None:
+                    before_commit(db, run)
+                db.commit()
+                return run, report
+            path = download.path
+        with plan_path(path or source, _known_of, source_key=source_key, fmt=fmt, dry_run=dry_run,
+                       progress=progress) as plan:
+            if dry_run:
+                report = plan.report
+            else:
+                _serialise_imports(db)
+                report = apply_plan(db, plan)
+                if download is not None:
+                    remember_validators(db, source, download, report.source_key)
+            run = record_run(db, report, source=source, started_by=started_by, started_at=started_at)
+            if stored_path is not None:
+                run.stored_path = str(stored_path) if dry_run else ""
+            if before_commit is not None:
+                before_commit(db, run)
+            db.commit()
     except (SourceError, FetchError, SQLAlchemyError, OSError) as error:
         db.rollback()
         report = error.report if isinstance(error, NothingImported) else None
-        if isinstance(error, (SQLAlchemyError, OSError)):
-            detail = f"{error.__class__.__name__}: {error}"
-            message, code, params = f"the import failed and was rolled back ({detail})", "rolled_back", {
-                "detail": detail}
-        else:
-            message, code, params = str(error), error.code, error.params
-        logger.warning("import of %s failed: %s", source, message)
-        failed = record_run(db, report or ImportReport(format=fmt, dry_run=dry_run), source=source,
-                            started_by=started_by, status="failed", error=message[:2000], error_code=code,
-                            error_params={k: str(v)[:500] for k, v in params.items()})
-        db.commit()
-        raise ImportFailed(message, failed, report) from error
+        failed = record_failure(db, source, error, fmt=fmt, dry_run=dry_run, started_by=started_by,
+                                started_at=started_at, report=report)
+        raise ImportFailed(str(failed.error), failed, report) from error
+    except BaseException:
+        db.rollback()
+        raise
+    finally:
+        if download is not None and download.path is not None:
+            download.path.unlink(missing_ok=True)
     if not dry_run and report.changed_ids:
         directory_changed.send(current_app._get_current_object(), organisation_ids=list(report.changed_ids))
     return run, report
+
+
+def record_failure(db: Session, source: str, error: Exception, *, fmt: str = "auto", dry_run: bool = False,
+                   started_by: str = "", started_at=None, report: ImportReport | None = None) -> ImportRun:
+    """Record and commit the failed run of ``source`` (``error``: a ``SourceError``, a ``FetchError``, a
+    database or file error), with a code and values for a message in the reader's language."""
+    if isinstance(error, (SQLAlchemyError, OSError)):
+        detail = f"{error.__class__.__name__}: {error}"
+        message, code, params = f"the import failed and was rolled back ({detail})", "rolled_back", {
+            "detail": detail}
+    else:
+        message, code, params = str(error), getattr(error, "code", ""), getattr(error, "params", {})
+    logger.warning("import of %s failed: %s", source, message)
+    failed = record_run(db, report or ImportReport(format=fmt, dry_run=dry_run), source=source,
+                        started_by=started_by, started_at=started_at, status="failed", error=message[:2000],
+                        error_code=code, error_params={k: str(v)[:500] for k, v in params.items()})
+    db.commit()
+    return failed
+
+
+def fetch_options() -> dict:
+    """The configured guard, deadline, size limit and retries of a download, as ``fetch`` takes them."""
+    cfg = current_app.config
+    allowed = cfg.get("FETCH_ALLOWED_HOSTS") or []
+    if isinstance(allowed, str):  # one host given without the list around it
+        allowed = [allowed]
+    return {"timeout": float(cfg["FETCH_TIMEOUT_SECONDS"]), "max_bytes": int(cfg["FETCH_MAX_BYTES"]),
+            "retries": int(cfg.get("FETCH_RETRIES", 3)), "backoff": float(cfg.get("FETCH_BACKOFF_SECONDS", 1.0)),
+            "allowed_hosts": [str(host) for host in allowed]}
