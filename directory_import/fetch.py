@@ -89,8 +89,8 @@ def is_public_address(value: str | ipaddress.IPv4Address | ipaddress.IPv6Address
     address = ipaddress.ip_address(value.split("%", 1)[0] if isinstance(value, str) else value)
     if isinstance(address, ipaddress.IPv6Address):
         inner = _embedded_ipv4(address)
-        if inner is not None and not is_public_address(inner):
-            return False
+        if inner is not None:  # an IPv4 address in IPv6 clothes is what it stands for
+            return is_public_address(inner)
     return not (address.is_loopback or address.is_private or address.is_link_local or address.is_multicast
                 or address.is_reserved or address.is_unspecified) and address.is_global
 
