@@ -71,13 +71,13 @@ def test_fetch_guard_allowlist_lets_a_host_on_the_premises_through(tmp_path, slo
     assert report.path.read_bytes() == slow_server.body
 
 
-def _redirecting_server(location: str):
+def _redirecting_server(location: str, status: int = 302):
     seen: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
             seen.append(self.path)
-            self.send_response(302)
+            self.send_response(status)
             self.send_header("Location", location)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -139,3 +139,36 @@ def test_fetch_deadline_is_not_per_read(tmp_path, slow_server):  # noqa: F811
     with pytest.raises(FetchError) as cut:
         fetch(slow_server.url, tmp_path, timeout=1, retries=5, allowed_hosts=["127.0.0.1"])
     assert cut.value.code == "unreachable" and slow_server.requests == 1
+
+
+def test_fetch_guard_cli_import_and_sync_refuse_an_internal_address(app, runner, slow_server,  # noqa: F811
+                                                                     v1_organisations):
+    slow_server.body = json.dumps({"organisations": v1_organisations}).encode()
+    imported = runner.invoke(args=["directory", "import", slow_server.url, "--quiet"])
+    assert imported.exit_code != 0 and "not a public address" in imported.output
+    app.config["DIRECTORY_SOURCES"] = [slow_server.url]
+    synced = runner.invoke(args=["directory", "sync", "--quiet"])
+    assert synced.exit_code != 0 and "not a public address" in synced.output
+    assert slow_server.requests == 0
+    app.config["FETCH_ALLOWED_HOSTS"] = ["127.0.0.1"]
+    allowed = runner.invoke(args=["directory", "sync"])
+    assert allowed.exit_code == 0 and "8 added" in allowed.output and slow_server.requests == 1
+
+
+def test_fetch_guard_one_message_for_every_network_failure(tmp_path):
+    """Refused, not found, a server error or silence: the same code and words, nothing of the server's."""
+    failures = []
+    for status, location in ((404, ""), (500, ""), (302, "http://127.0.0.1:9/")):
+        server, _seen = _redirecting_server(location, status)
+        try:
+            with pytest.raises(FetchError) as failed:
+                fetch(f"http://127.0.0.1:{server.server_address[1]}/", tmp_path, retries=0, timeout=2,
+                      allowed_hosts=["127.0.0.1"])
+        finally:
+            server.shutdown()
+            server.server_close()
+        failures.append(failed.value)
+    with pytest.raises(FetchError) as refused:
+        fetch("http://127.0.0.1:9/export.json", tmp_path, retries=0, timeout=2, allowed_hosts=["127.0.0.1"])
+    failures.append(refused.value)
+    assert {(f.code, str(f).split(" (", 1)[-1]) for f in failures} == {("unreachable", "details in the server log)")}
