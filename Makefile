@@ -7,9 +7,14 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
+# `make test` checks that the tree is formatted with `ruff format`; RUFF_FORMAT_CHECK=0 skips that one check.
+RUFF_FORMAT_CHECK ?= 1
+# What ruff checks and formats (ruff also reads .gitignore); mypy's packages are in pyproject.toml.
+RUFF_PATHS := helpdesk search_index directory_import tests bench scripts migrations config.py
 SAMPLE_DIRECTORY := data/sample_directory.json
 
-.PHONY: run test install system-deps translations translations-update test-sqlite test-postgres sample bench clean load
+.PHONY: run test install system-deps translations translations-update test-sqlite test-postgres test-fast sample bench \
+	clean load lint fmt types types-baseline docs-screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,7 +40,7 @@ translations-update: install
 
 # The project's own invented sample directory (deterministic: same seed, same file).
 $(SAMPLE_DIRECTORY): directory_import/sample.py | install
-	$(BIN)/python -m directory_import.sample $(SAMPLE_DIRECTORY)
+	$(BIN)/python -m directory_import.sample --format socialbrussels $(SAMPLE_DIRECTORY)
 
 sample: $(SAMPLE_DIRECTORY)
 
@@ -60,13 +65,42 @@ test-sqlite: install translations
 test-postgres: install translations
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
-# Runs the suite on SQLite, then on PostgreSQL when a server answers at 127.0.0.1:5432.
+# Lint (ruff), types (mypy against its baseline), the security audit, then the suite on SQLite, then on
+# PostgreSQL when a server answers at 127.0.0.1:5432.
 test: system-deps install translations
+	$(MAKE) --no-print-directory lint types
 	$(BIN)/python scripts/security_audit.py
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 	  $(MAKE) --no-print-directory test-postgres; \
 	else echo "No PostgreSQL at 127.0.0.1:5432: PostgreSQL run skipped"; fi
+
+# The suite without the tests marked slow (a quick run while working; `make test` runs everything).
+test-fast: install translations
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider -m "not slow" $(PYTEST_ARGS)
+
+# ruff's lint rules and, unless RUFF_FORMAT_CHECK=0, the formatter's check (pyproject.toml [tool.ruff]).
+lint: install
+	$(BIN)/ruff check $(RUFF_PATHS)
+	@if [ "$(RUFF_FORMAT_CHECK)" = "1" ]; then $(BIN)/ruff format --check $(RUFF_PATHS); \
+	else echo "ruff format --check skipped (RUFF_FORMAT_CHECK=$(RUFF_FORMAT_CHECK))"; fi
+
+# Format the tree and apply ruff's safe fixes (import order...).
+fmt: install
+	$(BIN)/ruff format $(RUFF_PATHS)
+	$(BIN)/ruff check --fix $(RUFF_PATHS)
+
+# mypy over helpdesk/, search_index/, directory_import/: fails on an error mypy-baseline.txt does not list.
+types: install
+	$(BIN)/python scripts/mypy_baseline.py check
+
+# Rewrite mypy-baseline.txt with today's errors (it refuses to grow; see scripts/mypy_baseline.py).
+types-baseline: install
+	$(BIN)/python scripts/mypy_baseline.py update
+
+# The user guide's screenshots: the browser tests sign in as the demo roles and write docs/images/*.png.
+docs-screenshots: system-deps install translations
+	DOCS_SCREENSHOTS=1 $(BIN)/python -m pytest -p no:cacheprovider -q tests/browser/test_docs_screenshots.py
 
 # The load run, not part of `make test`: 50 operators for 5 minutes against gunicorn on PostgreSQL (loopback).
 load: install translations
@@ -74,4 +108,4 @@ load: install translations
 	$(BIN)/python bench/load/run.py --locust .venv-load/bin/locust
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

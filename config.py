@@ -31,8 +31,24 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = True  # set HELPDESK_SESSION_COOKIE_SECURE=false only for plain-HTTP development
 SESSION_IDLE_MINUTES = 60
 SESSION_MAX_HOURS = 12
+# Sign-in throttle, counted in the database over the window: failures for one account from one client
+# address stop that address for that account (its owner elsewhere still signs in); failures from one address
+# over any accounts first space its attempts (1 s, 2 s, 4 s... up to 60 s), then stop it (429, Retry-After).
 LOGIN_MAX_FAILURES = 5
 LOGIN_FAILURE_WINDOW_MINUTES = 15
+LOGIN_ADDRESS_SLOW_AFTER = 10
+LOGIN_ADDRESS_MAX_FAILURES = 30
+# Password checks (Argon2) running at once in one app process, sign-ins allowed to wait for their turn and
+# for how long; the others are answered 429 (Retry-After: 5 s) at once, so a storm of logins leaves threads
+# and CPU to the other pages.
+LOGIN_CHECKS_PER_PROCESS = 1
+LOGIN_QUEUE_LENGTH = 2
+LOGIN_QUEUE_SECONDS = 1
+# API tokens expire after this many days; links to choose a password after this many hours (single use).
+API_TOKEN_DAYS = 90
+PASSWORD_LINK_HOURS = 24
+# Where the app is reached, to print the password links of ``helpdesk users reset-link``.
+PUBLIC_URL = "http://127.0.0.1:5000"
 # Argon2id cost (OWASP: m=19 MiB, t=2, p=1 at least). Raising it rehashes passwords at the next login.
 ARGON2_TIME_COST = 3
 ARGON2_MEMORY_COST = 65536
@@ -47,6 +63,19 @@ FETCH_TIMEOUT_SECONDS = 30  # the whole download's budget (connections, retries,
 FETCH_MAX_BYTES = 200 * 1024 * 1024
 FETCH_RETRIES = 3  # connection errors, timeouts, 429 and 5xx answers; waits double each time
 FETCH_BACKOFF_SECONDS = 1.0
+# A source entry {"url": ..., "format": "socialbrussels", "record_url": ".../organisation/{id}"} reads a list of
+# summaries at "url", then each record at "record_url", politely:
+SOCIALBRUSSELS_CONCURRENCY = 2  # requests at the same time
+SOCIALBRUSSELS_DELAY_SECONDS = 0.5  # between the starts of two requests
+SOCIALBRUSSELS_RETRIES = 2  # per record (errors, timeouts, 429 and 5xx), waits doubling from FETCH_BACKOFF_SECONDS
+SOCIALBRUSSELS_TIMEOUT_SECONDS = 30  # per request
+SOCIALBRUSSELS_DEADLINE_SECONDS = 3600  # for a whole crawl; the next sync resumes what is left
+SOCIALBRUSSELS_RESUME_HOURS = 12  # an interrupted crawl younger than this is resumed, not started afresh
+# The source's reference lists, a file or an http(s) URL each, read as bilingual vocabularies by
+# `helpdesk directory vocabularies` and before each `helpdesk directory sync`. Keys: sectors, categories,
+# actionzones, languageoffer, legalstatus. E.g. {"sectors": "https://example.org/rest/sectors"}
+DIRECTORY_VOCABULARIES = {}
+
 # Imports from a URL reach only public addresses; hosts listed here (a JSON list of names or IP addresses,
 # e.g. ["exports.cpas.local", "10.0.0.12"]) are allowed on the premises' network too.
 FETCH_ALLOWED_HOSTS = []

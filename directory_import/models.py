@@ -9,8 +9,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -75,6 +86,32 @@ class Organisation(Base):
     parent_source_id: Mapped[str | None] = mapped_column(String(100))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
     source_updated_at: Mapped[str] = mapped_column(String(40), default="")
+    # What richer sources (the social.brussels API) say besides. The official names as the source writes
+    # them, when the names shown differ (a name in capitals is shown readably).
+    official_name_fr: Mapped[str] = mapped_column(String(400), default="")
+    official_name_nl: Mapped[str] = mapped_column(String(400), default="")
+    # [{"kind": "alternative|former|service", "lang": "fr|nl|", "name": "...", "acronym": bool}]
+    other_names: Mapped[list[Any]] = mapped_column(default=list)
+    legal_form_nl: Mapped[str] = mapped_column(String(100), default="")
+    legal_form_code: Mapped[str] = mapped_column(String(50), default="")
+    company_numbers: Mapped[list[Any]] = mapped_column(default=list)  # "0212.347.945"
+    activities_fr: Mapped[str] = mapped_column(Text, default="")
+    activities_nl: Mapped[str] = mapped_column(Text, default="")
+    access_fr: Mapped[str] = mapped_column(Text, default="")
+    access_nl: Mapped[str] = mapped_column(Text, default="")
+    target_public_fr: Mapped[str] = mapped_column(Text, default="")  # the public, as the source words it
+    target_public_nl: Mapped[str] = mapped_column(Text, default="")
+    remark_fr: Mapped[str] = mapped_column(Text, default="")
+    remark_nl: Mapped[str] = mapped_column(Text, default="")
+    language_regime: Mapped[str] = mapped_column(String(20), default="")  # FR, NL, FR-NL
+    interpreting: Mapped[bool | None] = mapped_column(Boolean)  # None: the source does not say
+    faxes: Mapped[list[Any]] = mapped_column(default=list)
+    lambert_x: Mapped[float | None] = mapped_column(Float)  # Belgian Lambert 72, metres
+    lambert_y: Mapped[float | None] = mapped_column(Float)
+    sectors: Mapped[list[Any]] = mapped_column(default=list)  # [{"code": source id, "label_fr", "label_nl"}]
+    action_zones: Mapped[list[Any]] = mapped_column(default=list)  # the area it serves, as the source names it
+    # The communes those zones cover, "|schaerbeek|evere|" ('' when unknown): see ``serving_commune``.
+    served_communes: Mapped[str] = mapped_column(String(400), default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     archived: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
@@ -90,6 +127,16 @@ class Organisation(Base):
         """The name in the reader's language, the other language as fallback."""
         first, second = (self.name_nl, self.name_fr) if locale == "nl" else (self.name_fr, self.name_nl)
         return first or second or self.source_id
+
+    def serves(self, commune_code: str) -> bool:
+        """Whether its action zones cover the commune ``commune_code`` (a ``territory.COMMUNES`` code)."""
+        return bool(commune_code) and f"|{commune_code}|" in (self.served_communes or "")
+
+    def acronyms(self) -> list[str]:
+        """Its acronym and the other names that are acronyms, without repeats."""
+        found = [self.acronym] + [str(n.get("name", "")) for n in self.other_names or []
+                                  if isinstance(n, dict) and n.get("acronym")]
+        return list(dict.fromkeys(a for a in found if a))
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.source}:{self.source_id} {self.name_fr or self.name_nl!r}>"
@@ -143,6 +190,30 @@ class SourceState(Base):
 
     def __repr__(self) -> str:
         return f"<SourceState {self.source!r}>"
+
+
+class VocabularyTerm(Base):
+    """One term of a source's reference list (sectors, categories, action zones, language offer, legal
+    statuses), in French and Dutch, keyed by the source's own id so its vocabulary stays stable across syncs."""
+
+    __tablename__ = "vocabulary_terms"
+    __table_args__ = (UniqueConstraint("kind", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # sectors, categories, actionzones, languageoffer, legalstatus
+    code: Mapped[str] = mapped_column(String(100))
+    label_fr: Mapped[str] = mapped_column(String(400), default="")
+    label_nl: Mapped[str] = mapped_column(String(400), default="")
+    parent_code: Mapped[str] = mapped_column(String(100), default="")
+    raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    def label(self, locale: str) -> str:
+        first, second = (self.label_nl, self.label_fr) if locale == "nl" else (self.label_fr, self.label_nl)
+        return first or second or self.code
+
+    def __repr__(self) -> str:
+        return f"<VocabularyTerm {self.kind}:{self.code} {self.label_fr!r}>"
 
 
 class DuplicateDismissal(Base):

@@ -11,15 +11,18 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
+import phonenumbers
+
 from directory_import import territory
-from directory_import.readers.base import CategoryRecord, OrganisationRecord, params
+from directory_import.readers.base import CategoryRecord, NameRecord, OrganisationRecord, params
 from directory_import.vocabulary import CATEGORIES, PUBLICS, PUBLICS_NL_TO_FR
 
 MAX_ID_LENGTH = 100
 # Part of every content hash: change it when normalisation changes, so the next sync rewrites every row.
-NORMALIZE_VERSION = "1"
+NORMALIZE_VERSION = "2"
 
 
 class RejectedRow(ValueError):
@@ -82,46 +85,141 @@ def clean_line(value: str) -> str:
     return " ".join(clean_text(value).split())
 
 
-# Belgian landline zones with a one-digit area code; the others have two digits.
-_ONE_DIGIT_ZONES = {"2", "3", "4", "9"}
-_PHONE_CHARS = re.compile(r"[\s./()\-\u00a0]")
+_EXTENSION = re.compile(r"(?i)\s*(?:ext\.?|extension|poste|toestel|tst\.?|#)\s*\d+\s*$")
+
+
+def _parsed_phone(value: str) -> phonenumbers.PhoneNumber | None:
+    """``value`` as a phone number (Belgian unless it says otherwise), None when it is not one."""
+    try:
+        number = phonenumbers.parse(value, "BE")
+    except phonenumbers.NumberParseException:
+        return None
+    # Possible, not "valid": a number of the right length for its country is kept even when its range
+    # is not in the library's tables yet (new ranges, the invented numbers of samples and tests).
+    return number if phonenumbers.is_possible_number(number) else None
+
+
+def _formatted(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def normalize_phone(value: str) -> str | None:
-    """A phone number in one format (``+32 2 123 45 67``, ``+32 475 12 34 56``, ``+32 800 12 345``), or None.
+    """A phone number in one format (``+32 2 435 51 38``, ``+32 475 12 34 56``, ``+32 800 12 345``), or None.
 
-    Belgian numbers may come as ``02/123.45.67``, ``0032 2 123 45 67``, ``+32 (0)2 123 45 67``; foreign
-    numbers in international form are kept as ``+CC`` and digits.
+    Read with the ``phonenumbers`` library: Belgian numbers may come as ``02/435.51.38``, ``0032 2 435 51 38``,
+    ``+32 (0)2 435 51 38``; foreign ones in international form keep their country's grouping; an extension
+    (``poste 12``) is left out.
     """
-    raw = value.strip()
-    if not raw:
+    raw = _EXTENSION.sub("", value.strip()).replace("(0)", "")
+    if not raw or not re.fullmatch(r"[\d\s./()\-+\u00a0]+", raw):
         return None
-    raw = re.split(r"(?i)\s*(?:ext\.?|poste|toestel|#)\s*\d+$", raw)[0]
-    compact = _PHONE_CHARS.sub("", raw.replace("(0)", ""))
-    if compact.startswith("00"):
-        compact = "+" + compact[2:]
-    if not re.fullmatch(r"\+?\d+", compact):
+    number = _parsed_phone(raw)
+    return _formatted(number) if number is not None else None
+
+
+def normalize_phones(value: str) -> list[str]:
+    """Every phone number in ``value``: one number as ``normalize_phone`` reads it, or the numbers found in
+    a text (``02/435.51.38 (accueil) - 0475 12 34 56``). Empty when there is none."""
+    single = normalize_phone(value)
+    if single is not None:
+        return [single]
+    found = []
+    for match in phonenumbers.PhoneNumberMatcher(value, "BE", leniency=phonenumbers.Leniency.POSSIBLE):
+        found.append(_formatted(match.number))
+    return found
+
+
+_COMPANY_DIGITS = re.compile(r"\D")
+
+
+def normalize_company_number(value: str) -> str | None:
+    """A Belgian company (BCE/KBO) number as ``0212.347.945``; None when it has not 9 or 10 digits."""
+    digits = _COMPANY_DIGITS.sub("", value)
+    if len(digits) == 9:
+        digits = "0" + digits
+    if len(digits) != 10 or digits[0] not in "01":
         return None
-    if compact.startswith("+"):
-        if not compact.startswith("+32"):
-            digits = compact[1:]
-            return "+" + digits if 8 <= len(digits) <= 15 else None
-        national = compact[3:]
-    elif compact.startswith("0"):
-        national = compact[1:]
-    else:
-        return None
-    if national.startswith("0"):
-        national = national[1:]
-    if len(national) == 9 and national.startswith("4"):  # mobile
-        return f"+32 {national[:3]} {national[3:5]} {national[5:7]} {national[7:]}"
-    if len(national) == 8 and national[:3] in {"800", "900", "902", "903", "904", "905", "906", "907", "909"}:
-        return f"+32 {national[:3]} {national[3:5]} {national[5:]}"
-    if len(national) == 8 and national[0] != "4":
-        if national[0] in _ONE_DIGIT_ZONES:
-            return f"+32 {national[0]} {national[1:4]} {national[4:6]} {national[6:]}"
-        return f"+32 {national[:2]} {national[2:4]} {national[4:6]} {national[6:]}"
-    return None
+    return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
+
+
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T].*)?$")
+
+
+def normalize_date(value: str) -> str:
+    """``14/03/23`` (and ``14/03/2023``, ``14.03.2023``) -> ``2023-03-14``; any other text as it is.
+
+    Two-digit years are this century unless that puts them more than a year ahead of today.
+    """
+    value = clean_line(value)
+    if value.isdigit() and len(value) in (10, 13):  # seconds or milliseconds since 1970
+        try:
+            return datetime.fromtimestamp(int(value[:10]), UTC).date().isoformat()
+        except (OverflowError, OSError, ValueError):
+            return value
+    match = _DAY_FIRST.match(value)
+    if not match:
+        return value
+    day, month, year = (int(part) for part in match.groups())
+    if len(match.group(3)) == 2:
+        today = date.today()
+        year += 2000 if 2000 + year <= today.year + 1 else 1900
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return value
+
+
+# Words kept in capitals when a name written all in capitals is made readable: legal forms and the sector's
+# acronyms (a word without a vowel, like SSM or CGG, is kept too).
+KEPT_UPPER = frozenset("""ASBL VZW AISBL IVZW CPAS OCMW SSM CGG CAW AIS SVK SPRL SRL SCRL SC SA NV BV CVBA CV
+SCS ONE PMS CPMS CLPS AMO SAJ SPJ IPPJ CASG SISD ISP GGC COCOF COCOM VGC CAPAS PCS ULB VUB UCL KU CHU UZ
+HIV VIH SIDA MSF CRB OK II III IV VI VII VIII IX XI XII BXL""".split())
+SMALL_WORDS = frozenset("""de du des l d et en à a au aux pour par sur sous dans chez avec ou
+van der den voor in op met te ten ter 't 's of bij aan tot uit""".split())
+# Articles start a proper name ("SSM Le Méridien", "Het Anker") unless a preposition comes first ("de la").
+ARTICLES = frozenset("le la les het un une".split())
+_VOWELS = set("AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ")
+_TOKEN = re.compile(r"([^\W\d_]+|\d+|[^\w]+|_)", re.UNICODE)
+
+
+def is_shouted(value: str) -> bool:
+    """Whether a name is written all in capitals (and has enough letters for it to matter)."""
+    letters = [c for c in value if c.isalpha()]
+    return len(letters) >= 4 and not any(c.islower() for c in letters)
+
+
+def readable_name(value: str, keep: frozenset[str] | set[str] = frozenset()) -> str:
+    """A name written all in capitals, made readable: ``CENTRE PUBLIC D'ACTION SOCIALE DE SAINT-GILLES``
+    -> ``Centre Public d'Action Sociale de Saint-Gilles``. Legal forms, acronyms (``keep``, ``KEPT_UPPER``,
+    words without a vowel) stay in capitals. A name that has small letters is returned as it is."""
+    if not is_shouted(value):
+        return value
+    result, first, previous = [], True, ""
+    for token in _TOKEN.findall(value):
+        if not token[0].isalpha():
+            result.append(token)
+            continue
+        upper = token.upper()
+        after_elision = bool(result) and result[-1] in ("'", "’") and len(result) >= 2 \
+            and result[-2].lower() in {"d", "l", "n", "qu", "s", "j", "t", "m", "c"}
+        if upper in keep or upper in KEPT_UPPER or (2 <= len(token) <= 5 and not (set(upper) & _VOWELS)):
+            word = upper
+        elif not first and not after_elision and (
+                token.lower() in SMALL_WORDS or (token.lower() in ARTICLES and previous in SMALL_WORDS)):
+            word = token.lower()
+        else:
+            word = token[:1].upper() + token[1:].lower()
+        result.append(word)
+        first, previous = False, word.lower()
+    return "".join(result)
+
+
+def is_acronym(value: str) -> bool:
+    """``CEMO``, ``C.P.A.S.``, ``BRAVVO``: one short word in capitals (an acronym weighs as one in search)."""
+    value = value.strip()
+    letters = [c for c in value if c.isalpha()]
+    return (0 < len(value) <= 12 and " " not in value and len(letters) >= 2
+            and all(c.isupper() for c in letters))
 
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -176,7 +274,8 @@ LANGUAGE_CODES = {
     "pl": "pl", "pol": "pl", "polonais": "pl", "pools": "pl", "polish": "pl",
     "ro": "ro", "ron": "ro", "roumain": "ro", "roemeens": "ro", "romanian": "ro",
     "ru": "ru", "rus": "ru", "russe": "ru", "russisch": "ru", "russian": "ru",
-    "lsfb": "sgn", "vgt": "sgn", "sgn": "sgn",
+    "lsfb": "sgn", "vgt": "sgn", "sgn": "sgn", "langue des signes": "sgn", "gebarentaal": "sgn",
+    "sign language": "sgn",
 }
 
 
@@ -248,6 +347,11 @@ def normalize_record(record: OrganisationRecord) -> tuple[dict[str, Any], list[N
     name_fr, name_nl = clean_line(record.name_fr)[:400], clean_line(record.name_nl)[:400]
     if not name_fr and not name_nl:
         raise RejectedRow(f"organisation {source_id} has no name (neither French nor Dutch)", "no_name", id=source_id)
+    other_names = _other_names(record.other_names, {name_fr, name_nl})
+    acronyms = [n["name"] for n in other_names if n["acronym"]]
+    keep = {a.upper().replace(".", "") for a in acronyms}
+    official_fr, official_nl = name_fr, name_nl
+    name_fr, name_nl = readable_name(name_fr, keep), readable_name(name_nl, keep)
 
     postcode = ""
     commune_fr, commune_nl = clean_line(record.commune_fr)[:100], clean_line(record.commune_nl)[:100]
@@ -260,11 +364,17 @@ def normalize_record(record: OrganisationRecord) -> tuple[dict[str, Any], list[N
     if locality is not None:
         commune_fr, commune_nl = locality.commune.name_fr, locality.commune.name_nl
 
-    phones = _kept(record.phones, normalize_phone, "phone", "not a phone number", "bad_phone", warnings)
+    phones = _phones(record.phones, warnings)
+    faxes = _phones(record.faxes, warnings)
+    company_numbers = _kept(record.company_numbers, normalize_company_number, "company number",
+                            "not a Belgian company number", "bad_company_number", warnings)
     emails = _kept(record.emails, normalize_email, "e-mail", "not an e-mail address", "bad_email", warnings)
     websites = _kept(record.websites, normalize_url, "website", "not a web address", "bad_url", warnings)
     languages = _kept(record.languages, normalize_language, "language", "unknown language", "bad_language",
                       warnings)
+    regime = clean_line(record.language_regime).upper()[:20]
+    languages = languages + regime_languages(regime)
+    action_zones = _unique_dicts([_category(z) for z in record.action_zones])
     latitude = longitude = None
     if record.latitude.strip() or record.longitude.strip():
         latitude = _coordinate(record.latitude, 49.0, 52.0)
@@ -278,15 +388,37 @@ def normalize_record(record: OrganisationRecord) -> tuple[dict[str, Any], list[N
         "source_id": source_id,
         "name_fr": name_fr,
         "name_nl": name_nl,
-        "acronym": clean_line(record.acronym)[:50],
+        "acronym": (clean_line(record.acronym) or (acronyms[0] if acronyms else ""))[:50],
+        "official_name_fr": official_fr if official_fr != name_fr else "",
+        "official_name_nl": official_nl if official_nl != name_nl else "",
+        "other_names": other_names,
         "legal_form": clean_line(record.legal_form)[:100],
+        "legal_form_nl": clean_line(record.legal_form_nl)[:100],
+        "legal_form_code": clean_line(record.legal_form_code)[:50],
+        "company_numbers": _unique(company_numbers),
+        "activities_fr": clean_text(record.activities_fr),
+        "activities_nl": clean_text(record.activities_nl),
+        "access_fr": clean_text(record.access_fr),
+        "access_nl": clean_text(record.access_nl),
+        "target_public_fr": clean_text(record.public_fr),
+        "target_public_nl": clean_text(record.public_nl),
+        "remark_fr": clean_text(record.remark_fr),
+        "remark_nl": clean_text(record.remark_nl),
+        "language_regime": regime,
+        "interpreting": {"true": True, "false": False}.get(record.interpreting.strip().lower()),
+        "faxes": _unique(faxes),
+        "lambert_x": _coordinate(record.lambert_x, 0.0, 400000.0) if record.lambert_x.strip() else None,
+        "lambert_y": _coordinate(record.lambert_y, 0.0, 400000.0) if record.lambert_y.strip() else None,
+        "sectors": _unique_dicts([_category(c) for c in record.sectors]),
+        "action_zones": action_zones,
+        "served_communes": served_communes(action_zones),
         "description_fr": clean_text(record.description_fr),
         "description_nl": clean_text(record.description_nl),
         "categories": _unique_dicts([_category(c) for c in record.categories]),
         "publics": _unique_dicts([_public(p) for p in record.publics]),
         "languages": _unique(languages),
-        "street_fr": clean_line(record.street_fr)[:300],
-        "street_nl": clean_line(record.street_nl)[:300],
+        "street_fr": readable_name(clean_line(record.street_fr))[:300],
+        "street_nl": readable_name(clean_line(record.street_nl))[:300],
         "number": clean_line(record.number)[:30],
         "box": clean_line(record.box)[:30],
         "postcode": postcode,
@@ -301,9 +433,51 @@ def normalize_record(record: OrganisationRecord) -> tuple[dict[str, Any], list[N
         "opening_hours_fr": clean_text(record.opening_hours_fr),
         "opening_hours_nl": clean_text(record.opening_hours_nl),
         "parent_source_id": clean_line(record.parent_source_id)[:100] or None,
-        "source_updated_at": clean_line(record.source_updated_at)[:40],
+        "source_updated_at": normalize_date(record.source_updated_at)[:40],
     }
     return values, warnings
+
+
+def _phones(values: tuple[str, ...], warnings: list[NormalizeWarning]) -> list[str]:
+    kept = []
+    for value in values:
+        found = normalize_phones(value)
+        if not found:
+            warnings.append(_warning(f"phone {value!r} dropped: not a phone number", "bad_phone", value=value))
+        kept.extend(found)
+    return kept
+
+
+def _other_names(names: tuple[NameRecord, ...], official: set[str]) -> list[dict[str, Any]]:
+    """Alternative, former and service names, cleaned, without repeats nor the official names."""
+    seen = {fold(n) for n in official if n}
+    result = []
+    for item in names:
+        name = clean_line(item.name)[:400]
+        if not name or fold(name) in seen:
+            continue
+        seen.add(fold(name))
+        result.append({"kind": item.kind, "lang": item.lang, "name": name, "acronym": is_acronym(name)})
+    return result
+
+
+def regime_languages(regime: str) -> list[str]:
+    """The languages a language regime (``FR``, ``NL``, ``FR-NL``, ``bilingue``) says are spoken."""
+    words = set(re.split(r"[^A-Z]+", regime.upper()))
+    if words & {"BILINGUE", "TWEETALIG", "BILINGUAL", "BI"}:
+        return ["fr", "nl"]
+    return [code for word, code in (("FR", "fr"), ("NL", "nl"), ("EN", "en"), ("DE", "de")) if word in words]
+
+
+def served_communes(zones: list[dict[str, str]]) -> str:
+    """The communes an organisation's action zones cover, as ``|schaerbeek|evere|`` (searchable with LIKE);
+    '' when the zones name no Brussels commune."""
+    codes: list[str] = []
+    for zone in zones:
+        for label in (zone.get("label_fr", ""), zone.get("label_nl", ""), zone.get("code", "")):
+            codes.extend(territory.communes_named(label))
+    codes = sorted(set(codes))
+    return f"|{'|'.join(codes)}|" if codes else ""
 
 
 def _unique_dicts(items: list[dict[str, str]]) -> list[dict[str, str]]:

@@ -5,6 +5,7 @@ follow the Bruxelles Social export. The same seed gives the same file. ``make ru
 bench uses it for larger sizes.
 
 Usage: python -m directory_import.sample data/sample_directory.json [--count 320] [--seed 2026]
+[--format json|socialbrussels]
 """
 
 from __future__ import annotations
@@ -254,17 +255,136 @@ def _record(rnd: random.Random, source_id: int, spec: dict[str, Any]) -> dict[st
     return record
 
 
-def write_sample(path: str | Path, count: int = 320, seed: int = 2026) -> int:
-    """Write the export to ``path`` as JSON, one record at a time (flat memory for any ``count``)."""
+# The social.brussels API shape: its vocabularies have numeric ids (invented here, stable across runs).
+CATEGORY_IDS = {code: 300 + position for position, code in enumerate(CATEGORIES)}
+SECTORS = {"social": (3, "Aide sociale", "Welzijn"), "health": (4, "Santé", "Gezondheid")}
+HEALTH_KINDS = {"mm", "ssm", "assuetudes", "perinatal", "palliatif", "domicile", "planning", "handicap"}
+LEGAL_STATUSES = {"ASBL": (1, "ASBL", "VZW"), "VZW": (1, "ASBL", "VZW"), "SCRL": (2, "SCRL", "CVBA"),
+                  "Association de fait": (3, "Association de fait", "Feitelijke vereniging"),
+                  "Service public": (4, "Service public", "Openbare dienst")}
+WHOLE_REGION = (1, "Région de Bruxelles-Capitale", "Brussels Hoofdstedelijk Gewest")
+
+
+def _api_phone(rnd: random.Random) -> str:
+    """Phones as the API writes them: ``02/435.51.38``, ``0475/12.34.56``."""
+    a, b, c = rnd.randint(200, 799), rnd.randint(10, 99), rnd.randint(10, 99)
+    if rnd.random() < 0.85:
+        return f"02/{a}.{b}.{c}"
+    return f"04{rnd.randint(70, 99)}/{rnd.randint(10, 99)}.{b}.{c}"
+
+
+def _activities(description: str) -> str:
+    parts = [p.strip() for p in re.split(r",| et | en ", description.rstrip(".")) if p.strip()]
+    return "\n".join(f"- {p[:1].upper()}{p[1:]}" for p in parts)
+
+
+def api_record(rnd: random.Random, record: dict[str, Any]) -> dict[str, Any]:
+    """One record of ``generate`` in the social.brussels API shape: official names often in capitals,
+    activities as ``- `` lines with the description left null, ``dd/mm/yy`` dates, nulls where nothing is
+    known, a service's area as action zones."""
+    address = record["address"]
+    locality = LOCALITIES[address["postalCode"]]
+    kind = record["categories"][0]["code"]
+    shouted = rnd.random() < 0.6
+    name_fr = record["nameFr"].upper() if shouted else record["nameFr"]
+    name_nl = (record["nameNl"].upper() if shouted else record["nameNl"]) or None
+    has_nl = bool(record["nameNl"])
+    status = LEGAL_STATUSES.get(record["legalStatus"], LEGAL_STATUSES["ASBL"])
+    sector = SECTORS["health" if kind in HEALTH_KINDS else "social"]
+    year, month, day = record["lastUpdate"].split("-")
+    if kind == "cpas" or rnd.random() < 0.25:
+        zones = [{"id": 100 + sorted(LOCALITIES).index(locality.postcode), "labelFr": locality.commune.name_fr,
+                  "labelNl": locality.commune.name_nl}]
+    elif rnd.random() < 0.5:
+        zones = [{"id": WHOLE_REGION[0], "labelFr": WHOLE_REGION[1], "labelNl": WHOLE_REGION[2]}]
+    else:
+        zones = None
+    lat, lon = address["lat"], address["lon"]
+    return {
+        "id": record["id"],
+        "nameOfficialFr": name_fr,
+        "nameOfficialNl": name_nl,
+        "nameAlternativeFr": [record["acronym"]] if record.get("acronym") else [],
+        "nameAlternativeNl": [],
+        "nameFormerFr": [],
+        "nameFormerNl": None,
+        "nameServiceFr": [],
+        "nameServiceNl": [],
+        "legalStatus": {"id": status[0], "labelFr": status[1], "labelNl": status[2]},
+        "pmRp": [f"0{rnd.randint(400, 899)}.{rnd.randint(100, 999)}.{rnd.randint(100, 999)}"]
+        if rnd.random() < 0.7 else [],
+        "descriptionFr": None,
+        "descriptionNl": None,
+        "activitiesFr": _activities(record["descriptionFr"]),
+        "activitiesNl": _activities(record["descriptionNl"]) if record["descriptionNl"] else None,
+        "accessFr": [f"Métro, tram ou bus : arrêt {locality.name_fr}"] if rnd.random() < 0.5 else [],
+        "accessNl": [f"Metro, tram of bus: halte {locality.name_nl}"] if has_nl and rnd.random() < 0.5 else [],
+        "permanencyFr": record["openingHoursFr"],
+        "permanencyNl": record["openingHoursNl"] or None,
+        "publicFr": ", ".join(record["publics"]).capitalize(),
+        "publicNl": None,
+        "remarkFr": None,
+        "remarkNl": None,
+        "langStatus": "FR-NL" if has_nl else "FR",
+        "isInterpreting": rnd.random() < 0.2,
+        "lastUpdate": f"{day}/{month}/{year[2:]}",
+        "startDate": None,
+        "type": "organisation",
+        "telFr": [_api_phone(rnd) for _ in range(1 + (rnd.random() < 0.2))],
+        "telNl": [],
+        "faxFr": [_api_phone(rnd)] if rnd.random() < 0.3 else [],
+        "faxNl": [],
+        "emailFr": record["emails"],
+        "emailNl": [],
+        "websiteOfficialFr": record["websites"],
+        "websiteOfficialNl": [],
+        "websiteUnofficialFr": [],
+        "websiteUnofficialNl": [],
+        "websiteInfoFr": [],
+        "websiteInfoNl": [],
+        "websiteBelgianOfficialJournalFr": [],
+        "websiteBelgianOfficialJournalNl": [],
+        "address": None if rnd.random() < 0.03 else {
+            # Belgian Lambert 72, roughly (the sample's points are invented anyway).
+            "x": round(149000 + (lon - 4.3517) * 70400, 1), "y": round(170600 + (lat - 50.8466) * 111200, 1),
+            "lon": lon, "lat": lat,
+            "streetFr": address["streetFr"], "streetNl": address["streetNl"], "number": address["number"],
+            "numberBuilding": None, "postalBox": address["box"] or None, "zipCode": int(address["postalCode"]),
+            "municipalityFr": locality.name_fr.upper(), "municipalityNl": locality.name_nl.upper(),
+            "postalCodeFr": f"{address['postalCode']} {locality.name_fr.upper()}",
+            "postalCodeNl": f"{address['postalCode']} {locality.name_nl.upper()}",
+            "districtFr": None, "districtNl": None, "districtCode": None, "statisticsCode": None,
+            "statisticsNameFr": None, "statisticsNameNl": None, "remarkFr": None, "remarkNl": None,
+        },
+        "categoriesObject": [{"id": CATEGORY_IDS[kind], "labelFr": record["categories"][0]["labelFr"],
+                              "labelNl": record["categories"][0]["labelNl"]}],
+        "categories": [CATEGORY_IDS[kind]],
+        "sectorsObjects": [{"id": sector[0], "labelFr": sector[1], "labelNl": sector[2]}]
+        if rnd.random() < 0.8 else None,
+        "actionZones": zones,
+        "otherAgreementFr": [],
+        "otherAgreementNl": [],
+        "subventionFr": [],
+        "subventionNl": [],
+    }
+
+
+def write_sample(path: str | Path, count: int = 320, seed: int = 2026, fmt: str = "json") -> int:
+    """Write the export to ``path`` as JSON, one record at a time (flat memory for any ``count``):
+    the project's layout (``fmt='json'``), or a list of social.brussels API records (``'socialbrussels'``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     written = 0
+    api = fmt == "socialbrussels"
+    rnd = random.Random(seed + 1)
     with path.open("w", encoding="utf-8") as handle:
-        handle.write('{"exportDate": "2026-11-01T03:00:00Z", "organisations": [\n')
+        handle.write("[\n" if api else '{"exportDate": "2026-11-01T03:00:00Z", "organisations": [\n')
         for record in generate(count, seed):
+            if api:
+                record = api_record(rnd, record)
             handle.write((",\n" if written else "") + json.dumps(record, ensure_ascii=False))
             written += 1
-        handle.write("\n]}\n")
+        handle.write("\n]\n" if api else "\n]}\n")
     return written
 
 
@@ -273,8 +393,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("path")
     parser.add_argument("--count", type=int, default=320)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--format", choices=("json", "socialbrussels"), default="json",
+                        help="the project's JSON layout, or the social.brussels API records")
     args = parser.parse_args(argv)
-    written = write_sample(args.path, args.count, args.seed)
+    written = write_sample(args.path, args.count, args.seed, args.format)
     print(f"{written} organisations written to {args.path}")
 
 

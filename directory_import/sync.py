@@ -246,6 +246,8 @@ def _plan_into(plan: ImportPlan, items: Iterable[ReaderItem], existing: dict[str
     for item in items:
         if isinstance(item, RejectedRecord):
             report.rejected.append(item)
+            if item.source_id in existing and item.source_id not in seen:  # unreadable this time: kept
+                seen[item.source_id] = item.line
             continue
         fingerprint = content_hash(item)
         source_id = clean_line(item.source_id)
@@ -436,6 +438,7 @@ def plan_path(
     fmt: str = "auto",
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    transform: Callable[[Iterator[ReaderItem]], Iterable[ReaderItem]] | None = None,
 ) -> ImportPlan:
     """Read the export at ``path`` and plan its import: the format recognised, the source key checked,
     ``known_of(key)`` called once for what the database holds of that source (the caller decides how to read
@@ -444,7 +447,8 @@ def plan_path(
     key = check_source_key(source_key or default_source_key(path, resolved))
     report = ImportReport(source_key=key, format=resolved, dry_run=dry_run)
     known = known_of(key)
-    return plan_records(read_source(path, resolved, progress), source_key=key, known=known, report=report)
+    items = read_source(path, resolved, progress)
+    return plan_records(transform(items) if transform else items, source_key=key, known=known, report=report)
 
 
 def import_path(
@@ -457,17 +461,19 @@ def import_path(
     dry_run: bool = False,
     started_by: str = "",
     progress: Callable[[int], None] | None = None,
+    transform: Callable[[Iterator[ReaderItem]], Iterable[ReaderItem]] | None = None,
 ) -> tuple[ImportRun, ImportReport]:
     """Import the export at ``path`` (``source`` is how the run names it: the URL or the file given), every
     step in ``session``: plan, then (unless ``dry_run``) apply.
 
     Adds an ``ImportRun`` recording the outcome and flushes; the caller commits. A dry run writes only the
     run record. Raises ``SourceError`` (or ``NothingImported``) when nothing can be imported; the caller then
-    rolls back.
+    rolls back. ``transform``, when given, sees the reader's stream first (labels from a vocabulary, rows a
+    crawl could not fetch).
     """
     started_at = utcnow()
     with plan_path(path, lambda key: read_known(session, key), source_key=source_key, fmt=fmt, dry_run=dry_run,
-                   progress=progress) as plan:
+                   progress=progress, transform=transform) as plan:
         report = plan.report if dry_run else apply_plan(session, plan)
     run = record_run(session, report, source=source or str(path), started_by=started_by, started_at=started_at)
     return run, report
@@ -545,6 +551,7 @@ def import_source(
     backoff: float = 1.0,
     allowed_hosts: Collection[str] = (),
     progress: Callable[[int], None] | None = None,
+    transform: Callable[[Iterator[ReaderItem]], Iterable[ReaderItem]] | None = None,
 ) -> tuple[ImportRun, ImportReport]:
     """Import a path or an http(s) URL in ``session`` (see ``fetch`` for the download's guard and deadline).
     For a URL the validators of the last import are sent back; when the server answers 304 the run reports
@@ -552,7 +559,7 @@ def import_source(
     flushes, never commits."""
     if not is_url(source):
         return import_path(session, source, source=source, source_key=source_key, fmt=fmt, dry_run=dry_run,
-                           started_by=started_by, progress=progress)
+                           started_by=started_by, progress=progress, transform=transform)
     etag, last_modified = known_validators(session, source, source_key)
     download: FetchReport = fetch(source, download_dir, etag=etag, last_modified=last_modified, timeout=timeout,
                                   max_bytes=max_bytes, retries=retries, backoff=backoff,
@@ -564,7 +571,7 @@ def import_source(
         return run, report
     try:
         run, report = import_path(session, download.path, source=source, source_key=source_key, fmt=fmt,
-                                  dry_run=dry_run, started_by=started_by, progress=progress)
+                                  dry_run=dry_run, started_by=started_by, progress=progress, transform=transform)
     finally:
         download.path.unlink(missing_ok=True)
     if not dry_run:

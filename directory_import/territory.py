@@ -198,3 +198,56 @@ def postcodes_of_basin(basin: str) -> tuple[str, ...]:
 
 def is_territory(code: str) -> bool:
     return code in TERRITORIES
+
+
+# Words of a zone that covers the whole region (or more): every commune is served.
+_WHOLE_REGION = re.compile(
+    r"r[ée]gion|gewest|bruxelles[- ]capitale|brussel[- ]hoofdstad|hoofdstedelijk|19 communes|19 gemeenten|"
+    r"belgique|belgi[eë]|national|wallonie|flandre|vlaanderen|f[ée]d[ée]ration|communaut[ée]|gemeenschap|"
+    r"toute la r|heel brussel|tout bruxelles|international",
+    re.IGNORECASE,
+)
+
+
+def _folded(value: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", value.lower())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", "".join(c for c in decomposed if not unicodedata.combining(c))).split())
+
+
+def _commune_patterns() -> list[tuple[re.Pattern[str], str]]:
+    patterns = []
+    for commune in COMMUNES.values():
+        for name in {commune.name_fr, commune.name_nl, commune.code}:
+            patterns.append((re.compile(rf"\b{re.escape(_folded(name))}\b"), commune.code))
+    for loc in LOCALITIES.values():  # sections of the City: Laeken, Haren, Neder-Over-Heembeek
+        patterns.append((re.compile(rf"\b{re.escape(_folded(loc.name_fr))}\b"), loc.commune.code))
+        patterns.append((re.compile(rf"\b{re.escape(_folded(loc.name_nl))}\b"), loc.commune.code))
+    # Longest names first, so "Woluwe-Saint-Lambert" is read before a shorter name inside it.
+    return sorted(patterns, key=lambda item: -len(item[0].pattern))
+
+
+_COMMUNE_PATTERNS = _commune_patterns()
+
+
+def communes_named(text: object) -> tuple[str, ...]:
+    """The codes of the communes a zone's label names: a commune (French or Dutch), a postcode, a section
+    of the City (Laeken), several of them ("Schaerbeek, Evere"), or the whole region ("Région de
+    Bruxelles-Capitale", "Belgique": all 19). Empty when it names none."""
+    value = str(text or "").strip()
+    if not value:
+        return ()
+    if _WHOLE_REGION.search(value):
+        return tuple(sorted(COMMUNES))
+    found: set[str] = set()
+    for postcode in re.findall(r"\b1\d{3}\b", value):
+        loc = LOCALITIES.get(postcode)
+        if loc is not None:
+            found.add(loc.commune.code)
+    folded = _folded(value)
+    for pattern, code in _COMMUNE_PATTERNS:
+        if pattern.search(folded):
+            found.add(code)
+            folded = pattern.sub(" ", folded)
+    return tuple(sorted(found))

@@ -50,6 +50,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from helpdesk import db, errors, i18n, navigation, security
+    from helpdesk.forms import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route: ids past the columns' range are 404
     from helpdesk.auth import login as auth_login
 
     db.init_app(app)

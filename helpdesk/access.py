@@ -80,6 +80,11 @@ def can_manage_users(user: User) -> bool:
     return user.role == Role.ADMIN and user.active
 
 
+def can_confirm_accounts(user: User) -> bool:
+    """Coordinators confirm the accounts of their own territory that read requests (see auth.confirmations)."""
+    return user.role == Role.COORDINATOR and user.is_active
+
+
 def can_manage_directory(user: User) -> bool:
     """Imports, duplicates, taxonomy: admins and regional coordinators."""
     return user.active and (user.role == Role.ADMIN or (user.role == Role.COORDINATOR and user.territory == REGION))

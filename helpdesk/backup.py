@@ -13,8 +13,7 @@ import logging
 import os
 import shutil
 import sqlite3
-# pg_dump, pg_restore and psql are called with argument lists, never through a shell.
-import subprocess  # nosec B404
+import subprocess  # nosec B404  (pg_dump, pg_restore and psql: argument lists, never a shell)
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path

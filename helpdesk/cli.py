@@ -65,7 +65,11 @@ def db_upgrade(revision: str) -> None:
 @click.option("--language", type=click.Choice(["fr", "nl", "en"]), default=None)
 @click.option("--password", default=None, help="Prompted (hidden) when omitted.")
 def users_create(email: str, role: str, territory: str, name: str, language: str | None, password: str | None):
-    """Create an account.
+    """Create an account, usable at once (for automation: whoever runs this holds the database anyway).
+
+    The password rules apply (12 characters at least, not a common password, not containing the e-mail).
+    To let the person choose their own password instead, create the account on the admin page, or print a
+    link with `helpdesk users reset-link`.
 
     Example: helpdesk users create ana@cpas.example --role operator --territory sud
     """
@@ -90,7 +94,10 @@ _ACCOUNT_ERRORS = {
     "invalid_email": "That is not an e-mail address.",
     "invalid_role": "Unknown role.",
     "invalid_territory": "Unknown territory.",
-    "password_too_short": "The password is too short (10 characters at least).",
+    "password_too_short": "The password is too short (12 characters at least).",
+    "password_too_long": "The password is too long.",
+    "password_common": "This password is too common or too easy to guess.",
+    "password_contains_email": "The password must not contain the e-mail address or its parts.",
     "email_taken": "An account with this e-mail address exists already.",
 }
 
@@ -117,18 +124,105 @@ def users_list(as_json: bool) -> None:
 @users_cli.command("token")
 @click.argument("email")
 @click.option("--label", default="", help="What the token is for.")
-def users_token(email: str, label: str) -> None:
-    """Create an API token for an account and print it (shown once).
+@click.option("--days", type=click.IntRange(1, 3650), default=None,
+              help="Days before it expires (default: HELPDESK_API_TOKEN_DAYS, 90).")
+def users_token(email: str, label: str, days: int | None) -> None:
+    """Create an API token for an account and print it (shown once). It expires after 90 days.
 
     Example: curl -H "Authorization: Bearer $(helpdesk users token ana@cpas.example)" http://127.0.0.1:5000/api/v1/organisations?q=ocmw
     """
     db = get_session()
     user = accounts.get_user_by_email(db, email)
-    if user is None or not user.active:
+    if user is None or not user.is_active:
         raise click.ClickException("No active account with this e-mail address.")
-    token = accounts.create_api_token(db, user, label)
+    token = accounts.create_api_token(db, user, label, days=days or current_app.config["API_TOKEN_DAYS"])
     db.commit()
     click.echo(token)
+
+
+@users_cli.command("tokens")
+@click.argument("email")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def users_tokens(email: str, as_json: bool) -> None:
+    """List the API tokens of an account: id, label, created, last used, expiry, state.
+
+    Example: helpdesk users tokens ana@cpas.example
+    """
+    db = get_session()
+    user = accounts.get_user_by_email(db, email)
+    if user is None:
+        raise click.ClickException("No account with this e-mail address.")
+    now = accounts.utcnow()
+    days = current_app.config["API_TOKEN_DAYS"]
+    rows = []
+    for token in accounts.user_tokens(db, user):
+        expires = accounts.token_expiry(token, days)
+        state = "revoked" if token.revoked_at else "expired" if expires <= now else "active"
+        rows.append({"id": token.id, "label": token.label, "created_at": _iso(token.created_at),
+                     "last_used_at": _iso(token.last_used_at), "expires_at": _iso(expires), "state": state})
+    if as_json:
+        click.echo(json.dumps(rows))
+        return
+    for row in rows:
+        click.echo(f"{row['id']:>6}  {row['state']:8} created {row['created_at'][:16]}  "
+                   f"last used {(row['last_used_at'] or 'never')[:16]:16}  expires {row['expires_at'][:16]}  "
+                   f"{row['label']}")
+    if not rows:
+        click.echo("No API token.")
+
+
+def _iso(value) -> str | None:
+    return accounts.as_utc(value).isoformat() if value else None
+
+
+@users_cli.command("revoke-token")
+@click.argument("token_id", type=int)
+def users_revoke_token(token_id: int) -> None:
+    """Revoke one API token by its id (see `helpdesk users tokens EMAIL`).
+
+    Example: helpdesk users revoke-token 12
+    """
+    from helpdesk.audit import record_audit
+    from helpdesk.auth.models import ApiToken
+
+    db = get_session()
+    token = db.get(ApiToken, token_id)
+    if token is None:
+        raise click.ClickException("No API token with this id.")
+    if not accounts.revoke_api_token(db, token):
+        click.echo(f"Token {token_id} was revoked already.")
+        return
+    record_audit(db, "token.revoke", user_id=None, object_type="api_token", object_id=token.id,
+                 details={"owner": token.user_id, "by": "cli"})
+    db.commit()
+    click.echo(f"Revoked token {token_id} of {token.user.email}.")
+
+
+@users_cli.command("reset-link")
+@click.argument("email")
+def users_reset_link(email: str) -> None:
+    """Print a fresh one-time link through which the person chooses their password (24 hours, single use).
+
+    Earlier links of the account stop working. The current password keeps working until the link is used;
+    using it ends every session and API token of the account. Hand the link over in person or by a channel
+    you trust: it is the only way in for a new account until mail is configured.
+
+    Example: helpdesk users reset-link ana@cpas.example
+    """
+    from helpdesk.audit import record_audit
+    from helpdesk.auth.delivery import password_link_url
+
+    db = get_session()
+    user = accounts.get_user_by_email(db, email)
+    if user is None or not user.active:
+        raise click.ClickException("No active account with this e-mail address.")
+    token = accounts.issue_password_link(db, user, purpose="reset", hours=current_app.config["PASSWORD_LINK_HOURS"])
+    record_audit(db, "user.password_link", user_id=None, object_type="user", object_id=user.id,
+                 details={"purpose": "reset", "by": "cli"})
+    db.commit()
+    click.echo(password_link_url(token))
+    if user.awaits_confirmation:
+        click.echo("The account opens once a coordinator of its territory has confirmed it.", err=True)
 
 
 @users_cli.command("deactivate")

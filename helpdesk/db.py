@@ -22,7 +22,8 @@ from helpdesk.folding import SQLITE_FUNCTION, fold_text
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-READ_ONLY = "helpdesk_read_only"
+# Execution option of the engine behind reader sessions (see ``reader_session``).
+READ_ONLY_OPTION = "helpdesk_read_only"
 
 
 def resolve_database_url(url: str, instance_path: str) -> str:
@@ -60,9 +61,13 @@ def make_engine(url: str, *, connect_timeout: int = 5, **kwargs) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # pragma: no cover - trivial
-            # IMMEDIATE takes the write lock up front: no "database is locked" on lock upgrade. A session
-            # that only reads (``read_session``) begins deferred: under WAL it neither waits nor blocks.
-            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+            # IMMEDIATE takes the write lock up front: no "database is locked" on lock upgrade. A unit of
+            # work that only reads (an index rebuild reading the whole directory for minutes) begins
+            # deferred instead: under WAL it then never holds the lock every other request waits for.
+            if conn.get_execution_options().get(READ_ONLY_OPTION):
+                conn.exec_driver_sql("BEGIN")
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -78,6 +83,8 @@ def init_app(app: Flask) -> None:
     engine = make_engine(url, connect_timeout=app.config.get("DATABASE_CONNECT_TIMEOUT_SECONDS", 5))
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+    app.extensions["db_reader_sessionmaker"] = sessionmaker(
+        bind=engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False)
     app.teardown_appcontext(_close_session)
 
 
@@ -92,14 +99,17 @@ def get_session() -> Session:
     return g.db_session
 
 
+def reader_session(app: Flask) -> Session:
+    """A session of its own for long reads of committed data, outside any request's transaction. On
+    SQLite it takes no write lock, so it must never write (a write would fail with "database is locked"
+    as soon as another writer committed meanwhile). The caller closes it."""
+    return app.extensions["db_reader_sessionmaker"]()
+
+
 @contextmanager
 def read_session(app: Flask | None = None) -> Iterator[Session]:
-    """A session of its own for reading only, closed on leaving: on SQLite its transaction does not take
-    the write lock, so slow work (a download, parsing an export, writing the search index) can read
-    without holding up every request. Never write through it."""
-    app = app or current_app
-    engine = app.extensions["db_engine"].execution_options(**{READ_ONLY: True})
-    session = Session(engine, expire_on_commit=False)
+    """``reader_session`` as a context manager (closed on leaving), for the current app by default."""
+    session = reader_session(app or current_app._get_current_object())
     try:
         yield session
     finally:

@@ -32,7 +32,7 @@ from whoosh import query as wq
 
 from directory_import.territory import BASIN_NEIGHBOURS
 from search_index.analysis import STOP_WORDS, dutch_analyzer, fold, french_analyzer, plain_analyzer
-from search_index.schema import FACETS
+from search_index.schema import FACETS, FILTERS
 from search_index.store import SearchIndex
 from search_index.synonyms import DEFAULT_SYNONYMS, SynonymTable
 
@@ -42,6 +42,8 @@ FIELD_BOOSTS = {
     "acronym": 6.0,
     "name_fr": 4.0,
     "name_nl": 4.0,
+    "other_fr": 3.0,
+    "other_nl": 3.0,
     "tags_fr": 2.0,
     "tags_nl": 2.0,
     "place": 1.5,
@@ -64,8 +66,8 @@ SNIPPET_CHARS = 180
 
 _ANALYZERS = {"fr": french_analyzer(), "nl": dutch_analyzer(), "plain": plain_analyzer()}
 _FIELD_LANG = {
-    "name_fr": "fr", "desc_fr": "fr", "tags_fr": "fr",
-    "name_nl": "nl", "desc_nl": "nl", "tags_nl": "nl",
+    "name_fr": "fr", "desc_fr": "fr", "tags_fr": "fr", "other_fr": "fr",
+    "name_nl": "nl", "desc_nl": "nl", "tags_nl": "nl", "other_nl": "nl",
     "acronym": "plain", "place": "plain",
 }
 HIGHLIGHT_FIELDS = ("name_fr", "name_nl", "acronym", "desc_fr", "desc_nl")
@@ -345,7 +347,7 @@ def _active_filters(filters: Mapping[str, Iterable[str]] | None) -> dict[str, li
     """The filters that narrow something: facet name -> accepted values (one of them is enough)."""
     active = {}
     for name, values in (filters or {}).items():
-        if name not in FACETS:
+        if name not in FILTERS:
             raise ValueError(f"unknown filter {name!r}")
         values = [str(v) for v in ([values] if isinstance(values, str) else values) if str(v)]
         if values:
@@ -583,7 +585,7 @@ def _facets(index: SearchIndex, searcher, docset: set[int], unfiltered: set[int]
     if postings is None:
         reader = searcher.reader()
         postings = {}
-        for name in FACETS:
+        for name in FILTERS:
             values = {}
             for term in reader.lexicon(name):
                 value = term.decode("utf-8") if isinstance(term, bytes) else term
@@ -596,6 +598,8 @@ def _facets(index: SearchIndex, searcher, docset: set[int], unfiltered: set[int]
                 for name, values in active.items()}
     facets: dict[str, list[FacetCount]] = {}
     for name, values in postings.items():
+        if name not in FACETS:  # a filter only (``serves``): narrows the counts, is not counted itself
+            continue
         among = docset
         if name in active and unfiltered is not None:
             among = set(unfiltered)

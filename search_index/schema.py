@@ -14,11 +14,13 @@ from search_index.analysis import compound_plain_analyzer, dutch_analyzer, frenc
 FACETS = ("category", "public", "basin", "commune", "language")
 
 # Fields searched with the French analyzer, the Dutch one, and plain folding.
-FRENCH_FIELDS = ("name_fr", "desc_fr", "tags_fr")
-DUTCH_FIELDS = ("name_nl", "desc_nl", "tags_nl")
+FRENCH_FIELDS = ("name_fr", "other_fr", "desc_fr", "tags_fr")
+DUTCH_FIELDS = ("name_nl", "other_nl", "desc_nl", "tags_nl")
+# Fields a search can filter on besides the facets: the communes an organisation's action zones cover.
+FILTERS = FACETS + ("serves",)
 PLAIN_FIELDS = ("acronym", "place", "names_plain")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def build_schema() -> Schema:
@@ -30,6 +32,9 @@ def build_schema() -> Schema:
         name_fr=TEXT(analyzer=fr, stored=True, phrase=False),
         name_nl=TEXT(analyzer=nl, stored=True, phrase=False),
         acronym=TEXT(analyzer=plain, stored=True, phrase=False),
+        # Alternative, former and service names (the source's acronyms go to ``acronym``).
+        other_fr=TEXT(analyzer=fr, phrase=False),
+        other_nl=TEXT(analyzer=nl, phrase=False),
         desc_fr=TEXT(analyzer=fr, stored=True, phrase=False),
         desc_nl=TEXT(analyzer=nl, stored=True, phrase=False),
         # Category and public labels: a short, weighty description of what the organisation does.
@@ -45,4 +50,5 @@ def build_schema() -> Schema:
         public=KEYWORD(commas=True, stored=True),
         commune=KEYWORD(commas=True, stored=True),
         language=KEYWORD(commas=True, stored=True),
+        serves=KEYWORD(commas=True),
     )

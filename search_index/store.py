@@ -14,8 +14,8 @@ search and reopen, so new data shows without a restart.
 from __future__ import annotations
 
 import errno
-import gc
 import fcntl
+import gc
 import json
 import logging
 import os

@@ -33,6 +33,7 @@ from search_index.store import LABELS, SearchIndex
 logger = logging.getLogger(__name__)
 
 BATCH = 1000
+INTERPRETING = "interpreting"  # a value of the language facet: the organisation offers interpreting
 WATERMARK = "watermark.json"
 CATCH_UP_MARGIN = timedelta(minutes=15)
 
@@ -141,6 +142,26 @@ def _publics(org: Organisation) -> list[tuple[str, str, str]]:
     return found
 
 
+def _terms(items) -> list[tuple[str, str, str]]:
+    found = []
+    for item in items or []:
+        if isinstance(item, dict) and (item.get("label_fr") or item.get("label_nl")):
+            found.append((str(item.get("code") or ""), str(item.get("label_fr") or ""),
+                          str(item.get("label_nl") or "")))
+    return found
+
+
+def _other_names(org: Organisation) -> tuple[str, str]:
+    """The names other than the official ones and the acronyms, French (or of no stated language) and Dutch."""
+    fr, nl = [], []
+    for item in org.other_names or []:
+        if isinstance(item, dict) and item.get("name") and not item.get("acronym"):
+            (nl if item.get("lang") == "nl" else fr).append(str(item["name"]))
+    fr.extend(filter(None, [org.official_name_fr]))
+    nl.extend(filter(None, [org.official_name_nl]))
+    return " ".join(fr), " ".join(nl)
+
+
 def _commune(org: Organisation) -> tuple[str, str, str]:
     locality = locality_for_postcode(org.postcode)
     if locality is not None:
@@ -161,23 +182,34 @@ def document_for(org: Organisation) -> dict[str, Any]:
         locality.name_fr if locality else "", locality.name_nl if locality else "",
         org.street_fr, org.street_nl,
     ]))
-    tags_fr = " ".join(fr for _, fr, _ in categories + publics)
-    tags_nl = " ".join(nl for _, _, nl in categories + publics)
-    names = " ".join(filter(None, [org.name_fr, org.name_nl, org.acronym]))
+    sectors = _terms(org.sectors)
+    tags_fr = " ".join(fr for _, fr, _ in categories + publics + sectors)
+    tags_nl = " ".join(nl for _, _, nl in categories + publics + sectors)
+    acronyms = ", ".join(org.acronyms())
+    other_fr, other_nl = _other_names(org)
+    names = " ".join(filter(None, [org.name_fr, org.name_nl, acronyms, other_fr, other_nl]))
+    # Activities and the public, as the source words them, describe the organisation too (and are often
+    # where the text is when the description is empty).
+    desc_fr = "\n".join(filter(None, [org.description_fr, org.activities_fr, org.target_public_fr]))
+    desc_nl = "\n".join(filter(None, [org.description_nl, org.activities_nl, org.target_public_nl]))
     everything = " ".join(filter(None, [
-        names, org.description_fr, org.description_nl, tags_fr, tags_nl, place,
+        names, desc_fr, desc_nl, tags_fr, tags_nl, place,
         basin_names.name_fr if basin_names else "", basin_names.name_nl if basin_names else "",
     ]))
     languages = [str(code).lower() for code in (org.languages or []) if str(code).strip()]
+    if org.interpreting:
+        languages.append(INTERPRETING)
     return {
         "id": str(org.id),
         "source": org.source or "",
         "source_id": org.source_id or "",
         "name_fr": org.name_fr or "",
         "name_nl": org.name_nl or "",
-        "acronym": org.acronym or "",
-        "desc_fr": org.description_fr or "",
-        "desc_nl": org.description_nl or "",
+        "acronym": acronyms,
+        "other_fr": other_fr,
+        "other_nl": other_nl,
+        "desc_fr": desc_fr,
+        "desc_nl": desc_nl,
         "tags_fr": tags_fr,
         "tags_nl": tags_nl,
         "place": place,
@@ -189,6 +221,7 @@ def document_for(org: Organisation) -> dict[str, Any]:
         "public": ",".join(code for code, _, _ in publics),
         "commune": commune_code,
         "language": ",".join(languages),
+        "serves": ",".join(code for code in (org.served_communes or "").split("|") if code),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -13,19 +14,19 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+import helpdesk.models  # noqa: F401  (every table in the metadata)
 from directory_import.models import Base, Organisation
 from helpdesk import create_app
 from helpdesk.auth import operations as accounts
 from helpdesk.auth.models import User
 from helpdesk.db import get_session
 
-import helpdesk.models  # noqa: F401  (every table in the metadata)
-
 TEST_PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 CHECKOUT_TAG = hashlib.sha1(str(Path(__file__).resolve().parent.parent).encode()).hexdigest()[:8]
 
 pytest_plugins = [
+    "tests.fixtures.database",
     "tests.fixtures.directory",
     "tests.fixtures.search",
     "tests.fixtures.requests",
@@ -139,18 +140,22 @@ def make_user(app) -> Callable[..., User]:
     return make
 
 
+def numbered_organisation(number: int, **fields) -> Organisation:
+    """Organisation number ``number`` of a test, from source "test", with a name unless one is given."""
+    fields.setdefault("source", "test")
+    fields.setdefault("source_id", str(number))
+    fields.setdefault("name_fr", f"Organisation {number}")
+    return Organisation(**fields)
+
+
 @pytest.fixture
 def make_organisation(app) -> Callable[..., Organisation]:
-    counter = {"n": 0}
+    numbers = itertools.count(1)
 
     def make(**fields) -> Organisation:
-        counter["n"] += 1
-        fields.setdefault("source", "test")
-        fields.setdefault("source_id", str(counter["n"]))
-        fields.setdefault("name_fr", f"Organisation {counter['n']}")
         with app.app_context():
             db = get_session()
-            org = Organisation(**fields)
+            org = numbered_organisation(next(numbers), **fields)
             db.add(org)
             db.commit()
             return org

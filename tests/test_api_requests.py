@@ -145,10 +145,18 @@ def test_api_requests_create_names_the_invalid_field(make_user, themes, token_of
 
 def test_api_requests_create_refuses_an_identity_unless_confirmed(make_user, themes, token_of, call):
     headers = token_of(make_user("operator", "sud"))
-    body = {**NEW_REQUEST, "question": "Monsieur né le 85.07.30-033.28 cherche un logement"}
+    body = {**NEW_REQUEST, "question": "Monsieur Mohamed El Amrani cherche un logement"}
     status, answer = call("POST", "/api/v1/requests", headers, body)
     assert status == 400 and answer["fields"] == {"question": "identity_suspected"}
+    assert "question" in answer["error"] and "identity_confirmed" in answer["error"]
     assert call("POST", "/api/v1/requests", headers, {**body, "identity_confirmed": True})[0] == 201
+
+
+def test_api_requests_create_refuses_a_national_number_even_confirmed(make_user, themes, token_of, call):
+    headers = token_of(make_user("operator", "sud"))
+    body = {**NEW_REQUEST, "question": "Monsieur 85.07.30-033.28 cherche un logement", "identity_confirmed": True}
+    status, answer = call("POST", "/api/v1/requests", headers, body)
+    assert status == 400 and answer["fields"] == {"question": "identity_refused"}
 
 
 def test_api_requests_without_token_is_401_and_admin_gets_403(client, make_user, token_of, call):
@@ -212,9 +220,9 @@ def test_api_requests_close_refuses_a_national_number_in_the_feedback(
         "POST",
         f"/api/v1/requests/{req.id}/close",
         token_of(sud),
-        {"feedback": "Dossier de 85073003328 transmis"},
+        {"feedback": "Dossier de 85073003328 transmis", "identity_confirmed": True},
     )
-    assert status == 400 and body["fields"] == {"feedback": "identity_suspected"}
+    assert status == 400 and body["fields"] == {"feedback": "identity_refused"}
 
 
 def test_api_requests_reopen_a_closed_request(make_user, make_request, token_of, call):
@@ -230,7 +238,7 @@ def test_api_requests_reopen_a_closed_request(make_user, make_request, token_of,
     assert status == 400 and "reason" in body["fields"]
     status, body = call("POST", f"/api/v1/requests/{req.id}/reopen", headers,
                         {"reason": "Rijksregisternummer 85.07.30-033.28", "version": closed["version"]})
-    assert status == 400 and body["fields"] == {"reason": "identity_suspected"}
+    assert status == 400 and body["fields"] == {"reason": "identity_refused"}
     status, body = call("POST", f"/api/v1/requests/{req.id}/reopen", headers,
                         {"reason": "Le CAW n'a plus de place", "version": closed["version"]})
     assert status == 200

@@ -45,9 +45,9 @@ def test_login_throttle_is_kept_in_the_database_across_processes(app, client, ma
     user = make_user()
     with app.app_context():
         db = get_session()
-        db.add_all([LoginFailure(email=user.email) for _ in range(5)])
+        db.add_all([LoginFailure(email=user.email, remote_addr="127.0.0.1") for _ in range(5)])
         db.commit()
-    # A fresh client (another worker, another browser) is refused too.
+    # A fresh client (another worker, another browser) at the same address is refused too.
     assert login(app.test_client(), user.email).status_code == 429
 
 
@@ -150,7 +150,7 @@ def test_login_throttle_holds_across_gunicorn_workers_under_concurrent_attempts(
 
     import requests
 
-    from bench.reliability.servers import sign_in
+    from tests.reliability.servers import sign_in
 
     user = make_user()
     server = gunicorn_server(workers=3)

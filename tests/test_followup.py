@@ -76,7 +76,7 @@ def test_intake_territory_defaults_to_the_operators_and_others_are_refused(clien
 
 def test_intake_warns_about_an_identity_and_saves_once_confirmed(app, client, logged_in, themes):
     logged_in("operator", "sud")
-    question = "Madame, NN 85073003328, appelle-la au 0470 12 34 56"
+    question = "Madame, NN 85073003329, appelle-la au 0470 12 34 56"  # checksum wrong: only "looks like"
     response = post_intake(client, question=question)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
@@ -400,19 +400,19 @@ def test_edit_warns_about_an_identity_in_the_new_question(app, client, logged_in
     assert only_request(app).question == req.question
 
 
-def test_a_national_number_in_a_handover_note_needs_confirmation(app, client, logged_in, make_request):
+def test_a_name_in_a_handover_note_needs_confirmation(app, client, logged_in, make_request):
     user = logged_in("operator", "sud")
     req = make_request(user)
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
     data = {
         "tr-version": version_on(page, "tr"),
         "tr-to": "region",
-        "tr-note": "NN 85073003328, sans logement",
+        "tr-note": "Monsieur Mohamed El Amrani, sans logement",
         "csrf_token": csrf_token(client, "/"),
     }
     response = client.post(f"/requests/{req.id}/transfer", data=data)
     assert response.status_code == 400
-    assert "numéro de registre national" in response.get_data(as_text=True)
+    assert "« Note de transmission » semble contenir le nom d’une personne" in response.get_data(as_text=True)
     assert only_request(app).territory == "sud"
     assert (
         client.post(f"/requests/{req.id}/transfer", data={**data, "tr-confirm_identity": "y"}).status_code

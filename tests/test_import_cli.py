@@ -179,3 +179,14 @@ def test_import_cli_killed_import_leaves_the_directory_unchanged(app, runner, da
         assert db.scalar(select(func.count()).select_from(ImportRun)) == 1
     again = runner.invoke(args=["directory", "import", str(data_dir / "directory_v2.json"), "--json", "--quiet"])
     assert again.exit_code == 0 and json.loads(again.output)["added"] == 1
+
+
+def test_fetch_cli_imports_a_url_twice(app, runner, export_server, data_dir):
+    app.config["FETCH_BACKOFF_SECONDS"] = 0.01
+    export_server.serve((data_dir / "directory_v1.json").read_bytes(), '"v1"')
+    first = runner.invoke(args=["directory", "import", export_server.url, "--json", "--quiet"])
+    second = runner.invoke(args=["directory", "import", export_server.url, "--json", "--quiet"])
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert json.loads(first.output)["added"] == 8
+    assert json.loads(second.output) == {"added": 0, "updated": 0, "unchanged": 8, "archived": 0, "restored": 0,
+                                         "rejected": [], "warnings": []}

@@ -8,6 +8,17 @@ from directory_import.dedupe import dismiss_pair, find_duplicates, name_score
 from directory_import.normalize import fold
 
 
+# The library is tested without the Flask app (tests/fixtures/database.py).
+@pytest.fixture
+def session(library_session):
+    return library_session
+
+
+@pytest.fixture
+def make_organisation(library_organisation):
+    return library_organisation
+
+
 @pytest.mark.parametrize(("first", "second", "similar"), [
     ("Maison médicale Les Acacias", "MAISON MEDICALE LES ACACIA", True),
     ("CPAS d'Ixelles", "CPAS Ixelles", True),

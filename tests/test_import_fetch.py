@@ -5,7 +5,6 @@ The loopback stand-in server is an internal address: every test that reaches it 
 
 from __future__ import annotations
 
-import json
 import threading
 
 import pytest
@@ -17,6 +16,12 @@ from directory_import.sync import import_source
 
 
 LOCAL = {"allowed_hosts": ["127.0.0.1"]}
+
+
+# The library is tested without the Flask app (tests/fixtures/database.py).
+@pytest.fixture
+def session(library_session):
+    return library_session
 
 
 def test_fetch_downloads_and_returns_the_validators(export_server, tmp_path, data_dir):
@@ -128,14 +133,3 @@ def test_fetch_validators_are_not_kept_when_the_import_fails(session, export_ser
         import_source(session, export_server.url, download_dir=tmp_path, **LOCAL)
     session.rollback()
     assert session.scalar(select(SourceState)) is None
-
-
-def test_fetch_cli_imports_a_url_twice(app, runner, export_server, data_dir):
-    app.config.update(FETCH_BACKOFF_SECONDS=0.01, FETCH_ALLOWED_HOSTS=["127.0.0.1"])
-    export_server.serve((data_dir / "directory_v1.json").read_bytes(), '"v1"')
-    first = runner.invoke(args=["directory", "import", export_server.url, "--json", "--quiet"])
-    second = runner.invoke(args=["directory", "import", export_server.url, "--json", "--quiet"])
-    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
-    assert json.loads(first.output)["added"] == 8
-    assert json.loads(second.output) == {"added": 0, "updated": 0, "unchanged": 8, "archived": 0, "restored": 0,
-                                         "rejected": [], "warnings": []}

@@ -32,7 +32,7 @@ from tests.conftest import PG_URL
 pytestmark = pytest.mark.skipif(bool(PG_URL), reason="no database involved: run once, in the SQLite run")
 
 TOTAL = int(os.environ.get("HELPDESK_READER_EXAMPLES", "10000"))
-SHARE = {"bytes": 0.2, "csv": 0.3, "json": 0.3, "hsds": 0.2}
+SHARE = {"bytes": 0.15, "csv": 0.25, "json": 0.25, "hsds": 0.15, "socialbrussels": 0.2}
 
 
 def examples(kind: str):
@@ -190,5 +190,44 @@ def test_readers_hsds_packages_with_any_tables_never_crash(scratch, data, fmt):
     _read_with(scratch, data, fmt, "package.zip")
 
 
+SOCIALBRUSSELS_NAMES = [
+    "id", "nameOfficialFr", "nameOfficialNl", "nameAlternativeFr", "nameFormerNl", "nameServiceFr", "legalStatus",
+    "pmRp", "descriptionFr", "activitiesFr", "activitiesNl", "accessFr", "permanencyFr", "publicNl", "remarkFr",
+    "langStatus", "isInterpreting", "lastUpdate", "telFr", "faxNl", "emailFr", "websiteOfficialFr", "address",
+    "categoriesObject", "categories", "sectorsObjects", "actionZones", "ID", "NAMEOFFICIALFR",
+]
+SOCIALBRUSSELS_ADDRESS_NAMES = ["x", "y", "lat", "lon", "streetFr", "streetNl", "number", "numberBuilding",
+                                "postalBox", "zipCode", "municipalityFr", "postalCodeFr"]
+
+
+@st.composite
+def socialbrussels_exports(draw) -> bytes:
+    address = st.dictionaries(st.one_of(st.sampled_from(SOCIALBRUSSELS_ADDRESS_NAMES), st.text(max_size=6)),
+                              JSON_VALUE, max_size=6)
+    value = st.one_of(JSON_VALUE, address, st.lists(st.dictionaries(
+        st.sampled_from(["id", "labelFr", "labelNl", "label"]), JSON_VALUE, max_size=3), max_size=3))
+    organisation = st.dictionaries(st.one_of(st.sampled_from(SOCIALBRUSSELS_NAMES), st.text(max_size=10)), value,
+                                   max_size=12)
+    organisations = draw(st.lists(st.one_of(organisation, JSON_VALUE), max_size=5))
+    document = draw(st.sampled_from([
+        lambda orgs: orgs,
+        lambda orgs: {"total": len(orgs), "results": orgs},
+        lambda orgs: orgs[0] if orgs else {},
+        lambda orgs: {"organisation": orgs[0] if orgs else None},
+    ]))(organisations)
+    text = json.dumps(document, ensure_ascii=draw(st.booleans()), allow_nan=True)
+    data = text.encode(draw(ENCODINGS), errors="replace")
+    if draw(st.integers(0, 9)) == 0:
+        data = data[: draw(st.integers(0, len(data)))]
+    return data
+
+
+@examples("socialbrussels")
+@given(data=socialbrussels_exports(), fmt=st.sampled_from(["auto", "socialbrussels"]))
+def test_readers_socialbrussels_records_of_any_shape_never_crash(scratch, data, fmt):
+    _read_with(scratch, data, fmt, "records.json")
+
+
 def test_readers_properties_cover_every_format():
-    assert set(FORMATS) == {"auto", "json", "csv", "hsds"}, "a new reader needs its property test here"
+    assert set(FORMATS) == {"auto", "json", "csv", "hsds", "socialbrussels"}, \
+        "a new reader needs its property test here"

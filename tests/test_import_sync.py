@@ -12,6 +12,18 @@ from directory_import.readers import SourceError
 from directory_import.sync import NothingImported, import_path
 from helpdesk.directory.models import OrganisationNote
 
+
+# The library is tested without the Flask app (tests/fixtures/database.py).
+@pytest.fixture
+def session(library_session):
+    return library_session
+
+
+@pytest.fixture
+def make_organisation(library_organisation):
+    return library_organisation
+
+
 KEY = "bruxelles-social"
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.reliability.servers import sign_in
 from directory_import.sample import generate
 from tests.conftest import TEST_PASSWORD
+from tests.reliability.servers import sign_in
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 HIT = re.compile(r'href="/directory/organisations/(\d+)"')
@@ -131,3 +131,49 @@ def test_index_folder_damaged_while_the_app_runs_searches_keep_answering(app, se
         time.sleep(0.5)
     assert after == before
     assert "Traceback" not in server.log_text()
+
+
+def test_index_background_rebuild_leaves_the_work_to_a_writer_already_rebuilding(app, runner, tmp_path, caplog):
+    """Two workers that meet the same missing index both start a rebuild; the one that finds the other's
+    lock leaves the work to it (no error logged), and its wait takes no database lock meanwhile."""
+    import logging
+    import threading
+
+    from helpdesk.directory.search import schedule_rebuild, search_index
+    from search_index.store import SearchIndex
+
+    _import_sample(runner, tmp_path, 20)
+    index = search_index(app)
+    index.lock_timeout = 0.5
+    other_writer = SearchIndex(index.path)
+    app.config["SEARCH_REBUILD_IN_BACKGROUND"] = True
+    with caplog.at_level(logging.INFO, logger="helpdesk.directory.search"), other_writer.write_lock():
+        with app.test_request_context("/directory/"):
+            thread = schedule_rebuild(app, reason="test: index missing")
+        assert isinstance(thread, threading.Thread)
+        thread.join(10)
+    assert not thread.is_alive()
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert any("left to the other writer" in r.getMessage() for r in caplog.records)
+
+
+def test_index_rebuild_reads_without_holding_the_sqlite_write_lock(app, runner, tmp_path, database_url):
+    """A rebuild reads the whole directory for minutes at 50,000 organisations: meanwhile other requests
+    must still write. On SQLite its session begins deferred, so a writer gets through during it."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the write lock taken at BEGIN is SQLite's")
+    import sqlite3
+
+    from directory_import.models import Organisation
+    from helpdesk.db import reader_session
+
+    _import_sample(runner, tmp_path, 5)
+    reader = reader_session(app)
+    try:
+        assert reader.query(Organisation).count() == 5  # the read transaction is open
+        other = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0.5)
+        other.execute("BEGIN IMMEDIATE")  # would time out if the reader held the write lock
+        other.rollback()
+        other.close()
+    finally:
+        reader.close()

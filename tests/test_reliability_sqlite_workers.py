@@ -2,8 +2,8 @@
 
 import pytest
 
-from bench.reliability import sqlite_workers
 from tests.conftest import PG_URL
+from tests.reliability import sqlite_workers
 
 
 @pytest.mark.slow

@@ -14,6 +14,12 @@ from search_index.analysis import dutch_analyzer, fold, split_compound
 from search_index.synonyms import SynonymTable, parse_synonym_line
 
 
+# The library is tested without the Flask app (tests/fixtures/database.py).
+@pytest.fixture
+def session(library_session):
+    return library_session
+
+
 def _add(session, **fields) -> Organisation:
     fields.setdefault("source", "test")
     fields.setdefault("source_id", f"s{fields.get('name_fr') or fields.get('name_nl')}")

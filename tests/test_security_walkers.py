@@ -63,8 +63,8 @@ def test_csrf_every_state_changing_route_refuses_a_request_without_token(app, ma
 
 def test_csrf_api_with_a_bearer_token_needs_no_csrf_token_but_cookies_do(app, make_user):
     """Bearer calls carry no cookie (no CSRF risk); the walk above covers cookie-authenticated API writes."""
-    from helpdesk.auth.operations import create_api_token
     from helpdesk.auth.models import User
+    from helpdesk.auth.operations import create_api_token
     from helpdesk.db import get_session
 
     world = build_world(app)

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bench.reliability.servers import Gunicorn, environment  # noqa: E402
+from tests.reliability.servers import Gunicorn, environment  # noqa: E402
 
 PASSWORD = "load-password-2026"
 BASINS = ["nord", "nord-est", "centre-ouest", "sud", "sud-est"]
@@ -41,13 +41,12 @@ def _config(url: str) -> dict:
 
 
 def _prepare(url: str, instance: Path, users: int, organisations: int) -> tuple[list[dict], list[int], Path]:
+    import helpdesk.models  # noqa: F401
     from directory_import.models import Base
     from directory_import.sample import generate
     from helpdesk import create_app
     from helpdesk.auth import operations
     from helpdesk.db import get_session
-
-    import helpdesk.models  # noqa: F401
 
     app = create_app(_config(url) | {"SEARCH_INDEX_DIR": str(instance / "search-index")})
     with app.app_context():

@@ -1,4 +1,5 @@
-"""Readers of directory exports: Bruxelles Social-style JSON and CSV, Open Referral HSDS packages.
+"""Readers of directory exports: Bruxelles Social-style JSON and CSV, Open Referral HSDS packages, and the
+social.brussels REST API records.
 
 ``read_source(path, fmt)`` picks the reader (``fmt='auto'`` looks at the content, not the file name) and
 yields ``OrganisationRecord`` and ``RejectedRecord`` items. No database here.
@@ -22,9 +23,10 @@ from directory_import.readers.base import (
 from directory_import.readers.csv_reader import read_csv
 from directory_import.readers.hsds import package_name, read_hsds
 from directory_import.readers.json_reader import read_json
+from directory_import.readers.socialbrussels import looks_like, read_socialbrussels
 
-FORMATS = ("auto", "json", "csv", "hsds")
-READERS = {"json": read_json, "csv": read_csv, "hsds": read_hsds}
+FORMATS = ("auto", "json", "csv", "hsds", "socialbrussels")
+READERS = {"json": read_json, "csv": read_csv, "hsds": read_hsds, "socialbrussels": read_socialbrussels}
 
 __all__ = [
     "FORMATS", "CategoryRecord", "OrganisationRecord", "RejectedRecord", "ReaderItem", "SourceError",
@@ -33,7 +35,8 @@ __all__ = [
 
 
 def detect_format(path: str | Path) -> str:
-    """``json``, ``csv`` or ``hsds`` from what the file holds (a folder or a zip is HSDS)."""
+    """``json``, ``csv``, ``hsds`` or ``socialbrussels`` from what the file holds (a folder or a zip is HSDS;
+    JSON with the API's own keys, ``nameOfficialFr`` and the like, is ``socialbrussels``)."""
     path = Path(path)
     if path.is_dir():
         return "hsds"
@@ -46,7 +49,7 @@ def detect_format(path: str | Path) -> str:
     if not head:
         raise SourceError("the file is empty", "empty")
     if head[:1] in (b"{", b"["):
-        return "json"
+        return "socialbrussels" if looks_like(head) else "json"
     return "csv"
 
 

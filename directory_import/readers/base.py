@@ -37,6 +37,16 @@ class CategoryRecord:
 
 
 @dataclass(frozen=True)
+class NameRecord:
+    """A name other than the official one: ``kind`` is ``alternative`` (acronyms among them), ``former`` or
+    ``service``; ``lang`` is ``fr``, ``nl`` or ''."""
+
+    kind: str
+    lang: str
+    name: str
+
+
+@dataclass(frozen=True)
 class OrganisationRecord:
     """One organisation as an export describes it. ``line`` is the CSV line or the JSON record number."""
 
@@ -67,6 +77,26 @@ class OrganisationRecord:
     opening_hours_nl: str = ""
     parent_source_id: str = ""
     source_updated_at: str = ""
+    # What richer sources (the social.brussels API) say besides; empty for the other formats.
+    other_names: tuple[NameRecord, ...] = ()
+    legal_form_nl: str = ""
+    legal_form_code: str = ""
+    company_numbers: tuple[str, ...] = ()
+    activities_fr: str = ""
+    activities_nl: str = ""
+    access_fr: str = ""
+    access_nl: str = ""
+    public_fr: str = ""
+    public_nl: str = ""
+    remark_fr: str = ""
+    remark_nl: str = ""
+    language_regime: str = ""  # FR, NL, FR-NL as the source writes it
+    interpreting: str = ""  # "true", "false" or '' (unknown)
+    faxes: tuple[str, ...] = ()
+    lambert_x: str = ""  # Belgian Lambert 72
+    lambert_y: str = ""
+    sectors: tuple[CategoryRecord, ...] = ()
+    action_zones: tuple[CategoryRecord, ...] = ()  # the area served: communes, the region...
     raw: str = field(default="{}", repr=False)  # the record as the source gave it, unknown fields included
 
     def raw_dict(self) -> dict[str, Any]:
@@ -84,6 +114,8 @@ class RejectedRecord:
     reason: str
     code: str = ""
     params: tuple[tuple[str, str], ...] = ()
+    # The id of the organisation the row was about, when known: a sync then leaves it as it is.
+    source_id: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {"line": self.line, "reason": self.reason, "code": self.code, "params": dict(self.params)}

@@ -2,15 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from directory_import.territory import TERRITORIES
 from helpdesk.auth.models import ROLES
-from helpdesk.auth.passwords import MIN_PASSWORD_LENGTH
 from helpdesk.forms import select_choices
 from helpdesk.i18n import LANGUAGE_NAMES, ROLE_LABELS, TERRITORY_LABELS
-
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -32,17 +30,14 @@ class UserForm(FlaskForm):
 class NewUserForm(UserForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254),
                                                          Regexp(EMAIL_PATTERN, message=_l("Enter a valid e-mail address."))])
-    password = PasswordField(_l("Initial password"),
-                             validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1000)],
-                             description=_l("At least %(n)s characters. Give it to the person by another channel.",
-                                            n=MIN_PASSWORD_LENGTH),
-                             render_kw={"autocomplete": "new-password"})
 
 
 class PasswordResetForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(),
-                                                             Length(min=MIN_PASSWORD_LENGTH, max=1000)],
-                             render_kw={"autocomplete": "new-password"})
+    """A button: the password stops working and its owner gets a link to choose a new one."""
+
+
+class TokenRevokeForm(FlaskForm):
+    """A button that revokes one API token of the account."""
 
 
 class FilterForm(FlaskForm):

@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import IntegerField, RadioField, SelectField, URLField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from helpdesk.forms import select_choices
+from helpdesk.forms import MAX_ID, select_choices
 
 
 class ImportForm(FlaskForm):
@@ -17,7 +17,7 @@ class ImportForm(FlaskForm):
                                   "the file is downloaded in the background."))
     format = SelectField(_l("Format"), default="auto", choices=select_choices([
         ("auto", _l("Recognise automatically")), ("json", "JSON"), ("csv", "CSV"),
-        ("hsds", _l("Open Referral HSDS (zip)")),
+        ("hsds", _l("Open Referral HSDS (zip)")), ("socialbrussels", _l("social.brussels (API records)")),
     ]))
 
     def validate(self, extra_validators=None) -> bool:
@@ -40,8 +40,9 @@ class ConfirmImportForm(FlaskForm):
 
 
 class DuplicatePairForm(FlaskForm):
-    first_id = IntegerField(validators=[DataRequired()])
-    second_id = IntegerField(validators=[DataRequired()])
+    # An id past the integer columns is no organisation (and an OverflowError in the database).
+    first_id = IntegerField(validators=[DataRequired(), NumberRange(1, MAX_ID, _l("This value is not valid."))])
+    second_id = IntegerField(validators=[DataRequired(), NumberRange(1, MAX_ID, _l("This value is not valid."))])
 
 
 class MergeForm(DuplicatePairForm):

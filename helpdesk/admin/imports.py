@@ -45,6 +45,11 @@ ROW_MESSAGES = {
     "bad_url": _l("Website “%(value)s” dropped: not a web address."),
     "bad_language": _l("Language “%(value)s” dropped: unknown language."),
     "bad_coordinates": _l("Coordinates “%(value)s” dropped: not in Belgium."),
+    "bad_company_number": _l("Company number “%(value)s” dropped: not a Belgian company number."),
+    "record_fetch_failed": _l("Record %(id)s could not be fetched (%(detail)s); its organisation is left as it was."),
+    "record_garbage": _l("Record %(id)s could not be fetched (%(detail)s); its organisation is left as it was."),
+    "record_deferred": _l("Record %(id)s was not fetched before the crawl's deadline; the next sync goes on from "
+                          "there."),
 }
 # Why a whole source could not be imported (or downloaded), by code, in the reader's language. A
 # "detail" is the parser's or the server's own words, quoted as they are.
@@ -74,6 +79,11 @@ SOURCE_MESSAGES = {
                           "HELPDESK_FETCH_ALLOWED_HOSTS."),
     "bad_scheme": _l("Only http and https addresses can be imported."),
     "too_large": _l("The export is larger than the limit of %(limit)s bytes."),
+    "record_url": _l("The record URL %(url)s must hold {id}, where each organisation's id goes."),
+    "vocabulary_unreadable": _l("The reference list cannot be read (%(detail)s)."),
+    "vocabulary_empty": _l("No term in the reference list (expected objects with an id and labels)."),
+    "vocabulary_kind": _l("Unknown reference list “%(kind)s” (expected one of %(expected)s)."),
+    "vocabulary_settings": _l("DIRECTORY_VOCABULARIES must map a kind (sectors, categories…) to a file or URL."),
 }
 for _old_code in ("download_failed", "http_status", "retries_exhausted"):  # runs recorded before
     SOURCE_MESSAGES[_old_code] = SOURCE_MESSAGES["unreachable"]

@@ -27,7 +27,9 @@ REQUEST_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "
 STRINGS = {"type": "array", "items": {"type": "string"}}
 IDENTITY_CONFIRMED = {
     "type": "boolean",
-    "description": "Send true to save a text that looks like it holds a national register number.",
+    "description": "Send true to save a text the identity guard warned about (a name, a personal e-mail or "
+    "phone, a number that looks like a national number). A valid national register or BIS number or a date "
+    "of birth is refused whatever this says (400, field code identity_refused).",
 }
 VERSION = {"type": "integer", "description": "The version you saw; 409 if it changed."}
 
@@ -109,11 +111,7 @@ def spec() -> dict:
                         "situation_flags": STRINGS,
                         "themes": {"type": "array", "items": theme},
                         "question": {"type": "string", "description": "Never the beneficiary's identity."},
-                        "identity_confirmed": {
-                            "type": "boolean",
-                            "description": "Send true to save a question that "
-                            "looks like it holds an identity (national number, e-mail, phone).",
-                        },
+                        "identity_confirmed": IDENTITY_CONFIRMED,
                     },
                 },
                 "RequestSummary": {

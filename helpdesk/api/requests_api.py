@@ -21,7 +21,9 @@ from helpdesk import access
 from helpdesk.api.views import ApiError, bp
 from helpdesk.db import get_session
 from helpdesk.followup import operations as ops
+from helpdesk.followup.identity_messages import identity_messages
 from helpdesk.followup.models import HelpRequest, Status
+from helpdesk.forms import in_calendar
 
 MAX_PAGE = 200
 
@@ -146,13 +148,15 @@ def _failed(error: ops.RequestError) -> ApiError:
             409,
             {"status": "anonymised"},
         )
-    if error.code == "identity_suspected":
-        fields = {name: "identity_suspected" for name in error.fields}
-        return ApiError(
-            _('The text seems to identify the beneficiary; remove it or send "identity_confirmed": true.'),
-            400,
-            fields,
-        )
+    if error.code in ("identity_refused", "identity_suspected"):
+        # A field holding anything refused is refused; the others wait for "identity_confirmed": true.
+        fields, messages = {}, []
+        for name, kinds in error.fields.items():
+            name = {"missing_reason": "no_feedback_reason"}.get(name, name)
+            refusal, warning = identity_messages(name, kinds, api=True)
+            fields[name] = "identity_refused" if refusal else "identity_suspected"
+            messages += [m for m in (refusal, warning) if m]
+        return ApiError(" ".join(messages), 400, fields)
     return ApiError(_("Some fields are not valid."), 400, _messages(error.fields))
 
 
@@ -253,7 +257,7 @@ def requests_list():
     if args.get("theme"):
         stmt = stmt.where(HelpRequest.themes.any(theme_code=args["theme"]))
     limit = args.get("limit", "50")
-    if not limit.isdigit() or not 1 <= int(limit) <= MAX_PAGE:
+    if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= MAX_PAGE):
         errors["limit"] = "invalid"
     if errors:
         raise ApiError(_("Some fields are not valid."), 400, _messages(errors))
@@ -341,7 +345,7 @@ def requests_close(request_id: int):
             feedback_at = datetime.fromisoformat(_text(data, "feedback_at"))
         except ValueError:
             raise ApiError(_("Some fields are not valid."), 400, {"feedback_at": "invalid"}) from None
-        if feedback_at.tzinfo is None:
+        if feedback_at.tzinfo is None or not in_calendar(feedback_at):
             raise ApiError(_("Some fields are not valid."), 400, {"feedback_at": "invalid"})
     closing = ops.ClosingRecord(
         feedback_given=bool(feedback.strip()) or not missing.strip(),

@@ -1,31 +1,73 @@
-"""Forms of the sign-in pages."""
+"""Forms of the sign-in and account pages, and the messages of account errors."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from helpdesk.auth.passwords import MIN_PASSWORD_LENGTH
+from helpdesk.auth.password_policy import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
+PASSWORD_HINT = _l(
+    "At least %(n)s characters. A few unrelated words strung together make a strong password that is easy to "
+    "remember. Common or leaked passwords, and passwords containing your e-mail name, are refused.",
+    n=MIN_PASSWORD_LENGTH,
+)
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username", "autofocus": True})
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)],
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
                              render_kw={"autocomplete": "current-password"})
 
 
-class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1000)],
-                                     render_kw={"autocomplete": "current-password"})
+class SetPasswordForm(FlaskForm):
+    """Choosing a password through a one-time link. The rules are checked by the operation."""
+
     new_password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1000)],
-        description=_l("At least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
-        render_kw={"autocomplete": "new-password"},
+        validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+        description=PASSWORD_HINT,
+        render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH},
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class PasswordChangeForm(SetPasswordForm):
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+                                     render_kw={"autocomplete": "current-password"})
+
+
+class RevokeForm(FlaskForm):
+    """A button that revokes an API token (only the CSRF token)."""
+
+
+def account_error_message(code: str) -> str:
+    """The reader's-language message of an ``AccountError`` code."""
+    return {
+        "invalid_email": _("Enter a valid e-mail address."),
+        "email_taken": _("An account with this e-mail address exists already."),
+        "invalid_role": _("Unknown role."),
+        "invalid_territory": _("Unknown territory."),
+        "password_too_short": _("The password is too short: at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
+        "password_too_long": _("The password is too long."),
+        "password_common": _("This password is too common or too easy to guess: attackers try it first."),
+        "password_contains_email": _("The password must not contain your e-mail address or its parts."),
+        "password_same_as_before": _("This is your current password: choose a new one."),
+        "cannot_confirm": _("You cannot confirm this account."),
+    }.get(code, _("The account could not be saved."))
+
+
+ACCOUNT_EVENT_LABELS = {
+    "user.create": _l("Account created"),
+    "user.update": _l("Account changed by an administrator"),
+    "user.password_reset": _l("Password reset by an administrator"),
+    "user.password_set": _l("Password chosen through a link"),
+    "user.confirm": _l("Account confirmed"),
+}

@@ -1,4 +1,4 @@
-"""Accounts, their server-side sessions, API tokens and failed login attempts."""
+"""Accounts, their server-side sessions, API tokens, one-time password links and failed login attempts."""
 
 from __future__ import annotations
 
@@ -36,6 +36,10 @@ class User(Base):
     password_changed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # An account that can read requests opens only once a coordinator of its territory confirmed it
+    # (after its creation on the admin page, an admin's password reset or a move to another territory).
+    confirmed_at: Mapped[datetime | None]
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     sessions: Mapped[list[UserSession]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -45,7 +49,15 @@ class User(Base):
 
     @property
     def is_active(self) -> bool:
-        return self.active
+        return self.active and not self.awaits_confirmation
+
+    @property
+    def reads_requests(self) -> bool:
+        return self.role in (Role.OPERATOR, Role.COORDINATOR)
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        return self.reads_requests and self.confirmed_at is None
 
     def get_id(self) -> str:
         return str(self.id)
@@ -88,10 +100,18 @@ class UserSession(Base):
 
 
 class LoginFailure(Base):
-    """A failed sign-in for an e-mail address, counted across all worker processes."""
+    """A sign-in attempt counted against an e-mail address and a client address, across all worker processes.
+
+    A row is written before the password is checked (so concurrent attempts are all counted) and removed
+    when the password was right. ``remote_addr`` holds the client's address (an IPv6 address as its /64).
+    """
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_email_at", "email", "at"),)
+    __table_args__ = (
+        Index("ix_login_failures_email_at", "email", "at"),
+        Index("ix_login_failures_remote_addr_at", "remote_addr", "at"),
+        Index("ix_login_failures_at", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
@@ -113,9 +133,30 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
+    # None only for tokens made before tokens expired: they count from ``created_at``.
+    expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} user={self.user_id}>"
+
+
+class PasswordLink(Base):
+    """A one-time link through which a person chooses their password; only the token's hash is stored."""
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20), default="reset")  # "invite" or "reset"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<PasswordLink {self.id} user={self.user_id} {self.purpose} used={self.used_at is not None}>"

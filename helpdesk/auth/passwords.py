@@ -5,6 +5,8 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from helpdesk.auth import password_policy
+
 
 class Passwords:
     def __init__(self, time_cost: int, memory_cost: int, parallelism: int) -> None:
@@ -16,8 +18,11 @@ class Passwords:
         return self._hasher.hash(password)
 
     def verify(self, stored_hash: str | None, password: str) -> bool:
+        """True when ``password`` matches. No hash, or a locked one (``!...``, after a reset), never matches,
+        after the same work as a real check, so timing tells nothing."""
+        usable = bool(stored_hash) and not stored_hash.startswith("!")
         try:
-            return self._hasher.verify(stored_hash or self._dummy, password) and bool(stored_hash)
+            return self._hasher.verify(stored_hash if usable else self._dummy, password) and usable
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
@@ -28,4 +33,4 @@ class Passwords:
             return True
 
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = password_policy.MIN_PASSWORD_LENGTH

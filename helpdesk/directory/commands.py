@@ -13,11 +13,12 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from directory_import.dedupe import find_duplicates
-from directory_import.fetch import is_url
+from directory_import.fetch import FetchError, is_url
 from directory_import.models import Organisation
-from directory_import.readers import FORMATS
+from directory_import.readers import FORMATS, SourceError
+from directory_import.source_vocabularies import KINDS as VOCABULARY_KINDS
 from helpdesk.db import get_session
-from helpdesk.directory.importing import ImportFailed, apply_import
+from helpdesk.directory.importing import ImportFailed, apply_import, apply_vocabularies
 
 directory_cli = AppGroup("directory", help="The directory of organisations: import, scheduled sync, duplicates.")
 
@@ -45,13 +46,19 @@ def _echo_rejected(rejected: list, limit: int = 50) -> None:
 @click.option("--dry-run", is_flag=True, help="Compute the report and change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar, no list of rejected rows.")
-def import_command(source: str, fmt: str, source_key: str, dry_run: bool, as_json: bool, quiet: bool) -> None:
+@click.option("--record-url", default="", help="For an API list of summaries (SOURCE): the URL of one record, "
+              "with {id} where its id goes; each record is then fetched politely.")
+def import_command(source: str, fmt: str, source_key: str, dry_run: bool, as_json: bool, quiet: bool,
+                   record_url: str) -> None:
     """Import a directory export (a file, an HSDS folder or zip, or an http(s) URL) in one transaction.
 
     Rows that cannot be imported are listed with their line; the others import. Exits 0 when the import
     applied, non-zero when nothing could be applied (the directory is then unchanged).
 
     Example: helpdesk directory import data/sample_directory.json --dry-run --json
+
+    Example: helpdesk directory import https://example.org/rest/search/organisation --format socialbrussels
+    --record-url 'https://example.org/rest/organisation/{id}'
     """
     db = get_session()
     path = Path(source)
@@ -69,10 +76,10 @@ def import_command(source: str, fmt: str, source_key: str, dry_run: bool, as_jso
         if bar is not None:
             with bar:
                 run, report = apply_import(db, source, fmt=fmt, dry_run=dry_run, started_by=_operator(),
-                                           source_key=source_key, progress=progress)
+                                           source_key=source_key, progress=progress, record_url=record_url)
         else:
             run, report = apply_import(db, source, fmt=fmt, dry_run=dry_run, started_by=_operator(),
-                                       source_key=source_key)
+                                       source_key=source_key, record_url=record_url)
     except ImportFailed as error:
         if as_json and error.report is not None:
             click.echo(json.dumps(error.report.to_dict(), ensure_ascii=False))
@@ -96,10 +103,11 @@ def _configured_sources() -> list[dict]:
     sources = []
     for entry in configured:
         if isinstance(entry, str):
-            sources.append({"source": entry, "key": "", "format": "auto"})
+            sources.append({"source": entry, "key": "", "format": "auto", "record_url": ""})
         elif isinstance(entry, dict) and (entry.get("url") or entry.get("path") or entry.get("source")):
             sources.append({"source": entry.get("url") or entry.get("path") or entry.get("source"),
-                            "key": entry.get("key", ""), "format": entry.get("format", "auto")})
+                            "key": entry.get("key", ""), "format": entry.get("format", "auto"),
+                            "record_url": entry.get("record_url", "")})
         else:
             raise click.ClickException(f"DIRECTORY_SOURCES: cannot read the entry {entry!r}")
     return sources
@@ -119,10 +127,16 @@ def sync_command(quiet: bool) -> None:
         raise click.ClickException("No source configured: set HELPDESK_DIRECTORY_SOURCES (a JSON list).")
     db = get_session()
     failures = 0
+    if current_app.config.get("DIRECTORY_VOCABULARIES"):
+        try:
+            apply_vocabularies(db)
+        except (SourceError, FetchError) as error:  # the records still import, with the labels known so far
+            failures += 1
+            click.echo(f"FAILED reference lists: {error}", err=True)
     for entry in sources:
         try:
             run, report = apply_import(db, entry["source"], fmt=entry["format"], source_key=entry["key"],
-                                       started_by=_operator())
+                                       started_by=_operator(), record_url=entry["record_url"])
         except ImportFailed as error:
             failures += 1
             click.echo(f"FAILED {entry['source']}: {error}", err=True)
@@ -132,6 +146,35 @@ def sync_command(quiet: bool) -> None:
             click.echo(f"{entry['source']}: {state} (run {run.id}).")
     if failures:
         raise click.ClickException(f"{failures} of {len(sources)} sources failed.")
+
+
+@directory_cli.command("vocabularies")
+@click.option("--from", "given", multiple=True, metavar="KIND=FILE_OR_URL",
+              help="A reference list to read instead of HELPDESK_DIRECTORY_VOCABULARIES (repeatable); KIND is "
+              "one of sectors, categories, actionzones, languageoffer, legalstatus.")
+def vocabularies_command(given: tuple[str, ...]) -> None:
+    """Read the source's reference lists (sectors, categories, action zones, language offer, legal statuses)
+    as bilingual vocabularies: their labels name the ids records give, in the facets and on the pages.
+
+    Example: helpdesk directory vocabularies --from sectors=data/sectors.json --from actionzones=data/zones.json
+    """
+    sources = None
+    if given:
+        sources = {}
+        for item in given:
+            kind, _sep, where = item.partition("=")
+            if not where or kind not in VOCABULARY_KINDS:
+                raise click.ClickException(f"--from {item}: expected KIND=FILE_OR_URL, KIND one of "
+                                           f"{', '.join(VOCABULARY_KINDS)}")
+            sources[kind] = where
+    elif not current_app.config.get("DIRECTORY_VOCABULARIES"):
+        raise click.ClickException("No reference list: set HELPDESK_DIRECTORY_VOCABULARIES or give --from.")
+    try:
+        reports = apply_vocabularies(get_session(), sources)
+    except (SourceError, FetchError) as error:
+        raise click.ClickException(f"Reference lists not read: {error}") from None
+    for report in reports:
+        click.echo(f"{report.kind}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged.")
 
 
 @directory_cli.command("duplicates")

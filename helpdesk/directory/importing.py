@@ -5,7 +5,9 @@ slow steps outside any transaction, one short write transaction, the run recorde
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from functools import partial
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +30,13 @@ from directory_import.sync import (
     read_known,
     record_run,
     remember_validators,
+)
+from directory_import.socialbrussels_api import CrawlPolicy, import_api
+from directory_import.source_vocabularies import (
+    VocabularyReport,
+    load_vocabularies,
+    vocabulary_labels,
+    with_labels,
 )
 from helpdesk.db import read_session
 from helpdesk.directory.signals import directory_changed
@@ -52,6 +61,46 @@ def imports_dir() -> Path:
     path = Path(current_app.instance_path) / "imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def api_cache_dir(url: str) -> Path:
+    """Where the records of an API source are kept between syncs (validators, bodies, an unfinished crawl)."""
+    path = imports_dir() / f"api-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def crawl_policy() -> CrawlPolicy:
+    """The politeness settings of API sources (``SOCIALBRUSSELS_*``)."""
+    cfg = current_app.config
+    deadline = cfg.get("SOCIALBRUSSELS_DEADLINE_SECONDS", 3600)
+    return CrawlPolicy(
+        concurrency=int(cfg.get("SOCIALBRUSSELS_CONCURRENCY", 2)),
+        delay=float(cfg.get("SOCIALBRUSSELS_DELAY_SECONDS", 0.5)),
+        timeout=float(cfg.get("SOCIALBRUSSELS_TIMEOUT_SECONDS", 30)),
+        retries=int(cfg.get("SOCIALBRUSSELS_RETRIES", 2)),
+        backoff=float(cfg.get("FETCH_BACKOFF_SECONDS", 1.0)),
+        deadline=float(deadline) if deadline else None,
+        resume_within=float(cfg.get("SOCIALBRUSSELS_RESUME_HOURS", 12)) * 3600,
+        allowed_hosts=tuple(fetch_options()["allowed_hosts"]),
+    )
+
+
+def apply_vocabularies(db: Session, sources: dict[str, str] | None = None) -> list[VocabularyReport]:
+    """Read the reference lists (``DIRECTORY_VOCABULARIES`` unless ``sources`` is given) into the database and
+    commit; on failure roll back and raise ``SourceError`` / ``FetchError``. An edge, like ``apply_import``."""
+    cfg = current_app.config
+    configured = cfg.get("DIRECTORY_VOCABULARIES") or {} if sources is None else sources
+    if not isinstance(configured, dict):
+        raise SourceError("DIRECTORY_VOCABULARIES must map a kind (sectors, categories...) to a file or URL",
+                          "vocabulary_settings")
+    try:
+        reports = load_vocabularies(db, configured, download_dir=imports_dir(), **fetch_options())
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    return reports
 
 
 def discard_stale_dry_runs(db: Session, older_than: timedelta = timedelta(days=2)) -> int:
@@ -91,8 +140,11 @@ def apply_import(
     stored_path: str | Path | None = None,
     progress: Callable[[int], None] | None = None,
     before_commit: Callable[[Session, ImportRun], None] | None = None,
+    record_url: str = "",
 ) -> tuple[ImportRun, ImportReport]:
     """Import ``source`` (a path or a URL; or the file at ``stored_path``, named ``source``) and commit.
+    With ``record_url`` (``.../organisation/{id}``), ``source`` is an API list whose records are fetched one
+    by one (see ``directory_import.socialbrussels_api``).
 
     The pipeline of ARCHITECTURE.md: the download (guarded, with one deadline), the parse and the plan come
     first, with no transaction open; then one short write transaction applies the plan, records the run and
@@ -106,35 +158,47 @@ def apply_import(
     download = None
     db.rollback()  # nothing of the caller's stays open (on SQLite: holding the write lock) during the slow part
     try:
-        path: str | Path | None = stored_path
-        if path is None and is_url(source):
-            with read_session() as reader:
-                etag, last_modified = known_validators(reader, source, source_key)
-            download = fetch(source, imports_dir(), etag=etag, last_modified=last_modified, **fetch_options())
-            if download.not_modified:
-                report = not_modified_report(db, source, source_key=source_key, fmt=fmt, dry_run=dry_run)
-                run = record_run(db, report, source=source, started_by=started_by, started_at=started_at,
-                                 status="dry-run" if dry_run else "unchanged")
-                if before_commit is not None:
-                    before_commit(db, run)
-                db.commit()
-                return run, report
-            path = download.path
-        with plan_path(path or source, _known_of, source_key=source_key, fmt=fmt, dry_run=dry_run,
-                       progress=progress) as plan:
-            if dry_run:
-                report = plan.report
-            else:
-                _serialise_imports(db)
-                report = apply_plan(db, plan)
-                if download is not None:
-                    remember_validators(db, source, download, report.source_key)
-            run = record_run(db, report, source=source, started_by=started_by, started_at=started_at)
-            if stored_path is not None:
-                run.stored_path = str(stored_path) if dry_run else ""
+        with read_session() as reader:  # not on ``db``: on SQLite it would hold the write lock from now on
+            labels = vocabulary_labels(reader)
+        transform = partial(with_labels, labels=labels) if labels else None
+        if record_url:
+            run, report, _crawl = import_api(
+                db, source, record_url, api_cache_dir(source), policy=crawl_policy(), source_key=source_key,
+                dry_run=dry_run, started_by=started_by, labels=labels, progress=progress,
+            )
             if before_commit is not None:
                 before_commit(db, run)
             db.commit()
+        else:
+            path: str | Path | None = stored_path
+            if path is None and is_url(source):
+                with read_session() as reader:
+                    etag, last_modified = known_validators(reader, source, source_key)
+                download = fetch(source, imports_dir(), etag=etag, last_modified=last_modified, **fetch_options())
+                if download.not_modified:
+                    report = not_modified_report(db, source, source_key=source_key, fmt=fmt, dry_run=dry_run)
+                    run = record_run(db, report, source=source, started_by=started_by, started_at=started_at,
+                                     status="dry-run" if dry_run else "unchanged")
+                    if before_commit is not None:
+                        before_commit(db, run)
+                    db.commit()
+                    return run, report
+                path = download.path
+            with plan_path(path or source, _known_of, source_key=source_key, fmt=fmt, dry_run=dry_run,
+                           progress=progress, transform=transform) as plan:
+                if dry_run:
+                    report = plan.report
+                else:
+                    _serialise_imports(db)
+                    report = apply_plan(db, plan)
+                    if download is not None:
+                        remember_validators(db, source, download, report.source_key)
+                run = record_run(db, report, source=source, started_by=started_by, started_at=started_at)
+                if stored_path is not None:
+                    run.stored_path = str(stored_path) if dry_run else ""
+                if before_commit is not None:
+                    before_commit(db, run)
+                db.commit()
     except (SourceError, FetchError, SQLAlchemyError, OSError) as error:
         db.rollback()
         report = error.report if isinstance(error, NothingImported) else None

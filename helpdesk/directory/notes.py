@@ -26,6 +26,8 @@ from helpdesk.auth.views import _safe_next
 from helpdesk.db import get_session
 from helpdesk.directory.models import OrganisationNote
 from helpdesk.directory.views import bp
+from helpdesk.followup.identity import IdentityFound, check_texts
+from helpdesk.followup.identity_messages import put_identity_errors
 from helpdesk.reports.render import neutralise
 
 CORRECTION_STATUSES = ("open", "done")
@@ -38,14 +40,23 @@ class NoteForm(FlaskForm):
         description=_l("E.g. “waiting list of 3 months since October”, “new evening consultation”."),
     )
     is_correction = BooleanField(_l("This is a correction for the directory"))
+    confirm_identity = BooleanField(_l("I checked: this text identifies nobody"))
 
 
 # ---------------------------------------------------------------- operations
 
 
 def add_note(
-    session: Session, user: User, organisation: Organisation, text: str, *, is_correction: bool = False
+    session: Session,
+    user: User,
+    organisation: Organisation,
+    text: str,
+    *,
+    is_correction: bool = False,
+    identity_confirmed: bool = False,
 ) -> OrganisationNote:
+    """Every territory reads the note: the identity guard runs first (``IdentityFound`` when it objects)."""
+    check_texts({"text": text}, confirmed=identity_confirmed)
     note = OrganisationNote(
         organisation=organisation,
         author_id=user.id,
@@ -149,14 +160,27 @@ def organisation_notes(organisation_id: int):
         if not access.can_write_notes(current_user):
             abort(403)
         if form.validate_on_submit():
-            add_note(db, current_user, organisation, form.text.data, is_correction=form.is_correction.data)
-            db.commit()
-            flash(_("Note added."), "success")
-            return redirect(
-                _safe_next(request.args.get("next"))
-                if request.args.get("next")
-                else url_for("directory.organisation_notes", organisation_id=organisation.id)
-            )
+            try:
+                add_note(
+                    db,
+                    current_user,
+                    organisation,
+                    form.text.data,
+                    is_correction=form.is_correction.data,
+                    identity_confirmed=form.confirm_identity.data,
+                )
+            except IdentityFound as found:
+                db.rollback()
+                for message in put_identity_errors(form, found.fields):
+                    flash(message, "error")
+            else:
+                db.commit()
+                flash(_("Note added."), "success")
+                return redirect(
+                    _safe_next(request.args.get("next"))
+                    if request.args.get("next")
+                    else url_for("directory.organisation_notes", organisation_id=organisation.id)
+                )
     return render_template(
         "directory/organisation_notes.html", organisation=organisation, note_form=form
     ), 400 if form.errors else 200

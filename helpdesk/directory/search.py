@@ -18,17 +18,17 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from directory_import.models import Organisation
-from helpdesk.db import read_session
-from helpdesk.folding import folded, like_pattern
+from helpdesk.db import read_session, reader_session
 from helpdesk.directory.models import SearchSynonym
 from helpdesk.directory.signals import directory_changed
+from helpdesk.folding import folded, like_pattern
 from search_index import (
     DEFAULT_SYNONYMS,
+    CatchUpTooLarge,
     IndexBusy,
     IndexUnavailable,
     SearchHit,
     SearchIndex,
-    CatchUpTooLarge,
     SearchResult,
     catch_up,
     parse_synonym_line,
@@ -131,10 +131,13 @@ def catch_up_index(app: Flask, session: Session, *, force: bool = False) -> int:
 
 
 def rebuild_index(app: Flask, progress=None) -> int:
-    """Build the index from the database now, in this thread, reading on a session of its own that does
-    not hold SQLite's write lock for the minutes a rebuild can take."""
-    with read_session(app) as session:
+    """Build the index from the committed database now, in this thread. It reads for as long as the
+    directory takes (minutes at 50,000), so it reads in a session of its own that holds no write lock."""
+    session = reader_session(app)
+    try:
         return rebuild(search_index(app), session, progress=progress)
+    finally:
+        session.close()
 
 
 def schedule_rebuild(app: Flask, *, reason: str) -> threading.Thread | None:
@@ -152,9 +155,12 @@ def schedule_rebuild(app: Flask, *, reason: str) -> threading.Thread | None:
 
         def work() -> None:
             try:
-                with read_session(app) as session:
-                    count = rebuild(state.index, session)
+                count = rebuild_index(app)
                 logger.info("search index: background rebuild done, %d organisations", count)
+            except IndexBusy as error:
+                # Another process (a second worker that met the same damage, or a command) is rebuilding:
+                # its generation is the one searches will open next. Not a failure.
+                logger.info("search index: rebuild left to the other writer (%s)", error)
             except Exception:
                 logger.exception("search index: background rebuild failed")
 
@@ -188,6 +194,7 @@ def search_directory(session: Session, text: str, filters: Mapping[str, Iterable
 
 SQL_FALLBACK_COLUMNS = (Organisation.name_fr, Organisation.name_nl, Organisation.acronym,
                         Organisation.description_fr, Organisation.description_nl,
+                        Organisation.activities_fr, Organisation.activities_nl,
                         Organisation.commune_fr, Organisation.commune_nl)
 
 

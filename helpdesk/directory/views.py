@@ -14,6 +14,7 @@ from helpdesk import access
 from helpdesk.db import get_session
 from helpdesk.directory.params import parse_search_args
 from helpdesk.directory.search import FACET_NAMES, search_directory
+from helpdesk.directory.zones import served_commune_names
 from helpdesk.i18n import current_language
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -91,7 +92,7 @@ def organisation(organisation_id: int):
     org = _organisation_or_404(organisation_id)
     locale = current_language()
     return render_template("directory/organisation.html", org=org, organisation=org, locale=locale,
-                           contact=contact_text(org, locale))
+                           contact=contact_text(org, locale), served_commune_names=served_commune_names)
 
 
 @bp.route("/organisations/<int:organisation_id>/print")
@@ -100,7 +101,7 @@ def organisation_print(organisation_id: int):
     org = _organisation_or_404(organisation_id)
     locale = current_language()
     return render_template("directory/organisation_print.html", org=org, locale=locale,
-                           contact=contact_text(org, locale))
+                           contact=contact_text(org, locale), served_commune_names=served_commune_names)
 
 
 # Operators' notes add their routes to ``bp`` (helpdesk/directory/notes.py).

@@ -1,4 +1,7 @@
-"""Forms of the request page: status, leads, unmet needs, callbacks, transfers, sharing, closing."""
+"""Forms of the request domain: recording (the intake form, one page, keyboard only, filled in while the
+caller talks; the same form corrects a request), and the request page: status, leads, unmet needs,
+callbacks, transfers, sharing, closing.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +11,33 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    EmailField,
     HiddenField,
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from helpdesk.followup.labels import (
+    AGE_BAND_LABELS,
     CHANNEL_LABELS,
+    GENDER_LABELS,
+    LANGUAGE_LABELS,
     LEAD_OUTCOME_LABELS,
+    SECTOR_LABELS,
+    SITUATION_FLAG_LABELS,
     STATUS_LABELS,
     UNMET_REASON_LABELS,
     URGENCY_LABELS,
 )
-from helpdesk.forms import select_choices
+from helpdesk.followup.recording import CallerRecord, IntakeRecord
+from helpdesk.forms import InCalendar, select_choices
 
 OPEN_STATUSES = [(k, v) for k, v in STATUS_LABELS.items() if k != "closed"]
 
@@ -61,13 +73,13 @@ class LeadSearchForm(FlaskForm):
     )
 
 
-class LeadForm(FlaskForm):
+class LeadForm(IdentityCheck, FlaskForm):
     organisation_id = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
     outcome = SelectField(_l("Outcome"), choices=select_choices(LEAD_OUTCOME_LABELS.items()))
     note = StringField(_l("Note"), validators=[Length(max=2000)])
 
 
-class LeadUpdateForm(FlaskForm):
+class LeadUpdateForm(IdentityCheck, FlaskForm):
     outcome = SelectField(_l("Outcome"), choices=select_choices(LEAD_OUTCOME_LABELS.items()))
     note = StringField(_l("Note"), validators=[Length(max=2000)])
 
@@ -79,7 +91,7 @@ class UnmetNeedForm(IdentityCheck, FlaskForm):
 
 
 class CallbackForm(IdentityCheck, FlaskForm):
-    due_date = DateField(_l("Date"), validators=[DataRequired()])
+    due_date = DateField(_l("Date"), validators=[DataRequired(), InCalendar()])
     due_time = TimeField(_l("Time"), validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Length(max=2000)])
 
@@ -109,7 +121,146 @@ class CloseForm(IdentityCheck, VersionedForm):
         validators=[DataRequired()],
         default="yes",
     )
-    feedback_at = DateTimeLocalField(_l("When"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    feedback_at = DateTimeLocalField(
+        _l("When"), format="%Y-%m-%dT%H:%M", validators=[Optional(), InCalendar()]
+    )
     feedback_channel = SelectField(_l("How"), choices=select_choices(CHANNEL_LABELS.items()))
     feedback_text = TextAreaField(_l("What was proposed"), validators=[Length(max=10000)])
     missing_reason = TextAreaField(_l("Why it could not be given"), validators=[Length(max=5000)])
+
+
+# ---------------------------------------------------------------- recording
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes: reachable with Tab, ticked with Space."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _blank(label: object) -> list[tuple[str, object]]:
+    return [("", label)]
+
+
+class IntakeForm(FlaskForm):
+    channel = SelectField(_l("Channel"), render_kw={"autofocus": True})
+    territory = SelectField(_l("Receiving territory"))
+    urgency = SelectField(_l("Urgency"))
+
+    caller_name = StringField(
+        _l("Name of the professional"), validators=[Length(max=200)], render_kw={"autocomplete": "off"}
+    )
+    caller_function = StringField(
+        _l("Function or profession"), validators=[Length(max=200)], render_kw={"autocomplete": "off"}
+    )
+    caller_sector = SelectField(_l("Sector"), validators=[Optional()])
+    caller_organisation = StringField(
+        _l("Organisation"),
+        validators=[Length(max=300)],
+        description=_l("Type to pick it from the directory, or type the name freely."),
+        render_kw={
+            "autocomplete": "off",
+            "data-autocomplete": "organisations",
+            "data-autocomplete-target": "caller_organisation_id",
+        },
+    )
+    caller_organisation_id = HiddenField()
+    caller_phone = StringField(
+        _l("Phone to call back"),
+        validators=[Length(max=50)],
+        render_kw={"type": "tel", "autocomplete": "off"},
+    )
+    caller_email = EmailField(
+        _l("E-mail to call back"),
+        validators=[Optional(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "off"},
+    )
+
+    age_band = SelectField(_l("Age band"), validators=[Optional()])
+    gender = SelectField(_l("Gender (optional)"), validators=[Optional()])
+    languages = MultiCheckboxField(_l("Languages spoken"), validators=[Optional()])
+    residence = StringField(
+        _l("Postcode or commune of residence"),
+        validators=[Length(max=100)],
+        description=_l("The basin is derived from it."),
+        render_kw={"autocomplete": "off"},
+    )
+    situation_flags = MultiCheckboxField(_l("Situation"), validators=[Optional()])
+    themes = MultiCheckboxField(_l("Themes"), validators=[Optional()])
+    question = TextAreaField(
+        _l("The question"),
+        validators=[DataRequired(), Length(max=10000)],
+        description=_l("No name, birth date or national number of the beneficiary."),
+    )
+    confirm_identity = BooleanField(_l("I checked: this text identifies nobody"))
+
+    def fill_choices(self, territories: list[tuple[str, object]], themes: list[tuple[str, str]]) -> None:
+        self.channel.choices = select_choices(CHANNEL_LABELS.items())
+        self.territory.choices = select_choices(territories)
+        self.urgency.choices = select_choices(URGENCY_LABELS.items())
+        self.caller_sector.choices = select_choices(_blank(_l("(not said)")) + list(SECTOR_LABELS.items()))
+        self.age_band.choices = select_choices(_blank(_l("(not said)")) + list(AGE_BAND_LABELS.items()))
+        self.gender.choices = select_choices(_blank(_l("(not said)")) + list(GENDER_LABELS.items()))
+        self.languages.choices = select_choices(LANGUAGE_LABELS.items())
+        self.situation_flags.choices = select_choices(SITUATION_FLAG_LABELS.items())
+        self.themes.choices = select_choices(themes)
+
+
+class EditRequestForm(IntakeForm):
+    """The intake form to correct a request, with the version the user saw (no lost update)."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+    def fill_from(self, request) -> None:
+        for name in (
+            "channel",
+            "urgency",
+            "caller_name",
+            "caller_function",
+            "caller_sector",
+            "caller_phone",
+            "caller_email",
+            "age_band",
+            "gender",
+            "languages",
+            "situation_flags",
+            "question",
+            "territory",
+            "version",
+        ):
+            getattr(self, name).data = getattr(request, name)
+        organisation = request.caller_organisation
+        self.caller_organisation.data = (
+            (organisation.name_fr or organisation.name_nl)
+            if organisation
+            else request.caller_organisation_text
+        )
+        self.caller_organisation_id.data = str(organisation.id) if organisation else ""
+        self.residence.data = request.residence_postcode
+        self.themes.data = request.theme_codes
+
+
+def record_from_form(form: IntakeForm, *, organisation_id: int | None, postcode: str) -> IntakeRecord:
+    return IntakeRecord(
+        territory=form.territory.data,
+        channel=form.channel.data,
+        urgency=form.urgency.data,
+        caller=CallerRecord(
+            name=form.caller_name.data or "",
+            function=form.caller_function.data or "",
+            sector=form.caller_sector.data or "",
+            organisation_id=organisation_id,
+            organisation_text=form.caller_organisation.data or "",
+            phone=form.caller_phone.data or "",
+            email=form.caller_email.data or "",
+        ),
+        age_band=form.age_band.data or "",
+        gender=form.gender.data or "",
+        languages=form.languages.data or [],
+        residence_postcode=postcode,
+        situation_flags=form.situation_flags.data or [],
+        themes=form.themes.data or [],
+        question=form.question.data or "",
+        identity_confirmed=bool(form.confirm_identity.data),
+    )

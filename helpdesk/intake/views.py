@@ -1,4 +1,5 @@
-"""Recording a new request: one page, keyboard only."""
+"""Recording a new request: one page, keyboard only. A thin page over the request domain: the form, the
+record and the operation are ``helpdesk.followup``'s (imports go that way only)."""
 
 from __future__ import annotations
 
@@ -6,25 +7,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from directory_import.models import Organisation
 from helpdesk import access
 from helpdesk.db import get_session
-from helpdesk.followup.labels import IDENTITY_LABELS
 from helpdesk.followup.operations import RequestError
+from helpdesk.followup.pages.recording import put_errors_on_form, submitted_record
 from helpdesk.followup.themes import active_themes
 from helpdesk.i18n import TERRITORY_LABELS, current_language
 from helpdesk.intake.forms import IntakeForm
-from helpdesk.intake.operations import create_request, record_from_form, resolve_residence
+from helpdesk.intake.operations import create_request
 
 bp = Blueprint("intake", __name__, url_prefix="/requests")
-
-
-def field_error_message(code: str) -> str:
-    return {
-        "required": _("This field is required."),
-        "invalid": _("This value is not valid."),
-        "duplicate": _("This organisation is already a lead."),
-    }.get(code, _("This value is not valid."))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -55,40 +47,3 @@ def new():
                 return redirect(url_for("followup.detail", request_id=request.id))
     status = 400 if form.is_submitted() else 200
     return render_template("intake/new.html", form=form, identity_warning=identity_warning), status
-
-
-def submitted_record(db, form):
-    """The intake record of a validated form, or None with the residence error put on the form."""
-    postcode = resolve_residence(form.residence.data or "")
-    if postcode is None:
-        form.residence.errors.append(unknown_residence_message())
-        return None
-    return record_from_form(form, organisation_id=organisation_id_of(db, form), postcode=postcode)
-
-
-def unknown_residence_message() -> str:
-    return _("Unknown postcode or commune: type a Brussels postcode such as 1060.")
-
-
-def put_errors_on_form(form, error: RequestError) -> list[str]:
-    """Show a refused intake or edit on the form; returns the identity warnings to confirm, if that was it."""
-    if error.code == "identity_suspected":
-        return [str(IDENTITY_LABELS[k]) for k in error.fields["question"].split(",")]
-    for name, code in error.fields.items():
-        target = getattr(form, {"residence_postcode": "residence"}.get(name, name), None) or form.caller_name
-        target.errors.append(field_error_message(code))
-    return []
-
-
-def organisation_id_of(db, form) -> int | None:
-    """The directory organisation picked with the autocomplete, if its name was not changed afterwards."""
-    raw = (form.caller_organisation_id.data or "").strip()
-    if not raw.isdigit():
-        return None
-    organisation = db.get(Organisation, int(raw))
-    if organisation is None:
-        return None
-    typed = (form.caller_organisation.data or "").strip()
-    if typed and typed not in (organisation.name_fr, organisation.name_nl, organisation.acronym):
-        return None
-    return organisation.id

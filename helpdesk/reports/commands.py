@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from directory_import.territory import TERRITORIES
 from helpdesk.db import get_session
 from helpdesk.reports.documents import FORMATS, LANGUAGES, default_month, render
-from helpdesk.reports.queries import ALL, Month
+from helpdesk.reports.queries import ALL, FIRST_MONTH, LAST_MONTH, Month, MonthOutOfRange
 
 report_cli = AppGroup("report", help="Activity reports.")
 
@@ -21,6 +21,9 @@ def _month(_ctx, _param, value: str | None) -> Month:
         return default_month()
     try:
         return Month.parse(value)
+    except MonthOutOfRange:
+        first, last = ("%04d-%02d" % m for m in (FIRST_MONTH, LAST_MONTH))
+        raise click.BadParameter(f"choose a month from {first} to {last}") from None
     except ValueError:
         raise click.BadParameter("use the form YYYY-MM, e.g. 2026-10") from None
 

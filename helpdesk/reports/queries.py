@@ -42,6 +42,12 @@ ALL = "all"
 TREND_MONTHS = 12
 SATURATION_ROWS = 15
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# Months a report may be asked for: far from the ends of ``datetime`` (year 1 to 9999) in any time zone.
+FIRST_MONTH, LAST_MONTH = (1900, 1), (2999, 12)
+
+
+class MonthOutOfRange(ValueError):
+    """A well-formed month no report can cover (``0001-01``, ``9999-12``)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -53,11 +59,15 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        """``"2026-10"`` to a month; ValueError on anything else."""
+        """``"2026-10"`` to a month; ValueError on anything else, ``MonthOutOfRange`` outside the months a
+        report can cover (its trend and comparisons reach back 12 months and one month ahead)."""
         match = MONTH_RE.match((text or "").strip())
         if not match:
             raise ValueError(f"not a month: {text!r}")
-        return cls(int(match.group(1)), int(match.group(2)))
+        month = cls(int(match.group(1)), int(match.group(2)))
+        if not FIRST_MONTH <= (month.year, month.month) <= LAST_MONTH:
+            raise MonthOutOfRange(str(month))
+        return month
 
     @classmethod
     def containing(cls, moment: datetime) -> Month:

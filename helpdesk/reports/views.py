@@ -24,7 +24,7 @@ from helpdesk.reports.documents import (
     report_title,
 )
 from helpdesk.reports.labels import territory_label
-from helpdesk.reports.queries import ALL, Month
+from helpdesk.reports.queries import ALL, FIRST_MONTH, LAST_MONTH, Month, MonthOutOfRange
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -43,6 +43,14 @@ def monthly():
     month_text = request.args.get("month", "").strip()
     try:
         month = Month.parse(month_text) if month_text else default_month()
+    except MonthOutOfRange:
+        error = _(
+            "There is no report for %(value)s: choose a month from %(first)s to %(last)s.",
+            value=month_text,
+            first="%04d-%02d" % FIRST_MONTH,
+            last="%04d-%02d" % LAST_MONTH,
+        )
+        month = default_month()
     except ValueError:
         error = _("“%(value)s” is not a month: use the form YYYY-MM, e.g. 2026-10.", value=month_text)
         month = default_month()

@@ -17,9 +17,19 @@ def build(app, world):
         db = get_session()
         target = accounts.create_user(db, app.extensions["passwords"], email="target@access.example",
                                       password="a long password", role="operator", territory="nord")
+        accounts.create_api_token(db, target, "access")
+        world.ids["user_token"] = _token_id(db, target.id)
         db.commit()
         world.ids["user"] = target.id
     _build_directory(app, world)
+
+
+def _token_id(db, user_id: int) -> int:
+    from sqlalchemy import select
+
+    from helpdesk.auth.models import ApiToken
+
+    return db.scalar(select(ApiToken.id).where(ApiToken.user_id == user_id))
 
 
 def _build_directory(app, world):
@@ -57,8 +67,10 @@ CASES = [
     Case("admin.user_edit", "POST", lambda w: f"/admin/users/{w.ids['user']}",
          {"name": "Target", "role": "operator", "territory": "nord", "locale": "", "active": "y"},
          expect=admin_only, label="post"),
-    Case("admin.user_password", "POST", lambda w: f"/admin/users/{w.ids['user']}/password",
-         {"password": "short"}, expect=admin_only),
+    Case("admin.user_password", "POST", lambda w: f"/admin/users/{w.ids['user']}/password", {},
+         expect=admin_only),
+    Case("admin.user_token_revoke", "POST", lambda w: f"/admin/users/{w.ids['user']}/tokens/{w.ids['user_token']}/revoke",
+         {}, expect=admin_only),
     Case("admin.imports", url="/admin/imports", expect=admin_or_regional_coordinator),
     Case("admin.imports", "POST", "/admin/imports", {"url": "", "format": "auto"},
          expect=admin_or_regional_coordinator, label="post"),

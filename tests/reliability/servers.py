@@ -117,3 +117,16 @@ def sign_in(http: requests.Session, base: str, email: str, password: str, timeou
     token = csrf_from(http.get(base + "/auth/login", timeout=timeout).text)
     return http.post(base + "/auth/login", data={"email": email, "password": password, "csrf_token": token},
                      allow_redirects=False, timeout=timeout)
+
+
+class FromAddress(requests.adapters.HTTPAdapter):
+    """Connect from another loopback address (127.0.0.2...: Linux routes all of 127/8 to this machine), as
+    another client machine would: ``http.mount("http://", FromAddress("127.0.0.2"))``."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)

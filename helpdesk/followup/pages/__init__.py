@@ -1,0 +1,1 @@
+"""The pages of the request domain, one module per task; ``helpdesk.followup.views`` maps them to URLs."""

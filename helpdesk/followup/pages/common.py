@@ -1,0 +1,225 @@
+"""What every page about a request shares: the labels, the request page with all its forms, and how an
+action ends (saved, refused with the reason on its form, or in conflict with a concurrent change).
+Access goes through ``helpdesk.access`` only.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from directory_import.models import Organisation, utcnow
+from directory_import.territory import TERRITORIES
+from helpdesk import access
+from helpdesk.auth.models import Role, User
+from helpdesk.db import get_session
+from helpdesk.directory.models import OrganisationNote
+from helpdesk.directory.search import find_organisations
+from helpdesk.followup import forms as f
+from helpdesk.followup import operations as ops
+from helpdesk.followup.identity_messages import put_identity_errors
+from helpdesk.followup.labels import (
+    AGE_BAND_LABELS,
+    CHANNEL_LABELS,
+    EVENT_LABELS,
+    FIELD_LABELS,
+    GENDER_LABELS,
+    LANGUAGE_LABELS,
+    LEAD_OUTCOME_LABELS,
+    SECTOR_LABELS,
+    SITUATION_FLAG_LABELS,
+    STATUS_LABELS,
+    UNMET_REASON_LABELS,
+    URGENCY_LABELS,
+)
+from helpdesk.followup.models import HelpRequest
+from helpdesk.followup.operations import as_utc
+from helpdesk.followup.themes import active_themes, theme_labels
+from helpdesk.forms import select_choices
+from helpdesk.i18n import TERRITORY_LABELS, current_language
+
+LABELS = {
+    "channel": CHANNEL_LABELS,
+    "status": STATUS_LABELS,
+    "urgency": URGENCY_LABELS,
+    "outcome": LEAD_OUTCOME_LABELS,
+    "reason": UNMET_REASON_LABELS,
+    "age_band": AGE_BAND_LABELS,
+    "gender": GENDER_LABELS,
+    "language": LANGUAGE_LABELS,
+    "flag": SITUATION_FLAG_LABELS,
+    "sector": SECTOR_LABELS,
+    "event": EVENT_LABELS,
+    "territory": TERRITORY_LABELS,
+    "field": FIELD_LABELS,
+}
+
+
+def require_request_worker() -> None:
+    if not access.works_on_requests(current_user):
+        abort(403)
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels"))
+
+
+def field_error_message(code: str) -> str:
+    return {
+        "required": _("This field is required."),
+        "invalid": _("This value is not valid."),
+        "duplicate": _("This organisation is already a lead."),
+    }.get(code, _("This value is not valid."))
+
+
+def org_name(organisation: Organisation) -> str:
+    if current_language() == "nl":
+        return organisation.name_nl or organisation.name_fr
+    return organisation.name_fr or organisation.name_nl
+
+
+# ---------------------------------------------------------------- the request page
+
+
+def _forms(db, req: HelpRequest, **given):
+    locale = current_language()
+    themes = [("", _("(no theme)"))] + [(t.code, t.label(locale)) for t in active_themes(db)]
+    forms = {
+        "edit": f.UpdateForm(prefix="upd"),
+        "lead_search": f.LeadSearchForm(request.args),
+        "unmet": f.UnmetNeedForm(prefix="unmet"),
+        "callback": f.CallbackForm(prefix="cb"),
+        "transfer": f.TransferForm(prefix="tr"),
+        "share": f.ShareForm(prefix="sh"),
+        "comment": f.CommentForm(prefix="cm"),
+        "close": f.CloseForm(prefix="cl"),
+        "reopen": f.ReopenForm(prefix="ro"),
+    }
+    forms.update(given)
+    workers = db.scalars(
+        select(User)
+        .where(
+            User.territory == req.territory,
+            User.active.is_(True),
+            User.role.in_([Role.OPERATOR, Role.COORDINATOR]),
+        )
+        .order_by(User.name)
+    )
+    upd = forms["edit"]
+    upd.assigned_to.choices = select_choices(
+        [("", _("Nobody"))] + [(str(u.id), u.name or u.email) for u in workers]
+    )
+    forms["unmet"].theme.choices = select_choices(themes)
+    forms["transfer"].to.choices = select_choices((t, TERRITORY_LABELS[t]) for t in ops.transfer_targets(req))
+    forms["share"].to.choices = select_choices(
+        (t, TERRITORY_LABELS[t]) for t in TERRITORIES if t != req.territory
+    )
+    if "edit" not in given:
+        upd.status.data, upd.urgency.data = req.status, req.urgency
+        upd.assigned_to.data = str(req.assigned_to_id or "")
+    for name in ("edit", "transfer", "close", "reopen"):
+        if name not in given or forms[name].errors.get("version") is not None:
+            forms[name].version.data = req.version
+    return forms
+
+
+def render_detail(db, req: HelpRequest, status: int = 200, **given):
+    forms = _forms(db, req, **given)
+    lead_hits = []
+    query = (forms["lead_search"].lead_q.data or "").strip()
+    if query and access.can_edit_request(current_user, req):
+        already = {lead.organisation_id for lead in req.leads}
+        lead_hits = [o for o in find_organisations(db, query, limit=10) if o.id not in already]
+    org_ids = [lead.organisation_id for lead in req.leads] + [o.id for o in lead_hits]
+    notes: dict[int, list[OrganisationNote]] = {}
+    if org_ids:
+        for note in db.scalars(
+            select(OrganisationNote)
+            .where(OrganisationNote.organisation_id.in_(org_ids))
+            .order_by(OrganisationNote.created_at.desc())
+        ):
+            notes.setdefault(note.organisation_id, []).append(note)
+    user_ids = {e.user_id for e in req.events} | {req.assigned_to_id, req.created_by_id}
+    users = {u.id: u for u in db.scalars(select(User).where(User.id.in_([i for i in user_ids if i])))}
+    return render_template(
+        "followup/detail.html",
+        req=req,
+        forms=forms,
+        lead_hits=lead_hits,
+        lead_query=query,
+        notes=notes,
+        users=users,
+        labels=LABELS,
+        themes=theme_labels(db, current_language()),
+        now=utcnow(),
+        as_utc=as_utc,
+        can_edit=access.can_edit_request(current_user, req),
+        holds=req.territory == current_user.territory,
+        lead_forms={lead.id: f.LeadUpdateForm(prefix=f"lead{lead.id}", obj=lead) for lead in req.leads},
+    ), status
+
+
+# ---------------------------------------------------------------- how an action ends
+
+
+def editable(request_id: int) -> tuple:
+    db = get_session()
+    return db, access.get_request_or_404(db, current_user, request_id, edit=True)
+
+
+def done(db, req: HelpRequest, message: str):
+    try:
+        db.commit()
+    except StaleDataError:
+        db.rollback()
+        return conflict(db, req.id)
+    flash(message, "success")
+    return redirect(url_for("followup.detail", request_id=req.id))
+
+
+def conflict(db, request_id: int):
+    db.rollback()
+    req = access.get_request_or_404(db, current_user, request_id)
+    flash(
+        _(
+            "Someone else changed this request in the meantime: here is its current state. "
+            "Check it and make your change again if it is still needed."
+        ),
+        "error",
+    )
+    return render_detail(db, req, 409)
+
+
+def failed(db, req: HelpRequest, error: ops.RequestError, form=None, name: str = ""):
+    db.rollback()
+    if isinstance(error, ops.VersionConflict):
+        return conflict(db, req.id)
+    if error.code == "closed":
+        flash(_("This request is closed."), "error")
+    elif error.code == "not_closed":
+        flash(_("This request is not closed."), "error")
+    elif error.code == "anonymised":
+        flash(_("This request was anonymised after the retention period: record a new request."), "error")
+    elif error.code in ("identity_refused", "identity_suspected"):
+        for message in put_identity_errors(form, error.fields, {"feedback": "feedback_text"}):
+            flash(message, "error")
+    elif form is not None:
+        for field, code in error.fields.items():
+            target = getattr(form, field.split(".")[0], None)
+            (
+                target.errors if target is not None and isinstance(target.errors, list) else form.form_errors
+            ).append(field_error_message(code))
+    return render_detail(db, db.get(HelpRequest, req.id), 400, **({name: form} if form is not None else {}))
+
+
+def failed_lead(db, req: HelpRequest, error: ops.RequestError, form, action: str):
+    """A lead's note flagged by the identity guard comes back in its own form, to edit or confirm."""
+    if error.code not in ("identity_refused", "identity_suspected"):
+        return failed(db, req, error)
+    form.action_url = action
+    return failed(db, req, error, form, "lead_retry")
