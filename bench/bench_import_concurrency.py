@@ -33,7 +33,7 @@ import requests  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bench.reliability.servers import Gunicorn, csrf_from, environment, sign_in  # noqa: E402
+from tests.reliability.servers import Gunicorn, csrf_from, environment, sign_in  # noqa: E402
 from directory_import.sample import generate  # noqa: E402
 
 PASSWORD = "bench password 2026"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bench.reliability.servers import environment
+from tests.reliability.servers import environment
 from directory_import.models import ImportRun, Organisation, utcnow
 from helpdesk.db import get_session
 from helpdesk.jobs.models import Job

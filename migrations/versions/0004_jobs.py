@@ -1,14 +1,14 @@
 """Background jobs: the jobs table, claimed by workers with a lease.
 
 Revision ID: 0004_jobs
-Revises: 0003
+Revises: 0004_socialbrussels
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_jobs"
-down_revision = "0003"
+down_revision = "0004_socialbrussels"
 branch_labels = None
 depends_on = None
 
