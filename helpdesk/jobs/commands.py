@@ -22,8 +22,10 @@ def worker_command(once: bool, quiet: bool) -> None:
     time, until stopped (SIGTERM or Ctrl-C finishes the job under way first). Start as many as you like, on
     one machine or several: a job is run by one worker only, and taken again if its worker dies.
 
-    Example: helpdesk worker            (as a service: see the systemd unit in the docs)
-             helpdesk worker --once     (from cron, or to drain the queue by hand)
+    \b
+    Example:
+      helpdesk worker          (as a service: see the systemd unit in the docs)
+      helpdesk worker --once   (from cron, or to drain the queue by hand)
     """
     app = current_app._get_current_object()
     worker_id = new_worker_id()
