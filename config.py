@@ -59,7 +59,7 @@ WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 # Directory.
 DIRECTORY_SOURCES = []  # e.g. ["https://example.org/export.json", "/srv/exports/directory.csv"]
 DIRECTORY_PUBLIC = False  # open the directory pages and API to visitors without login
-FETCH_TIMEOUT_SECONDS = 30
+FETCH_TIMEOUT_SECONDS = 30  # the whole download's budget (connections, retries, body), not one read's
 FETCH_MAX_BYTES = 200 * 1024 * 1024
 FETCH_RETRIES = 3  # connection errors, timeouts, 429 and 5xx answers; waits double each time
 FETCH_BACKOFF_SECONDS = 1.0
@@ -83,6 +83,14 @@ SOCIALBRUSSELS_RESUME_HOURS = 12  # an interrupted crawl younger than this is re
 # `helpdesk directory vocabularies` and before each `helpdesk directory sync`. Keys: sectors, categories,
 # actionzones, languageoffer, legalstatus. E.g. {"sectors": "https://example.org/rest/sectors"}
 DIRECTORY_VOCABULARIES = {}
+
+# Imports from a URL reach only public addresses; hosts listed here (a JSON list of names or IP addresses,
+# e.g. ["exports.cpas.local", "10.0.0.12"]) are allowed on the premises' network too.
+FETCH_ALLOWED_HOSTS = []
+
+# Background jobs (imports started from the web pages), run by `helpdesk worker` or under `helpdesk run`.
+JOBS_POLL_SECONDS = 2.0  # how often an idle worker looks for due jobs
+JOBS_LEASE_SECONDS = 120  # a running job not heard of for this long is taken again (its worker died)
 
 # Requests.
 RETENTION_MONTHS = 24

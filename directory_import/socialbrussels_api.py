@@ -60,6 +60,7 @@ class CrawlPolicy:
     list_max_bytes: int = 200 * 1024 * 1024
     deadline: float | None = None  # seconds for the whole crawl; what is left waits for the next sync
     resume_within: float = 12 * 3600  # an unfinished crawl younger than this is resumed, else started afresh
+    allowed_hosts: tuple[str, ...] = ()  # hosts on the premises the fetch guard lets through (see fetch)
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,8 @@ def crawl(url: str, record_url: str, cache_dir: str | Path, policy: CrawlPolicy 
     have_list = list_path.is_file()
     listed = fetch(url, cache, etag=state.get("etag", "") if have_list else "",
                    last_modified=state.get("last_modified", "") if have_list else "", timeout=policy.timeout,
-                   max_bytes=policy.list_max_bytes, retries=policy.retries, backoff=policy.backoff)
+                   max_bytes=policy.list_max_bytes, retries=policy.retries, backoff=policy.backoff,
+                   allowed_hosts=policy.allowed_hosts)
     if listed.not_modified:
         report.list_not_modified = True
     else:
@@ -243,7 +245,7 @@ def crawl(url: str, record_url: str, cache_dir: str | Path, policy: CrawlPolicy 
         try:
             answer = fetch(address, records, etag=meta.get("etag", ""), last_modified=meta.get("last_modified", ""),
                            timeout=policy.timeout, max_bytes=policy.max_bytes, retries=policy.retries,
-                           backoff=policy.backoff, http=client())
+                           backoff=policy.backoff, allowed_hosts=policy.allowed_hosts)
         except FetchError as error:
             return "failed", CrawlFailure(position, source_id, str(error))
         if answer.not_modified:

@@ -4,6 +4,10 @@ Organisations are keyed by (source, source id). A sync inserts new ones, updates
 hash changed, archives (never deletes) those the export no longer lists and restores them when they
 reappear. Organisations of source ``local`` and everything operators wrote (notes, corrections) live
 outside its reach. It only flushes: the caller commits the whole import as one transaction, or rolls it back.
+
+An import is a pipeline that never turns back: ``fetch`` (to a file) -> read (``readers``) -> normalise and
+plan (``plan_records``: no database, the rows kept in a temporary file) -> apply (``apply_plan``, the only
+step that writes). The slow steps need no transaction, so the caller can keep the write one short.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ import dataclasses
 import hashlib
 import json
 import logging
+import pickle  # nosec B403 - only for the plan's own temporary file
 import re
-from collections.abc import Callable, Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,30 +161,97 @@ class _Batches:
         self.flush_updates()
 
 
-def sync_records(
-    session: Session,
+Known = tuple[int, str, bool, bool]  # (id, content hash, archived, merged into another)
+
+
+def read_known(session: Session, source_key: str) -> dict[str, Known]:
+    """What the database holds of ``source_key``: source id to (id, content hash, archived, merged). A read."""
+    return {
+        row.source_id: (row.id, row.content_hash, row.archived, row.merged_into_id is not None)
+        for row in session.execute(
+            select(Organisation.id, Organisation.source_id, Organisation.content_hash, Organisation.archived,
+                   Organisation.merged_into_id).where(Organisation.source == source_key)
+        )
+    }
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """One usable row of the export: its record, fingerprint and, when it differed from what the database
+    held at planning time, its normalised values (None: it was unchanged then, so it was not normalised)."""
+
+    record: OrganisationRecord
+    fingerprint: str
+    values: dict[str, Any] | None
+
+
+class ImportPlan:
+    """What an import would do, computed without writing (and without a database): the report against the
+    database as it was read, and the usable rows, kept in a temporary file rather than in memory so a big
+    export does not have to fit. ``apply_plan`` writes it; ``close`` lets the file go."""
+
+    def __init__(self, source_key: str, fmt: str, report: ImportReport) -> None:
+        self.source_key = source_key
+        self.format = fmt
+        self.report = report
+        self.seen: dict[str, int] = {}
+        self.count = 0
+        self._spool = tempfile.TemporaryFile(prefix="directory-plan-")
+
+    def add(self, planned: _Planned) -> None:
+        pickle.dump(planned, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def rows(self) -> Iterator[_Planned]:
+        self._spool.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self._spool)  # nosec B301 - our own temporary file, written just before
+
+    def close(self) -> None:
+        self._spool.close()
+
+    def __enter__(self) -> ImportPlan:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+
+def plan_records(
     items: Iterable[ReaderItem],
     *,
     source_key: str,
+    known: dict[str, Known],
     report: ImportReport | None = None,
     limits: ReadLimits | None = None,
-) -> ImportReport:
-    """Bring the organisations of ``source_key`` in line with ``items``; flush, never commit.
+) -> ImportPlan:
+    """Read and normalise the reader's stream against ``known`` (see ``read_known``); no database.
 
-    Takes the reader's stream (records and rejected rows) and returns the ``ImportReport``. Rows rejected
-    here: no id, no name, an id seen earlier in the same export. A rejected row whose id is known leaves
-    that organisation as it is (it is not archived). Raises ``NothingImported`` when no row was usable, and
-    ``TooManyRejected`` (its ``report`` holding the first rejected rows) when more rows than
-    ``limits.max_rejected`` were rejected, by the reader and here together. The first ``limits.max_rejected``
-    warnings are kept, the others only counted.
+    Returns the ``ImportPlan``, whose report is what the import would do if the database has not changed
+    meanwhile (a dry run stops here). Rows rejected here: no id, no name, an id seen earlier in the same
+    export. A rejected row whose id is known leaves that organisation as it is (it is not archived). Raises
+    ``NothingImported`` when no row was usable, and ``TooManyRejected`` (its ``report`` holding the first
+    rejected rows) when more rows than ``limits.max_rejected`` were rejected, by the reader and here together.
+    The first ``limits.max_rejected`` warnings are kept, the others only counted.
     """
     limits = limits or ReadLimits()
+    if source_key == LOCAL_SOURCE or not source_key:
+        raise SourceError(f"{source_key!r} cannot be the key of an imported source", "bad_source_key",
+                          key=source_key)
+    report = report or ImportReport(source_key=source_key)
+    report.source_key = source_key
+    plan = ImportPlan(source_key, report.format, report)
     try:
-        return _sync_records(session, items, source_key=source_key, report=report, limits=limits)
+        _plan_into(plan, items, known, limits)
     except TooManyRejected as error:
-        error.report = ImportReport(source_key=source_key, format=report.format if report else "",
-                                    dry_run=report.dry_run if report else False, rejected=list(error.examples))
+        plan.close()
+        error.report = ImportReport(source_key=source_key, format=report.format, dry_run=report.dry_run,
+                                    rejected=list(error.examples))
         raise
+    except BaseException:
+        plan.close()
+        raise
+    return plan
 
 
 def _reject(report: ImportReport, row: RejectedRecord, limits: ReadLimits) -> None:
@@ -187,24 +260,9 @@ def _reject(report: ImportReport, row: RejectedRecord, limits: ReadLimits) -> No
         raise TooManyRejected(limits.max_rejected, report.rejected[:limits.rejected_examples])
 
 
-def _sync_records(session: Session, items: Iterable[ReaderItem], *, source_key: str, report: ImportReport | None,
-                  limits: ReadLimits) -> ImportReport:
-    if source_key == LOCAL_SOURCE or not source_key:
-        raise SourceError(f"{source_key!r} cannot be the key of an imported source", "bad_source_key",
-                          key=source_key)
-    report = report or ImportReport(source_key=source_key)
-    report.source_key = source_key
-    session.flush()
-    existing: dict[str, tuple[int, str, bool, bool]] = {
-        row.source_id: (row.id, row.content_hash, row.archived, row.merged_into_id is not None)
-        for row in session.execute(
-            select(Organisation.id, Organisation.source_id, Organisation.content_hash, Organisation.archived,
-                   Organisation.merged_into_id).where(Organisation.source == source_key)
-        )
-    }
-    seen: dict[str, int] = {}
-    batches = _Batches(session, report)
-    now = utcnow()
+def _plan_into(plan: ImportPlan, items: Iterable[ReaderItem], existing: dict[str, Known],
+               limits: ReadLimits) -> None:
+    report, seen = plan.report, plan.seen
     for item in items:
         if isinstance(item, RejectedRecord):
             if item.source_id in existing and item.source_id not in seen:  # unreadable this time: kept
@@ -217,6 +275,7 @@ def _sync_records(session: Session, items: Iterable[ReaderItem], *, source_key: 
         if known is not None and known[1] == fingerprint and not known[2] and source_id not in seen:
             seen[source_id] = item.line  # the fast path: the same row as last time, nothing to normalise
             report.unchanged += 1
+            plan.add(_Planned(item, fingerprint, None))
             continue
         try:
             values, warnings = normalize_record(item)
@@ -238,7 +297,53 @@ def _sync_records(session: Session, items: Iterable[ReaderItem], *, source_key: 
             report.warnings.extend(WarningRecord(item.line, w.message, w.code, w.params) for w in warnings[:room])
         values["raw"] = json.loads(item.raw)
         values["content_hash"] = fingerprint
+        plan.add(_Planned(item, fingerprint, values))
         known = existing.get(source_id)
+        if known is None:
+            report.added += 1
+        elif known[3] or known[1] == fingerprint and not known[2]:
+            report.unchanged += 1
+        elif known[2]:
+            report.restored += 1
+        else:
+            report.updated += 1
+    if not seen:
+        raise NothingImported("not one organisation could be read from this source: nothing was imported", report)
+    report.archived = sum(1 for source_id, (_i, _h, archived, _m) in existing.items()
+                          if source_id not in seen and not archived)
+
+
+def apply_plan(session: Session, plan: ImportPlan) -> ImportReport:
+    """Write ``plan``: the only step of an import that writes; flush, never commit.
+
+    The database is read again first (it may have changed since the plan was made), so the report returned
+    says what was really done. Rows unchanged at planning time but changed since are normalised here.
+    """
+    source_key = plan.source_key
+    report = dataclasses.replace(plan.report, added=0, updated=0, unchanged=0, archived=0, restored=0,
+                                 rejected=list(plan.report.rejected), warnings=list(plan.report.warnings),
+                                 changed_ids=[])
+    session.flush()
+    existing = read_known(session, source_key)
+    seen = dict(plan.seen)
+    batches = _Batches(session, report)
+    now = utcnow()
+    for planned in plan.rows():
+        item, values = planned.record, planned.values
+        source_id = clean_line(item.source_id) if values is None else values["source_id"]
+        known = existing.get(source_id)
+        if values is None:
+            if known is not None and known[1] == planned.fingerprint and not known[2]:
+                report.unchanged += 1
+                continue
+            try:  # changed in the database since the plan was made
+                values, warnings = normalize_record(item)
+            except RejectedRow as error:
+                report.rejected.append(RejectedRecord(item.line, str(error), error.code, error.params))
+                continue
+            report.warnings.extend(WarningRecord(item.line, w.message, w.code, w.params) for w in warnings)
+            values["raw"] = json.loads(item.raw)
+            values["content_hash"] = planned.fingerprint
         if known is None:
             batches.insert({**values, "source": source_key, "archived": False, "archived_at": None,
                             "merged_into_id": None, "created_at": now, "updated_at": now, "parent_id": None})
@@ -256,8 +361,6 @@ def _sync_records(session: Session, items: Iterable[ReaderItem], *, source_key: 
         else:
             report.unchanged += 1
     batches.flush()
-    if not seen:
-        raise NothingImported("not one organisation could be read from this source: nothing was imported", report)
     if batches.inserted:
         report.changed_ids.extend(_new_ids(session, source_key, existing))
     _archive_missing(session, report, existing, seen, now)
@@ -265,6 +368,27 @@ def _sync_records(session: Session, items: Iterable[ReaderItem], *, source_key: 
     report.changed_ids = sorted(set(report.changed_ids))
     session.flush()
     return report
+
+
+def sync_records(
+    session: Session,
+    items: Iterable[ReaderItem],
+    *,
+    source_key: str,
+    report: ImportReport | None = None,
+    limits: ReadLimits | None = None,
+) -> ImportReport:
+    """Bring the organisations of ``source_key`` in line with ``items`` in ``session``: ``read_known``,
+    ``plan_records`` and ``apply_plan`` in a row; flush, never commit. Returns the ``ImportReport``."""
+    known = read_known(session, source_key) if source_key and source_key != LOCAL_SOURCE else {}
+    with plan_records(items, source_key=source_key, known=known, report=report, limits=limits) as plan:
+        applied = apply_plan(session, plan)
+    if report is not None:  # the caller's report object says what was done
+        for name in ("added", "updated", "unchanged", "archived", "restored", "rejected", "warnings",
+                     "warnings_total", "changed_ids"):
+            setattr(report, name, getattr(applied, name))
+        return report
+    return applied
 
 
 def _new_ids(session: Session, source_key: str, existing: dict) -> list[int]:
@@ -330,6 +454,29 @@ def check_source_key(key: str) -> str:
     return key
 
 
+def plan_path(
+    path: str | Path,
+    known_of: Callable[[str], dict[str, Known]],
+    *,
+    source_key: str = "",
+    fmt: str = "auto",
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+    transform: Callable[[Iterator[ReaderItem]], Iterable[ReaderItem]] | None = None,
+    limits: ReadLimits | None = None,
+) -> ImportPlan:
+    """Read the export at ``path`` and plan its import: the format recognised, the source key checked,
+    ``known_of(key)`` called once for what the database holds of that source (the caller decides how to read
+    it: on SQLite, outside a write transaction). Raises ``SourceError`` (or ``NothingImported``)."""
+    resolved = detect_format(path) if fmt == "auto" else fmt
+    key = check_source_key(source_key or default_source_key(path, resolved))
+    report = ImportReport(source_key=key, format=resolved, dry_run=dry_run)
+    known = known_of(key)
+    items = read_source(path, resolved, progress, limits)
+    return plan_records(transform(items) if transform else items, source_key=key, known=known, report=report,
+                        limits=limits)
+
+
 def import_path(
     session: Session,
     path: str | Path,
@@ -343,31 +490,19 @@ def import_path(
     transform: Callable[[Iterator[ReaderItem]], Iterable[ReaderItem]] | None = None,
     limits: ReadLimits | None = None,
 ) -> tuple[ImportRun, ImportReport]:
-    """Import the export at ``path`` (``source`` is how the run names it: the URL or the file given), read
-    within ``limits`` (see ``ReadLimits``).
+    """Import the export at ``path`` (``source`` is how the run names it: the URL or the file given), every
+    step in ``session``: plan, then (unless ``dry_run``) apply, the export read within ``limits`` (see
+    ``ReadLimits``; past them ``TooManyRejected`` or a ``SourceError``).
 
-    Adds an ``ImportRun`` recording the outcome and flushes; the caller commits. A dry run computes the same
-    report inside a savepoint that is rolled back, so only the run record remains. Raises ``SourceError``
-    (or ``NothingImported``, ``TooManyRejected``) when nothing can be imported; the caller then rolls back.
-    ``transform``, when given, sees the reader's stream first (labels from a vocabulary, rows a crawl could
-    not fetch).
+    Adds an ``ImportRun`` recording the outcome and flushes; the caller commits. A dry run writes only the
+    run record. Raises ``SourceError`` (or ``NothingImported``) when nothing can be imported; the caller then
+    rolls back. ``transform``, when given, sees the reader's stream first (labels from a vocabulary, rows a
+    crawl could not fetch).
     """
     started_at = utcnow()
-    resolved = detect_format(path) if fmt == "auto" else fmt
-    key = check_source_key(source_key or default_source_key(path, resolved))
-    report = ImportReport(source_key=key, format=resolved, dry_run=dry_run)
-    savepoint = session.begin_nested() if dry_run else None
-    try:
-        items = read_source(path, resolved, progress, limits)
-        sync_records(session, transform(items) if transform else items, source_key=key, report=report,
-                     limits=limits)
-    except BaseException:
-        if savepoint is not None and savepoint.is_active:
-            savepoint.rollback()
-        raise
-    if savepoint is not None:
-        savepoint.rollback()
-        report.changed_ids = []
+    with plan_path(path, lambda key: read_known(session, key), source_key=source_key, fmt=fmt, dry_run=dry_run,
+                   progress=progress, transform=transform, limits=limits) as plan:
+        report = plan.report if dry_run else apply_plan(session, plan)
     run = record_run(session, report, source=source or str(path), started_by=started_by, started_at=started_at)
     return run, report
 
@@ -391,6 +526,44 @@ def record_run(session: Session, report: ImportReport, *, source: str, started_b
     return run
 
 
+def known_validators(session: Session, source: str, source_key: str = "") -> tuple[str, str]:
+    """The ETag and Last-Modified to send back for ``source`` (empty when another key imported it). A read."""
+    state = session.scalar(select(SourceState).where(SourceState.source == source))
+    if state is None or (source_key and source_key != state.source_key):
+        return "", ""
+    return state.etag, state.last_modified
+
+
+def not_modified_report(session: Session, source: str, *, source_key: str = "", fmt: str = "auto",
+                        dry_run: bool = False) -> ImportReport:
+    """The report of a source whose server answered 304: every active organisation of it unchanged; the
+    source's state is marked checked (unless ``dry_run``). Flushes."""
+    state = session.scalar(select(SourceState).where(SourceState.source == source))
+    key = source_key or (state.source_key if state is not None else "")
+    report = ImportReport(source_key=key, format=fmt, dry_run=dry_run, not_modified=True)
+    report.unchanged = session.scalar(
+        select(func.count()).select_from(Organisation)
+        .where(Organisation.source == key, Organisation.archived.is_(False))
+    ) or 0
+    if state is not None and not dry_run:
+        state.checked_at = utcnow()
+        session.flush()
+    return report
+
+
+def remember_validators(session: Session, source: str, download: FetchReport, source_key: str) -> None:
+    """Keep the ETag and Last-Modified of a download that was imported, for the next conditional request."""
+    state = session.scalar(select(SourceState).where(SourceState.source == source))
+    if state is None:
+        state = SourceState(source=source[:1000])
+        session.add(state)
+    state.etag = download.etag[:300]
+    state.last_modified = download.last_modified[:100]
+    state.source_key = source_key
+    state.checked_at = utcnow()
+    session.flush()
+
+
 def import_source(
     session: Session,
     source: str,
@@ -404,33 +577,26 @@ def import_source(
     max_bytes: int = 200 * 1024 * 1024,
     retries: int = 3,
     backoff: float = 1.0,
+    allowed_hosts: Collection[str] = (),
     progress: Callable[[int], None] | None = None,
     transform: Callable[[Iterator[ReaderItem]], Iterable[ReaderItem]] | None = None,
     limits: ReadLimits | None = None,
 ) -> tuple[ImportRun, ImportReport]:
-    """Import a path or an http(s) URL. For a URL the validators of the last import are sent back; when the
-    server answers 304 the run reports every organisation of the source unchanged, after one request.
-    Raises ``SourceError`` or ``FetchError``; flushes, never commits."""
+    """Import a path or an http(s) URL in ``session`` (see ``fetch`` for the download's guard and deadline).
+    For a URL the validators of the last import are sent back; when the server answers 304 the run reports
+    every organisation of the source unchanged, after one request. Raises ``SourceError`` or ``FetchError``;
+    flushes, never commits."""
     if not is_url(source):
         return import_path(session, source, source=source, source_key=source_key, fmt=fmt, dry_run=dry_run,
                            started_by=started_by, progress=progress, transform=transform, limits=limits)
-    state = session.scalar(select(SourceState).where(SourceState.source == source))
-    known = state is not None and (not source_key or source_key == state.source_key)
-    download: FetchReport = fetch(
-        source, download_dir, etag=state.etag if known else "", last_modified=state.last_modified if known else "",
-        timeout=timeout, max_bytes=max_bytes, retries=retries, backoff=backoff,
-    )
+    etag, last_modified = known_validators(session, source, source_key)
+    download: FetchReport = fetch(source, download_dir, etag=etag, last_modified=last_modified, timeout=timeout,
+                                  max_bytes=max_bytes, retries=retries, backoff=backoff,
+                                  allowed_hosts=allowed_hosts)
     if download.not_modified:
-        key = source_key or state.source_key
-        report = ImportReport(source_key=key, format=fmt, dry_run=dry_run, not_modified=True)
-        report.unchanged = session.scalar(
-            select(func.count()).select_from(Organisation)
-            .where(Organisation.source == key, Organisation.archived.is_(False))
-        ) or 0
+        report = not_modified_report(session, source, source_key=source_key, fmt=fmt, dry_run=dry_run)
         run = record_run(session, report, source=source, started_by=started_by,
                          status="dry-run" if dry_run else "unchanged")
-        if not dry_run:
-            state.checked_at = utcnow()
         return run, report
     try:
         run, report = import_path(session, download.path, source=source, source_key=source_key, fmt=fmt,
@@ -439,12 +605,5 @@ def import_source(
     finally:
         download.path.unlink(missing_ok=True)
     if not dry_run:
-        if state is None:
-            state = SourceState(source=source[:1000])
-            session.add(state)
-        state.etag = download.etag[:300]
-        state.last_modified = download.last_modified[:100]
-        state.source_key = report.source_key
-        state.checked_at = utcnow()
-        session.flush()
+        remember_validators(session, source, download, report.source_key)
     return run, report

@@ -62,6 +62,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     navigation.init_app(app)
 
+    from helpdesk import jobs
+
+    jobs.init_app(app)
+
     from helpdesk.directory import search as directory_search
 
     directory_search.init_app(app)

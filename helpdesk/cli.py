@@ -21,6 +21,7 @@ from helpdesk.auth import operations as accounts
 from helpdesk.auth.login import passwords
 from helpdesk.auth.models import ROLES, User
 from helpdesk.db import get_session, make_engine, upgrade_database
+from helpdesk.jobs.commands import run_with_worker
 
 AREA_COMMAND_MODULES = (
     "helpdesk.directory.commands",
@@ -28,6 +29,7 @@ AREA_COMMAND_MODULES = (
     "helpdesk.followup.commands",
     "helpdesk.reports.commands",
     "helpdesk.admin.commands",
+    "helpdesk.jobs.commands",
 )
 
 db_cli = AppGroup("db", help="Database schema.")
@@ -292,3 +294,8 @@ def main() -> None:
 
     Configuration comes from HELPDESK_* environment variables (see config.py).
     """
+
+
+
+# Flask's development server, with a worker thread for the background jobs unless --no-worker.
+main.add_command(run_with_worker, "run")

@@ -6,6 +6,8 @@ Views and CLI commands commit; operations only flush. A request that fails is ro
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -102,6 +104,17 @@ def reader_session(app: Flask) -> Session:
     SQLite it takes no write lock, so it must never write (a write would fail with "database is locked"
     as soon as another writer committed meanwhile). The caller closes it."""
     return app.extensions["db_reader_sessionmaker"]()
+
+
+@contextmanager
+def read_session(app: Flask | None = None) -> Iterator[Session]:
+    """``reader_session`` as a context manager (closed on leaving), for the current app by default."""
+    session = reader_session(app or current_app._get_current_object())
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
 
 
 def _close_session(exc: BaseException | None) -> None:

@@ -21,3 +21,4 @@ from helpdesk.followup.models import (  # noqa: F401
     Transfer,
     UnmetNeed,
 )
+from helpdesk.jobs.models import Job  # noqa: F401

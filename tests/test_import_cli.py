@@ -184,7 +184,7 @@ def test_import_cli_killed_import_leaves_the_directory_unchanged(app, runner, da
 
 
 def test_fetch_cli_imports_a_url_twice(app, runner, export_server, data_dir):
-    app.config["FETCH_BACKOFF_SECONDS"] = 0.01
+    app.config.update(FETCH_BACKOFF_SECONDS=0.01, FETCH_ALLOWED_HOSTS=["127.0.0.1"])  # the loopback stand-in
     export_server.serve((data_dir / "directory_v1.json").read_bytes(), '"v1"')
     first = runner.invoke(args=["directory", "import", export_server.url, "--json", "--quiet"])
     second = runner.invoke(args=["directory", "import", export_server.url, "--json", "--quiet"])

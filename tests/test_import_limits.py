@@ -29,6 +29,7 @@ from directory_import.readers import (
 from directory_import.sync import ImportReport, import_path, record_run
 from helpdesk.db import get_session
 from tests.conftest import csrf_token
+from tests.fixtures.jobs import follow_job
 
 HEADER = b"id,name,description\n"
 
@@ -224,7 +225,9 @@ def test_limits_cli_import_with_too_many_rejected_rows_lists_the_first(app, runn
 def _upload(client, path: Path):
     data = {"csrf_token": csrf_token(client, "/admin/imports"), "format": "auto", "url": "",
             "file": (io.BytesIO(path.read_bytes()), path.name)}
-    return client.post("/admin/imports", data=data, content_type="multipart/form-data")
+    # The upload queues an import job; once a worker ran it, its page leads to the run.
+    return follow_job(client, client.application,
+                      client.post("/admin/imports", data=data, content_type="multipart/form-data"))
 
 
 def _imports_folder(app) -> list[Path]:
@@ -264,7 +267,7 @@ def test_limits_upload_that_succeeds_keeps_its_file_until_confirmed(app, client,
     logged_in("admin", "region")
     run_page = _upload(client, data_dir / "directory_v1.json").headers["Location"]
     assert len(_imports_folder(app)) == 1
-    client.post(f"{run_page}/confirm", data={"csrf_token": csrf_token(client, run_page)})
+    follow_job(client, app, client.post(f"{run_page}/confirm", data={"csrf_token": csrf_token(client, run_page)}))
     assert _organisations(app) == 8 and _imports_folder(app) == []
 
 

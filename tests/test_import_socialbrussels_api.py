@@ -20,7 +20,9 @@ from directory_import.socialbrussels_api import CrawlPolicy, crawl, import_api
 from helpdesk.db import get_session
 
 DATA = Path(__file__).resolve().parent / "data" / "socialbrussels"
-FAST = CrawlPolicy(concurrency=2, delay=0.0, timeout=2.0, retries=1, backoff=0.01)
+# The stand-in server is on loopback: the fetch guard lets it through only when listed.
+LOCAL = ("127.0.0.1",)
+FAST = CrawlPolicy(concurrency=2, delay=0.0, timeout=2.0, retries=1, backoff=0.01, allowed_hosts=LOCAL)
 
 
 def _records() -> dict[str, dict]:
@@ -196,7 +198,7 @@ def test_socialbrussels_api_sync_resumes_where_a_failure_stopped_it(session, api
 
 
 def test_socialbrussels_api_deadline_defers_records_to_the_next_sync(session, api, tmp_path):
-    policy = CrawlPolicy(concurrency=1, delay=0.0, timeout=2.0, retries=0, deadline=0.0)
+    policy = CrawlPolicy(concurrency=1, delay=0.0, timeout=2.0, retries=0, deadline=0.0, allowed_hosts=LOCAL)
     crawled = crawl(api.list_url, api.record_url, tmp_path / "cache", policy)
     assert {f.code for f in crawled.failures} == {"record_deferred"} and len(crawled.failures) == 5
     assert api.record_requests() == []
@@ -215,7 +217,7 @@ def test_socialbrussels_api_sync_command_reads_the_configured_source(app, runner
     app.config.update(
         DIRECTORY_SOURCES=[{"url": api.list_url, "format": "socialbrussels", "record_url": api.record_url}],
         SOCIALBRUSSELS_DELAY_SECONDS=0, SOCIALBRUSSELS_TIMEOUT_SECONDS=2, SOCIALBRUSSELS_RETRIES=0,
-        FETCH_BACKOFF_SECONDS=0.01,
+        FETCH_BACKOFF_SECONDS=0.01, FETCH_ALLOWED_HOSTS=list(LOCAL),
         DIRECTORY_VOCABULARIES={"actionzones": str(DATA / "actionzones.json"),
                                 "legalstatus": str(DATA / "legalstatus.json")},
     )
@@ -231,7 +233,7 @@ def test_socialbrussels_api_sync_command_reads_the_configured_source(app, runner
 
 
 def test_socialbrussels_api_import_command_with_a_record_url(app, runner, api):
-    app.config.update(SOCIALBRUSSELS_DELAY_SECONDS=0, FETCH_BACKOFF_SECONDS=0.01)
+    app.config.update(SOCIALBRUSSELS_DELAY_SECONDS=0, FETCH_BACKOFF_SECONDS=0.01, FETCH_ALLOWED_HOSTS=list(LOCAL))
     result = runner.invoke(args=["directory", "import", api.list_url, "--format", "socialbrussels",
                                  "--record-url", api.record_url, "--json"])
     assert result.exit_code == 0, result.output

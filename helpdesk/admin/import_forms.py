@@ -13,7 +13,8 @@ class ImportForm(FlaskForm):
     file = FileField(_l("Export file"),
                      description=_l("JSON or CSV export, or an Open Referral (HSDS) package as a zip."))
     url = URLField(_l("Or the address of the export"), validators=[Optional(), Length(max=1000)],
-                   description=_l("An http or https address; the file is downloaded now."))
+                   description=_l("An http or https address (public, or listed by the server's administrator); "
+                                  "the file is downloaded in the background."))
     format = SelectField(_l("Format"), default="auto", choices=select_choices([
         ("auto", _l("Recognise automatically")), ("json", "JSON"), ("csv", "CSV"),
         ("hsds", _l("Open Referral HSDS (zip)")), ("socialbrussels", _l("social.brussels (API records)")),

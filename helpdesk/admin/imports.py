@@ -7,7 +7,7 @@ import json
 import uuid
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -15,23 +15,24 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
-from directory_import.fetch import FetchError, fetch
+from directory_import.fetch import FetchError, check_url
 from directory_import.models import ImportRun
 from helpdesk import access
 from helpdesk.admin.import_forms import ConfirmImportForm, ImportForm
 from helpdesk.admin.views import SECTIONS, bp, require
 from helpdesk.db import get_session
-from helpdesk.directory.importing import (
-    ImportFailed,
-    apply_import,
-    discard_stale_dry_runs,
-    imports_dir,
-)
+from helpdesk.directory.import_jobs import EXCLUSIVE_KEY as IMPORT_EXCLUSIVE_KEY
+from helpdesk.directory.import_jobs import KIND as IMPORT_JOB
+from helpdesk.directory.import_jobs import import_payload
+from helpdesk.directory.importing import discard_stale_dry_runs, fetch_options, imports_dir
+from helpdesk.jobs.models import Job
+from helpdesk.jobs.queue import AlreadyQueued, active_job, enqueue
 
 SECTIONS.append(("admin.imports", _l("Directory imports"), access.can_manage_directory))
 
 HISTORY_LENGTH = 50
 ROWS_PER_PAGE = 100  # rejected rows and dropped values on a run's page
+JOB_PAGE_REFRESH_SECONDS = 2
 
 # Reasons and warnings of the import library, by code, in the reader's language.
 ROW_MESSAGES = {
@@ -75,9 +76,13 @@ SOURCE_MESSAGES = {
     "bad_source_key": _l("“%(key)s” cannot be a source key (lower-case letters, digits, “-”, “.”, “_”; not “local”)."),
     "nothing_usable": _l("Not one organisation could be read from this source."),
     "rolled_back": _l("The import failed and was rolled back (%(detail)s)."),
-    "download_failed": _l("%(url)s cannot be downloaded (%(detail)s)."),
-    "http_status": _l("The server answered %(status)s for %(url)s."),
-    "retries_exhausted": _l("%(url)s cannot be downloaded after %(attempts)s attempts (%(detail)s)."),
+    # Every network failure says the same, whatever the server or the network did: the details are in the
+    # server's log, not on a page that could be used to probe the network.
+    "unreachable": _l("The export could not be fetched from this address."),
+    "address_refused": _l("%(host)s is an address of an internal network: imports only reach public "
+                          "addresses, unless the server's administrator lists this host in "
+                          "HELPDESK_FETCH_ALLOWED_HOSTS."),
+    "bad_scheme": _l("Only http and https addresses can be imported."),
     "too_large": _l("The export is larger than the limit of %(limit)s bytes."),
     "json_encoding": _l("The file is not UTF-8 text (invalid bytes near byte %(offset)s): save it as UTF-8."),
     "json_too_deep": _l("The JSON is nested deeper than %(max)s levels (near record %(record)s): this is not a "
@@ -96,10 +101,14 @@ SOURCE_MESSAGES = {
     "vocabulary_kind": _l("Unknown reference list “%(kind)s” (expected one of %(expected)s)."),
     "vocabulary_settings": _l("DIRECTORY_VOCABULARIES must map a kind (sectors, categories…) to a file or URL."),
 }
+for _old_code in ("download_failed", "http_status", "retries_exhausted"):  # runs recorded before
+    SOURCE_MESSAGES[_old_code] = SOURCE_MESSAGES["unreachable"]
 STATUS_LABELS = {
     "applied": _l("Applied"), "unchanged": _l("No change"), "dry-run": _l("Dry run"), "failed": _l("Failed"),
     "running": _l("Running"),
 }
+JOB_STAGES = {"": _l("Waiting for a worker"), "downloading": _l("Downloading"), "reading": _l("Reading and checking"),
+              "applying": _l("Applying")}
 
 
 def _translated(messages: dict, code: str, params: dict | None, fallback: str) -> str:
@@ -156,7 +165,7 @@ def run_row_count(db: Session, run: ImportRun, column: str) -> int:
 @bp.context_processor
 def _import_helpers():
     return {"import_row_message": row_message, "import_error_message": run_error_message,
-            "IMPORT_STATUS_LABELS": STATUS_LABELS}
+            "IMPORT_STATUS_LABELS": STATUS_LABELS, "IMPORT_JOB_STAGES": JOB_STAGES}
 
 
 def _who() -> str:
@@ -164,19 +173,26 @@ def _who() -> str:
 
 
 def _store_upload(form: ImportForm) -> tuple[Path, str]:
-    """Save the uploaded file (or download the address) into the instance folder; (path, source name)."""
-    folder = imports_dir()
-    if form.url.data:
-        cfg = current_app.config
-        download = fetch(form.url.data, folder, timeout=cfg["FETCH_TIMEOUT_SECONDS"],
-                         max_bytes=cfg["FETCH_MAX_BYTES"], retries=cfg.get("FETCH_RETRIES", 3),
-                         backoff=cfg.get("FETCH_BACKOFF_SECONDS", 1.0))
-        return download.path, form.url.data
+    """Save the uploaded file into the instance folder; (path, source name)."""
     upload = form.file.data
     name = secure_filename(upload.filename) or "export"
-    path = folder / f"{uuid.uuid4().hex}-{name}"
+    path = imports_dir() / f"{uuid.uuid4().hex}-{name}"
     upload.save(path)
     return path, upload.filename
+
+
+def _start_import(db, payload: dict) -> Job | None:
+    """Queue the import job and commit; None (and a message) when another import is under way."""
+    try:
+        job = enqueue(db, current_app._get_current_object(), IMPORT_JOB, payload, created_by=_who())
+    except AlreadyQueued as busy:
+        db.rollback()
+        started = busy.job.created_by if busy.job is not None else "?"
+        flash(_("Another import is under way (started by %(who)s): wait until it has finished, then start "
+                "this one again.", who=started), "error")
+        return None
+    db.commit()
+    return job
 
 
 @bp.route("/imports", methods=["GET", "POST"])
@@ -187,28 +203,85 @@ def imports():
     db = get_session()
     if form.validate_on_submit():
         discard_stale_dry_runs(db)
+        url = (form.url.data or "").strip()
+        path = None
         try:
-            path, source = _store_upload(form)
+            if url:
+                check_url(url, fetch_options()["allowed_hosts"])
+                payload = import_payload(source=url, url=url, fmt=form.format.data, started_by=_who())
+            else:
+                path, source = _store_upload(form)
+                payload = import_payload(source=source, stored_path=path, fmt=form.format.data, started_by=_who())
         except FetchError as error:
             detail = _translated(SOURCE_MESSAGES, error.code, error.params, str(error))
             form.url.errors.append(_("The export could not be downloaded: %(detail)s", detail=detail))
         else:
-            try:
-                run, _report = apply_import(db, source, fmt=form.format.data, dry_run=True, started_by=_who(),
-                                            stored_path=path)
-            except ImportFailed as error:
+            job = _start_import(db, payload)
+            if job is not None:
+                return redirect(url_for("admin.import_job", job_id=job.id))
+            if path is not None:
                 path.unlink(missing_ok=True)
-                flash(_("Nothing can be imported from this file: %(detail)s", detail=run_error_message(error.run)),
-                      "error")
-                return redirect(url_for("admin.import_run", run_id=error.run.id))
-            except BaseException:
-                path.unlink(missing_ok=True)  # a file nothing was learnt from never stays behind
-                raise
-            return redirect(url_for("admin.import_run", run_id=run.id))
+            return redirect(url_for("admin.imports"))
     runs = db.scalars(select(ImportRun).order_by(ImportRun.started_at.desc(), ImportRun.id.desc())
                       .limit(HISTORY_LENGTH)).all()
+    running = active_job(db, IMPORT_EXCLUSIVE_KEY)
     status = 400 if form.errors else 200
-    return render_template("admin/imports.html", form=form, runs=runs), status
+    return render_template("admin/imports.html", form=form, runs=runs, running=running), status
+
+
+def _import_job_or_404(job_id: int) -> Job:
+    job = get_session().get(Job, job_id)
+    if job is None or job.kind != IMPORT_JOB:
+        abort(404)
+    return job
+
+
+def _job_run_id(job: Job) -> int | None:
+    run_id = (job.result or {}).get("run_id")
+    return run_id if isinstance(run_id, int) else None
+
+
+def job_state(job: Job) -> dict:
+    """What the status page and its JSON say about an import job."""
+    progress = job.progress or {}
+    run_id = _job_run_id(job)
+    return {
+        "id": job.id, "state": job.state, "stage": progress.get("stage", ""),
+        "done": progress.get("done", 0), "total": progress.get("total", 0), "attempts": job.attempts,
+        "finished": job.finished,
+        "run_url": url_for("admin.import_run", run_id=run_id) if job.finished and run_id else None,
+    }
+
+
+@bp.route("/imports/jobs/<int:job_id>")
+@login_required
+def import_job(job_id: int):
+    """The page that follows an import job: it refreshes itself until the job ends, then shows the run."""
+    require(access.can_manage_directory(current_user))
+    job = _import_job_or_404(job_id)
+    run_id = _job_run_id(job)
+    if job.finished and run_id is not None:
+        run = get_session().get(ImportRun, run_id)
+        if run is not None and run.status == "failed":
+            if job.payload.get("dry_run"):
+                flash(_("Nothing can be imported from this file: %(detail)s", detail=run_error_message(run)),
+                      "error")
+            else:
+                flash(_("Nothing was imported: %(detail)s", detail=run_error_message(run)), "error")
+        elif run is not None and not run.dry_run:
+            flash(_("Import applied: %(added)s added, %(updated)s updated, %(archived)s archived, "
+                    "%(restored)s restored.", added=run.added, updated=run.updated, archived=run.archived,
+                    restored=run.restored), "success")
+        return redirect(url_for("admin.import_run", run_id=run_id))
+    return render_template("admin/import_job.html", job=job, state=job_state(job),
+                           refresh_seconds=JOB_PAGE_REFRESH_SECONDS)
+
+
+@bp.route("/imports/jobs/<int:job_id>.json")
+@login_required
+def import_job_status(job_id: int):
+    require(access.can_manage_directory(current_user))
+    return jsonify(job_state(_import_job_or_404(job_id)))
 
 
 def _can_confirm(run: ImportRun) -> bool:
@@ -253,24 +326,9 @@ def import_confirm(run_id: int):
     if not _can_confirm(run):
         flash(_("This dry run was already applied or its file is no longer available."), "error")
         return redirect(url_for("admin.import_run", run_id=run.id))
-    path = Path(run.stored_path)
-    try:
-        applied, report = apply_import(db, run.source, fmt=run.format, source_key=run.source_key,
-                                       started_by=_who(), stored_path=path)
-    except ImportFailed as error:
-        # The file cannot be applied: it goes, and the dry run can no longer be confirmed.
-        path.unlink(missing_ok=True)
-        dry_run = db.get(ImportRun, run_id)
-        dry_run.stored_path = ""
-        db.commit()
-        flash(_("Nothing was imported: %(detail)s", detail=run_error_message(error.run)), "error")
-        return redirect(url_for("admin.import_run", run_id=error.run.id))
-    run = db.get(ImportRun, run_id)
-    run.confirmed_run_id = applied.id
-    run.stored_path = ""
-    db.commit()
-    path.unlink(missing_ok=True)
-    flash(_("Import applied: %(added)s added, %(updated)s updated, %(archived)s archived, %(restored)s restored.",
-            added=report.added, updated=report.updated, archived=report.archived, restored=report.restored),
-          "success")
-    return redirect(url_for("admin.import_run", run_id=applied.id))
+    job = _start_import(db, import_payload(source=run.source, stored_path=run.stored_path, fmt=run.format,
+                                           dry_run=False, source_key=run.source_key, started_by=_who(),
+                                           confirms_run_id=run.id))
+    if job is None:
+        return redirect(url_for("admin.import_run", run_id=run.id))
+    return redirect(url_for("admin.import_job", job_id=job.id))

@@ -1,5 +1,6 @@
-"""Running a directory import from the helpdesk (CLI and admin pages): configuration in, one transaction,
-the run recorded whatever happens, and ``directory_changed`` sent once the import is committed.
+"""Running a directory import from the helpdesk (CLI, scheduled sync, import jobs): configuration in, the
+slow steps outside any transaction, one short write transaction, the run recorded whatever happens, and
+``directory_changed`` sent once the import is committed.
 """
 
 from __future__ import annotations
@@ -8,14 +9,15 @@ import hashlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from directory_import.fetch import FetchError
+from directory_import.fetch import FetchError, fetch, is_url
 from directory_import.models import ImportRun, utcnow
 from directory_import.readers import ReadLimits, SourceError
 from directory_import.socialbrussels_api import CrawlPolicy, import_api
@@ -25,10 +27,22 @@ from directory_import.source_vocabularies import (
     vocabulary_labels,
     with_labels,
 )
-from directory_import.sync import ImportReport, import_path, import_source, record_run
+from directory_import.sync import (
+    ImportReport,
+    apply_plan,
+    known_validators,
+    not_modified_report,
+    plan_path,
+    read_known,
+    record_run,
+    remember_validators,
+)
+from helpdesk.db import read_session
 from helpdesk.directory.signals import directory_changed
 
 logger = logging.getLogger(__name__)
+
+IMPORT_LOCK_KEY = 7_340_001  # pg_advisory_xact_lock key of directory imports
 
 
 class ImportFailed(Exception):
@@ -81,6 +95,7 @@ def crawl_policy() -> CrawlPolicy:
         backoff=float(cfg.get("FETCH_BACKOFF_SECONDS", 1.0)),
         deadline=float(deadline) if deadline else None,
         resume_within=float(cfg.get("SOCIALBRUSSELS_RESUME_HOURS", 12)) * 3600,
+        allowed_hosts=tuple(fetch_options()["allowed_hosts"]),
     )
 
 
@@ -93,9 +108,7 @@ def apply_vocabularies(db: Session, sources: dict[str, str] | None = None) -> li
         raise SourceError("DIRECTORY_VOCABULARIES must map a kind (sectors, categories...) to a file or URL",
                           "vocabulary_settings")
     try:
-        reports = load_vocabularies(db, configured, download_dir=imports_dir(), timeout=cfg["FETCH_TIMEOUT_SECONDS"],
-                                    max_bytes=cfg["FETCH_MAX_BYTES"], retries=cfg.get("FETCH_RETRIES", 3),
-                                    backoff=cfg.get("FETCH_BACKOFF_SECONDS", 1.0))
+        reports = load_vocabularies(db, configured, download_dir=imports_dir(), **fetch_options())
         db.commit()
     except BaseException:
         db.rollback()
@@ -116,6 +129,19 @@ def discard_stale_dry_runs(db: Session, older_than: timedelta = timedelta(days=2
     return len(stale)
 
 
+def _known_of(source_key: str) -> dict:
+    # Read apart, on a session that does not take SQLite's write lock: the file is parsed afterwards.
+    with read_session() as reader:
+        return read_known(reader, source_key)
+
+
+def _serialise_imports(db: Session) -> None:
+    """One import applies at a time: on PostgreSQL a transaction-scoped advisory lock (SQLite's single
+    writer already serialises them). Taken at the start of the write transaction, before it reads."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
+
+
 def apply_import(
     db: Session,
     source: str,
@@ -126,59 +152,109 @@ def apply_import(
     source_key: str = "",
     stored_path: str | Path | None = None,
     progress: Callable[[int], None] | None = None,
+    before_commit: Callable[[Session, ImportRun], None] | None = None,
     record_url: str = "",
 ) -> tuple[ImportRun, ImportReport]:
     """Import ``source`` (a path or a URL; or the file at ``stored_path``, named ``source``) and commit.
     With ``record_url`` (``.../organisation/{id}``), ``source`` is an API list whose records are fetched one
     by one (see ``directory_import.socialbrussels_api``).
 
-    On failure everything is rolled back, a failed run is recorded and committed, and ``ImportFailed`` is
-    raised with a message in plain words. This is an edge (it commits), shared by the CLI and the admin pages.
+    The pipeline of ARCHITECTURE.md: the download (guarded, with one deadline), the parse and the plan come
+    first, with no transaction open; then one short write transaction applies the plan, records the run and
+    calls ``before_commit(db, run)`` (a job marks itself done there, in the same commit). The search index is
+    updated after the commit. On failure everything is rolled back, a failed run is recorded and committed,
+    and ``ImportFailed`` is raised with a message in plain words. This is an edge (it commits), shared by the
+    CLI, the scheduled sync and the import jobs of the admin pages.
     """
-    cfg = current_app.config
     limits = import_limits()
+    started_at = utcnow()
+    download = None
+    db.rollback()  # nothing of the caller's stays open (on SQLite: holding the write lock) during the slow part
     try:
-        labels = vocabulary_labels(db)
-
-        def transform(items):
-            return with_labels(items, labels)
-
+        with read_session() as reader:  # not on ``db``: on SQLite it would hold the write lock from now on
+            labels = vocabulary_labels(reader)
+        transform = partial(with_labels, labels=labels) if labels else None
         if record_url:
             run, report, _crawl = import_api(
                 db, source, record_url, api_cache_dir(source), policy=crawl_policy(), source_key=source_key,
                 dry_run=dry_run, started_by=started_by, labels=labels, progress=progress,
             )
-        elif stored_path is not None:
-            run, report = import_path(db, stored_path, source=source, source_key=source_key, fmt=fmt,
-                                      dry_run=dry_run, started_by=started_by, progress=progress,
-                                      transform=transform if labels else None, limits=limits)
-            run.stored_path = str(stored_path) if dry_run else ""
+            if before_commit is not None:
+                before_commit(db, run)
+            db.commit()
         else:
-            run, report = import_source(
-                db, source, source_key=source_key, fmt=fmt, dry_run=dry_run, started_by=started_by,
-                download_dir=imports_dir(), timeout=cfg["FETCH_TIMEOUT_SECONDS"],
-                max_bytes=cfg["FETCH_MAX_BYTES"], retries=cfg.get("FETCH_RETRIES", 3),
-                backoff=cfg.get("FETCH_BACKOFF_SECONDS", 1.0), progress=progress,
-                transform=transform if labels else None, limits=limits,
-            )
-        db.commit()
+            path: str | Path | None = stored_path
+            if path is None and is_url(source):
+                with read_session() as reader:
+                    etag, last_modified = known_validators(reader, source, source_key)
+                download = fetch(source, imports_dir(), etag=etag, last_modified=last_modified, **fetch_options())
+                if download.not_modified:
+                    report = not_modified_report(db, source, source_key=source_key, fmt=fmt, dry_run=dry_run)
+                    run = record_run(db, report, source=source, started_by=started_by, started_at=started_at,
+                                     status="dry-run" if dry_run else "unchanged")
+                    if before_commit is not None:
+                        before_commit(db, run)
+                    db.commit()
+                    return run, report
+                path = download.path
+            with plan_path(path or source, _known_of, source_key=source_key, fmt=fmt, dry_run=dry_run,
+                           progress=progress, transform=transform, limits=limits) as plan:
+                if dry_run:
+                    report = plan.report
+                else:
+                    _serialise_imports(db)
+                    report = apply_plan(db, plan)
+                    if download is not None:
+                        remember_validators(db, source, download, report.source_key)
+                run = record_run(db, report, source=source, started_by=started_by, started_at=started_at)
+                if stored_path is not None:
+                    run.stored_path = str(stored_path) if dry_run else ""
+                if before_commit is not None:
+                    before_commit(db, run)
+                db.commit()
     except Exception as error:  # whatever a file does to the import, nothing of it stays and the run says why
         db.rollback()
         report = getattr(error, "report", None) if isinstance(error, SourceError) else None
         if not isinstance(error, (SourceError, FetchError, SQLAlchemyError, OSError)):
             logger.exception("import of %s failed unexpectedly", source)
-        if not isinstance(error, (SourceError, FetchError)):
-            detail = f"{error.__class__.__name__}: {error}"
-            message, code, params = f"the import failed and was rolled back ({detail})", "rolled_back", {
-                "detail": detail}
-        else:
-            message, code, params = str(error), error.code, error.params
-        logger.warning("import of %s failed: %s", source, message)
-        failed = record_run(db, report or ImportReport(format=fmt, dry_run=dry_run), source=source,
-                            started_by=started_by, status="failed", error=message[:2000], error_code=code,
-                            error_params={k: str(v)[:500] for k, v in params.items()})
-        db.commit()
-        raise ImportFailed(message, failed, report) from error
+        failed = record_failure(db, source, error, fmt=fmt, dry_run=dry_run, started_by=started_by,
+                                started_at=started_at, report=report)
+        raise ImportFailed(str(failed.error), failed, report) from error
+    except BaseException:
+        db.rollback()
+        raise
+    finally:
+        if download is not None and download.path is not None:
+            download.path.unlink(missing_ok=True)
     if not dry_run and report.changed_ids:
         directory_changed.send(current_app._get_current_object(), organisation_ids=list(report.changed_ids))
     return run, report
+
+
+def record_failure(db: Session, source: str, error: Exception, *, fmt: str = "auto", dry_run: bool = False,
+                   started_by: str = "", started_at=None, report: ImportReport | None = None) -> ImportRun:
+    """Record and commit the failed run of ``source`` (``error``: a ``SourceError``, a ``FetchError``, a
+    database or file error), with a code and values for a message in the reader's language."""
+    if not isinstance(error, (SourceError, FetchError)):
+        detail = f"{error.__class__.__name__}: {error}"
+        message, code, params = f"the import failed and was rolled back ({detail})", "rolled_back", {
+            "detail": detail}
+    else:
+        message, code, params = str(error), getattr(error, "code", ""), getattr(error, "params", {})
+    logger.warning("import of %s failed: %s", source, message)
+    failed = record_run(db, report or ImportReport(format=fmt, dry_run=dry_run), source=source,
+                        started_by=started_by, started_at=started_at, status="failed", error=message[:2000],
+                        error_code=code, error_params={k: str(v)[:500] for k, v in params.items()})
+    db.commit()
+    return failed
+
+
+def fetch_options() -> dict:
+    """The configured guard, deadline, size limit and retries of a download, as ``fetch`` takes them."""
+    cfg = current_app.config
+    allowed = cfg.get("FETCH_ALLOWED_HOSTS") or []
+    if isinstance(allowed, str):  # one host given without the list around it
+        allowed = [allowed]
+    return {"timeout": float(cfg["FETCH_TIMEOUT_SECONDS"]), "max_bytes": int(cfg["FETCH_MAX_BYTES"]),
+            "retries": int(cfg.get("FETCH_RETRIES", 3)), "backoff": float(cfg.get("FETCH_BACKOFF_SECONDS", 1.0)),
+            "allowed_hosts": [str(host) for host in allowed]}

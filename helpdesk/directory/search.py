@@ -11,15 +11,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 
 from flask import Flask, current_app, has_app_context, has_request_context
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from directory_import.models import Organisation
-from helpdesk.db import get_session, reader_session
+from helpdesk.db import read_session, reader_session
 from helpdesk.directory.models import SearchSynonym
 from helpdesk.directory.signals import directory_changed
 from helpdesk.folding import folded, like_pattern
@@ -78,20 +77,6 @@ def search_index(app: Flask | None = None) -> SearchIndex:
     return _state(app).index
 
 
-@contextmanager
-def _session_for(app: Flask) -> Iterator[Session]:
-    """The current request's session when there is one (on SQLite a second connection would wait for
-    the first one's write lock), else a session of our own."""
-    if has_app_context() and current_app._get_current_object() is app:
-        yield get_session()
-        return
-    session = app.extensions["db_sessionmaker"]()
-    try:
-        yield session
-    finally:
-        session.close()
-
-
 def apply_changes(app: Flask, organisation_ids: Iterable[int]) -> int:
     """Re-index the given organisations from committed data. Never raises into the sender: an index
     that cannot be written is rebuilt later, the database stays the truth."""
@@ -99,16 +84,26 @@ def apply_changes(app: Flask, organisation_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     try:
-        with _session_for(app) as session:
+        # A session of its own that only reads: on SQLite the request's session would begin a transaction
+        # holding the write lock for as long as the index takes to write.
+        with read_session(app) as session:
             return update_organisations(search_index(app), session, ids)
     except (IndexBusy, IndexUnavailable) as error:
         logger.warning("search index: %d changes not applied (%s); rebuilding", len(ids), error)
-        schedule_rebuild(app, reason=str(error))
+        _rebuild_quietly(app, str(error))
         return 0
     except Exception:
         logger.exception("search index: update of %d organisations failed; rebuilding", len(ids))
-        schedule_rebuild(app, reason="update failed")
+        _rebuild_quietly(app, "update failed")
         return 0
+
+
+def _rebuild_quietly(app: Flask, reason: str) -> None:
+    # A rebuild in this thread (a command, a job) may find another process rebuilding: that one will do.
+    try:
+        schedule_rebuild(app, reason=reason)
+    except (IndexBusy, IndexUnavailable) as error:
+        logger.warning("search index: rebuild left to the other writer (%s)", error)
 
 
 def catch_up_index(app: Flask, session: Session, *, force: bool = False) -> int:

@@ -49,9 +49,14 @@ def _build_directory(app, world):
                              postcode="1210")
         second = Organisation(source="access-case", source_id="dup-2", name_fr="Maison Medicale le Meridien",
                               postcode="1210")
-        db.add_all([run, first, second])
+        from helpdesk.jobs.models import Job
+
+        job = Job(kind="directory.import", payload={"source": "access-case.json", "dry_run": True},
+                  state="failed", attempts=3, error="its worker stopped before the end, every attempt",
+                  created_by="admin@access.example", progress={}, result={})
+        db.add_all([run, first, second, job])
         db.commit()
-        world.ids.update(import_run=run.id, dup_first=first.id, dup_second=second.id)
+        world.ids.update(import_run=run.id, dup_first=first.id, dup_second=second.id, import_job=job.id)
 
 
 def _pair(world):
@@ -77,6 +82,10 @@ CASES = [
     Case("admin.import_run", url=lambda w: f"/admin/imports/{w.ids['import_run']}",
          expect=admin_or_regional_coordinator),
     Case("admin.import_confirm", "POST", lambda w: f"/admin/imports/{w.ids['import_run']}/confirm", {},
+         expect=admin_or_regional_coordinator),
+    Case("admin.import_job", url=lambda w: f"/admin/imports/jobs/{w.ids['import_job']}",
+         expect=admin_or_regional_coordinator),
+    Case("admin.import_job_status", url=lambda w: f"/admin/imports/jobs/{w.ids['import_job']}.json",
          expect=admin_or_regional_coordinator),
     Case("admin.duplicates", url="/admin/duplicates", expect=admin_or_regional_coordinator),
     Case("admin.duplicate_merge", "POST", "/admin/duplicates/merge", _pair, expect=admin_or_regional_coordinator),
