@@ -75,7 +75,9 @@ IMPORT_MAX_COMPRESSION_RATIO = 100  # an HSDS table compressed more than this (a
 # summaries at "url", then each record at "record_url", politely:
 SOCIALBRUSSELS_CONCURRENCY = 2  # requests at the same time
 SOCIALBRUSSELS_DELAY_SECONDS = 0.5  # between the starts of two requests
-SOCIALBRUSSELS_RETRIES = 2  # per record (errors, timeouts, 429 and 5xx), waits doubling from FETCH_BACKOFF_SECONDS
+SOCIALBRUSSELS_RETRIES = (
+    2  # per record (errors, timeouts, 429 and 5xx), waits doubling from FETCH_BACKOFF_SECONDS
+)
 SOCIALBRUSSELS_TIMEOUT_SECONDS = 30  # per request
 SOCIALBRUSSELS_DEADLINE_SECONDS = 3600  # for a whole crawl; the next sync resumes what is left
 SOCIALBRUSSELS_RESUME_HOURS = 12  # an interrupted crawl younger than this is resumed, not started afresh

@@ -68,8 +68,12 @@ def populate(app, count: int) -> tuple[int, str]:
         seed_themes(db)
         users = {
             b: accounts.create_user(
-                db, app.extensions["passwords"], email=f"op.{b}@bench.example", password=PASSWORD,
-                role="operator", territory=b,
+                db,
+                app.extensions["passwords"],
+                email=f"op.{b}@bench.example",
+                password=PASSWORD,
+                role="operator",
+                territory=b,
             )
             for b in BASINS
         }
@@ -81,8 +85,10 @@ def populate(app, count: int) -> tuple[int, str]:
         for i in range(count):
             basin = BASINS[i % len(BASINS)]
             record = ops.IntakeRecord(
-                territory=basin, caller=ops.CallerRecord(name=f"AS {i}", phone="02 555 12 34"),
-                themes=[codes[i % 16], codes[(i * 7) % 16]], residence_postcode="1060",
+                territory=basin,
+                caller=ops.CallerRecord(name=f"AS {i}", phone="02 555 12 34"),
+                themes=[codes[i % 16], codes[(i * 7) % 16]],
+                residence_postcode="1060",
                 question=f"Question {i}: recherche d'un service adapté.",
             )
             req = ops.create_request(db, users[basin], record, now=now - timedelta(hours=i % 2000))
@@ -117,25 +123,42 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["HELPDESK_INSTANCE_PATH"] = tmp
         url = fresh_url(args.database_url, Path(tmp))
-        app = create_app({
-            "TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url, "SESSION_COOKIE_SECURE": False,
-            "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1,
-            "SEARCH_INDEX_DIR": str(Path(tmp) / "index"),
-        })
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "bench",
+                "DATABASE_URL": url,
+                "SESSION_COOKIE_SECURE": False,
+                "ARGON2_TIME_COST": 1,
+                "ARGON2_MEMORY_COST": 8,
+                "ARGON2_PARALLELISM": 1,
+                "SEARCH_INDEX_DIR": str(Path(tmp) / "index"),
+            }
+        )
         with app.app_context():
             Base.metadata.create_all(get_engine())
         start = time.perf_counter()
         sud_id, email = populate(app, args.requests)
-        print(f"{args.requests} requests built in {time.perf_counter() - start:.1f} s "
-              f"({'PostgreSQL' if args.database_url else 'SQLite'})")
+        print(
+            f"{args.requests} requests built in {time.perf_counter() - start:.1f} s "
+            f"({'PostgreSQL' if args.database_url else 'SQLite'})"
+        )
         client = app.test_client()
         page = client.get("/auth/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
         client.post("/auth/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
         page = client.get("/").get_data(as_text=True)  # a fresh session at login: a fresh CSRF token
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        intake = {"csrf_token": token, "channel": "phone", "territory": "sud", "urgency": "normal",
-                  "caller_name": "Marie", "residence": "1060", "themes": ["housing"], "question": "Bench"}
+        intake = {
+            "csrf_token": token,
+            "channel": "phone",
+            "territory": "sud",
+            "urgency": "normal",
+            "caller_name": "Marie",
+            "residence": "1060",
+            "themes": ["housing"],
+            "question": "Bench",
+        }
         rows = [
             ("intake (POST, new reference)", lambda: client.post("/requests/new", data=intake)),
             ("request page", lambda: client.get(f"/requests/{sud_id}")),

@@ -48,8 +48,11 @@ def fresh_database(base_url: str, folder: Path) -> str:
         with engine.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         engine.dispose()
-        url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False)
+        url = (
+            make_url(base_url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
     engine = make_engine(url)
     Base.metadata.create_all(engine)
     engine.dispose()
@@ -96,8 +99,13 @@ def child_peak(url: str, path: Path) -> None:
 
 
 def measure_peak(url: str, path: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", str(path), "--database-url", url],
-                         check=True, capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(path), "--database-url", url],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -126,8 +134,10 @@ def main() -> None:
         backend = "PostgreSQL" if args.database_url else "SQLite"
         print(f"Directory import bench ({backend}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
         print()
-        print(f"{'organisations':>13} | {'file':>8} | {'first import':>12} | {'target':>6} | "
-              f"{'unchanged re-import':>19} | {'target':>6}")
+        print(
+            f"{'organisations':>13} | {'file':>8} | {'first import':>12} | {'target':>6} | "
+            f"{'unchanged re-import':>19} | {'target':>6}"
+        )
         print("-" * 80)
         for size in (int(s) for s in args.sizes.split(",") if s):
             path = export(size)
@@ -135,20 +145,26 @@ def main() -> None:
             first, _ = timed_import(url, path)
             again, summary = timed_import(url, path)
             first_target, again_target = targets.get(size, (None, None))
-            print(f"{size:>13,} | {path.stat().st_size / 2**20:>6.1f} M | {first:>10.2f} s | "
-                  f"{(f'< {first_target:g} s' if first_target else ''):>6} | {again:>17.2f} s | "
-                  f"{(f'< {again_target:g} s' if again_target else ''):>6}")
+            print(
+                f"{size:>13,} | {path.stat().st_size / 2**20:>6.1f} M | {first:>10.2f} s | "
+                f"{(f'< {first_target:g} s' if first_target else ''):>6} | {again:>17.2f} s | "
+                f"{(f'< {again_target:g} s' if again_target else ''):>6}"
+            )
             assert summary.startswith("0 added, 0 updated"), summary
         print()
-        print(f"{'organisations':>13} | {'file':>8} | {'memory before':>13} | {'peak during import':>18} | "
-              f"{'growth':>9}")
+        print(
+            f"{'organisations':>13} | {'file':>8} | {'memory before':>13} | {'peak during import':>18} | "
+            f"{'growth':>9}"
+        )
         print("-" * 74)
         for size in (int(s) for s in args.memory_sizes.split(",") if s):
             path = export(size)
             url = fresh_database(args.database_url, folder)
             peak = measure_peak(url, path)
-            print(f"{size:>13,} | {path.stat().st_size / 2**20:>6.1f} M | {peak['before_mib']:>9.1f} MiB | "
-                  f"{peak['peak_mib']:>14.1f} MiB | {peak['peak_mib'] - peak['before_mib']:>5.1f} MiB")
+            print(
+                f"{size:>13,} | {path.stat().st_size / 2**20:>6.1f} M | {peak['before_mib']:>9.1f} MiB | "
+                f"{peak['peak_mib']:>14.1f} MiB | {peak['peak_mib'] - peak['before_mib']:>5.1f} MiB"
+            )
     drop_schemas(args.database_url)
 
 

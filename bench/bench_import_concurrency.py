@@ -52,7 +52,7 @@ def slow_export_server(body: bytes, seconds: float) -> tuple[ThreadingHTTPServer
             step = max(len(body) // 100, 1)
             try:
                 for start in range(0, len(body), step):
-                    self.wfile.write(body[start:start + step])
+                    self.wfile.write(body[start : start + step])
                     self.wfile.flush()
                     time.sleep(seconds / 100)
             except OSError:
@@ -82,8 +82,15 @@ def prepare_database(base_url: str, folder: Path) -> tuple[str, str | None]:
 
 
 def helpdesk(env: dict, *args: str, stdin: str | None = None) -> None:
-    subprocess.run([sys.executable, "-c", "from helpdesk.cli import main; main()", *args],  # nosec B603
-                   env=env, cwd=str(ROOT), check=True, capture_output=True, text=True, input=stdin)
+    subprocess.run(
+        [sys.executable, "-c", "from helpdesk.cli import main; main()", *args],  # nosec B603
+        env=env,
+        cwd=str(ROOT),
+        check=True,
+        capture_output=True,
+        text=True,
+        input=stdin,
+    )
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -103,26 +110,56 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="bench-import-concurrency-"))
     url, schema = prepare_database(options.database_url, folder)
-    config = {"DATABASE_URL": url, "SECRET_KEY": "bench-secret", "SESSION_COOKIE_SECURE": False,
-              "SEARCH_INDEX_DIR": str(folder / "index"), "FETCH_ALLOWED_HOSTS": ["127.0.0.1"],
-              "FETCH_TIMEOUT_SECONDS": options.serve_seconds * 4 + 60, "JOBS_POLL_SECONDS": 0.5}
+    config = {
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-secret",
+        "SESSION_COOKIE_SECURE": False,
+        "SEARCH_INDEX_DIR": str(folder / "index"),
+        "FETCH_ALLOWED_HOSTS": ["127.0.0.1"],
+        "FETCH_TIMEOUT_SECONDS": options.serve_seconds * 4 + 60,
+        "JOBS_POLL_SECONDS": 0.5,
+    }
     instance = folder / "instance"
     env = environment(config, instance)
     helpdesk(env, "db", "upgrade")
-    helpdesk(env, "users", "create", "admin@bench.example", "--role", "admin", "--territory", "region",
-             "--password", PASSWORD)
+    helpdesk(
+        env,
+        "users",
+        "create",
+        "admin@bench.example",
+        "--role",
+        "admin",
+        "--territory",
+        "region",
+        "--password",
+        PASSWORD,
+    )
     operators = [f"operator{n}@bench.example" for n in range(options.clients)]
     for email in operators:
-        helpdesk(env, "users", "create", email, "--role", "operator", "--territory", "sud", "--password", PASSWORD)
+        helpdesk(
+            env, "users", "create", email, "--role", "operator", "--territory", "sud", "--password", PASSWORD
+        )
 
-    body = json.dumps({"exportDate": "2026-12-01", "organisations": list(generate(options.organisations, seed=11))},
-                      ensure_ascii=False).encode()
+    body = json.dumps(
+        {"exportDate": "2026-12-01", "organisations": list(generate(options.organisations, seed=11))},
+        ensure_ascii=False,
+    ).encode()
     export_server, export_url = slow_export_server(body, options.serve_seconds)
     web = Gunicorn(config, instance, workers=3)
     worker_log = (folder / "worker.log").open("wb")
-    worker = subprocess.Popen([sys.executable, "-c", "from helpdesk.cli import main; main()",  # nosec B603
-                               "worker", "--quiet"], env=env, cwd=str(ROOT),
-                              stdout=subprocess.DEVNULL, stderr=worker_log)
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from helpdesk.cli import main; main()",  # nosec B603
+            "worker",
+            "--quiet",
+        ],
+        env=env,
+        cwd=str(ROOT),
+        stdout=subprocess.DEVNULL,
+        stderr=worker_log,
+    )
     samples: dict[str, list[float]] = defaultdict(list)  # by phase, in the order phases began
     errors: dict[str, int] = defaultdict(int)
     phase = {"name": "before"}
@@ -165,8 +202,12 @@ def main() -> None:
 
         token = csrf_from(admin.get(web.url + "/admin/imports", timeout=60).text)
         started = time.perf_counter()
-        posted = admin.post(web.url + "/admin/imports", data={"csrf_token": token, "url": export_url,
-                                                               "format": "auto"}, allow_redirects=False, timeout=60)
+        posted = admin.post(
+            web.url + "/admin/imports",
+            data={"csrf_token": token, "url": export_url, "format": "auto"},
+            allow_redirects=False,
+            timeout=60,
+        )
         job_location = posted.headers["Location"].replace(web.url, "")
         dry = follow(job_location, "dry run")
         dry_seconds = time.perf_counter() - started
@@ -174,8 +215,9 @@ def main() -> None:
         run_path = dry["run_url"]
         token = csrf_from(admin.get(web.url + run_path, timeout=60).text)
         started = time.perf_counter()
-        confirmed = admin.post(web.url + run_path + "/confirm", data={"csrf_token": token}, allow_redirects=False,
-                               timeout=60)
+        confirmed = admin.post(
+            web.url + run_path + "/confirm", data={"csrf_token": token}, allow_redirects=False, timeout=60
+        )
         applied = follow(confirmed.headers["Location"].replace(web.url, ""), "apply")
         apply_seconds = time.perf_counter() - started
         phase["name"] = "after"
@@ -198,21 +240,29 @@ def main() -> None:
             engine.dispose()
 
     database = "PostgreSQL" if options.database_url else "SQLite"
-    print(f"Import of {options.organisations:,} organisations ({len(body) / 1e6:.1f} MB served over "
-          f"{options.serve_seconds:g} s) on {database}, gunicorn 3 workers + helpdesk worker, "
-          f"{options.clients} operators looping over {len(OPERATOR_PAGES)} pages")
-    print(f"  dry run job: {dry_seconds:.1f} s ({dry['state']}); apply job: {apply_seconds:.1f} s "
-          f"({applied['state']})")
+    print(
+        f"Import of {options.organisations:,} organisations ({len(body) / 1e6:.1f} MB served over "
+        f"{options.serve_seconds:g} s) on {database}, gunicorn 3 workers + helpdesk worker, "
+        f"{options.clients} operators looping over {len(OPERATOR_PAGES)} pages"
+    )
+    print(
+        f"  dry run job: {dry_seconds:.1f} s ({dry['state']}); apply job: {apply_seconds:.1f} s "
+        f"({applied['state']})"
+    )
     print(f"  {'phase':22} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'5xx':>5}")
     everything: list[float] = []
     for name, values in samples.items():
         everything.extend(values)
-        print(f"  {name:22} {len(values):8} {percentile(values, 0.5):8.0f} {percentile(values, 0.95):8.0f} "
-              f"{max(values):8.0f} {errors.get(name, 0):5}")
+        print(
+            f"  {name:22} {len(values):8} {percentile(values, 0.5):8.0f} {percentile(values, 0.95):8.0f} "
+            f"{max(values):8.0f} {errors.get(name, 0):5}"
+        )
     total_errors = sum(errors.values())
     p95 = percentile(everything, 0.95)
-    print(f"  {'all':22} {len(everything):8} {percentile(everything, 0.5):8.0f} {p95:8.0f} "
-          f"{max(everything):8.0f} {total_errors:5}")
+    print(
+        f"  {'all':22} {len(everything):8} {percentile(everything, 0.5):8.0f} {p95:8.0f} "
+        f"{max(everything):8.0f} {total_errors:5}"
+    )
     verdict = "met" if p95 < 300 and total_errors == 0 else "NOT met"
     print(f"Goal p95 < 300 ms and no 5xx: {verdict}.")
 

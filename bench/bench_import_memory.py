@@ -31,13 +31,17 @@ HELPDESK = str(Path(sys.executable).with_name("helpdesk"))
 # A child's peak RSS counts the pages it shared with its parent before exec, so the command is started by
 # a small fresh process rather than by this one (which holds the generated export): that process waits for
 # it and writes [exit code, peak KiB] to the file named by its first argument.
-WAITER = ("import json, os, subprocess, sys; child = subprocess.Popen(sys.argv[2:]); "
-          "_pid, status, usage = os.wait4(child.pid, 0); "
-          "open(sys.argv[1], 'w').write(json.dumps([os.waitstatus_to_exitcode(status), usage.ru_maxrss]))")
+WAITER = (
+    "import json, os, subprocess, sys; child = subprocess.Popen(sys.argv[2:]); "
+    "_pid, status, usage = os.wait4(child.pid, 0); "
+    "open(sys.argv[1], 'w').write(json.dumps([os.waitstatus_to_exitcode(status), usage.ru_maxrss]))"
+)
 
 
 def nested_json(path: Path, levels: int) -> Path:
-    path.write_bytes(b'{"organisations":[{"id":"1","nameFr":"x","extra":' + b"[" * levels + b"]" * levels + b"}]}")
+    path.write_bytes(
+        b'{"organisations":[{"id":"1","nameFr":"x","extra":' + b"[" * levels + b"]" * levels + b"}]}"
+    )
     return path
 
 
@@ -53,31 +57,52 @@ def zip_bomb(path: Path, megabytes: int) -> Path:
     return path
 
 
-def run_import(path: Path, folder: Path, command: tuple[str, ...] = (HELPDESK, "directory", "import", "--quiet"),
-               settings: dict[str, str] | None = None) -> dict:
+def run_import(
+    path: Path,
+    folder: Path,
+    command: tuple[str, ...] = (HELPDESK, "directory", "import", "--quiet"),
+    settings: dict[str, str] | None = None,
+) -> dict:
     """`helpdesk directory import --quiet PATH` on a fresh database (``settings`` added to its environment):
     exit code, seconds, peak RSS (MB)."""
     case = Path(tempfile.mkdtemp(prefix=f"case-{path.stem}-", dir=folder))
-    env = {**os.environ, "HELPDESK_DATABASE_URL": f"sqlite:///{case / 'bench.sqlite'}",
-           "HELPDESK_INSTANCE_PATH": str(case / "instance"), "HELPDESK_SEARCH_INDEX_DIR": str(case / "index"),
-           **(settings or {})}
+    env = {
+        **os.environ,
+        "HELPDESK_DATABASE_URL": f"sqlite:///{case / 'bench.sqlite'}",
+        "HELPDESK_INSTANCE_PATH": str(case / "instance"),
+        "HELPDESK_SEARCH_INDEX_DIR": str(case / "index"),
+        **(settings or {}),
+    }
     subprocess.run([HELPDESK, "db", "upgrade"], check=True, env=env, cwd=ROOT, capture_output=True)
     output, measure = case / "output.txt", case / "measure.json"
     with output.open("wb") as sink:
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", WAITER, str(measure), *command, str(path)], env=env, cwd=ROOT,
-                       stdout=sink, stderr=subprocess.STDOUT, check=True)
+        subprocess.run(
+            [sys.executable, "-c", WAITER, str(measure), *command, str(path)],
+            env=env,
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            check=True,
+        )
         seconds = time.perf_counter() - started
     exit_code, peak_kib = json.loads(measure.read_text())
     said = output.read_text("utf-8", "replace").strip().splitlines()
-    return {"exit": exit_code, "seconds": seconds, "peak_mb": peak_kib / 1024, "said": said[-1][:110] if said else ""}
+    return {
+        "exit": exit_code,
+        "seconds": seconds,
+        "peak_mb": peak_kib / 1024,
+        "said": said[-1][:110] if said else "",
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bomb-mb", type=int, default=400)
     parser.add_argument("--organisations", type=int, default=50_000)
-    parser.add_argument("--keep", action="store_true", help="keep the generated files (their folder is printed)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the generated files (their folder is printed)"
+    )
     parser.add_argument("--only", default="", help="run only the cases whose label contains this text")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-import-memory-"))
@@ -90,28 +115,41 @@ def main() -> None:
             "nested JSON, 30,000 levels": (nested_json(folder / "nested-30000.json", 30_000), {}),
             "nested JSON, 200,000 levels": (nested_json(folder / "nested-200000.json", 200_000), {}),
             f"HSDS zip bomb ({args.bomb_mb} MB csv)": (bomb, {}),
-            "same bomb, size/ratio caps off": (bomb, {"HELPDESK_IMPORT_MAX_COMPRESSION_RATIO": "1000000",
-                                                      "HELPDESK_IMPORT_MAX_UNCOMPRESSED_BYTES": str(2**40)}),
+            "same bomb, size/ratio caps off": (
+                bomb,
+                {
+                    "HELPDESK_IMPORT_MAX_COMPRESSION_RATIO": "1000000",
+                    "HELPDESK_IMPORT_MAX_UNCOMPRESSED_BYTES": str(2**40),
+                },
+            ),
             f"{args.organisations:,} organisations (JSON)": (export, {}),
         }
         cases = {label: case for label, case in cases.items() if args.only.lower() in label.lower()}
         if any(path == export for path, _settings in cases.values()):
             write_sample(export, count=args.organisations)
-        print(f"helpdesk directory import: peak memory (goal < {GOAL_MB} MB each), Python {sys.version.split()[0]}")
+        print(
+            f"helpdesk directory import: peak memory (goal < {GOAL_MB} MB each), Python {sys.version.split()[0]}"
+        )
         print()
-        print(f"{'file':<34} | {'size':>9} | {'exit':>4} | {'time':>8} | {'peak RSS':>9} | {'goal':>4} | outcome")
+        print(
+            f"{'file':<34} | {'size':>9} | {'exit':>4} | {'time':>8} | {'peak RSS':>9} | {'goal':>4} | outcome"
+        )
         print("-" * 130)
         failed = False
         start_up = run_import(folder / "nothing", folder, (HELPDESK, "directory", "import", "--help"))
-        print(f"{'(start-up: import --help)':<34} | {'':>9} | {start_up['exit']:>4} | {start_up['seconds']:>6.1f} s | "
-              f"{start_up['peak_mb']:>6.0f} MB |      |")
+        print(
+            f"{'(start-up: import --help)':<34} | {'':>9} | {start_up['exit']:>4} | {start_up['seconds']:>6.1f} s | "
+            f"{start_up['peak_mb']:>6.0f} MB |      |"
+        )
         for label, (path, settings) in cases.items():
             result = run_import(path, folder, settings=settings)
             ok = result["peak_mb"] < GOAL_MB
             failed |= not ok
             size = path.stat().st_size
-            print(f"{label:<34} | {size / 2**20:>7.2f} M | {result['exit']:>4} | {result['seconds']:>6.1f} s | "
-                  f"{result['peak_mb']:>6.0f} MB | {'ok' if ok else 'OVER':>4} | {result['said']}")
+            print(
+                f"{label:<34} | {size / 2**20:>7.2f} M | {result['exit']:>4} | {result['seconds']:>6.1f} s | "
+                f"{result['peak_mb']:>6.0f} MB | {'ok' if ok else 'OVER':>4} | {result['said']}"
+            )
         if args.keep:
             print(f"\nfiles kept in {folder}")
     finally:

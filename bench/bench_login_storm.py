@@ -46,8 +46,15 @@ def _prepare(url: str) -> None:
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench"})
     with app.app_context():
         db = get_session()
-        operations.create_user(db, app.extensions["passwords"], email=OPERATOR, password=PASSWORD,
-                               role="operator", territory="sud", name="Storm operator")
+        operations.create_user(
+            db,
+            app.extensions["passwords"],
+            email=OPERATOR,
+            password=PASSWORD,
+            role="operator",
+            territory="sud",
+            name="Storm operator",
+        )
         db.commit()
 
 
@@ -80,7 +87,9 @@ def run(logins: int, workers: int, threads: int, same_address: bool, database_ur
         server = Gunicorn(config, instance / "instance", workers=workers, extra_args=extra)
         try:
             operator = requests.Session()
-            assert sign_in(operator, server.url, OPERATOR, PASSWORD).status_code == 302, "operator cannot sign in"
+            assert sign_in(operator, server.url, OPERATOR, PASSWORD).status_code == 302, (
+                "operator cannot sign in"
+            )
             before, before_statuses = [], Counter()
             for _ in range(20):
                 started = time.perf_counter()
@@ -97,7 +106,9 @@ def run(logins: int, workers: int, threads: int, same_address: bool, database_ur
                 sessions.append((http, csrf_from(form.text)))
             during, during_statuses, login_statuses = [], Counter(), Counter()
             stop = threading.Event()
-            poller = threading.Thread(target=_poll, args=(server.url, operator, stop, during, during_statuses))
+            poller = threading.Thread(
+                target=_poll, args=(server.url, operator, stop, during, during_statuses)
+            )
             barrier = threading.Barrier(logins)
 
             def storm(item) -> int:
@@ -105,9 +116,12 @@ def run(logins: int, workers: int, threads: int, same_address: bool, database_ur
                 barrier.wait()
                 email = f"{secrets.token_hex(6)}@storm.example"
                 try:
-                    return http.post(server.url + "/auth/login", timeout=300, allow_redirects=False,
-                                     data={"email": email, "password": "wrong password " + token[:6],
-                                           "csrf_token": token}).status_code
+                    return http.post(
+                        server.url + "/auth/login",
+                        timeout=300,
+                        allow_redirects=False,
+                        data={"email": email, "password": "wrong password " + token[:6], "csrf_token": token},
+                    ).status_code
                 except requests.RequestException as error:
                     print(f"storm login: {type(error).__name__}: {error}"[:300], file=sys.stderr)
                     return 599
@@ -123,15 +137,27 @@ def run(logins: int, workers: int, threads: int, same_address: bool, database_ur
             log = server.log_text()
         finally:
             server.stop()
-    server_errors = sum(n for s, n in (during_statuses + login_statuses + before_statuses).items() if s >= 500)
+    server_errors = sum(
+        n for s, n in (during_statuses + login_statuses + before_statuses).items() if s >= 500
+    )
     return {
-        "database": url.split(":", 1)[0], "workers": workers, "threads": threads, "logins": logins,
-        "same_address": same_address, "storm_seconds": round(storm_seconds, 1),
+        "database": url.split(":", 1)[0],
+        "workers": workers,
+        "threads": threads,
+        "logins": logins,
+        "same_address": same_address,
+        "storm_seconds": round(storm_seconds, 1),
         "login_statuses": dict(sorted(login_statuses.items())),
-        "page_before_ms": {"p50": round(statistics.median(before) * 1000), "p95": round(_percentile(before, .95) * 1000)},
-        "page_during_ms": {"n": len(during), "p50": round(statistics.median(during) * 1000) if during else None,
-                           "p95": round(_percentile(during, .95) * 1000) if during else None,
-                           "max": round(max(during) * 1000) if during else None},
+        "page_before_ms": {
+            "p50": round(statistics.median(before) * 1000),
+            "p95": round(_percentile(before, 0.95) * 1000),
+        },
+        "page_during_ms": {
+            "n": len(during),
+            "p50": round(statistics.median(during) * 1000) if during else None,
+            "p95": round(_percentile(during, 0.95) * 1000) if during else None,
+            "max": round(max(during) * 1000) if during else None,
+        },
         "page_statuses": dict(sorted(during_statuses.items())),
         "server_errors": server_errors,
         "database_locked_in_log": "database is locked" in log,
@@ -150,9 +176,15 @@ def main(argv: list[str] | None = None) -> int:
     for key, value in figures.items():
         print(f"{key:24} {value}")
     during = figures["page_during_ms"]
-    verdict = "met" if during["p95"] is not None and during["p95"] < 300 and not figures["server_errors"] else "MISSED"
-    print(f"operator page during {figures['logins']} failed logins: p95 {during['p95']} ms, "
-          f"{figures['server_errors']} 5xx (goal p95 < 300 ms: {verdict})")
+    verdict = (
+        "met"
+        if during["p95"] is not None and during["p95"] < 300 and not figures["server_errors"]
+        else "MISSED"
+    )
+    print(
+        f"operator page during {figures['logins']} failed logins: p95 {during['p95']} ms, "
+        f"{figures['server_errors']} 5xx (goal p95 < 300 ms: {verdict})"
+    )
     return 0
 
 

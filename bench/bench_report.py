@@ -35,14 +35,45 @@ from helpdesk.followup.models import (  # noqa: E402
     UnmetNeed,
 )
 
-THEMES = ["mental_health", "addiction", "housing", "food", "after_prison", "perinatal", "end_of_life",
-          "home_care", "financial_access", "disability", "transport", "rights", "migration", "older_people",
-          "youth", "violence"]
-REASONS = ["no_service", "waiting_list", "eligibility", "language", "cost", "distance", "administrative",
-           "other"]
+THEMES = [
+    "mental_health",
+    "addiction",
+    "housing",
+    "food",
+    "after_prison",
+    "perinatal",
+    "end_of_life",
+    "home_care",
+    "financial_access",
+    "disability",
+    "transport",
+    "rights",
+    "migration",
+    "older_people",
+    "youth",
+    "violence",
+]
+REASONS = [
+    "no_service",
+    "waiting_list",
+    "eligibility",
+    "language",
+    "cost",
+    "distance",
+    "administrative",
+    "other",
+]
 OUTCOMES = ["proposed", "contacted", "accepted", "waiting_list", "refused", "unreachable"]
-FUNCTIONS = ["Assistant social", "Infirmière", "Médecin généraliste", "Psychologue", "Maatschappelijk werker",
-             "Éducateur", "Coordinateur", "Huisarts"]
+FUNCTIONS = [
+    "Assistant social",
+    "Infirmière",
+    "Médecin généraliste",
+    "Psychologue",
+    "Maatschappelijk werker",
+    "Éducateur",
+    "Coordinateur",
+    "Huisarts",
+]
 SECTORS = ["CPAS", "Maison médicale", "Hôpital", "Mutualité", "OCMW", "Wijkgezondheidscentrum", "Association"]
 START = datetime(2024, 11, 1, tzinfo=UTC)
 END = datetime(2026, 11, 1, tzinfo=UTC)
@@ -55,15 +86,25 @@ def generate(engine, count: int, seed: int = 6) -> None:
     Base.metadata.create_all(engine)
     span = (END - START).total_seconds()
     with engine.begin() as conn:
-        conn.execute(insert(Organisation), [
-            {"source": "bench", "source_id": str(i), "name_fr": f"Service {i}", "name_nl": f"Dienst {i}"}
-            for i in range(1, 501)])
+        conn.execute(
+            insert(Organisation),
+            [
+                {"source": "bench", "source_id": str(i), "name_fr": f"Service {i}", "name_nl": f"Dienst {i}"}
+                for i in range(1, 501)
+            ],
+        )
     requests, themes, leads, unmet, callbacks, transfers, events = [], [], [], [], [], [], []
 
     def flush(conn) -> None:
-        for table, rows in ((HelpRequest, requests), (RequestTheme, themes), (Lead, leads),
-                            (UnmetNeed, unmet),
-                            (Callback, callbacks), (Transfer, transfers), (RequestEvent, events)):
+        for table, rows in (
+            (HelpRequest, requests),
+            (RequestTheme, themes),
+            (Lead, leads),
+            (UnmetNeed, unmet),
+            (Callback, callbacks),
+            (Transfer, transfers),
+            (RequestEvent, events),
+        ):
             if rows:
                 conn.execute(insert(table), rows)
                 rows.clear()
@@ -76,51 +117,97 @@ def generate(engine, count: int, seed: int = 6) -> None:
             if closed and closed > END:
                 closed = None
             answered = created + timedelta(days=rng.expovariate(1 / 1.5))
-            requests.append({
-                "id": i, "reference": f"B-{i:07d}", "territory": territory,
-                "received_territory": territory if rng.random() < 0.9 else rng.choice(TERRITORIES),
-                "channel": rng.choice(["phone", "phone", "email", "walk_in", "video", "other"]),
-                "urgency": "normal", "status": "closed" if closed else "in_progress",
-                "caller_function": rng.choice(FUNCTIONS), "caller_sector": rng.choice(SECTORS),
-                "age_band": rng.choice(["0-17", "18-24", "25-64", "65+", ""]),
-                "languages": rng.sample(["fr", "nl", "ar", "en", "es", "ro", "tr"], rng.randint(0, 2)),
-                "residence_basin": rng.choice(BASINS + ("outside", "")),
-                "situation_flags": rng.sample(["homeless", "no_income", "undocumented", "isolated"],
-                                              rng.randint(0, 2)),
-                "feedback_given": (rng.random() < 0.7) if closed else None,
-                "created_at": created, "updated_at": created, "first_answer_at": answered,
-                "closed_at": closed,
-                "version": 1,
-            })
+            requests.append(
+                {
+                    "id": i,
+                    "reference": f"B-{i:07d}",
+                    "territory": territory,
+                    "received_territory": territory if rng.random() < 0.9 else rng.choice(TERRITORIES),
+                    "channel": rng.choice(["phone", "phone", "email", "walk_in", "video", "other"]),
+                    "urgency": "normal",
+                    "status": "closed" if closed else "in_progress",
+                    "caller_function": rng.choice(FUNCTIONS),
+                    "caller_sector": rng.choice(SECTORS),
+                    "age_band": rng.choice(["0-17", "18-24", "25-64", "65+", ""]),
+                    "languages": rng.sample(["fr", "nl", "ar", "en", "es", "ro", "tr"], rng.randint(0, 2)),
+                    "residence_basin": rng.choice(BASINS + ("outside", "")),
+                    "situation_flags": rng.sample(
+                        ["homeless", "no_income", "undocumented", "isolated"], rng.randint(0, 2)
+                    ),
+                    "feedback_given": (rng.random() < 0.7) if closed else None,
+                    "created_at": created,
+                    "updated_at": created,
+                    "first_answer_at": answered,
+                    "closed_at": closed,
+                    "version": 1,
+                }
+            )
             # The timeline the report reads for reopened requests: 1 closed request in 100 was closed once
             # before, then reopened.
             events.append({"request_id": i, "kind": "created", "at": created, "changes": {}})
             if closed:
                 if rng.random() < 0.01:
                     span_closed = closed - created
-                    events.append({"request_id": i, "kind": "closed", "at": created + span_closed / 3,
-                                   "changes": {"feedback_given": rng.random() < 0.7}})
-                    events.append({"request_id": i, "kind": "reopened", "at": created + span_closed / 2,
-                                   "changes": {}})
-                events.append({"request_id": i, "kind": "closed", "at": closed,
-                               "changes": {"feedback_given": requests[-1]["feedback_given"]}})
+                    events.append(
+                        {
+                            "request_id": i,
+                            "kind": "closed",
+                            "at": created + span_closed / 3,
+                            "changes": {"feedback_given": rng.random() < 0.7},
+                        }
+                    )
+                    events.append(
+                        {"request_id": i, "kind": "reopened", "at": created + span_closed / 2, "changes": {}}
+                    )
+                events.append(
+                    {
+                        "request_id": i,
+                        "kind": "closed",
+                        "at": closed,
+                        "changes": {"feedback_given": requests[-1]["feedback_given"]},
+                    }
+                )
             for code in rng.sample(THEMES, rng.randint(1, 3)):
                 themes.append({"request_id": i, "theme_code": code})
             for _ in range(rng.randint(0, 2)):
-                leads.append({"request_id": i, "organisation_id": rng.randint(1, 500),
-                              "outcome": rng.choice(OUTCOMES), "created_at": answered,
-                              "updated_at": answered})
+                leads.append(
+                    {
+                        "request_id": i,
+                        "organisation_id": rng.randint(1, 500),
+                        "outcome": rng.choice(OUTCOMES),
+                        "created_at": answered,
+                        "updated_at": answered,
+                    }
+                )
             if rng.random() < 0.3:
-                unmet.append({"request_id": i, "reason": rng.choice(REASONS),
-                              "theme_code": rng.choice(THEMES),
-                              "created_at": answered})
+                unmet.append(
+                    {
+                        "request_id": i,
+                        "reason": rng.choice(REASONS),
+                        "theme_code": rng.choice(THEMES),
+                        "created_at": answered,
+                    }
+                )
             if rng.random() < 0.4:
                 due = created + timedelta(days=rng.randint(1, 10))
-                callbacks.append({"request_id": i, "due_at": due, "created_at": created,
-                                  "done_at": due if rng.random() < 0.8 else None})
+                callbacks.append(
+                    {
+                        "request_id": i,
+                        "due_at": due,
+                        "created_at": created,
+                        "done_at": due if rng.random() < 0.8 else None,
+                    }
+                )
             if rng.random() < 0.1:
-                transfers.append({"request_id": i, "kind": "transfer", "from_territory": territory,
-                                  "to_territory": rng.choice(TERRITORIES), "at": answered})
+                transfers.append(
+                    {
+                        "request_id": i,
+                        "kind": "transfer",
+                        "from_territory": territory,
+                        "to_territory": rng.choice(TERRITORIES),
+                        "at": answered,
+                    }
+                )
             if i % BATCH == 0:
                 flush(conn)
         flush(conn)
@@ -155,17 +242,21 @@ def time_report(url: str, label: str, runs: int = 3) -> None:
                     render(session, month, "all", fmt, "fr", public)
                     best[fmt] = min(best.get(fmt, 1e9), time.perf_counter() - t3)
             mode = "public" if public else "internal"
-            print(f"{label:10} {mode:8} received={figures.received} queries {best['queries']:.3f}s, "
-                  f"tables {best['tables']:.3f}s; whole report as json {best['json']:.3f}s, "
-                  f"csv {best['csv']:.3f}s, "
-                  f"xlsx {best['xlsx']:.3f}s, html {best['html']:.3f}s")
+            print(
+                f"{label:10} {mode:8} received={figures.received} queries {best['queries']:.3f}s, "
+                f"tables {best['tables']:.3f}s; whole report as json {best['json']:.3f}s, "
+                f"csv {best['csv']:.3f}s, "
+                f"xlsx {best['xlsx']:.3f}s, html {best['html']:.3f}s"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100_000)
-    parser.add_argument("--postgres", default=os.environ.get("BENCH_DATABASE_URL",
-                                                             "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+    )
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()

@@ -69,8 +69,10 @@ def load_database(url: str, records: list[dict]) -> dict[int, str]:
     stamp = utcnow()  # one time for every row, as an import stamps them
     with Session(engine) as session:
         for start in range(0, len(records), 2000):
-            session.add_all(Organisation(source="bench", created_at=stamp, updated_at=stamp, **r)
-                            for r in records[start:start + 2000])
+            session.add_all(
+                Organisation(source="bench", created_at=stamp, updated_at=stamp, **r)
+                for r in records[start : start + 2000]
+            )
             session.commit()
         ids = {o.id: o.source_id for o in session.query(Organisation)}
     engine.dispose()
@@ -80,15 +82,29 @@ def load_database(url: str, records: list[dict]) -> dict[int, str]:
 def build_fts(db_path: Path, records: list[dict]) -> tuple[float, int]:
     started = time.perf_counter()
     conn = sqlite3.connect(db_path)
-    conn.execute("CREATE VIRTUAL TABLE fts USING fts5(source_id UNINDEXED, name_fr, name_nl, acronym, "
-                 "description_fr, description_nl, tags, place, tokenize='unicode61 remove_diacritics 2')")
+    conn.execute(
+        "CREATE VIRTUAL TABLE fts USING fts5(source_id UNINDEXED, name_fr, name_nl, acronym, "
+        "description_fr, description_nl, tags, place, tokenize='unicode61 remove_diacritics 2')"
+    )
     rows = []
     for r in records:
-        tags = " ".join([c.get("label_fr", "") + " " + c.get("label_nl", "") for c in r["categories"]]
-                        + [p.get("fr", "") + " " + p.get("nl", "") for p in r["publics"]])
+        tags = " ".join(
+            [c.get("label_fr", "") + " " + c.get("label_nl", "") for c in r["categories"]]
+            + [p.get("fr", "") + " " + p.get("nl", "") for p in r["publics"]]
+        )
         place = f"{r['postcode']} {r['commune_fr']} {r['commune_nl']}"
-        rows.append((r["source_id"], r["name_fr"], r["name_nl"], r["acronym"], r["description_fr"],
-                     r["description_nl"], tags, place))
+        rows.append(
+            (
+                r["source_id"],
+                r["name_fr"],
+                r["name_nl"],
+                r["acronym"],
+                r["description_fr"],
+                r["description_nl"],
+                tags,
+                place,
+            )
+        )
     conn.executemany("INSERT INTO fts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     conn.commit()
     conn.close()
@@ -109,8 +125,10 @@ def fts_search(conn: sqlite3.Connection, text: str) -> list[str]:
     match = fts_query(text)
     if not match:
         return []
-    rows = conn.execute("SELECT source_id FROM fts WHERE fts MATCH ? "
-                        "ORDER BY bm25(fts, 0, 4, 4, 6, 1, 1, 2, 1.5) LIMIT 5", (match,)).fetchall()
+    rows = conn.execute(
+        "SELECT source_id FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, 0, 4, 4, 6, 1, 1, 2, 1.5) LIMIT 5",
+        (match,),
+    ).fetchall()
     conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (match,)).fetchone()
     return [r[0] for r in rows]
 
@@ -172,12 +190,25 @@ def bench_size(n: int, repeat: int, workdir: Path) -> dict:
     catch_up_figures = bench_catch_up(url, index, changed=100)
     return {
         "size": n,
-        "whoosh": {"build_s": build_s, "bytes": index_bytes, "p50_ms": percentile(ours_ms, 50),
-                   "p95_ms": percentile(ours_ms, 95), "recall_at_5": ours_recall, "mrr": ours_mrr},
-        "fts5": {"build_s": fts_build_s, "bytes": fts_bytes, "p50_ms": percentile(theirs_ms, 50),
-                 "p95_ms": percentile(theirs_ms, 95), "recall_at_5": fts_recall, "mrr": fts_mrr},
+        "whoosh": {
+            "build_s": build_s,
+            "bytes": index_bytes,
+            "p50_ms": percentile(ours_ms, 50),
+            "p95_ms": percentile(ours_ms, 95),
+            "recall_at_5": ours_recall,
+            "mrr": ours_mrr,
+        },
+        "fts5": {
+            "build_s": fts_build_s,
+            "bytes": fts_bytes,
+            "p50_ms": percentile(theirs_ms, 50),
+            "p95_ms": percentile(theirs_ms, 95),
+            "recall_at_5": fts_recall,
+            "mrr": fts_mrr,
+        },
         "catch_up": catch_up_figures,
-        "db_url": url, "index_dir": str(index.path),
+        "db_url": url,
+        "index_dir": str(index.path),
     }
 
 
@@ -194,7 +225,9 @@ def bench_catch_up(url: str, index: SearchIndex, changed: int) -> dict:
                 idle_ms.append((time.perf_counter() - started) * 1000)
             ids = list(session.scalars(select(Organisation.id).order_by(Organisation.id).limit(changed)))
             for org_id in ids:  # as 100 edits made on another machine
-                session.execute(update(Organisation).where(Organisation.id == org_id).values(updated_at=utcnow()))
+                session.execute(
+                    update(Organisation).where(Organisation.id == org_id).values(updated_at=utcnow())
+                )
             session.commit()
             started = time.perf_counter()
             count = catch_up(index, session)
@@ -210,18 +243,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def bench_page(db_url: str, index_dir: str, users: int, seconds: float, workers: int, workdir: Path,
-               think: float = 0.0) -> dict:
+def bench_page(
+    db_url: str, index_dir: str, users: int, seconds: float, workers: int, workdir: Path, think: float = 0.0
+) -> dict:
     """Users load the search page for ``seconds``; each pauses about ``think`` s between searches (0: none)."""
     port = free_port()
-    env = dict(os.environ, HELPDESK_DATABASE_URL=db_url, HELPDESK_SEARCH_INDEX_DIR=index_dir,
-               HELPDESK_DIRECTORY_PUBLIC="true", HELPDESK_SECRET_KEY="bench-secret",
-               HELPDESK_INSTANCE_PATH=str(workdir / "instance"), HELPDESK_SESSION_COOKIE_SECURE="false")
+    env = dict(
+        os.environ,
+        HELPDESK_DATABASE_URL=db_url,
+        HELPDESK_SEARCH_INDEX_DIR=index_dir,
+        HELPDESK_DIRECTORY_PUBLIC="true",
+        HELPDESK_SECRET_KEY="bench-secret",
+        HELPDESK_INSTANCE_PATH=str(workdir / "instance"),
+        HELPDESK_SESSION_COOKIE_SECURE="false",
+    )
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
-        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", "4",
-         "--worker-class", "gthread", "--log-level", "warning", "helpdesk:create_app()"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            str(gunicorn),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+            "helpdesk:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -232,7 +287,9 @@ def bench_page(db_url: str, index_dir: str, users: int, seconds: float, workers:
                 break
             except OSError:
                 if time.time() > deadline or server.poll() is not None:
-                    raise RuntimeError("the app did not start: " + server.stderr.read().decode()[-2000:]) from None
+                    raise RuntimeError(
+                        "the app did not start: " + server.stderr.read().decode()[-2000:]
+                    ) from None
                 time.sleep(0.2)
         texts = [q["q"] for q in load_queries()]
         for text in texts[:20]:  # warm every worker a little
@@ -268,9 +325,17 @@ def bench_page(db_url: str, index_dir: str, users: int, seconds: float, workers:
     finally:
         server.terminate()
         server.wait(10)
-    return {"users": users, "seconds": seconds, "workers": workers, "think_s": think, "requests": len(latencies),
-            "errors": errors[0], "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
-            "throughput_rps": len(latencies) / seconds}
+    return {
+        "users": users,
+        "seconds": seconds,
+        "workers": workers,
+        "think_s": think,
+        "requests": len(latencies),
+        "errors": errors[0],
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "throughput_rps": len(latencies) / seconds,
+    }
 
 
 def main() -> int:
@@ -280,9 +345,13 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--think", type=float, default=1.0,
-                        help="mean pause of a user between two searches, in seconds (the page is also loaded "
-                             "with no pause at all, as a stress figure)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean pause of a user between two searches, in seconds (the page is also loaded "
+        "with no pause at all, as a stress figure)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-search-"))
@@ -298,26 +367,47 @@ def main() -> int:
             for engine in ("whoosh", "fts5"):
                 r = row[engine]
                 name = "search_index (Whoosh)" if engine == "whoosh" else "SQLite FTS5"
-                print(f"| {row['size']:,} | {name} | {r['build_s']:.1f} | {r['bytes'] / 1e6:.1f} | "
-                      f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['recall_at_5']:.3f} | {r['mrr']:.3f} |")
+                print(
+                    f"| {row['size']:,} | {name} | {r['build_s']:.1f} | {r['bytes'] / 1e6:.1f} | "
+                    f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['recall_at_5']:.3f} | {r['mrr']:.3f} |"
+                )
         print()
-        print("| organisations | catch-up check, nothing changed (ms) | catch-up of 100 changed (ms) | "
-              "full rebuild (s) |")
+        print(
+            "| organisations | catch-up check, nothing changed (ms) | catch-up of 100 changed (ms) | "
+            "full rebuild (s) |"
+        )
         print("| ---: | ---: | ---: | ---: |")
         for row in rows:
             c = row["catch_up"]
-            print(f"| {row['size']:,} | {c['idle_ms']:.1f} | {c['changed_ms']:.0f} | {row['whoosh']['build_s']:.1f} |")
+            print(
+                f"| {row['size']:,} | {c['idle_ms']:.1f} | {c['changed_ms']:.0f} | {row['whoosh']['build_s']:.1f} |"
+            )
         smallest = rows[0]
-        pages = [bench_page(smallest["db_url"], smallest["index_dir"], args.users, args.seconds, args.workers,
-                            workdir, think) for think in (args.think, 0.0)]
+        pages = [
+            bench_page(
+                smallest["db_url"],
+                smallest["index_dir"],
+                args.users,
+                args.seconds,
+                args.workers,
+                workdir,
+                think,
+            )
+            for think in (args.think, 0.0)
+        ]
         print()
         for page in pages:
-            pacing = f"a pause of about {page['think_s']:.1f} s between searches" if page["think_s"] else (
-                "no pause at all (stress)")
-            print(f"search page, {smallest['size']:,} organisations, {page['users']} concurrent users with "
-                  f"{pacing}, {page['seconds']:.0f} s (gunicorn, {page['workers']} workers x 4 threads, loopback): "
-                  f"{page['requests']} requests, {page['errors']} errors, p50 {page['p50_ms']:.0f} ms, "
-                  f"p95 {page['p95_ms']:.0f} ms, {page['throughput_rps']:.0f} req/s")
+            pacing = (
+                f"a pause of about {page['think_s']:.1f} s between searches"
+                if page["think_s"]
+                else ("no pause at all (stress)")
+            )
+            print(
+                f"search page, {smallest['size']:,} organisations, {page['users']} concurrent users with "
+                f"{pacing}, {page['seconds']:.0f} s (gunicorn, {page['workers']} workers x 4 threads, loopback): "
+                f"{page['requests']} requests, {page['errors']} errors, p50 {page['p50_ms']:.0f} ms, "
+                f"p95 {page['p95_ms']:.0f} ms, {page['throughput_rps']:.0f} req/s"
+            )
         page = pages[0]
         print()
         for row in rows:
@@ -328,9 +418,11 @@ def main() -> int:
             if row["size"] == 5000:
                 verdict = "ok" if row["whoosh"]["build_s"] < REBUILD_TARGET_S else "MISSED"
                 print(f"target rebuild of 5,000 < {REBUILD_TARGET_S:.0f} s: {verdict}")
-        print(f"target page p95 < {PAGE_TARGET_MS:.0f} ms with 20 users pausing {args.think:.1f} s: "
-              f"{'ok' if page['p95_ms'] < PAGE_TARGET_MS else 'MISSED'}; with no pause at all: "
-              f"{'ok' if pages[1]['p95_ms'] < PAGE_TARGET_MS else 'MISSED'}")
+        print(
+            f"target page p95 < {PAGE_TARGET_MS:.0f} ms with 20 users pausing {args.think:.1f} s: "
+            f"{'ok' if page['p95_ms'] < PAGE_TARGET_MS else 'MISSED'}; with no pause at all: "
+            f"{'ok' if pages[1]['p95_ms'] < PAGE_TARGET_MS else 'MISSED'}"
+        )
         if args.json:
             print(json.dumps({"sizes": rows, "pages": pages}, indent=1))
     finally:

@@ -78,8 +78,14 @@ def name_score(first: tuple[str, ...], second: tuple[str, ...]) -> float:
 
 def _entries(session: Session) -> list[_Entry]:
     rows = session.execute(
-        select(Organisation.id, Organisation.name_fr, Organisation.name_nl, Organisation.acronym,
-               Organisation.postcode, Organisation.phones)
+        select(
+            Organisation.id,
+            Organisation.name_fr,
+            Organisation.name_nl,
+            Organisation.acronym,
+            Organisation.postcode,
+            Organisation.phones,
+        )
         .where(Organisation.archived.is_(False))
         .order_by(Organisation.id)
     )
@@ -92,8 +98,9 @@ def _entries(session: Session) -> list[_Entry]:
     return entries
 
 
-def find_duplicates(session: Session, *, threshold: float = DEFAULT_THRESHOLD,
-                    limit: int | None = None) -> list[DuplicateCandidateRecord]:
+def find_duplicates(
+    session: Session, *, threshold: float = DEFAULT_THRESHOLD, limit: int | None = None
+) -> list[DuplicateCandidateRecord]:
     """Candidate pairs among active organisations, best score first, dismissed pairs left out.
 
     A pair qualifies when the names score at least ``threshold`` and the two share a postcode or a phone,
@@ -132,19 +139,25 @@ def find_duplicates(session: Session, *, threshold: float = DEFAULT_THRESHOLD,
         named = [entry for entry in block if entry.names]
         firsts = [entry.names[0] for entry in named]
         for i, a in enumerate(named):
-            rest = firsts[i + 1:]
-            for _name, _score, j in process.extract(a.names[0], rest, scorer=fuzz.ratio,
-                                                    score_cutoff=threshold - 10, limit=None):
+            rest = firsts[i + 1 :]
+            for _name, _score, j in process.extract(
+                a.names[0], rest, scorer=fuzz.ratio, score_cutoff=threshold - 10, limit=None
+            ):
                 consider(a, named[i + 1 + j])
     result = sorted(found.values(), key=lambda c: (-c.score, c.first_id, c.second_id))
     return result[:limit] if limit else result
 
 
-def dismiss_pair(session: Session, first_id: int, second_id: int, *, dismissed_by: str = "") -> DuplicateDismissal:
+def dismiss_pair(
+    session: Session, first_id: int, second_id: int, *, dismissed_by: str = ""
+) -> DuplicateDismissal:
     """Record that two organisations are distinct, so the pair is not proposed again. Flushes."""
     low, high = pair_key(first_id, second_id)
-    existing = session.scalar(select(DuplicateDismissal).where(
-        DuplicateDismissal.first_id == low, DuplicateDismissal.second_id == high))
+    existing = session.scalar(
+        select(DuplicateDismissal).where(
+            DuplicateDismissal.first_id == low, DuplicateDismissal.second_id == high
+        )
+    )
     if existing is not None:
         return existing
     dismissal = DuplicateDismissal(first_id=low, second_id=high, dismissed_by=dismissed_by[:200])

@@ -91,8 +91,17 @@ def is_public_address(value: str | ipaddress.IPv4Address | ipaddress.IPv6Address
         inner = _embedded_ipv4(address)
         if inner is not None:  # an IPv4 address in IPv6 clothes is what it stands for
             return is_public_address(inner)
-    return not (address.is_loopback or address.is_private or address.is_link_local or address.is_multicast
-                or address.is_reserved or address.is_unspecified) and address.is_global
+    return (
+        not (
+            address.is_loopback
+            or address.is_private
+            or address.is_link_local
+            or address.is_multicast
+            or address.is_reserved
+            or address.is_unspecified
+        )
+        and address.is_global
+    )
 
 
 def _normal_host(host: str) -> str:
@@ -114,17 +123,23 @@ def resolve_destination(host: str, port: int, allowed_hosts: Collection[str] = (
     if name not in {_normal_host(h) for h in allowed_hosts}:
         refused = [a for a in addresses if not is_public_address(a)]
         if refused:
-            logger.warning("fetch: refused %s (resolves to %s, not a public address)", name, ", ".join(refused))
-            raise FetchError(f"{host} is not a public address ({', '.join(refused)}); list it in "
-                             "HELPDESK_FETCH_ALLOWED_HOSTS if the export is served on the premises",
-                             "address_refused", host=host)
+            logger.warning(
+                "fetch: refused %s (resolves to %s, not a public address)", name, ", ".join(refused)
+            )
+            raise FetchError(
+                f"{host} is not a public address ({', '.join(refused)}); list it in "
+                "HELPDESK_FETCH_ALLOWED_HOSTS if the export is served on the premises",
+                "address_refused",
+                host=host,
+            )
     return addresses[0]
 
 
 def _unreachable(detail: str, url: str = "") -> FetchError:
     logger.warning("fetch: %s cannot be downloaded: %s", url or "source", detail)
-    return FetchError(f"cannot download {url or 'the source'} (details in the server log)", "unreachable",
-                      url=url)
+    return FetchError(
+        f"cannot download {url or 'the source'} (details in the server log)", "unreachable", url=url
+    )
 
 
 def check_url(url: str, allowed_hosts: Collection[str] = ()) -> str:
@@ -145,6 +160,7 @@ def check_url(url: str, allowed_hosts: Collection[str] = ()) -> str:
 
 
 # --- one deadline for everything -----------------------------------------------------------------------
+
 
 class _Deadline:
     """The whole download's budget. When it runs out every socket opened for it is shut, so a server that
@@ -201,7 +217,11 @@ class _DeadlineRetry(Retry):
         return (self.deadline is not None and self.deadline.expired) or super().is_exhausted()
 
     def sleep(self, response=None) -> None:
-        wait = self.get_retry_after(response) if response is not None and self.respect_retry_after_header else None
+        wait = (
+            self.get_retry_after(response)
+            if response is not None and self.respect_retry_after_header
+            else None
+        )
         wait = self.get_backoff_time() if wait is None else wait
         if self.deadline is not None and wait >= self.deadline.remaining():
             raise _unreachable(f"the next attempt would start after the deadline (waiting {wait:g} s)")
@@ -219,8 +239,15 @@ def _pool(scheme: str, host: str, address: str, port: int, deadline: _Deadline):
             deadline.watch(self.sock)
 
     if scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(address, port, maxsize=1, server_hostname=host, assert_hostname=host,
-                                           cert_reqs="CERT_REQUIRED", ca_certs=certifi.where())
+        pool = urllib3.HTTPSConnectionPool(
+            address,
+            port,
+            maxsize=1,
+            server_hostname=host,
+            assert_hostname=host,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=certifi.where(),
+        )
     else:
         pool = urllib3.HTTPConnectionPool(address, port, maxsize=1)
     pool.ConnectionCls = Connection
@@ -228,6 +255,7 @@ def _pool(scheme: str, host: str, address: str, port: int, deadline: _Deadline):
 
 
 # --- the download --------------------------------------------------------------------------------------
+
 
 def fetch(
     url: str,
@@ -289,8 +317,9 @@ def fetch_bytes(url: str, *, max_bytes: int = 20 * 1024 * 1024, **options) -> tu
     return body, FetchReport(None, report.not_modified, report.etag, report.last_modified, report.size)
 
 
-def _request(url: str, headers: dict, deadline: _Deadline, retries: int, backoff: float,
-             allowed_hosts: Collection[str]):
+def _request(
+    url: str, headers: dict, deadline: _Deadline, retries: int, backoff: float, allowed_hosts: Collection[str]
+):
     if deadline.expired:
         raise _unreachable("the deadline passed", url)
     parts = urlsplit(url)
@@ -298,10 +327,19 @@ def _request(url: str, headers: dict, deadline: _Deadline, retries: int, backoff
     address = check_url(url, allowed_hosts)
     port = parts.port or (443 if scheme == "https" else 80)
     pool = _pool(scheme, host, address, port, deadline)
-    retry = _DeadlineRetry(total=retries, connect=retries, read=retries, status=retries, other=0,
-                           redirect=False, status_forcelist=RETRY_STATUSES, backoff_factor=backoff,
-                           allowed_methods=frozenset({"GET"}), raise_on_status=False,
-                           respect_retry_after_header=True)
+    retry = _DeadlineRetry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        other=0,
+        redirect=False,
+        status_forcelist=RETRY_STATUSES,
+        backoff_factor=backoff,
+        allowed_methods=frozenset({"GET"}),
+        raise_on_status=False,
+        respect_retry_after_header=True,
+    )
     retry.deadline = deadline
     target = parts.path or "/"
     if parts.query:
@@ -309,9 +347,16 @@ def _request(url: str, headers: dict, deadline: _Deadline, retries: int, backoff
     hop_headers = {**headers, "Host": parts.netloc.rsplit("@", 1)[-1]}
     remaining = deadline.remaining()
     try:
-        response = pool.urlopen("GET", target, headers=hop_headers, retries=retry, redirect=False,
-                                preload_content=False, timeout=Timeout(connect=remaining, read=remaining),
-                                assert_same_host=False)
+        response = pool.urlopen(
+            "GET",
+            target,
+            headers=hop_headers,
+            retries=retry,
+            redirect=False,
+            preload_content=False,
+            timeout=Timeout(connect=remaining, read=remaining),
+            assert_same_host=False,
+        )
     except FetchError:
         pool.close()
         raise
@@ -322,12 +367,21 @@ def _request(url: str, headers: dict, deadline: _Deadline, retries: int, backoff
     return response, pool
 
 
-def _save(response, dest_dir: str | Path | None, max_bytes: int, deadline: _Deadline, url: str,
-          progress: Progress | None) -> FetchReport:
+def _save(
+    response,
+    dest_dir: str | Path | None,
+    max_bytes: int,
+    deadline: _Deadline,
+    url: str,
+    progress: Progress | None,
+) -> FetchReport:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(f"the export is too large ({int(declared):,} bytes, limit {max_bytes:,})", "too_large",
-                         limit=max_bytes)
+        raise FetchError(
+            f"the export is too large ({int(declared):,} bytes, limit {max_bytes:,})",
+            "too_large",
+            limit=max_bytes,
+        )
     fd, name = tempfile.mkstemp(prefix="directory-", suffix=".download", dir=dest_dir)
     size = 0
     try:
@@ -336,8 +390,11 @@ def _save(response, dest_dir: str | Path | None, max_bytes: int, deadline: _Dead
                 for chunk in response.stream(_CHUNK, decode_content=True):
                     size += len(chunk)
                     if size > max_bytes:
-                        raise FetchError(f"the export is too large (more than {max_bytes:,} bytes)", "too_large",
-                                         limit=max_bytes)
+                        raise FetchError(
+                            f"the export is too large (more than {max_bytes:,} bytes)",
+                            "too_large",
+                            limit=max_bytes,
+                        )
                     handle.write(chunk)
                     if deadline.expired:
                         break
@@ -345,8 +402,9 @@ def _save(response, dest_dir: str | Path | None, max_bytes: int, deadline: _Dead
                         progress(size)
             except (Urllib3Error, OSError) as error:
                 if not deadline.expired:
-                    raise _unreachable(f"the download broke off ({error.__class__.__name__}: {error})",
-                                       url) from None
+                    raise _unreachable(
+                        f"the download broke off ({error.__class__.__name__}: {error})", url
+                    ) from None
             if deadline.expired:
                 raise _unreachable(f"the deadline passed after {size:,} bytes", url)
             if declared.isdigit() and size < int(declared) and "Content-Encoding" not in response.headers:
@@ -354,5 +412,6 @@ def _save(response, dest_dir: str | Path | None, max_bytes: int, deadline: _Dead
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
-    return FetchReport(Path(name), False, response.headers.get("ETag", ""),
-                       response.headers.get("Last-Modified", ""), size)
+    return FetchReport(
+        Path(name), False, response.headers.get("ETag", ""), response.headers.get("Last-Modified", ""), size
+    )

@@ -109,7 +109,9 @@ class Organisation(Base):
     lambert_x: Mapped[float | None] = mapped_column(Float)  # Belgian Lambert 72, metres
     lambert_y: Mapped[float | None] = mapped_column(Float)
     sectors: Mapped[list[Any]] = mapped_column(default=list)  # [{"code": source id, "label_fr", "label_nl"}]
-    action_zones: Mapped[list[Any]] = mapped_column(default=list)  # the area it serves, as the source names it
+    action_zones: Mapped[list[Any]] = mapped_column(
+        default=list
+    )  # the area it serves, as the source names it
     # The communes those zones cover, "|schaerbeek|evere|" ('' when unknown): see ``serving_commune``.
     served_communes: Mapped[str] = mapped_column(String(400), default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
@@ -134,8 +136,9 @@ class Organisation(Base):
 
     def acronyms(self) -> list[str]:
         """Its acronym and the other names that are acronyms, without repeats."""
-        found = [self.acronym] + [str(n.get("name", "")) for n in self.other_names or []
-                                  if isinstance(n, dict) and n.get("acronym")]
+        found = [self.acronym] + [
+            str(n.get("name", "")) for n in self.other_names or [] if isinstance(n, dict) and n.get("acronym")
+        ]
         return list(dict.fromkeys(a for a in found if a))
 
     def __repr__(self) -> str:
@@ -201,7 +204,9 @@ class VocabularyTerm(Base):
     __table_args__ = (UniqueConstraint("kind", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))  # sectors, categories, actionzones, languageoffer, legalstatus
+    kind: Mapped[str] = mapped_column(
+        String(30)
+    )  # sectors, categories, actionzones, languageoffer, legalstatus
     code: Mapped[str] = mapped_column(String(100))
     label_fr: Mapped[str] = mapped_column(String(400), default="")
     label_nl: Mapped[str] = mapped_column(String(400), default="")

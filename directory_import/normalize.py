@@ -171,11 +171,15 @@ def normalize_date(value: str) -> str:
 
 # Words kept in capitals when a name written all in capitals is made readable: legal forms and the sector's
 # acronyms (a word without a vowel, like SSM or CGG, is kept too).
-KEPT_UPPER = frozenset("""ASBL VZW AISBL IVZW CPAS OCMW SSM CGG CAW AIS SVK SPRL SRL SCRL SC SA NV BV CVBA CV
+KEPT_UPPER = frozenset(
+    """ASBL VZW AISBL IVZW CPAS OCMW SSM CGG CAW AIS SVK SPRL SRL SCRL SC SA NV BV CVBA CV
 SCS ONE PMS CPMS CLPS AMO SAJ SPJ IPPJ CASG SISD ISP GGC COCOF COCOM VGC CAPAS PCS ULB VUB UCL KU CHU UZ
-HIV VIH SIDA MSF CRB OK II III IV VI VII VIII IX XI XII BXL""".split())
-SMALL_WORDS = frozenset("""de du des l d et en à a au aux pour par sur sous dans chez avec ou
-van der den voor in op met te ten ter 't 's of bij aan tot uit""".split())
+HIV VIH SIDA MSF CRB OK II III IV VI VII VIII IX XI XII BXL""".split()
+)
+SMALL_WORDS = frozenset(
+    """de du des l d et en à a au aux pour par sur sous dans chez avec ou
+van der den voor in op met te ten ter 't 's of bij aan tot uit""".split()
+)
 # Articles start a proper name ("SSM Le Méridien", "Het Anker") unless a preposition comes first ("de la").
 ARTICLES = frozenset("le la les het un une".split())
 _VOWELS = set("AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ")
@@ -200,12 +204,19 @@ def readable_name(value: str, keep: frozenset[str] | set[str] = frozenset()) -> 
             result.append(token)
             continue
         upper = token.upper()
-        after_elision = bool(result) and result[-1] in ("'", "’") and len(result) >= 2 \
+        after_elision = (
+            bool(result)
+            and result[-1] in ("'", "’")
+            and len(result) >= 2
             and result[-2].lower() in {"d", "l", "n", "qu", "s", "j", "t", "m", "c"}
+        )
         if upper in keep or upper in KEPT_UPPER or (2 <= len(token) <= 5 and not (set(upper) & _VOWELS)):
             word = upper
-        elif not first and not after_elision and (
-                token.lower() in SMALL_WORDS or (token.lower() in ARTICLES and previous in SMALL_WORDS)):
+        elif (
+            not first
+            and not after_elision
+            and (token.lower() in SMALL_WORDS or (token.lower() in ARTICLES and previous in SMALL_WORDS))
+        ):
             word = token.lower()
         else:
             word = token[:1].upper() + token[1:].lower()
@@ -218,12 +229,15 @@ def is_acronym(value: str) -> bool:
     """``CEMO``, ``C.P.A.S.``, ``BRAVVO``: one short word in capitals (an acronym weighs as one in search)."""
     value = value.strip()
     letters = [c for c in value if c.isalpha()]
-    return (0 < len(value) <= 12 and " " not in value and len(letters) >= 2
-            and all(c.isupper() for c in letters))
+    return (
+        0 < len(value) <= 12 and " " not in value and len(letters) >= 2 and all(c.isupper() for c in letters)
+    )
 
 
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$"
+)
 
 
 def normalize_email(value: str) -> str | None:
@@ -237,8 +251,10 @@ def normalize_email(value: str) -> str | None:
     return value.lower()
 
 
-_HOST = re.compile(r"^(?:[A-Za-z0-9\u00c0-\uffff](?:[A-Za-z0-9\u00c0-\uffff-]*[A-Za-z0-9\u00c0-\uffff])?\.)+"
-                   r"[A-Za-z\u00c0-\uffff]{2,}(?::\d{1,5})?$")
+_HOST = re.compile(
+    r"^(?:[A-Za-z0-9\u00c0-\uffff](?:[A-Za-z0-9\u00c0-\uffff-]*[A-Za-z0-9\u00c0-\uffff])?\.)+"
+    r"[A-Za-z\u00c0-\uffff]{2,}(?::\d{1,5})?$"
+)
 
 
 def normalize_url(value: str) -> str | None:
@@ -257,24 +273,81 @@ def normalize_url(value: str) -> str | None:
     host = re.split(r"[/?#]", rest, maxsplit=1)[0]
     if "@" in host or not _HOST.match(host):
         return None
-    return f"{scheme.lower()}://{host.lower()}{rest[len(host):]}"
+    return f"{scheme.lower()}://{host.lower()}{rest[len(host) :]}"
 
 
 LANGUAGE_CODES = {
-    "fr": "fr", "fra": "fr", "fre": "fr", "français": "fr", "francais": "fr", "french": "fr", "frans": "fr",
-    "nl": "nl", "nld": "nl", "dut": "nl", "néerlandais": "nl", "neerlandais": "nl", "nederlands": "nl",
-    "dutch": "nl", "vlaams": "nl",
-    "en": "en", "eng": "en", "anglais": "en", "english": "en", "engels": "en",
-    "de": "de", "deu": "de", "ger": "de", "allemand": "de", "duits": "de", "german": "de",
-    "ar": "ar", "ara": "ar", "arabe": "ar", "arabisch": "ar", "arabic": "ar",
-    "es": "es", "spa": "es", "espagnol": "es", "spaans": "es", "spanish": "es",
-    "tr": "tr", "tur": "tr", "turc": "tr", "turks": "tr", "turkish": "tr",
-    "pt": "pt", "por": "pt", "portugais": "pt", "portugees": "pt", "portuguese": "pt",
-    "it": "it", "ita": "it", "italien": "it", "italiaans": "it", "italian": "it",
-    "pl": "pl", "pol": "pl", "polonais": "pl", "pools": "pl", "polish": "pl",
-    "ro": "ro", "ron": "ro", "roumain": "ro", "roemeens": "ro", "romanian": "ro",
-    "ru": "ru", "rus": "ru", "russe": "ru", "russisch": "ru", "russian": "ru",
-    "lsfb": "sgn", "vgt": "sgn", "sgn": "sgn", "langue des signes": "sgn", "gebarentaal": "sgn",
+    "fr": "fr",
+    "fra": "fr",
+    "fre": "fr",
+    "français": "fr",
+    "francais": "fr",
+    "french": "fr",
+    "frans": "fr",
+    "nl": "nl",
+    "nld": "nl",
+    "dut": "nl",
+    "néerlandais": "nl",
+    "neerlandais": "nl",
+    "nederlands": "nl",
+    "dutch": "nl",
+    "vlaams": "nl",
+    "en": "en",
+    "eng": "en",
+    "anglais": "en",
+    "english": "en",
+    "engels": "en",
+    "de": "de",
+    "deu": "de",
+    "ger": "de",
+    "allemand": "de",
+    "duits": "de",
+    "german": "de",
+    "ar": "ar",
+    "ara": "ar",
+    "arabe": "ar",
+    "arabisch": "ar",
+    "arabic": "ar",
+    "es": "es",
+    "spa": "es",
+    "espagnol": "es",
+    "spaans": "es",
+    "spanish": "es",
+    "tr": "tr",
+    "tur": "tr",
+    "turc": "tr",
+    "turks": "tr",
+    "turkish": "tr",
+    "pt": "pt",
+    "por": "pt",
+    "portugais": "pt",
+    "portugees": "pt",
+    "portuguese": "pt",
+    "it": "it",
+    "ita": "it",
+    "italien": "it",
+    "italiaans": "it",
+    "italian": "it",
+    "pl": "pl",
+    "pol": "pl",
+    "polonais": "pl",
+    "pools": "pl",
+    "polish": "pl",
+    "ro": "ro",
+    "ron": "ro",
+    "roumain": "ro",
+    "roemeens": "ro",
+    "romanian": "ro",
+    "ru": "ru",
+    "rus": "ru",
+    "russe": "ru",
+    "russisch": "ru",
+    "russian": "ru",
+    "lsfb": "sgn",
+    "vgt": "sgn",
+    "sgn": "sgn",
+    "langue des signes": "sgn",
+    "gebarentaal": "sgn",
     "sign language": "sgn",
 }
 
@@ -303,8 +376,11 @@ def _coordinate(value: str, low: float, high: float) -> float | None:
 def _category(item: CategoryRecord) -> dict[str, str]:
     code = clean_line(item.code).lower()[:50] or clean_line(item.label_fr or item.label_nl).lower()[:50]
     known_fr, known_nl = CATEGORIES.get(code, ("", ""))
-    return {"code": code, "label_fr": clean_line(item.label_fr) or known_fr,
-            "label_nl": clean_line(item.label_nl) or known_nl}
+    return {
+        "code": code,
+        "label_fr": clean_line(item.label_fr) or known_fr,
+        "label_nl": clean_line(item.label_nl) or known_nl,
+    }
 
 
 def _public(item: CategoryRecord) -> dict[str, str]:
@@ -320,8 +396,14 @@ def _unique(values: list[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
 
-def _kept(values: tuple[str, ...], normalizer: Callable[[str], str | None], what: str, why: str, code: str,
-          warnings: list[NormalizeWarning]) -> list[str]:
+def _kept(
+    values: tuple[str, ...],
+    normalizer: Callable[[str], str | None],
+    what: str,
+    why: str,
+    code: str,
+    warnings: list[NormalizeWarning],
+) -> list[str]:
     """The values ``normalizer`` understands; a warning for each one it does not."""
     kept = []
     for value in values:
@@ -343,10 +425,14 @@ def normalize_record(record: OrganisationRecord) -> tuple[dict[str, Any], list[N
     if not source_id:
         raise RejectedRow("no id", "no_id")
     if len(source_id) > MAX_ID_LENGTH:
-        raise RejectedRow(f"the id is longer than {MAX_ID_LENGTH} characters", "id_too_long", max=MAX_ID_LENGTH)
+        raise RejectedRow(
+            f"the id is longer than {MAX_ID_LENGTH} characters", "id_too_long", max=MAX_ID_LENGTH
+        )
     name_fr, name_nl = clean_line(record.name_fr)[:400], clean_line(record.name_nl)[:400]
     if not name_fr and not name_nl:
-        raise RejectedRow(f"organisation {source_id} has no name (neither French nor Dutch)", "no_name", id=source_id)
+        raise RejectedRow(
+            f"organisation {source_id} has no name (neither French nor Dutch)", "no_name", id=source_id
+        )
     other_names = _other_names(record.other_names, {name_fr, name_nl})
     acronyms = [n["name"] for n in other_names if n["acronym"]]
     keep = {a.upper().replace(".", "") for a in acronyms}
@@ -358,20 +444,32 @@ def normalize_record(record: OrganisationRecord) -> tuple[dict[str, Any], list[N
     if record.postcode.strip():
         postcode = territory.normalize_postcode(record.postcode)
         if not postcode:
-            warnings.append(_warning(f"postcode {record.postcode.strip()!r} dropped: not a Belgian postcode",
-                                    "bad_postcode", value=record.postcode.strip()))
+            warnings.append(
+                _warning(
+                    f"postcode {record.postcode.strip()!r} dropped: not a Belgian postcode",
+                    "bad_postcode",
+                    value=record.postcode.strip(),
+                )
+            )
     locality = territory.locality_for_postcode(postcode) if postcode else None
     if locality is not None:
         commune_fr, commune_nl = locality.commune.name_fr, locality.commune.name_nl
 
     phones = _phones(record.phones, warnings)
     faxes = _phones(record.faxes, warnings)
-    company_numbers = _kept(record.company_numbers, normalize_company_number, "company number",
-                            "not a Belgian company number", "bad_company_number", warnings)
+    company_numbers = _kept(
+        record.company_numbers,
+        normalize_company_number,
+        "company number",
+        "not a Belgian company number",
+        "bad_company_number",
+        warnings,
+    )
     emails = _kept(record.emails, normalize_email, "e-mail", "not an e-mail address", "bad_email", warnings)
     websites = _kept(record.websites, normalize_url, "website", "not a web address", "bad_url", warnings)
-    languages = _kept(record.languages, normalize_language, "language", "unknown language", "bad_language",
-                      warnings)
+    languages = _kept(
+        record.languages, normalize_language, "language", "unknown language", "bad_language", warnings
+    )
     regime = clean_line(record.language_regime).upper()[:20]
     languages = languages + regime_languages(regime)
     action_zones = _unique_dicts([_category(z) for z in record.action_zones])
@@ -380,8 +478,13 @@ def normalize_record(record: OrganisationRecord) -> tuple[dict[str, Any], list[N
         latitude = _coordinate(record.latitude, 49.0, 52.0)
         longitude = _coordinate(record.longitude, 2.0, 7.0)
         if latitude is None or longitude is None:
-            warnings.append(_warning(f"coordinates {record.latitude!r}, {record.longitude!r} dropped: not in Belgium",
-                                    "bad_coordinates", value=f"{record.latitude}, {record.longitude}"))
+            warnings.append(
+                _warning(
+                    f"coordinates {record.latitude!r}, {record.longitude!r} dropped: not in Belgium",
+                    "bad_coordinates",
+                    value=f"{record.latitude}, {record.longitude}",
+                )
+            )
             latitude = longitude = None
 
     values: dict[str, Any] = {
@@ -443,7 +546,9 @@ def _phones(values: tuple[str, ...], warnings: list[NormalizeWarning]) -> list[s
     for value in values:
         found = normalize_phones(value)
         if not found:
-            warnings.append(_warning(f"phone {value!r} dropped: not a phone number", "bad_phone", value=value))
+            warnings.append(
+                _warning(f"phone {value!r} dropped: not a phone number", "bad_phone", value=value)
+            )
         kept.extend(found)
     return kept
 

@@ -73,9 +73,14 @@ class CrawlFailure:
     code: str = "record_fetch_failed"
 
     def rejected(self) -> RejectedRecord:
-        return RejectedRecord(self.position, f"record {self.source_id} could not be fetched ({self.reason}); "
-                              "its organisation is left as it was", self.code,
-                              params(id=self.source_id, detail=self.reason), source_id=self.source_id)
+        return RejectedRecord(
+            self.position,
+            f"record {self.source_id} could not be fetched ({self.reason}); "
+            "its organisation is left as it was",
+            self.code,
+            params(id=self.source_id, detail=self.reason),
+            source_id=self.source_id,
+        )
 
 
 @dataclass
@@ -106,8 +111,10 @@ class CrawlReport:
             yield failure.rejected()
 
     def summary(self) -> str:
-        return (f"{self.listed} listed, {self.fetched} fetched, {self.not_modified} not modified, "
-                f"{self.resumed} kept from the interrupted crawl, {len(self.failures)} failed")
+        return (
+            f"{self.listed} listed, {self.fetched} fetched, {self.not_modified} not modified, "
+            f"{self.resumed} kept from the interrupted crawl, {len(self.failures)} failed"
+        )
 
 
 class _Pacer:
@@ -172,23 +179,35 @@ def _summaries(path: Path) -> tuple[list[tuple[int, str]], list[RejectedRecord]]
             rejected.append(RejectedRecord(item.line, "no id", "no_id"))
         elif item.source_id.strip() in first:
             source_id = item.source_id.strip()
-            rejected.append(RejectedRecord(
-                item.line, f"the id {source_id} appears twice (first on line {first[source_id]}); this one is skipped",
-                "duplicate_id", params(id=source_id, first_line=first[source_id])))
+            rejected.append(
+                RejectedRecord(
+                    item.line,
+                    f"the id {source_id} appears twice (first on line {first[source_id]}); this one is skipped",
+                    "duplicate_id",
+                    params(id=source_id, first_line=first[source_id]),
+                )
+            )
         else:
             first[item.source_id.strip()] = item.line
             wanted.append((item.line, item.source_id.strip()))
     return wanted, rejected
 
 
-def crawl(url: str, record_url: str, cache_dir: str | Path, policy: CrawlPolicy = CrawlPolicy(), *,
-          progress: Callable[[int], None] | None = None) -> CrawlReport:
+def crawl(
+    url: str,
+    record_url: str,
+    cache_dir: str | Path,
+    policy: CrawlPolicy = CrawlPolicy(),
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> CrawlReport:
     """Fetch the list at ``url`` and each record it names at ``record_url`` (``{id}`` replaced), keeping
     bodies and validators in ``cache_dir``. Returns the ``CrawlReport``; raises ``FetchError`` or
     ``SourceError`` only when the list itself cannot be had (nothing is imported then)."""
     if "{id}" not in record_url:
-        raise SourceError("the record URL must hold {id}, where each organisation's id goes", "record_url",
-                          url=record_url)
+        raise SourceError(
+            "the record URL must hold {id}, where each organisation's id goes", "record_url", url=record_url
+        )
     cache = Path(cache_dir)
     records = cache / "records"
     records.mkdir(parents=True, exist_ok=True)
@@ -200,15 +219,27 @@ def crawl(url: str, record_url: str, cache_dir: str | Path, policy: CrawlPolicy 
         age = float("inf")
     resume = bool(state.get("crawl")) and not state.get("complete") and age < policy.resume_within
     if not resume:
-        state = {"crawl": uuid.uuid4().hex, "started_at": now.isoformat(), "complete": False,
-                 "etag": state.get("etag", ""), "last_modified": state.get("last_modified", "")}
+        state = {
+            "crawl": uuid.uuid4().hex,
+            "started_at": now.isoformat(),
+            "complete": False,
+            "etag": state.get("etag", ""),
+            "last_modified": state.get("last_modified", ""),
+        }
     report = CrawlReport(cache / COMBINED, resumed_crawl=resume)
     list_path = cache / LIST
     have_list = list_path.is_file()
-    listed = fetch(url, cache, etag=state.get("etag", "") if have_list else "",
-                   last_modified=state.get("last_modified", "") if have_list else "", timeout=policy.timeout,
-                   max_bytes=policy.list_max_bytes, retries=policy.retries, backoff=policy.backoff,
-                   allowed_hosts=policy.allowed_hosts)
+    listed = fetch(
+        url,
+        cache,
+        etag=state.get("etag", "") if have_list else "",
+        last_modified=state.get("last_modified", "") if have_list else "",
+        timeout=policy.timeout,
+        max_bytes=policy.list_max_bytes,
+        retries=policy.retries,
+        backoff=policy.backoff,
+        allowed_hosts=policy.allowed_hosts,
+    )
     if listed.not_modified:
         report.list_not_modified = True
     else:
@@ -233,19 +264,34 @@ def crawl(url: str, record_url: str, cache_dir: str | Path, policy: CrawlPolicy 
         return local.session
 
     def one(position: int, source_id: str) -> tuple[str, CrawlFailure | None]:
-        body, meta_path = records / f"{_file_name(source_id)}.json", records / f"{_file_name(source_id)}.meta.json"
+        body, meta_path = (
+            records / f"{_file_name(source_id)}.json",
+            records / f"{_file_name(source_id)}.meta.json",
+        )
         meta = _read_json(meta_path) if body.is_file() else {}
         if resume and meta.get("crawl") == state["crawl"]:
             return "resumed", None
         if policy.deadline is not None and time.monotonic() - started >= policy.deadline:
-            return "failed", CrawlFailure(position, source_id, "not fetched before the crawl's deadline; "
-                                          "the next sync goes on from here", "record_deferred")
+            return "failed", CrawlFailure(
+                position,
+                source_id,
+                "not fetched before the crawl's deadline; the next sync goes on from here",
+                "record_deferred",
+            )
         pacer.wait()
         address = record_url.replace("{id}", quote(source_id, safe=""))
         try:
-            answer = fetch(address, records, etag=meta.get("etag", ""), last_modified=meta.get("last_modified", ""),
-                           timeout=policy.timeout, max_bytes=policy.max_bytes, retries=policy.retries,
-                           backoff=policy.backoff, allowed_hosts=policy.allowed_hosts)
+            answer = fetch(
+                address,
+                records,
+                etag=meta.get("etag", ""),
+                last_modified=meta.get("last_modified", ""),
+                timeout=policy.timeout,
+                max_bytes=policy.max_bytes,
+                retries=policy.retries,
+                backoff=policy.backoff,
+                allowed_hosts=policy.allowed_hosts,
+            )
         except FetchError as error:
             return "failed", CrawlFailure(position, source_id, str(error))
         if answer.not_modified:
@@ -256,10 +302,19 @@ def crawl(url: str, record_url: str, cache_dir: str | Path, policy: CrawlPolicy 
         finally:
             answer.path.unlink(missing_ok=True)
         if record is None:
-            return "failed", CrawlFailure(position, source_id, "the answer is not a JSON record", "record_garbage")
+            return "failed", CrawlFailure(
+                position, source_id, "the answer is not a JSON record", "record_garbage"
+            )
         _write_json(body, record)
-        _write_json(meta_path, {"etag": answer.etag, "last_modified": answer.last_modified,
-                                "crawl": state["crawl"], "fetched_at": datetime.now(UTC).isoformat()})
+        _write_json(
+            meta_path,
+            {
+                "etag": answer.etag,
+                "last_modified": answer.last_modified,
+                "crawl": state["crawl"],
+                "fetched_at": datetime.now(UTC).isoformat(),
+            },
+        )
         return "fetched", None
 
     def counted(args: tuple[int, str]) -> tuple[str, CrawlFailure | None]:
@@ -299,10 +354,19 @@ def crawl(url: str, record_url: str, cache_dir: str | Path, policy: CrawlPolicy 
     return report
 
 
-def import_api(session: Session, url: str, record_url: str, cache_dir: str | Path, *,
-               policy: CrawlPolicy = CrawlPolicy(), source_key: str = "", dry_run: bool = False,
-               started_by: str = "", labels: Labels | None = None,
-               progress: Callable[[int], None] | None = None) -> tuple[ImportRun, ImportReport, CrawlReport]:
+def import_api(
+    session: Session,
+    url: str,
+    record_url: str,
+    cache_dir: str | Path,
+    *,
+    policy: CrawlPolicy = CrawlPolicy(),
+    source_key: str = "",
+    dry_run: bool = False,
+    started_by: str = "",
+    labels: Labels | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ImportRun, ImportReport, CrawlReport]:
     """Crawl ``url`` / ``record_url`` and import what was fetched as one import run (see ``sync.import_path``;
     flushes, never commits). ``labels`` (``source_vocabularies.vocabulary_labels``) name the ids records
     give without labels. Records that could not be fetched are rejected rows that leave their organisation
@@ -312,6 +376,14 @@ def import_api(session: Session, url: str, record_url: str, cache_dir: str | Pat
     def transform(items: Iterator[ReaderItem]) -> Iterable[ReaderItem]:
         return with_labels(crawled.items(items), labels or {})
 
-    run, report = import_path(session, crawled.path, source=url, source_key=source_key or DEFAULT_SOURCE_KEY,
-                              fmt="socialbrussels", dry_run=dry_run, started_by=started_by, transform=transform)
+    run, report = import_path(
+        session,
+        crawled.path,
+        source=url,
+        source_key=source_key or DEFAULT_SOURCE_KEY,
+        fmt="socialbrussels",
+        dry_run=dry_run,
+        started_by=started_by,
+        transform=transform,
+    )
     return run, report, crawled

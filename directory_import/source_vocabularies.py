@@ -56,12 +56,14 @@ def read_vocabulary(path: str | Path) -> list[TermRecord]:
     try:
         data = json.loads(Path(path).read_bytes().decode("utf-8-sig"))
     except (OSError, ValueError) as error:
-        raise SourceError(f"the reference list cannot be read: {error}", "vocabulary_unreadable",
-                          detail=str(error)) from None
+        raise SourceError(
+            f"the reference list cannot be read: {error}", "vocabulary_unreadable", detail=str(error)
+        ) from None
     terms = list(_walk(data, ""))
     if not terms:
-        raise SourceError("no term found in the reference list (expected objects with an id and labels)",
-                          "vocabulary_empty")
+        raise SourceError(
+            "no term found in the reference list (expected objects with an id and labels)", "vocabulary_empty"
+        )
     return list({t.code: t for t in terms}.values())
 
 
@@ -72,13 +74,24 @@ def _walk(value: Any, parent: str) -> Iterator[TermRecord]:
         return
     if not isinstance(value, Mapping):
         return
-    code = next((str(v).strip() for k, v in value.items() if key(k) in {"id", "code"}
-                 and isinstance(v, (str, int)) and not isinstance(v, bool)), "")
+    code = next(
+        (
+            str(v).strip()
+            for k, v in value.items()
+            if key(k) in {"id", "code"} and isinstance(v, (str, int)) and not isinstance(v, bool)
+        ),
+        "",
+    )
     fr, nl = _label(value, "fr"), _label(value, "nl")
     if code and (fr or nl):
         own = {k: v for k, v in value.items() if not isinstance(v, (list, Mapping))}
-        yield TermRecord(code[:100], clean_line(fr)[:400], clean_line(nl)[:400], parent[:100],
-                         json.dumps(own, ensure_ascii=False, sort_keys=True, default=str))
+        yield TermRecord(
+            code[:100],
+            clean_line(fr)[:400],
+            clean_line(nl)[:400],
+            parent[:100],
+            json.dumps(own, ensure_ascii=False, sort_keys=True, default=str),
+        )
     for child in value.values():  # sub-terms, or the list an object wraps
         if isinstance(child, (list, Mapping)):
             yield from _walk(child, code if code and (fr or nl) else parent)
@@ -87,23 +100,41 @@ def _walk(value: Any, parent: str) -> Iterator[TermRecord]:
 def store_vocabulary(session: Session, kind: str, terms: Iterable[TermRecord]) -> VocabularyReport:
     """Add or update the terms of ``kind``; terms the list no longer gives are kept. Flushes."""
     if kind not in KINDS:
-        raise SourceError(f"unknown reference list {kind!r} (expected one of {', '.join(KINDS)})",
-                          "vocabulary_kind", kind=kind, expected=", ".join(KINDS))
+        raise SourceError(
+            f"unknown reference list {kind!r} (expected one of {', '.join(KINDS)})",
+            "vocabulary_kind",
+            kind=kind,
+            expected=", ".join(KINDS),
+        )
     report = VocabularyReport(kind)
     known = {t.code: t for t in session.scalars(select(VocabularyTerm).where(VocabularyTerm.kind == kind))}
     for term in terms:
         row = known.get(term.code)
         raw = json.loads(term.raw)
         if row is None:
-            row = VocabularyTerm(kind=kind, code=term.code, label_fr=term.label_fr, label_nl=term.label_nl,
-                                 parent_code=term.parent_code, raw=raw)
+            row = VocabularyTerm(
+                kind=kind,
+                code=term.code,
+                label_fr=term.label_fr,
+                label_nl=term.label_nl,
+                parent_code=term.parent_code,
+                raw=raw,
+            )
             session.add(row)
             known[term.code] = row
             report.added += 1
-        elif (row.label_fr, row.label_nl, row.parent_code, row.raw) != (term.label_fr, term.label_nl,
-                                                                        term.parent_code, raw):
-            row.label_fr, row.label_nl, row.parent_code, row.raw = (term.label_fr, term.label_nl,
-                                                                    term.parent_code, raw)
+        elif (row.label_fr, row.label_nl, row.parent_code, row.raw) != (
+            term.label_fr,
+            term.label_nl,
+            term.parent_code,
+            raw,
+        ):
+            row.label_fr, row.label_nl, row.parent_code, row.raw = (
+                term.label_fr,
+                term.label_nl,
+                term.parent_code,
+                raw,
+            )
             report.updated += 1
         else:
             report.unchanged += 1
@@ -111,8 +142,13 @@ def store_vocabulary(session: Session, kind: str, terms: Iterable[TermRecord]) -
     return report
 
 
-def load_vocabularies(session: Session, sources: Mapping[str, str], *, download_dir: str | Path | None = None,
-                      **fetch_options: Any) -> list[VocabularyReport]:
+def load_vocabularies(
+    session: Session,
+    sources: Mapping[str, str],
+    *,
+    download_dir: str | Path | None = None,
+    **fetch_options: Any,
+) -> list[VocabularyReport]:
     """Read and store each reference list of ``sources`` (kind -> a file or an http(s) URL). ``fetch_options``
     go to ``fetch.fetch`` (timeout, retries...). Raises ``SourceError`` or ``FetchError``; flushes."""
     reports = []
@@ -142,7 +178,9 @@ def vocabulary_labels(session: Session) -> Labels:
     return labels
 
 
-def _labelled(items: tuple[CategoryRecord, ...], terms: Mapping[str, tuple[str, str]]) -> tuple[CategoryRecord, ...]:
+def _labelled(
+    items: tuple[CategoryRecord, ...], terms: Mapping[str, tuple[str, str]]
+) -> tuple[CategoryRecord, ...]:
     result = []
     for item in items:
         fr, nl = terms.get(item.code, ("", ""))
@@ -170,6 +208,7 @@ def with_labels(items: Iterable[ReaderItem], labels: Labels) -> Iterator[ReaderI
             changes["legal_form_nl"] = item.legal_form_nl or legal[1]
         offer = labels.get("languageoffer", {})
         if offer and any(code in offer for code in item.languages):
-            changes["languages"] = tuple(offer[code][0] or offer[code][1] if code in offer else code
-                                         for code in item.languages)
+            changes["languages"] = tuple(
+                offer[code][0] or offer[code][1] if code in offer else code for code in item.languages
+            )
         yield dataclasses.replace(item, **changes) if changes else item

@@ -106,9 +106,11 @@ class ImportReport:
         }
 
     def summary(self) -> str:
-        return (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, {self.archived} archived, "
-                f"{self.restored} restored, {len(self.rejected)} rejected, "
-                f"{max(self.warnings_total, len(self.warnings))} warnings")
+        return (
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, {self.archived} archived, "
+            f"{self.restored} restored, {len(self.rejected)} rejected, "
+            f"{max(self.warnings_total, len(self.warnings))} warnings"
+        )
 
 
 _HASHED_FIELDS = tuple(f.name for f in dataclasses.fields(OrganisationRecord) if f.name != "line")
@@ -169,8 +171,13 @@ def read_known(session: Session, source_key: str) -> dict[str, Known]:
     return {
         row.source_id: (row.id, row.content_hash, row.archived, row.merged_into_id is not None)
         for row in session.execute(
-            select(Organisation.id, Organisation.source_id, Organisation.content_hash, Organisation.archived,
-                   Organisation.merged_into_id).where(Organisation.source == source_key)
+            select(
+                Organisation.id,
+                Organisation.source_id,
+                Organisation.content_hash,
+                Organisation.archived,
+                Organisation.merged_into_id,
+            ).where(Organisation.source == source_key)
         )
     }
 
@@ -236,8 +243,9 @@ def plan_records(
     """
     limits = limits or ReadLimits()
     if source_key == LOCAL_SOURCE or not source_key:
-        raise SourceError(f"{source_key!r} cannot be the key of an imported source", "bad_source_key",
-                          key=source_key)
+        raise SourceError(
+            f"{source_key!r} cannot be the key of an imported source", "bad_source_key", key=source_key
+        )
     report = report or ImportReport(source_key=source_key)
     report.source_key = source_key
     plan = ImportPlan(source_key, report.format, report)
@@ -245,8 +253,9 @@ def plan_records(
         _plan_into(plan, items, known, limits)
     except TooManyRejected as error:
         plan.close()
-        error.report = ImportReport(source_key=source_key, format=report.format, dry_run=report.dry_run,
-                                    rejected=list(error.examples))
+        error.report = ImportReport(
+            source_key=source_key, format=report.format, dry_run=report.dry_run, rejected=list(error.examples)
+        )
         raise
     except BaseException:
         plan.close()
@@ -257,11 +266,12 @@ def plan_records(
 def _reject(report: ImportReport, row: RejectedRecord, limits: ReadLimits) -> None:
     report.rejected.append(row)
     if len(report.rejected) > limits.max_rejected:
-        raise TooManyRejected(limits.max_rejected, report.rejected[:limits.rejected_examples])
+        raise TooManyRejected(limits.max_rejected, report.rejected[: limits.rejected_examples])
 
 
-def _plan_into(plan: ImportPlan, items: Iterable[ReaderItem], existing: dict[str, Known],
-               limits: ReadLimits) -> None:
+def _plan_into(
+    plan: ImportPlan, items: Iterable[ReaderItem], existing: dict[str, Known], limits: ReadLimits
+) -> None:
     report, seen = plan.report, plan.seen
     for item in items:
         if isinstance(item, RejectedRecord):
@@ -285,16 +295,24 @@ def _plan_into(plan: ImportPlan, items: Iterable[ReaderItem], existing: dict[str
             continue
         source_id = values["source_id"]
         if source_id in seen:
-            _reject(report, RejectedRecord(
-                item.line, f"the id {source_id} appears twice (first on line {seen[source_id]}); this one is skipped",
-                "duplicate_id", params(id=source_id, first_line=seen[source_id]),
-            ), limits)
+            _reject(
+                report,
+                RejectedRecord(
+                    item.line,
+                    f"the id {source_id} appears twice (first on line {seen[source_id]}); this one is skipped",
+                    "duplicate_id",
+                    params(id=source_id, first_line=seen[source_id]),
+                ),
+                limits,
+            )
             continue
         seen[source_id] = item.line
         report.warnings_total += len(warnings)
         room = limits.max_rejected - len(report.warnings)
         if warnings and room > 0:
-            report.warnings.extend(WarningRecord(item.line, w.message, w.code, w.params) for w in warnings[:room])
+            report.warnings.extend(
+                WarningRecord(item.line, w.message, w.code, w.params) for w in warnings[:room]
+            )
         values["raw"] = json.loads(item.raw)
         values["content_hash"] = fingerprint
         plan.add(_Planned(item, fingerprint, values))
@@ -308,9 +326,12 @@ def _plan_into(plan: ImportPlan, items: Iterable[ReaderItem], existing: dict[str
         else:
             report.updated += 1
     if not seen:
-        raise NothingImported("not one organisation could be read from this source: nothing was imported", report)
-    report.archived = sum(1 for source_id, (_i, _h, archived, _m) in existing.items()
-                          if source_id not in seen and not archived)
+        raise NothingImported(
+            "not one organisation could be read from this source: nothing was imported", report
+        )
+    report.archived = sum(
+        1 for source_id, (_i, _h, archived, _m) in existing.items() if source_id not in seen and not archived
+    )
 
 
 def apply_plan(session: Session, plan: ImportPlan) -> ImportReport:
@@ -320,9 +341,17 @@ def apply_plan(session: Session, plan: ImportPlan) -> ImportReport:
     says what was really done. Rows unchanged at planning time but changed since are normalised here.
     """
     source_key = plan.source_key
-    report = dataclasses.replace(plan.report, added=0, updated=0, unchanged=0, archived=0, restored=0,
-                                 rejected=list(plan.report.rejected), warnings=list(plan.report.warnings),
-                                 changed_ids=[])
+    report = dataclasses.replace(
+        plan.report,
+        added=0,
+        updated=0,
+        unchanged=0,
+        archived=0,
+        restored=0,
+        rejected=list(plan.report.rejected),
+        warnings=list(plan.report.warnings),
+        changed_ids=[],
+    )
     session.flush()
     existing = read_known(session, source_key)
     seen = dict(plan.seen)
@@ -345,18 +374,32 @@ def apply_plan(session: Session, plan: ImportPlan) -> ImportReport:
             values["raw"] = json.loads(item.raw)
             values["content_hash"] = planned.fingerprint
         if known is None:
-            batches.insert({**values, "source": source_key, "archived": False, "archived_at": None,
-                            "merged_into_id": None, "created_at": now, "updated_at": now, "parent_id": None})
+            batches.insert(
+                {
+                    **values,
+                    "source": source_key,
+                    "archived": False,
+                    "archived_at": None,
+                    "merged_into_id": None,
+                    "created_at": now,
+                    "updated_at": now,
+                    "parent_id": None,
+                }
+            )
             report.added += 1
             continue
         org_id, old_hash, archived, merged = known
         if merged:  # a person merged it into another organisation: it stays where they put it
             report.unchanged += 1
         elif archived:
-            batches.update({**values, "id": org_id, "archived": False, "archived_at": None, "updated_at": now})
+            batches.update(
+                {**values, "id": org_id, "archived": False, "archived_at": None, "updated_at": now}
+            )
             report.restored += 1
         elif old_hash != values["content_hash"]:
-            batches.update({**values, "id": org_id, "archived": False, "archived_at": None, "updated_at": now})
+            batches.update(
+                {**values, "id": org_id, "archived": False, "archived_at": None, "updated_at": now}
+            )
             report.updated += 1
         else:
             report.unchanged += 1
@@ -384,8 +427,17 @@ def sync_records(
     with plan_records(items, source_key=source_key, known=known, report=report, limits=limits) as plan:
         applied = apply_plan(session, plan)
     if report is not None:  # the caller's report object says what was done
-        for name in ("added", "updated", "unchanged", "archived", "restored", "rejected", "warnings",
-                     "warnings_total", "changed_ids"):
+        for name in (
+            "added",
+            "updated",
+            "unchanged",
+            "archived",
+            "restored",
+            "rejected",
+            "warnings",
+            "warnings_total",
+            "changed_ids",
+        ):
             setattr(report, name, getattr(applied, name))
         return report
     return applied
@@ -393,8 +445,11 @@ def sync_records(
 
 def _new_ids(session: Session, source_key: str, existing: dict) -> list[int]:
     known = {org_id for org_id, _h, _a, _m in existing.values()}
-    return [org_id for org_id in session.scalars(select(Organisation.id).where(Organisation.source == source_key))
-            if org_id not in known]
+    return [
+        org_id
+        for org_id in session.scalars(select(Organisation.id).where(Organisation.source == source_key))
+        if org_id not in known
+    ]
 
 
 def _keep_known(item: OrganisationRecord, existing: dict, seen: dict[str, int]) -> None:
@@ -405,12 +460,16 @@ def _keep_known(item: OrganisationRecord, existing: dict, seen: dict[str, int]) 
 
 
 def _archive_missing(session: Session, report: ImportReport, existing: dict, seen: dict, now) -> None:
-    gone = [org_id for source_id, (org_id, _h, archived, _m) in existing.items()
-            if source_id not in seen and not archived]
+    gone = [
+        org_id
+        for source_id, (org_id, _h, archived, _m) in existing.items()
+        if source_id not in seen and not archived
+    ]
     for start in range(0, len(gone), _IN_CHUNK):
-        chunk = gone[start:start + _IN_CHUNK]
+        chunk = gone[start : start + _IN_CHUNK]
         session.execute(
-            update(Organisation).where(Organisation.id.in_(chunk))
+            update(Organisation)
+            .where(Organisation.id.in_(chunk))
             .values(archived=True, archived_at=now, updated_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -449,8 +508,11 @@ _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
 def check_source_key(key: str) -> str:
     if key == LOCAL_SOURCE or not _KEY_RE.match(key):
-        raise SourceError(f"{key!r} cannot be a source key (lower-case letters, digits, '-', '.', '_'; not 'local')",
-                          "bad_source_key", key=key)
+        raise SourceError(
+            f"{key!r} cannot be a source key (lower-case letters, digits, '-', '.', '_'; not 'local')",
+            "bad_source_key",
+            key=key,
+        )
     return key
 
 
@@ -473,8 +535,9 @@ def plan_path(
     report = ImportReport(source_key=key, format=resolved, dry_run=dry_run)
     known = known_of(key)
     items = read_source(path, resolved, progress, limits)
-    return plan_records(transform(items) if transform else items, source_key=key, known=known, report=report,
-                        limits=limits)
+    return plan_records(
+        transform(items) if transform else items, source_key=key, known=known, report=report, limits=limits
+    )
 
 
 def import_path(
@@ -500,26 +563,58 @@ def import_path(
     crawl could not fetch).
     """
     started_at = utcnow()
-    with plan_path(path, lambda key: read_known(session, key), source_key=source_key, fmt=fmt, dry_run=dry_run,
-                   progress=progress, transform=transform, limits=limits) as plan:
+    with plan_path(
+        path,
+        lambda key: read_known(session, key),
+        source_key=source_key,
+        fmt=fmt,
+        dry_run=dry_run,
+        progress=progress,
+        transform=transform,
+        limits=limits,
+    ) as plan:
         report = plan.report if dry_run else apply_plan(session, plan)
-    run = record_run(session, report, source=source or str(path), started_by=started_by, started_at=started_at)
+    run = record_run(
+        session, report, source=source or str(path), started_by=started_by, started_at=started_at
+    )
     return run, report
 
 
-def record_run(session: Session, report: ImportReport, *, source: str, started_by: str, started_at=None,
-               status: str = "", error: str = "", error_code: str = "",
-               error_params: dict | None = None) -> ImportRun:
+def record_run(
+    session: Session,
+    report: ImportReport,
+    *,
+    source: str,
+    started_by: str,
+    started_at=None,
+    status: str = "",
+    error: str = "",
+    error_code: str = "",
+    error_params: dict | None = None,
+) -> ImportRun:
     """Add the ``ImportRun`` of ``report`` (status ``applied``, ``dry-run``, ``unchanged`` or ``failed``)."""
     if not status:
         status = "dry-run" if report.dry_run else ("unchanged" if report.changed == 0 else "applied")
     run = ImportRun(
-        source=source[:1000], source_key=report.source_key, format=report.format, started_by=started_by[:200],
-        started_at=started_at or utcnow(), finished_at=utcnow(), dry_run=report.dry_run, status=status,
-        added=report.added, updated=report.updated, unchanged=report.unchanged, archived=report.archived,
-        restored=report.restored, rejected_count=len(report.rejected),
-        rejected=[r.as_dict() for r in report.rejected], warnings=[w.as_dict() for w in report.warnings],
-        error=error, error_code=error_code, error_params=error_params or {},
+        source=source[:1000],
+        source_key=report.source_key,
+        format=report.format,
+        started_by=started_by[:200],
+        started_at=started_at or utcnow(),
+        finished_at=utcnow(),
+        dry_run=report.dry_run,
+        status=status,
+        added=report.added,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        archived=report.archived,
+        restored=report.restored,
+        rejected_count=len(report.rejected),
+        rejected=[r.as_dict() for r in report.rejected],
+        warnings=[w.as_dict() for w in report.warnings],
+        error=error,
+        error_code=error_code,
+        error_params=error_params or {},
     )
     session.add(run)
     session.flush()
@@ -534,17 +629,22 @@ def known_validators(session: Session, source: str, source_key: str = "") -> tup
     return state.etag, state.last_modified
 
 
-def not_modified_report(session: Session, source: str, *, source_key: str = "", fmt: str = "auto",
-                        dry_run: bool = False) -> ImportReport:
+def not_modified_report(
+    session: Session, source: str, *, source_key: str = "", fmt: str = "auto", dry_run: bool = False
+) -> ImportReport:
     """The report of a source whose server answered 304: every active organisation of it unchanged; the
     source's state is marked checked (unless ``dry_run``). Flushes."""
     state = session.scalar(select(SourceState).where(SourceState.source == source))
     key = source_key or (state.source_key if state is not None else "")
     report = ImportReport(source_key=key, format=fmt, dry_run=dry_run, not_modified=True)
-    report.unchanged = session.scalar(
-        select(func.count()).select_from(Organisation)
-        .where(Organisation.source == key, Organisation.archived.is_(False))
-    ) or 0
+    report.unchanged = (
+        session.scalar(
+            select(func.count())
+            .select_from(Organisation)
+            .where(Organisation.source == key, Organisation.archived.is_(False))
+        )
+        or 0
+    )
     if state is not None and not dry_run:
         state.checked_at = utcnow()
         session.flush()
@@ -587,21 +687,53 @@ def import_source(
     every organisation of the source unchanged, after one request. Raises ``SourceError`` or ``FetchError``;
     flushes, never commits."""
     if not is_url(source):
-        return import_path(session, source, source=source, source_key=source_key, fmt=fmt, dry_run=dry_run,
-                           started_by=started_by, progress=progress, transform=transform, limits=limits)
+        return import_path(
+            session,
+            source,
+            source=source,
+            source_key=source_key,
+            fmt=fmt,
+            dry_run=dry_run,
+            started_by=started_by,
+            progress=progress,
+            transform=transform,
+            limits=limits,
+        )
     etag, last_modified = known_validators(session, source, source_key)
-    download: FetchReport = fetch(source, download_dir, etag=etag, last_modified=last_modified, timeout=timeout,
-                                  max_bytes=max_bytes, retries=retries, backoff=backoff,
-                                  allowed_hosts=allowed_hosts)
+    download: FetchReport = fetch(
+        source,
+        download_dir,
+        etag=etag,
+        last_modified=last_modified,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        retries=retries,
+        backoff=backoff,
+        allowed_hosts=allowed_hosts,
+    )
     if download.not_modified:
         report = not_modified_report(session, source, source_key=source_key, fmt=fmt, dry_run=dry_run)
-        run = record_run(session, report, source=source, started_by=started_by,
-                         status="dry-run" if dry_run else "unchanged")
+        run = record_run(
+            session,
+            report,
+            source=source,
+            started_by=started_by,
+            status="dry-run" if dry_run else "unchanged",
+        )
         return run, report
     try:
-        run, report = import_path(session, download.path, source=source, source_key=source_key, fmt=fmt,
-                                  dry_run=dry_run, started_by=started_by, progress=progress, transform=transform,
-                                  limits=limits)
+        run, report = import_path(
+            session,
+            download.path,
+            source=source,
+            source_key=source_key,
+            fmt=fmt,
+            dry_run=dry_run,
+            started_by=started_by,
+            progress=progress,
+            transform=transform,
+            limits=limits,
+        )
     finally:
         download.path.unlink(missing_ok=True)
     if not dry_run:

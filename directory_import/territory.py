@@ -139,10 +139,24 @@ LOCALITIES: dict[str, Locality] = {
 
 # Communes at a basin's edge, by postcode; basins that share such an edge are neighbours for transfers.
 EDGES: tuple[tuple[str, str], ...] = (
-    ("1040", "1050"), ("1160", "1170"), ("1040", "1030"), ("1200", "1140"), ("1040", "1000"),
-    ("1050", "1000"), ("1060", "1000"), ("1190", "1070"), ("1000", "1210"), ("1000", "1020"),
-    ("1080", "1081"), ("1080", "1082"), ("1020", "1030"), ("1120", "1130"), ("1120", "1140"),
-    ("1050", "1040"), ("1170", "1160"), ("1150", "1160"),
+    ("1040", "1050"),
+    ("1160", "1170"),
+    ("1040", "1030"),
+    ("1200", "1140"),
+    ("1040", "1000"),
+    ("1050", "1000"),
+    ("1060", "1000"),
+    ("1190", "1070"),
+    ("1000", "1210"),
+    ("1000", "1020"),
+    ("1080", "1081"),
+    ("1080", "1082"),
+    ("1020", "1030"),
+    ("1120", "1130"),
+    ("1120", "1140"),
+    ("1050", "1040"),
+    ("1170", "1160"),
+    ("1150", "1160"),
 )
 
 
@@ -213,7 +227,9 @@ def _folded(value: str) -> str:
     import unicodedata
 
     decomposed = unicodedata.normalize("NFKD", value.lower())
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", "".join(c for c in decomposed if not unicodedata.combining(c))).split())
+    return " ".join(
+        re.sub(r"[^a-z0-9]+", " ", "".join(c for c in decomposed if not unicodedata.combining(c))).split()
+    )
 
 
 def _commune_patterns() -> list[tuple[re.Pattern[str], str]]:

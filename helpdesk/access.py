@@ -28,10 +28,12 @@ def request_scope(user: User) -> ColumnElement[bool]:
         return true()
     hop = aliased(Transfer)  # a caller may join Transfer itself without confusing the correlation
     passed_through = exists(
-        select(hop.id).where(
+        select(hop.id)
+        .where(
             hop.request_id == HelpRequest.id,
             or_(hop.from_territory == user.territory, hop.to_territory == user.territory),
-        ).correlate(HelpRequest)
+        )
+        .correlate(HelpRequest)
     )
     return or_(HelpRequest.territory == user.territory, passed_through)
 
@@ -87,7 +89,9 @@ def can_confirm_accounts(user: User) -> bool:
 
 def can_manage_directory(user: User) -> bool:
     """Imports, duplicates, taxonomy: admins and regional coordinators."""
-    return user.active and (user.role == Role.ADMIN or (user.role == Role.COORDINATOR and user.territory == REGION))
+    return user.active and (
+        user.role == Role.ADMIN or (user.role == Role.COORDINATOR and user.territory == REGION)
+    )
 
 
 def can_read_directory(user: User | None, public_directory: bool) -> bool:

@@ -88,6 +88,7 @@ def restore_database(url: str, source: str | os.PathLike) -> str:
 
 # --- SQLite -------------------------------------------------------------------------------------------
 
+
 def _sqlite_path(url: URL) -> Path:
     if not url.database or url.database == ":memory:":
         raise BackupError("An in-memory SQLite database cannot be backed up.")
@@ -145,6 +146,7 @@ def _sqlite_restore(source: Path, target: Path) -> None:
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------
 
+
 def pg_schema(url: URL) -> str:
     """The schema the application works in: the first of ``options=-csearch_path=...``, else ``public``."""
     options = url.query.get("options", "")
@@ -153,7 +155,7 @@ def pg_schema(url: URL) -> str:
     for option in str(options).split():
         for prefix in ("-csearch_path=", "--search_path="):
             if option.startswith(prefix):
-                return option[len(prefix):].split(",")[0].strip().strip('"') or "public"
+                return option[len(prefix) :].split(",")[0].strip().strip('"') or "public"
     return "public"
 
 
@@ -184,16 +186,38 @@ def _run(args: list[str], env: dict[str, str], **kwargs) -> subprocess.Completed
 
 def _pg_dump(url: URL, tmp: Path) -> None:
     env, dsn = _pg_env_and_dsn(url)
-    _run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--schema={pg_schema(url)}",
-          f"--file={tmp}", f"--dbname={dsn}"], env)
+    _run(
+        [
+            _tool("pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            f"--schema={pg_schema(url)}",
+            f"--file={tmp}",
+            f"--dbname={dsn}",
+        ],
+        env,
+    )
 
 
 def _pg_restore(url: URL, source: Path) -> None:
     env, dsn = _pg_env_and_dsn(url)
     schema = pg_schema(url).replace('"', '""')
-    script = _run([_tool("pg_restore"), "--no-owner", "--no-privileges", "--no-comments", "--file=-",
-                   str(source)], env).stdout
+    script = _run(
+        [_tool("pg_restore"), "--no-owner", "--no-privileges", "--no-comments", "--file=-", str(source)], env
+    ).stdout
     prelude = f'DROP SCHEMA IF EXISTS "{schema}" CASCADE;\n'.encode()
     # One transaction: if anything fails the database keeps its old content.
-    _run([_tool("psql"), "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
-          f"--dbname={dsn}", "--file=-"], env, input=prelude + script)
+    _run(
+        [
+            _tool("psql"),
+            "--no-psqlrc",
+            "--quiet",
+            "--single-transaction",
+            "--set=ON_ERROR_STOP=1",
+            f"--dbname={dsn}",
+            "--file=-",
+        ],
+        env,
+        input=prelude + script,
+    )

@@ -64,7 +64,9 @@ def db_upgrade(revision: str) -> None:
 @click.option("--name", default="", help="Display name.")
 @click.option("--language", type=click.Choice(["fr", "nl", "en"]), default=None)
 @click.option("--password", default=None, help="Prompted (hidden) when omitted.")
-def users_create(email: str, role: str, territory: str, name: str, language: str | None, password: str | None):
+def users_create(
+    email: str, role: str, territory: str, name: str, language: str | None, password: str | None
+):
     """Create an account, usable at once (for automation: whoever runs this holds the database anyway).
 
     The password rules apply (12 characters at least, not a common password, not containing the e-mail).
@@ -82,8 +84,16 @@ def users_create(email: str, role: str, territory: str, name: str, language: str
                 raise click.ClickException("The two passwords differ.")
     db = get_session()
     try:
-        user = accounts.create_user(db, passwords(), email=email, password=password, role=role,
-                                    territory=territory, name=name, locale=language)
+        user = accounts.create_user(
+            db,
+            passwords(),
+            email=email,
+            password=password,
+            role=role,
+            territory=territory,
+            name=name,
+            locale=language,
+        )
     except accounts.AccountError as error:
         raise click.ClickException(_ACCOUNT_ERRORS.get(str(error), str(error))) from None
     db.commit()
@@ -124,8 +134,12 @@ def users_list(as_json: bool) -> None:
 @users_cli.command("token")
 @click.argument("email")
 @click.option("--label", default="", help="What the token is for.")
-@click.option("--days", type=click.IntRange(1, 3650), default=None,
-              help="Days before it expires (default: HELPDESK_API_TOKEN_DAYS, 90).")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 3650),
+    default=None,
+    help="Days before it expires (default: HELPDESK_API_TOKEN_DAYS, 90).",
+)
 def users_token(email: str, label: str, days: int | None) -> None:
     """Create an API token for an account and print it (shown once). It expires after 90 days.
 
@@ -158,15 +172,25 @@ def users_tokens(email: str, as_json: bool) -> None:
     for token in accounts.user_tokens(db, user):
         expires = accounts.token_expiry(token, days)
         state = "revoked" if token.revoked_at else "expired" if expires <= now else "active"
-        rows.append({"id": token.id, "label": token.label, "created_at": _iso(token.created_at),
-                     "last_used_at": _iso(token.last_used_at), "expires_at": _iso(expires), "state": state})
+        rows.append(
+            {
+                "id": token.id,
+                "label": token.label,
+                "created_at": _iso(token.created_at),
+                "last_used_at": _iso(token.last_used_at),
+                "expires_at": _iso(expires),
+                "state": state,
+            }
+        )
     if as_json:
         click.echo(json.dumps(rows))
         return
     for row in rows:
-        click.echo(f"{row['id']:>6}  {row['state']:8} created {row['created_at'][:16]}  "
-                   f"last used {(row['last_used_at'] or 'never')[:16]:16}  expires {row['expires_at'][:16]}  "
-                   f"{row['label']}")
+        click.echo(
+            f"{row['id']:>6}  {row['state']:8} created {row['created_at'][:16]}  "
+            f"last used {(row['last_used_at'] or 'never')[:16]:16}  expires {row['expires_at'][:16]}  "
+            f"{row['label']}"
+        )
     if not rows:
         click.echo("No API token.")
 
@@ -192,8 +216,14 @@ def users_revoke_token(token_id: int) -> None:
     if not accounts.revoke_api_token(db, token):
         click.echo(f"Token {token_id} was revoked already.")
         return
-    record_audit(db, "token.revoke", user_id=None, object_type="api_token", object_id=token.id,
-                 details={"owner": token.user_id, "by": "cli"})
+    record_audit(
+        db,
+        "token.revoke",
+        user_id=None,
+        object_type="api_token",
+        object_id=token.id,
+        details={"owner": token.user_id, "by": "cli"},
+    )
     db.commit()
     click.echo(f"Revoked token {token_id} of {token.user.email}.")
 
@@ -216,9 +246,17 @@ def users_reset_link(email: str) -> None:
     user = accounts.get_user_by_email(db, email)
     if user is None or not user.active:
         raise click.ClickException("No active account with this e-mail address.")
-    token = accounts.issue_password_link(db, user, purpose="reset", hours=current_app.config["PASSWORD_LINK_HOURS"])
-    record_audit(db, "user.password_link", user_id=None, object_type="user", object_id=user.id,
-                 details={"purpose": "reset", "by": "cli"})
+    token = accounts.issue_password_link(
+        db, user, purpose="reset", hours=current_app.config["PASSWORD_LINK_HOURS"]
+    )
+    record_audit(
+        db,
+        "user.password_link",
+        user_id=None,
+        object_type="user",
+        object_id=user.id,
+        details={"purpose": "reset", "by": "cli"},
+    )
     db.commit()
     click.echo(password_link_url(token))
     if user.awaits_confirmation:
@@ -264,8 +302,16 @@ def demo_seed() -> None:
     db = get_session()
     for email, role, territory, name, locale in DEMO_ACCOUNTS:
         if accounts.get_user_by_email(db, email) is None:
-            accounts.create_user(db, passwords(), email=email, password=DEMO_PASSWORD, role=role,
-                                 territory=territory, name=name, locale=locale)
+            accounts.create_user(
+                db,
+                passwords(),
+                email=email,
+                password=DEMO_PASSWORD,
+                role=role,
+                territory=territory,
+                name=name,
+                locale=locale,
+            )
     db.commit()
     click.echo(f"Demo accounts (password {DEMO_PASSWORD}):")
     for email, role, territory, *_ in DEMO_ACCOUNTS:
@@ -287,14 +333,14 @@ def _create_app(*_args) -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False,
-             set_debug_flag=False)
+@click.group(
+    cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False, set_debug_flag=False
+)
 def main() -> None:
     """Brussels social-health helpdesk: directory, requests, reports.
 
     Configuration comes from HELPDESK_* environment variables (see config.py).
     """
-
 
 
 # Flask's development server, with a worker thread for the background jobs unless --no-worker.

@@ -84,7 +84,8 @@ def init_app(app: Flask) -> None:
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
     app.extensions["db_reader_sessionmaker"] = sessionmaker(
-        bind=engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False)
+        bind=engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
+    )
     app.teardown_appcontext(_close_session)
 
 

@@ -87,8 +87,15 @@ def init_app(app: Flask) -> None:
         if session is not None:
             session.rollback()
         if _wants_json():
-            return make_response(jsonify({"error": _("Someone else changed this request in the meantime."),
-                                          "fields": {"version": "conflict"}}), 409)
+            return make_response(
+                jsonify(
+                    {
+                        "error": _("Someone else changed this request in the meantime."),
+                        "fields": {"version": "conflict"},
+                    }
+                ),
+                409,
+            )
         return _render(409, _("Someone else changed this request in the meantime."))
 
     @app.errorhandler(DBAPIError)
@@ -96,8 +103,12 @@ def init_app(app: Flask) -> None:
         if not database_unreachable(error):
             return _unexpected(error)
         # The class name only: the message may quote SQL parameters, i.e. data about a request.
-        logger.error("database unavailable on %s %s: %s", request.method, request.path,
-                     type(error.orig).__name__ if error.orig is not None else type(error).__name__)
+        logger.error(
+            "database unavailable on %s %s: %s",
+            request.method,
+            request.path,
+            type(error.orig).__name__ if error.orig is not None else type(error).__name__,
+        )
         _forget_database_state()
         response = _render(503)
         response.headers["Retry-After"] = "10"

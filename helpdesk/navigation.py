@@ -30,21 +30,33 @@ def _works_on_requests(user) -> bool:
 
 
 def _directory(user) -> bool:
-    return access.can_read_directory(user if user.is_authenticated else None,
-                                     current_app.config.get("DIRECTORY_PUBLIC", False))
+    return access.can_read_directory(
+        user if user.is_authenticated else None, current_app.config.get("DIRECTORY_PUBLIC", False)
+    )
 
 
 NAV: tuple[NavEntry, ...] = (
     NavEntry("main.home", _l("Home"), _signed_in),
-    NavEntry("followup.todo", _l("My to-do list"), _works_on_requests, _l("Callbacks due and requests waiting.")),
+    NavEntry(
+        "followup.todo", _l("My to-do list"), _works_on_requests, _l("Callbacks due and requests waiting.")
+    ),
     NavEntry("followup.queue", _l("Requests"), _works_on_requests, _l("The territory's requests and queue.")),
     NavEntry("intake.new", _l("New request"), _works_on_requests, _l("Record a professional's request.")),
-    NavEntry("directory.search", _l("Directory"), _directory, _l("Search the social-health actors of Brussels.")),
-    NavEntry("reports.monthly", _l("Reports"), lambda u: u.is_authenticated and bool(access.report_territories(u)),
-             _l("The monthly activity report.")),
-    NavEntry("admin.index", _l("Administration"),
-             lambda u: u.is_authenticated and (access.can_manage_users(u) or access.can_manage_directory(u)),
-             _l("Accounts, directory imports, duplicates, themes.")),
+    NavEntry(
+        "directory.search", _l("Directory"), _directory, _l("Search the social-health actors of Brussels.")
+    ),
+    NavEntry(
+        "reports.monthly",
+        _l("Reports"),
+        lambda u: u.is_authenticated and bool(access.report_territories(u)),
+        _l("The monthly activity report."),
+    ),
+    NavEntry(
+        "admin.index",
+        _l("Administration"),
+        lambda u: u.is_authenticated and (access.can_manage_users(u) or access.can_manage_directory(u)),
+        _l("Accounts, directory imports, duplicates, themes."),
+    ),
 )
 
 
@@ -62,10 +74,19 @@ def nav_items() -> list[NavItem]:
     items = []
     for entry in NAV:
         if entry.endpoint in endpoints and entry.allowed(current_user):
-            items.append(NavItem(entry.endpoint, url_for(entry.endpoint), entry.label, entry.description,
-                                 request.endpoint == entry.endpoint))
+            items.append(
+                NavItem(
+                    entry.endpoint,
+                    url_for(entry.endpoint),
+                    entry.label,
+                    entry.description,
+                    request.endpoint == entry.endpoint,
+                )
+            )
     return items
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(nav_items=nav_items, TERRITORY_LABELS=TERRITORY_LABELS, ROLE_LABELS=ROLE_LABELS)
+    app.jinja_env.globals.update(
+        nav_items=nav_items, TERRITORY_LABELS=TERRITORY_LABELS, ROLE_LABELS=ROLE_LABELS
+    )

@@ -1,9 +1,9 @@
 """Maintain the French and Dutch catalogs.
 
-    python scripts/catalog.py update            extract messages, update fr and nl (no fuzzy guesses)
-    python scripts/catalog.py missing [--json]  list untranslated or fuzzy entries per language
-    python scripts/catalog.py fill FILE.json    apply {"msgid": {"fr": "...", "nl": "..."}} translations
-    python scripts/catalog.py compile           build the .mo files (never committed)
+python scripts/catalog.py update            extract messages, update fr and nl (no fuzzy guesses)
+python scripts/catalog.py missing [--json]  list untranslated or fuzzy entries per language
+python scripts/catalog.py fill FILE.json    apply {"msgid": {"fr": "...", "nl": "..."}} translations
+python scripts/catalog.py compile           build the .mo files (never committed)
 """
 
 from __future__ import annotations
@@ -26,18 +26,48 @@ def _po(lang: str) -> Path:
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", *args],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def update() -> None:
-    _pybabel("extract", "-F", "pyproject.toml", "-k", "_l", "-k", "lazy_gettext", "--no-location",
-             "--sort-output", "--project", "helpdesk", "-o", str(POT), "helpdesk", "templates")
+    _pybabel(
+        "extract",
+        "-F",
+        "pyproject.toml",
+        "-k",
+        "_l",
+        "-k",
+        "lazy_gettext",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "helpdesk",
+        "-o",
+        str(POT),
+        "helpdesk",
+        "templates",
+    )
     for lang in LANGUAGES:
         if not _po(lang).exists():
             _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang)
-        _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang, "--no-fuzzy-matching",
-                 "--ignore-obsolete", "--no-wrap")
+        _pybabel(
+            "update",
+            "-i",
+            str(POT),
+            "-d",
+            str(TRANSLATIONS),
+            "-l",
+            lang,
+            "--no-fuzzy-matching",
+            "--ignore-obsolete",
+            "--no-wrap",
+        )
 
 
 def _load(lang: str):

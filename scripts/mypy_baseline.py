@@ -26,14 +26,19 @@ HEADER = (
     "# mypy errors known on the day they were listed; this file may only shrink.\n"
     "# `make types` fails on any other error. Regenerate: python scripts/mypy_baseline.py update\n"
 )
-ERROR = re.compile(r"^(?P<path>[^:\s]+\.py):(?P<line>\d+)(?::\d+)?: error: (?P<message>.*?)(?:  \[(?P<code>[a-z-]+)\])?$")
+ERROR = re.compile(
+    r"^(?P<path>[^:\s]+\.py):(?P<line>\d+)(?::\d+)?: error: (?P<message>.*?)(?:  \[(?P<code>[a-z-]+)\])?$"
+)
 
 
 def run_mypy() -> list[tuple[str, str]]:
     """(key, the error as mypy printed it) for every error mypy reports with the settings of pyproject.toml."""
     result = subprocess.run(  # nosec B603
         [sys.executable, "-m", "mypy", "--no-pretty", "--no-error-summary", "--show-error-codes"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode not in (0, 1):
         sys.exit(f"mypy did not run (exit {result.returncode}):\n{result.stdout}{result.stderr}")
@@ -78,8 +83,10 @@ def check() -> int:
                 print(f"  {line}")
         print("Fix them (the baseline may only shrink).")
     if gone:
-        print(f"mypy: {sum(gone.values())} error(s) of {BASELINE.name} are gone: "
-              "shrink it with `python scripts/mypy_baseline.py update` and commit it.")
+        print(
+            f"mypy: {sum(gone.values())} error(s) of {BASELINE.name} are gone: "
+            "shrink it with `python scripts/mypy_baseline.py update` and commit it."
+        )
     if not new:
         print(f"mypy: no new error ({sum(found.values())} known in {BASELINE.name}).")
     return 1 if new else 0
@@ -103,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="fail on any error the baseline does not list")
     update_parser = commands.add_parser("update", help="rewrite the baseline with today's errors")
-    update_parser.add_argument("--accept-new", action="store_true", help="let the baseline grow (after a merge)")
+    update_parser.add_argument(
+        "--accept-new", action="store_true", help="let the baseline grow (after a merge)"
+    )
     args = parser.parse_args(argv)
     return check() if args.command == "check" else update(args.accept_new)
 

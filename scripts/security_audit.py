@@ -40,7 +40,10 @@ def run_bandit() -> bool:
     packages = [p for p in PACKAGES if (ROOT / p).exists()]
     result = subprocess.run(  # nosec B603
         [str(BIN / "bandit"), "-q", "-r", *packages, "--severity-level", "high", "-f", "json"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     try:
         findings = json.loads(result.stdout)["results"]
@@ -48,8 +51,10 @@ def run_bandit() -> bool:
         print(f"bandit: could not run: {result.stderr.strip()[-500:]}")
         return False
     for finding in findings:
-        print(f"bandit: {finding['issue_severity']} {finding['test_id']} {finding['filename']}:"
-              f"{finding['line_number']}: {finding['issue_text']}")
+        print(
+            f"bandit: {finding['issue_severity']} {finding['test_id']} {finding['filename']}:"
+            f"{finding['line_number']}: {finding['issue_text']}"
+        )
     print(f"bandit: {len(findings)} high-severity finding(s) in {', '.join(packages)}")
     return not findings
 
@@ -113,14 +118,18 @@ def installed_version(dependency: dict) -> str:
 
 def check_latest_releases(dependencies: list[dict], pypi_url: str = PYPI_URL) -> list[LatestReleaseCheck]:
     with ThreadPoolExecutor(max_workers=8) as pool:
-        return list(pool.map(lambda d: check_latest_release(d["name"], installed_version(d), pypi_url),
-                             dependencies))
+        return list(
+            pool.map(lambda d: check_latest_release(d["name"], installed_version(d), pypi_url), dependencies)
+        )
 
 
 def run_pip_audit(strict: bool, pypi_url: str = PYPI_URL) -> bool:
     result = subprocess.run(  # nosec B603
         [str(BIN / "pip-audit"), "--format", "json", "--progress-spinner", "off", "--skip-editable"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     try:
         report = json.loads(result.stdout)
@@ -134,8 +143,11 @@ def judge(dependencies: list[dict], strict: bool, pypi_url: str = PYPI_URL) -> b
     """Print the verdict on pip-audit's report, completing what it skipped from PyPI's project endpoint."""
     # --skip-editable: the project itself, installed in development mode, is not a dependency.
     dependencies = [d for d in dependencies if "editable" not in d.get("skip_reason", "")]
-    vulnerable = [(d["name"], installed_version(d), [v["id"] for v in d["vulns"]])
-                  for d in dependencies if d.get("vulns")]
+    vulnerable = [
+        (d["name"], installed_version(d), [v["id"] for v in d["vulns"]])
+        for d in dependencies
+        if d.get("vulns")
+    ]
     skipped = [d for d in dependencies if d.get("skip_reason")]
     by_pip_audit = len(dependencies) - len(skipped)
     checks = check_latest_releases(skipped, pypi_url) if skipped else []
@@ -151,10 +163,12 @@ def judge(dependencies: list[dict], strict: bool, pypi_url: str = PYPI_URL) -> b
         print(f"pip-audit: {len(vulnerable)} vulnerable package(s) ({how})")
         return False
     if unaudited:
-        print(f"pip-audit: NOT AUDITED: {len(unaudited)} of {len(dependencies)} packages "
-              "could not be checked; "
-              f"the other {len(dependencies) - len(unaudited)} have no known vulnerability ({how}). "
-              f"{'Failing (--strict).' if strict else 'Run with --strict to make this a failure.'}")
+        print(
+            f"pip-audit: NOT AUDITED: {len(unaudited)} of {len(dependencies)} packages "
+            "could not be checked; "
+            f"the other {len(dependencies) - len(unaudited)} have no known vulnerability ({how}). "
+            f"{'Failing (--strict).' if strict else 'Run with --strict to make this a failure.'}"
+        )
         return not strict
     print(f"pip-audit: {len(dependencies)} packages audited, no known vulnerability ({how})")
     return True
@@ -162,8 +176,12 @@ def judge(dependencies: list[dict], strict: bool, pypi_url: str = PYPI_URL) -> b
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--strict", action="store_true", default=os.environ.get("HELPDESK_AUDIT_STRICT") == "1",
-                        help="fail when the vulnerability data cannot be reached")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        default=os.environ.get("HELPDESK_AUDIT_STRICT") == "1",
+        help="fail when the vulnerability data cannot be reached",
+    )
     args = parser.parse_args(argv)
     ok_bandit = run_bandit()
     ok_audit = run_pip_audit(args.strict)

@@ -10,7 +10,21 @@ from search_index.synonyms import DEFAULT_SYNONYMS, SynonymTable, parse_synonym_
 from search_index.writer import CatchUpTooLarge, catch_up, document_for, rebuild, update_organisations
 
 __all__ = [
-    "CatchUpTooLarge", "DEFAULT_SYNONYMS", "FacetCount", "IndexBusy", "IndexStatus", "IndexUnavailable", "SearchHit",
-    "SearchIndex", "SearchResult", "Snippet", "SynonymTable", "document_for", "parse_synonym_line",
-    "catch_up", "rebuild", "search", "update_organisations",
+    "CatchUpTooLarge",
+    "DEFAULT_SYNONYMS",
+    "FacetCount",
+    "IndexBusy",
+    "IndexStatus",
+    "IndexUnavailable",
+    "SearchHit",
+    "SearchIndex",
+    "SearchResult",
+    "Snippet",
+    "SynonymTable",
+    "document_for",
+    "parse_synonym_line",
+    "catch_up",
+    "rebuild",
+    "search",
+    "update_organisations",
 ]

@@ -15,15 +15,18 @@ from whoosh.analysis import Filter, RegexTokenizer, StemFilter, StopFilter
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 # Small stop lists on purpose: Whoosh's own lists drop words that matter here ("sans" in sans-abri).
-STOP_WORDS = frozenset("""
+STOP_WORDS = frozenset(
+    """
 a à au aux avec d de des du en et l la le les ou par pour sur un une dans chez
 de het een en van voor met op in te bij aan of naar door
 the of and for
-""".split())
+""".split()
+)
 
 # Dutch parts that compounds of the sector are made of. A compound is split when it ends with one of
 # these (its head) and what comes before is a known part too, or long enough to be a word of its own.
-DUTCH_PARTS = frozenset("""
+DUTCH_PARTS = frozenset(
+    """
 aanbod advies alcohol ambulant ambulante arbeid arts artsen begeleiding beschut beschutte bijstand
 buurt centrum centra crisis dag dak dakloos daklozen dienst diensten drug drugs eenzaamheid
 familie gebruik gebruikers geestelijke gedetineerden geboorte gehandicapt gehandicapten gemeenschap
@@ -35,7 +38,8 @@ patienten preventie project psychiatrie psychiatrisch psychisch psychische recht
 school senior senioren sociaal sociale steun straat thuis thuiszorg tandarts taal team tehuis tijdelijk
 verblijf verpleging verslaving verzorging voedsel voedselhulp vrouw vrouwen welzijn werk wijk woning
 woon wonen zieken ziekenhuis zorg zwanger zwangerschap
-""".split())
+""".split()
+)
 LINKS = ("s", "en", "e", "")
 MIN_PART = 3
 
@@ -90,7 +94,7 @@ class FoldFilter(Filter):
 
 
 class HyphenFilter(Filter):
-    """"week-end" gives "week", "end" and "weekend"; "télé-accueil" also "teleaccueil"."""
+    """ "week-end" gives "week", "end" and "weekend"; "télé-accueil" also "teleaccueil"."""
 
     def __call__(self, tokens):
         for t in tokens:
@@ -133,8 +137,12 @@ class DutchStemNormalizeFilter(Filter):
 
 
 def _base():
-    return (RegexTokenizer(r"\w+(?:-\w+)*") | FoldFilter() | HyphenFilter()
-            | StopFilter(stoplist=STOP_WORDS, minsize=1))
+    return (
+        RegexTokenizer(r"\w+(?:-\w+)*")
+        | FoldFilter()
+        | HyphenFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=1)
+    )
 
 
 def french_analyzer():
@@ -155,4 +163,3 @@ def plain_analyzer():
 def compound_plain_analyzer():
     """Folded words plus the parts of Dutch compounds, not stemmed."""
     return _base() | DecompoundFilter()
-

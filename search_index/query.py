@@ -66,9 +66,16 @@ SNIPPET_CHARS = 180
 
 _ANALYZERS = {"fr": french_analyzer(), "nl": dutch_analyzer(), "plain": plain_analyzer()}
 _FIELD_LANG = {
-    "name_fr": "fr", "desc_fr": "fr", "tags_fr": "fr", "other_fr": "fr",
-    "name_nl": "nl", "desc_nl": "nl", "tags_nl": "nl", "other_nl": "nl",
-    "acronym": "plain", "place": "plain",
+    "name_fr": "fr",
+    "desc_fr": "fr",
+    "tags_fr": "fr",
+    "other_fr": "fr",
+    "name_nl": "nl",
+    "desc_nl": "nl",
+    "tags_nl": "nl",
+    "other_nl": "nl",
+    "acronym": "plain",
+    "place": "plain",
 }
 HIGHLIGHT_FIELDS = ("name_fr", "name_nl", "acronym", "desc_fr", "desc_nl")
 
@@ -203,11 +210,13 @@ def _field_phrase_query(phrase: tuple[str, ...], weight: float, vocabulary: _Voc
     return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
 
 
-def _with_synonyms(phrase: tuple[str, ...], synonyms: SynonymTable, weight: float,
-                   vocabulary: _Vocabulary) -> wq.Query | None:
+def _with_synonyms(
+    phrase: tuple[str, ...], synonyms: SynonymTable, weight: float, vocabulary: _Vocabulary
+) -> wq.Query | None:
     options = [_phrase_query(phrase, weight, vocabulary)]
-    options += [_field_phrase_query(alt, weight * SYNONYM_WEIGHT, vocabulary)
-                for alt in synonyms.alternatives(phrase)]
+    options += [
+        _field_phrase_query(alt, weight * SYNONYM_WEIGHT, vocabulary) for alt in synonyms.alternatives(phrase)
+    ]
     return _best_of(options)
 
 
@@ -250,7 +259,7 @@ def _units(text: str, synonyms: SynonymTable) -> list[_Unit]:
     i = 0
     while i < len(tokens):
         for size in range(min(synonyms.longest, len(tokens) - i), 1, -1):
-            phrase = tuple(tokens[i:i + size])
+            phrase = tuple(tokens[i : i + size])
             if phrase in synonyms:
                 units.append(_Unit(phrase))
                 i += size
@@ -292,8 +301,9 @@ class _Vocabulary:
         """Every term of one field (loaded once per searcher): unknown terms are left out of queries."""
         found = self._fields.get(field_name)
         if found is None:
-            found = frozenset(t.decode("utf-8") if isinstance(t, bytes) else t
-                              for t in self._reader.lexicon(field_name))
+            found = frozenset(
+                t.decode("utf-8") if isinstance(t, bytes) else t for t in self._reader.lexicon(field_name)
+            )
             self._fields[field_name] = found
         return found
 
@@ -309,8 +319,10 @@ class _Vocabulary:
         if maxdist == 0:
             return []
         found = process.extract(word, self.terms, scorer=OSA.distance, score_cutoff=maxdist, limit=limit * 4)
-        ranked = sorted(((term, int(dist), -self.freqs[i]) for term, dist, i in found if term != word),
-                        key=lambda item: (item[1], item[2]))
+        ranked = sorted(
+            ((term, int(dist), -self.freqs[i]) for term, dist, i in found if term != word),
+            key=lambda item: (item[1], item[2]),
+        )
         return [(term, dist) for term, dist, _ in ranked[:limit]]
 
 
@@ -329,7 +341,9 @@ def _vocabulary(index: SearchIndex, searcher) -> _Vocabulary:
     return vocabulary
 
 
-def _unit_query(unit: _Unit, synonyms: SynonymTable, vocabulary: _Vocabulary, *, fuzzy: bool) -> wq.Query | None:
+def _unit_query(
+    unit: _Unit, synonyms: SynonymTable, vocabulary: _Vocabulary, *, fuzzy: bool
+) -> wq.Query | None:
     options = [_with_synonyms(unit.phrase, synonyms, 1.0, vocabulary)]
     if unit.parts:
         options.append(_phrase_query(unit.parts, 1.0, vocabulary))
@@ -366,8 +380,16 @@ def _suggestion(units: list[_Unit], vocabulary: _Vocabulary) -> str | None:
     changed, out = False, []
     for unit in units:
         word = unit.word
-        if word and word not in vocabulary.known and not unit.is_last_word or (
-            word and unit.is_last_word and word not in vocabulary.known and not vocabulary.completions(word, 1)
+        if (
+            word
+            and word not in vocabulary.known
+            and not unit.is_last_word
+            or (
+                word
+                and unit.is_last_word
+                and word not in vocabulary.known
+                and not vocabulary.completions(word, 1)
+            )
         ):
             corrections = vocabulary.corrections(word, 1)
             if corrections:
@@ -404,9 +426,17 @@ def _search(searcher, q, window: int):
 
 
 # --- searching -------------------------------------------------------------------------------------
-def search(index: SearchIndex, text: str, filters: Mapping[str, Iterable[str]] | None = None,
-           limit: int = 10, page: int = 1, *, synonyms: SynonymTable | Iterable[str] | None = None,
-           territory: str | None = None, with_facets: bool = True) -> SearchResult:
+def search(
+    index: SearchIndex,
+    text: str,
+    filters: Mapping[str, Iterable[str]] | None = None,
+    limit: int = 10,
+    page: int = 1,
+    *,
+    synonyms: SynonymTable | Iterable[str] | None = None,
+    territory: str | None = None,
+    with_facets: bool = True,
+) -> SearchResult:
     """Search the live index.
 
     ``filters`` maps facet names (category, public, basin, commune, language) to accepted values;
@@ -477,19 +507,21 @@ def _run(index, searcher, text, active, limit, page, table, territory, with_face
             if fuzzy_results is not None and fuzzy_results.scored_length() == 0 and len(units) > 1:
                 fuzzy_q = build(fuzzy=True, conjunction=False)
                 fuzzy_results = run(fuzzy_q)
-            if fuzzy_results is not None and (results is None
-                                              or fuzzy_results.scored_length() > results.scored_length()):
+            if fuzzy_results is not None and (
+                results is None or fuzzy_results.scored_length() > results.scored_length()
+            ):
                 q, results, corrected = fuzzy_q, fuzzy_results, True
         if results is None:
             suggestion = _suggestion(units, vocabulary)
-            return SearchResult([], 0, _facets(index, searcher, set()) if with_facets else {}, suggestion,
-                                page, limit)
+            return SearchResult(
+                [], 0, _facets(index, searcher, set()) if with_facets else {}, suggestion, page, limit
+            )
 
     docset = results.docs()
     total = len(docset)
     ranked = _rerank(results, territory)
     start = (page - 1) * limit
-    hits = [_hit(hit, score) for hit, score in ranked[start:start + limit]]
+    hits = [_hit(hit, score) for hit, score in ranked[start : start + limit]]
     facets = {}
     if with_facets:
         # A chosen facet still counts its other values (as if it were not chosen), so a person sees
@@ -528,10 +560,16 @@ def _hit(hit, score: float) -> SearchHit:
             if snippet is not None:
                 highlights[field_name] = snippet
     return SearchHit(
-        id=int(stored["id"]), score=round(float(score), 4), source=stored.get("source", ""),
-        source_id=stored.get("source_id", ""), name_fr=stored.get("name_fr", ""),
-        name_nl=stored.get("name_nl", ""), acronym=stored.get("acronym", ""),
-        postcode=stored.get("postcode", ""), basin=stored.get("basin", ""), highlights=highlights,
+        id=int(stored["id"]),
+        score=round(float(score), 4),
+        source=stored.get("source", ""),
+        source_id=stored.get("source_id", ""),
+        name_fr=stored.get("name_fr", ""),
+        name_nl=stored.get("name_nl", ""),
+        acronym=stored.get("acronym", ""),
+        postcode=stored.get("postcode", ""),
+        basin=stored.get("basin", ""),
+        highlights=highlights,
     )
 
 
@@ -545,7 +583,7 @@ def _snippet(field_name: str, value: str, terms: set[str]) -> Snippet | None:
             continue
         if first_match is None:
             first_match = m.start()
-        fragments.append((value[position:m.start()], False))
+        fragments.append((value[position : m.start()], False))
         fragments.append((m.group(), True))
         position = m.end()
     if first_match is None:
@@ -566,7 +604,7 @@ def _window(fragments: list[tuple[str, bool]], first_match: int) -> list[tuple[s
         offset = hi
         if hi <= begin or lo >= end:
             continue
-        piece = text[max(0, begin - lo): len(text) - max(0, hi - end)]
+        piece = text[max(0, begin - lo) : len(text) - max(0, hi - end)]
         out.append((piece, hit))
     if begin > 0:
         out.insert(0, ("…", False))
@@ -575,8 +613,13 @@ def _window(fragments: list[tuple[str, bool]], first_match: int) -> list[tuple[s
     return out
 
 
-def _facets(index: SearchIndex, searcher, docset: set[int], unfiltered: set[int] | None = None,
-            active: Mapping[str, list[str]] | None = None) -> dict[str, list[FacetCount]]:
+def _facets(
+    index: SearchIndex,
+    searcher,
+    docset: set[int],
+    unfiltered: set[int] | None = None,
+    active: Mapping[str, list[str]] | None = None,
+) -> dict[str, list[FacetCount]]:
     """Counts per facet value among ``docset``; a facet in ``active`` is counted among ``unfiltered``
     narrowed by the other active facets only."""
     active = active or {}
@@ -594,8 +637,10 @@ def _facets(index: SearchIndex, searcher, docset: set[int], unfiltered: set[int]
             postings[name] = values
         cache["facet_postings"] = postings
     labels = index.labels()
-    accepted = {name: frozenset().union(*(postings.get(name, {}).get(v, frozenset()) for v in values))
-                for name, values in active.items()}
+    accepted = {
+        name: frozenset().union(*(postings.get(name, {}).get(v, frozenset()) for v in values))
+        for name, values in active.items()
+    }
     facets: dict[str, list[FacetCount]] = {}
     for name, values in postings.items():
         if name not in FACETS:  # a filter only (``serves``): narrows the counts, is not counted itself

@@ -102,7 +102,7 @@ class SearchIndex:
     def _drop_old_generations(self, live: str) -> None:
         generations = sorted((p for p in self.path.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
         older = [p.name for p in generations if p.name != live]
-        keep = {live} | set(older[-(KEEP_GENERATIONS - 1):])
+        keep = {live} | set(older[-(KEEP_GENERATIONS - 1) :])
         for folder in generations:
             if folder.name not in keep:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -146,7 +146,9 @@ class SearchIndex:
                     if error.errno not in (errno.EAGAIN, errno.EACCES):
                         raise
                     if time.monotonic() > deadline:
-                        raise IndexBusy(f"the search index at {self.path} is locked by another writer") from None
+                        raise IndexBusy(
+                            f"the search index at {self.path} is locked by another writer"
+                        ) from None
                     time.sleep(delay)
                     delay = min(delay * 2, 0.2)
             yield

@@ -79,8 +79,10 @@ def read_watermark(folder: Path) -> Watermark | None:
 
 def _write_watermark(folder: Path, watermark: Watermark) -> None:
     tmp = folder / (WATERMARK + ".tmp")
-    data = {"at": watermark.at.isoformat() if watermark.at else None,
-            "groups": dict(sorted(watermark.groups.items()))}
+    data = {
+        "at": watermark.at.isoformat() if watermark.at else None,
+        "groups": dict(sorted(watermark.groups.items())),
+    }
     tmp.write_text(json.dumps(data), encoding="utf-8")
     tmp.replace(folder / WATERMARK)
 
@@ -96,7 +98,7 @@ def _stamp_groups(session: Session, since: datetime | None, margin: timedelta) -
 def _ids_stamped(session: Session, stamps: list[datetime]) -> list[int]:
     ids: list[int] = []
     for start in range(0, len(stamps), 500):
-        chunk = stamps[start:start + 500]
+        chunk = stamps[start : start + 500]
         ids.extend(session.scalars(select(Organisation.id).where(Organisation.updated_at.in_(chunk))))
     return sorted(ids)
 
@@ -146,8 +148,13 @@ def _terms(items) -> list[tuple[str, str, str]]:
     found = []
     for item in items or []:
         if isinstance(item, dict) and (item.get("label_fr") or item.get("label_nl")):
-            found.append((str(item.get("code") or ""), str(item.get("label_fr") or ""),
-                          str(item.get("label_nl") or "")))
+            found.append(
+                (
+                    str(item.get("code") or ""),
+                    str(item.get("label_fr") or ""),
+                    str(item.get("label_nl") or ""),
+                )
+            )
     return found
 
 
@@ -177,11 +184,22 @@ def document_for(org: Organisation) -> dict[str, Any]:
     commune_code, commune_fr, commune_nl = _commune(org)
     locality = locality_for_postcode(org.postcode)
     basin_names = TERRITORY_NAMES.get(org.basin)
-    place = " ".join(filter(None, [
-        commune_fr, commune_nl, org.commune_fr, org.commune_nl, org.postcode,
-        locality.name_fr if locality else "", locality.name_nl if locality else "",
-        org.street_fr, org.street_nl,
-    ]))
+    place = " ".join(
+        filter(
+            None,
+            [
+                commune_fr,
+                commune_nl,
+                org.commune_fr,
+                org.commune_nl,
+                org.postcode,
+                locality.name_fr if locality else "",
+                locality.name_nl if locality else "",
+                org.street_fr,
+                org.street_nl,
+            ],
+        )
+    )
     sectors = _terms(org.sectors)
     tags_fr = " ".join(fr for _, fr, _ in categories + publics + sectors)
     tags_nl = " ".join(nl for _, _, nl in categories + publics + sectors)
@@ -192,10 +210,21 @@ def document_for(org: Organisation) -> dict[str, Any]:
     # where the text is when the description is empty).
     desc_fr = "\n".join(filter(None, [org.description_fr, org.activities_fr, org.target_public_fr]))
     desc_nl = "\n".join(filter(None, [org.description_nl, org.activities_nl, org.target_public_nl]))
-    everything = " ".join(filter(None, [
-        names, desc_fr, desc_nl, tags_fr, tags_nl, place,
-        basin_names.name_fr if basin_names else "", basin_names.name_nl if basin_names else "",
-    ]))
+    everything = " ".join(
+        filter(
+            None,
+            [
+                names,
+                desc_fr,
+                desc_nl,
+                tags_fr,
+                tags_nl,
+                place,
+                basin_names.name_fr if basin_names else "",
+                basin_names.name_nl if basin_names else "",
+            ],
+        )
+    )
     languages = [str(code).lower() for code in (org.languages or []) if str(code).strip()]
     if org.interpreting:
         languages.append(INTERPRETING)
@@ -253,8 +282,7 @@ def _active(session: Session):
     )
 
 
-def rebuild(index: SearchIndex, session: Session, *,
-            progress: Callable[[int], None] | None = None) -> int:
+def rebuild(index: SearchIndex, session: Session, *, progress: Callable[[int], None] | None = None) -> int:
     """Build a fresh index of every active organisation in a new folder, then swap it in atomically.
 
     Holds the write lock throughout, so updates sent meanwhile wait and then land in the new index.
@@ -279,8 +307,9 @@ def rebuild(index: SearchIndex, session: Session, *,
     return count
 
 
-def _fill(index: SearchIndex, folder, organisations: Iterable[Organisation],
-          progress: Callable[[int], None] | None) -> int:
+def _fill(
+    index: SearchIndex, folder, organisations: Iterable[Organisation], progress: Callable[[int], None] | None
+) -> int:
     ix = index.open_whoosh(folder.name)
     writer = ix.writer(limitmb=128)
     labels: dict[str, dict] = {}
@@ -302,8 +331,9 @@ def _fill(index: SearchIndex, folder, organisations: Iterable[Organisation],
     return count
 
 
-def update_organisations(index: SearchIndex, session: Session, ids: Iterable[int], *,
-                         lock_timeout: float | None = None) -> int:
+def update_organisations(
+    index: SearchIndex, session: Session, ids: Iterable[int], *, lock_timeout: float | None = None
+) -> int:
     """Re-index the organisations ``ids`` from the database: changed ones replaced, archived or deleted
     ones removed. Returns how many documents were written or removed. No-op when there is no index yet
     (the next rebuild will include them); raises ``IndexBusy`` if the lock cannot be had.
@@ -320,8 +350,10 @@ def update_organisations(index: SearchIndex, session: Session, ids: Iterable[int
         labels = json.loads(json.dumps(labels))  # a private copy
         found: dict[int, Organisation] = {}
         for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            found.update({o.id: o for o in session.scalars(select(Organisation).where(Organisation.id.in_(chunk)))})
+            chunk = wanted[start : start + 500]
+            found.update(
+                {o.id: o for o in session.scalars(select(Organisation).where(Organisation.id.in_(chunk)))}
+            )
         writer = ix.writer()
         try:
             for org_id in wanted:
@@ -351,8 +383,14 @@ class CatchUpTooLarge(Exception):
         self.count = count
 
 
-def catch_up(index: SearchIndex, session: Session, *, margin: timedelta = CATCH_UP_MARGIN,
-             lock_timeout: float | None = None, max_changes: int | None = None) -> int:
+def catch_up(
+    index: SearchIndex,
+    session: Session,
+    *,
+    margin: timedelta = CATCH_UP_MARGIN,
+    lock_timeout: float | None = None,
+    max_changes: int | None = None,
+) -> int:
     """Re-index the organisations changed in the database since the live generation's watermark.
 
     Returns how many were re-indexed; 0 when there is no index yet (the first rebuild will hold them).
@@ -370,8 +408,11 @@ def catch_up(index: SearchIndex, session: Session, *, margin: timedelta = CATCH_
         stale = [datetime.fromisoformat(stamp) for stamp in watermark.groups]
     else:
         groups = _stamp_groups(session, watermark.at, margin)
-        stale = [stamp for stamp, count in groups.items()
-                 if count > watermark.groups.get(_naive_utc(stamp).isoformat(), 0)]
+        stale = [
+            stamp
+            for stamp, count in groups.items()
+            if count > watermark.groups.get(_naive_utc(stamp).isoformat(), 0)
+        ]
     changed = _ids_stamped(session, stale) if stale else []
     if max_changes is not None and len(changed) > max_changes:
         # A writer at work is most likely the process that made these changes, indexing them right now:

@@ -26,10 +26,24 @@ from helpdesk.db import get_session
 # database), so a run passes or fails whatever ran before it. `make fuzz` runs the "fuzz" profile: random
 # examples, many of them, under a seed it prints. HYPOTHESIS_PROFILE picks one; tests that set their own
 # number of examples (HELPDESK_*_EXAMPLES) keep it, the rest take the profile's.
-settings.register_profile("ci", derandomize=True, database=None, print_blob=True, max_examples=100,
-                          deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("fuzz", derandomize=False, database=None, print_blob=True, max_examples=2000,
-                          deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "fuzz",
+    derandomize=False,
+    database=None,
+    print_blob=True,
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TEST_PASSWORD = "correct horse battery"
@@ -137,14 +151,29 @@ def session(app) -> Iterator[Session]:
 def make_user(app) -> Callable[..., User]:
     counter = {"n": 0}
 
-    def make(role: str = "operator", territory: str = "sud", *, email: str | None = None,
-             password: str = TEST_PASSWORD, locale: str | None = None, name: str = "") -> User:
+    def make(
+        role: str = "operator",
+        territory: str = "sud",
+        *,
+        email: str | None = None,
+        password: str = TEST_PASSWORD,
+        locale: str | None = None,
+        name: str = "",
+    ) -> User:
         counter["n"] += 1
         email = email or f"{role}.{territory}.{counter['n']}@test.example"
         with app.app_context():
             db = get_session()
-            user = accounts.create_user(db, app.extensions["passwords"], email=email, password=password,
-                                        role=role, territory=territory, name=name or email, locale=locale)
+            user = accounts.create_user(
+                db,
+                app.extensions["passwords"],
+                email=email,
+                password=password,
+                role=role,
+                territory=territory,
+                name=name or email,
+                locale=locale,
+            )
             db.commit()
             return user
 

@@ -27,7 +27,8 @@ def build_world(app) -> World:
 
 def _status_kind(response) -> str:
     if response.status_code == 401 or (
-        response.status_code == 302 and "/auth/login" in response.headers.get("Location", "")
+        response.status_code == 302
+        and "/auth/login" in response.headers.get("Location", "")
         and "/auth/login" not in response.request.path
     ):
         return "login"

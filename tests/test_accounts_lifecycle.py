@@ -21,9 +21,18 @@ LINK_RE = re.compile(r"http://[^\s]+/auth/set-password/([A-Za-z0-9_\-]+)")
 
 
 def _create_on_admin_page(client, email="new.person@cpas.example", role="operator", territory="sud"):
-    return client.post("/admin/users/new", data={
-        "email": email, "name": "New Person", "role": role, "territory": territory, "locale": "", "active": "y",
-        "csrf_token": csrf_token(client, "/admin/users/new")})
+    return client.post(
+        "/admin/users/new",
+        data={
+            "email": email,
+            "name": "New Person",
+            "role": role,
+            "territory": territory,
+            "locale": "",
+            "active": "y",
+            "csrf_token": csrf_token(client, "/admin/users/new"),
+        },
+    )
 
 
 def _reset_link(runner, email: str) -> str:
@@ -35,8 +44,9 @@ def _reset_link(runner, email: str) -> str:
 
 
 def _choose_password(client, link: str, password: str = NEW_PASSWORD):
-    return client.post(link, data={"new_password": password, "confirm": password,
-                                   "csrf_token": csrf_token(client, link)})
+    return client.post(
+        link, data={"new_password": password, "confirm": password, "csrf_token": csrf_token(client, link)}
+    )
 
 
 def test_admin_page_creates_an_account_without_any_password(app, client, logged_in):
@@ -55,7 +65,9 @@ def test_admin_page_creates_an_account_without_any_password(app, client, logged_
     assert "helpdesk users reset-link new.person@cpas.example" in follow
 
 
-def test_new_operator_chooses_password_then_waits_for_the_coordinator(app, client, logged_in, make_user, runner):
+def test_new_operator_chooses_password_then_waits_for_the_coordinator(
+    app, client, logged_in, make_user, runner
+):
     coordinator = make_user("coordinator", "sud")
     logged_in("admin", "region")
     _create_on_admin_page(client)
@@ -72,11 +84,15 @@ def test_new_operator_chooses_password_then_waits_for_the_coordinator(app, clien
     assert "new.person@cpas.example" in page
     with app.app_context():
         user_id = get_session().scalar(select(User.id).where(User.email == "new.person@cpas.example"))
-    response = boss.post(f"/auth/confirmations/{user_id}", data={"csrf_token": csrf_token(boss, "/auth/confirmations")})
+    response = boss.post(
+        f"/auth/confirmations/{user_id}", data={"csrf_token": csrf_token(boss, "/auth/confirmations")}
+    )
     assert response.status_code == 302
     assert login(person, "new.person@cpas.example", NEW_PASSWORD).status_code == 302
     with app.app_context():
-        actions = set(get_session().scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(user_id))))
+        actions = set(
+            get_session().scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(user_id)))
+        )
     assert {"user.create", "user.password_set", "user.confirm"} <= actions
     history = boss.get("/auth/confirmations").get_data(as_text=True)
     assert history.count(coordinator.email) >= 1  # "confirmed by" the coordinator
@@ -99,13 +115,17 @@ def test_only_a_coordinator_of_the_accounts_territory_confirms_it(app, client, l
         other = app.test_client()
         assert login(other, make_user(role, territory).email).status_code == 302
         token = csrf_token(other, "/")
-        assert other.post(f"/auth/confirmations/{user_id}", data={"csrf_token": token}).status_code == expected
+        assert (
+            other.post(f"/auth/confirmations/{user_id}", data={"csrf_token": token}).status_code == expected
+        )
         if role == "coordinator":
             assert "regional@cpas.example" not in other.get("/auth/confirmations").get_data(as_text=True)
     regional = app.test_client()
     assert login(regional, make_user("coordinator", "region").email).status_code == 302
     assert "regional@cpas.example" in regional.get("/auth/confirmations").get_data(as_text=True)
-    regional.post(f"/auth/confirmations/{user_id}", data={"csrf_token": csrf_token(regional, "/auth/confirmations")})
+    regional.post(
+        f"/auth/confirmations/{user_id}", data={"csrf_token": csrf_token(regional, "/auth/confirmations")}
+    )
     with app.app_context():
         assert not get_session().get(User, user_id).awaits_confirmation
 
@@ -157,7 +177,10 @@ def test_admin_reset_makes_the_account_wait_for_confirmation_again(app, client, 
     operator = make_user("operator", "sud")
     coordinator = make_user("coordinator", "sud")
     logged_in("admin", "region")
-    client.post(f"/admin/users/{operator.id}/password", data={"csrf_token": csrf_token(client, f"/admin/users/{operator.id}")})
+    client.post(
+        f"/admin/users/{operator.id}/password",
+        data={"csrf_token": csrf_token(client, f"/admin/users/{operator.id}")},
+    )
     assert login(app.test_client(), operator.email).status_code == 401
     _choose_password(app.test_client(), _reset_link(runner, operator.email))
     assert login(app.test_client(), operator.email, NEW_PASSWORD).status_code == 403
@@ -171,27 +194,49 @@ def test_admin_reset_makes_the_account_wait_for_confirmation_again(app, client, 
 def test_admin_reset_refuses_the_old_password_as_the_new_one(app, client, logged_in, make_user, runner):
     operator = make_user("admin", "region")
     logged_in("admin", "region")
-    client.post(f"/admin/users/{operator.id}/password", data={"csrf_token": csrf_token(client, f"/admin/users/{operator.id}")})
+    client.post(
+        f"/admin/users/{operator.id}/password",
+        data={"csrf_token": csrf_token(client, f"/admin/users/{operator.id}")},
+    )
     response = _choose_password(app.test_client(), _reset_link(runner, operator.email), TEST_PASSWORD)
     assert response.status_code == 400
 
 
-def test_moving_an_operator_to_another_territory_needs_its_coordinators_confirmation(app, client, logged_in,
-                                                                                      make_user):
+def test_moving_an_operator_to_another_territory_needs_its_coordinators_confirmation(
+    app, client, logged_in, make_user
+):
     operator = make_user("operator", "sud")
     logged_in("admin", "region")
-    client.post(f"/admin/users/{operator.id}", data={
-        "name": "Op", "role": "operator", "territory": "nord", "locale": "", "active": "y",
-        "csrf_token": csrf_token(client, f"/admin/users/{operator.id}")})
+    client.post(
+        f"/admin/users/{operator.id}",
+        data={
+            "name": "Op",
+            "role": "operator",
+            "territory": "nord",
+            "locale": "",
+            "active": "y",
+            "csrf_token": csrf_token(client, f"/admin/users/{operator.id}"),
+        },
+    )
     assert login(app.test_client(), operator.email).status_code == 403
 
 
 def test_cli_create_makes_an_account_active_at_once_under_the_password_rules(app, runner):
-    weak = runner.invoke(args=["users", "create", "ana@cpas.example", "--territory", "sud", "--password",
-                               "aaaaaaaaaaaa"])
+    weak = runner.invoke(
+        args=["users", "create", "ana@cpas.example", "--territory", "sud", "--password", "aaaaaaaaaaaa"]
+    )
     assert weak.exit_code != 0 and "common" in weak.output
-    ok = runner.invoke(args=["users", "create", "ana@cpas.example", "--territory", "sud", "--password",
-                             "long enough password"])
+    ok = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "ana@cpas.example",
+            "--territory",
+            "sud",
+            "--password",
+            "long enough password",
+        ]
+    )
     assert ok.exit_code == 0, ok.output
     assert login(app.test_client(), "ana@cpas.example", "long enough password").status_code == 302
 

@@ -9,29 +9,38 @@ from helpdesk.auth.password_policy import password_problem
 from tests.conftest import TEST_PASSWORD, csrf_token, login
 
 
-@pytest.mark.parametrize(("password", "problem"), [
-    ("aaaaaaaaaa", "password_too_short"),
-    ("1234567890", "password_too_short"),
-    ("short pass", "password_too_short"),
-    ("aaaaaaaaaaaa", "password_common"),
-    ("123456789012", "password_common"),
-    ("passwordpassword", "password_common"),
-    ("qwertyuiopasdfgh", "password_common"),
-    ("iloveyou1234", "password_common"),
-    ("Jean.Dupont2026!", "password_contains_email"),
-    ("dupont family holidays", "password_contains_email"),
-    ("correct horse battery", None),
-    ("demo-password-2026", None),
-    ("tulips under the canal bridge", None),
-])
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("aaaaaaaaaa", "password_too_short"),
+        ("1234567890", "password_too_short"),
+        ("short pass", "password_too_short"),
+        ("aaaaaaaaaaaa", "password_common"),
+        ("123456789012", "password_common"),
+        ("passwordpassword", "password_common"),
+        ("qwertyuiopasdfgh", "password_common"),
+        ("iloveyou1234", "password_common"),
+        ("Jean.Dupont2026!", "password_contains_email"),
+        ("dupont family holidays", "password_contains_email"),
+        ("correct horse battery", None),
+        ("demo-password-2026", None),
+        ("tulips under the canal bridge", None),
+    ],
+)
 def test_password_problem(password, problem):
     assert password_problem(password, "jean.dupont@cpas.example") == problem
 
 
 def _change(client, new: str):
-    return client.post("/auth/password", data={
-        "current_password": TEST_PASSWORD, "new_password": new, "confirm": new,
-        "csrf_token": csrf_token(client, "/auth/password")})
+    return client.post(
+        "/auth/password",
+        data={
+            "current_password": TEST_PASSWORD,
+            "new_password": new,
+            "confirm": new,
+            "csrf_token": csrf_token(client, "/auth/password"),
+        },
+    )
 
 
 @pytest.mark.parametrize("weak", ["aaaaaaaaaa", "1234567890", "aaaaaaaaaaaa", "123456789012"])

@@ -65,7 +65,9 @@ def test_api_token_made_before_expiry_existed_counts_from_its_creation(app, clie
     token = token_for(make_user())
     with app.app_context():
         db = get_session()
-        db.execute(update(ApiToken).values(expires_at=None, created_at=accounts.utcnow() - timedelta(days=91)))
+        db.execute(
+            update(ApiToken).values(expires_at=None, created_at=accounts.utcnow() - timedelta(days=91))
+        )
         db.commit()
     assert _api(client, token).status_code == 401
 
@@ -94,7 +96,7 @@ def test_account_page_lists_own_tokens_with_label_dates_and_expiry(client, logge
     html = client.get("/auth/account").get_data(as_text=True)
     assert "nightly export" in html
     assert "someone else" not in html
-    assert html.count("<form method=\"post\" action=\"/auth/tokens/") == 1
+    assert html.count('<form method="post" action="/auth/tokens/') == 1
 
 
 def test_account_page_speaks_the_users_language(client, logged_in, token_for):
@@ -110,7 +112,9 @@ def test_user_revokes_own_token_and_it_stops_working(app, client, logged_in, tok
     token = token_for(user)
     with app.app_context():
         token_id = get_session().scalar(select(ApiToken.id))
-    response = client.post(f"/auth/tokens/{token_id}/revoke", data={"csrf_token": csrf_token(client, "/auth/account")})
+    response = client.post(
+        f"/auth/tokens/{token_id}/revoke", data={"csrf_token": csrf_token(client, "/auth/account")}
+    )
     assert response.status_code == 302
     assert _api(app.test_client(), token).status_code == 401
     page = client.get("/auth/account").get_data(as_text=True)
@@ -122,7 +126,9 @@ def test_user_cannot_revoke_someone_elses_token(app, client, logged_in, make_use
     token = token_for(make_user())
     with app.app_context():
         token_id = get_session().scalar(select(ApiToken.id))
-    response = client.post(f"/auth/tokens/{token_id}/revoke", data={"csrf_token": csrf_token(client, "/auth/account")})
+    response = client.post(
+        f"/auth/tokens/{token_id}/revoke", data={"csrf_token": csrf_token(client, "/auth/account")}
+    )
     assert response.status_code == 404
     assert _api(app.test_client(), token).status_code == 200
 
@@ -135,8 +141,10 @@ def test_admin_sees_and_revokes_any_users_token(app, client, logged_in, make_use
     assert "reporting script" in page
     with app.app_context():
         token_id = get_session().scalar(select(ApiToken.id))
-    response = client.post(f"/admin/users/{operator.id}/tokens/{token_id}/revoke",
-                           data={"csrf_token": csrf_token(client, f"/admin/users/{operator.id}")})
+    response = client.post(
+        f"/admin/users/{operator.id}/tokens/{token_id}/revoke",
+        data={"csrf_token": csrf_token(client, f"/admin/users/{operator.id}")},
+    )
     assert response.status_code == 302
     assert _api(app.test_client(), token).status_code == 401
 
@@ -144,9 +152,15 @@ def test_admin_sees_and_revokes_any_users_token(app, client, logged_in, make_use
 def test_password_change_ends_every_token(app, client, logged_in, token_for):
     user = logged_in("operator", "sud")
     token = token_for(user)
-    response = client.post("/auth/password", data={
-        "current_password": TEST_PASSWORD, "new_password": "a brand new secret", "confirm": "a brand new secret",
-        "csrf_token": csrf_token(client, "/auth/password")})
+    response = client.post(
+        "/auth/password",
+        data={
+            "current_password": TEST_PASSWORD,
+            "new_password": "a brand new secret",
+            "confirm": "a brand new secret",
+            "csrf_token": csrf_token(client, "/auth/password"),
+        },
+    )
     assert response.status_code == 302
     assert _api(app.test_client(), token).status_code == 401
 
@@ -157,7 +171,10 @@ def test_admin_password_reset_ends_every_session_and_token(app, client, logged_i
     other = app.test_client()
     assert login(other, operator.email).status_code == 302
     logged_in("admin", "region")
-    client.post(f"/admin/users/{operator.id}/password", data={"csrf_token": csrf_token(client, f"/admin/users/{operator.id}")})
+    client.post(
+        f"/admin/users/{operator.id}/password",
+        data={"csrf_token": csrf_token(client, f"/admin/users/{operator.id}")},
+    )
     assert _api(app.test_client(), token).status_code == 401
     assert other.get("/").status_code == 302
     assert login(app.test_client(), operator.email).status_code == 401  # the old password no longer works

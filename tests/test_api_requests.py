@@ -154,7 +154,11 @@ def test_api_requests_create_refuses_an_identity_unless_confirmed(make_user, the
 
 def test_api_requests_create_refuses_a_national_number_even_confirmed(make_user, themes, token_of, call):
     headers = token_of(make_user("operator", "sud"))
-    body = {**NEW_REQUEST, "question": "Monsieur 85.07.30-033.28 cherche un logement", "identity_confirmed": True}
+    body = {
+        **NEW_REQUEST,
+        "question": "Monsieur 85.07.30-033.28 cherche un logement",
+        "identity_confirmed": True,
+    }
     status, answer = call("POST", "/api/v1/requests", headers, body)
     assert status == 400 and answer["fields"] == {"question": "identity_refused"}
 
@@ -231,18 +235,31 @@ def test_api_requests_reopen_a_closed_request(make_user, make_request, token_of,
     headers = token_of(sud)
     status, body = call("POST", f"/api/v1/requests/{req.id}/reopen", headers, {"reason": "rappel"})
     assert status == 409 and body["fields"] == {"status": "not_closed"}
-    status, closed = call("POST", f"/api/v1/requests/{req.id}/close", headers,
-                          {"feedback": "Orientée vers le CAW"})
+    status, closed = call(
+        "POST", f"/api/v1/requests/{req.id}/close", headers, {"feedback": "Orientée vers le CAW"}
+    )
     assert status == 200 and closed["status"] == "closed"
     status, body = call("POST", f"/api/v1/requests/{req.id}/reopen", headers, {"version": closed["version"]})
     assert status == 400 and "reason" in body["fields"]
-    status, body = call("POST", f"/api/v1/requests/{req.id}/reopen", headers,
-                        {"reason": "Rijksregisternummer 85.07.30-033.28", "version": closed["version"]})
+    status, body = call(
+        "POST",
+        f"/api/v1/requests/{req.id}/reopen",
+        headers,
+        {"reason": "Rijksregisternummer 85.07.30-033.28", "version": closed["version"]},
+    )
     assert status == 400 and body["fields"] == {"reason": "identity_refused"}
-    status, body = call("POST", f"/api/v1/requests/{req.id}/reopen", headers,
-                        {"reason": "Le CAW n'a plus de place", "version": closed["version"]})
+    status, body = call(
+        "POST",
+        f"/api/v1/requests/{req.id}/reopen",
+        headers,
+        {"reason": "Le CAW n'a plus de place", "version": closed["version"]},
+    )
     assert status == 200
     assert (body["status"], body["closed_at"], body["feedback"]) == ("in_progress", None, None)
-    status, body = call("POST", f"/api/v1/requests/{req.id}/reopen", headers,
-                        {"reason": "encore", "version": closed["version"]})
+    status, body = call(
+        "POST",
+        f"/api/v1/requests/{req.id}/reopen",
+        headers,
+        {"reason": "encore", "version": closed["version"]},
+    )
     assert status == 409 and body["fields"] == {"version": "conflict"}

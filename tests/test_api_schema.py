@@ -17,8 +17,9 @@ EXAMPLES = int(os.environ.get("HELPDESK_SCHEMA_EXAMPLES", "25"))
 
 
 @pytest.mark.slow
-def test_api_schema_every_operation_answers_per_its_schema_never_500(app, make_user, make_request,
-                                                                    make_organisation):
+def test_api_schema_every_operation_answers_per_its_schema_never_500(
+    app, make_user, make_request, make_organisation
+):
     operator = make_user("operator", "sud")
     make_organisation(name_fr="Maison médicale Test", postcode="1060")
     make_request(operator)
@@ -31,7 +32,10 @@ def test_api_schema_every_operation_answers_per_its_schema_never_500(app, make_u
     assert operations, "the OpenAPI document lists no operation"
     failures = []
     for operation in operations:
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+
+        @settings(
+            max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         @given(case=operation.as_strategy())
         def check(case):
             response = case.call(headers={"Authorization": f"Bearer {token}"})
@@ -39,8 +43,13 @@ def test_api_schema_every_operation_answers_per_its_schema_never_500(app, make_u
                 failures.append(f"{operation.label}: {response.status_code}")
                 return
             try:
-                case.validate_response(response, checks=[schemathesis.checks.response_schema_conformance,
-                                                         schemathesis.checks.not_a_server_error])
+                case.validate_response(
+                    response,
+                    checks=[
+                        schemathesis.checks.response_schema_conformance,
+                        schemathesis.checks.not_a_server_error,
+                    ],
+                )
             except Exception as error:  # noqa: BLE001 - collect them all
                 failures.append(f"{operation.label}: {str(error)[:300]}")
 

@@ -7,7 +7,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = {
-    "directory_import": {"flask", "flask_babel", "flask_login", "flask_wtf", "helpdesk", "search_index", "whoosh"},
+    "directory_import": {
+        "flask",
+        "flask_babel",
+        "flask_login",
+        "flask_wtf",
+        "helpdesk",
+        "search_index",
+        "whoosh",
+    },
     "search_index": {"flask", "flask_babel", "flask_login", "flask_wtf", "helpdesk"},
 }
 
@@ -94,16 +102,36 @@ def test_architecture_request_domain_modules_stay_short_or_say_why():
 
 def test_architecture_tests_do_not_import_bench():
     """Benches print figures; what tests and benches share lives in the libraries or in tests/."""
-    offenders = [str(path.relative_to(ROOT)) for path in python_files("tests") if "bench" in imported_modules(path)]
+    offenders = [
+        str(path.relative_to(ROOT)) for path in python_files("tests") if "bench" in imported_modules(path)
+    ]
     assert offenders == []
 
 
 # The libraries' own tests: they give directory_import and search_index a plain session, never an app.
-LIBRARY_TESTS = ["test_import_sync.py", "test_import_dedupe.py", "test_import_fetch.py", "test_import_normalize.py",
-                 "test_import_readers.py", "test_import_readers_properties.py", "test_search_index.py",
-                 "test_territory.py"]
-APP_FIXTURES = {"app", "client", "runner", "logged_in", "make_user", "live_server", "index", "reindex",
-                "search_directory_ids", "make_request", "themes"}
+LIBRARY_TESTS = [
+    "test_import_sync.py",
+    "test_import_dedupe.py",
+    "test_import_fetch.py",
+    "test_import_normalize.py",
+    "test_import_readers.py",
+    "test_import_readers_properties.py",
+    "test_search_index.py",
+    "test_territory.py",
+]
+APP_FIXTURES = {
+    "app",
+    "client",
+    "runner",
+    "logged_in",
+    "make_user",
+    "live_server",
+    "index",
+    "reindex",
+    "search_directory_ids",
+    "make_request",
+    "themes",
+}
 
 
 @pytest.mark.parametrize("name", LIBRARY_TESTS)

@@ -62,8 +62,10 @@ def test_login_without_csrf_token_is_refused(client, make_user):
 def test_login_next_parameter_cannot_redirect_elsewhere(client, make_user):
     user = make_user()
     token = csrf_token(client)
-    response = client.post("/auth/login?next=//evil.example/x",
-                           data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/auth/login?next=//evil.example/x",
+        data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token},
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -101,9 +103,15 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, mak
     other = app.test_client()
     login(other, user.email)
     login(client, user.email)
-    response = client.post("/auth/password", data={
-        "current_password": TEST_PASSWORD, "new_password": "a brand new secret", "confirm": "a brand new secret",
-        "csrf_token": csrf_token(client, "/auth/password")})
+    response = client.post(
+        "/auth/password",
+        data={
+            "current_password": TEST_PASSWORD,
+            "new_password": "a brand new secret",
+            "confirm": "a brand new secret",
+            "csrf_token": csrf_token(client, "/auth/password"),
+        },
+    )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
     assert other.get("/").status_code == 302

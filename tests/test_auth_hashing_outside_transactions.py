@@ -62,9 +62,15 @@ def test_login_checks_passwords_with_no_write_lock_held(client, make_user, probe
 def test_password_change_hashes_with_no_write_lock_held(client, logged_in, probe):
     logged_in("operator", "sud")
     probe.calls = 0
-    response = client.post("/auth/password", data={
-        "current_password": TEST_PASSWORD, "new_password": "a brand new secret", "confirm": "a brand new secret",
-        "csrf_token": csrf_token(client, "/auth/password")})
+    response = client.post(
+        "/auth/password",
+        data={
+            "current_password": TEST_PASSWORD,
+            "new_password": "a brand new secret",
+            "confirm": "a brand new secret",
+            "csrf_token": csrf_token(client, "/auth/password"),
+        },
+    )
     assert response.status_code == 302
     assert probe.calls >= 2
     assert probe.locked == 0

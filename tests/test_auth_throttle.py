@@ -23,9 +23,11 @@ ATTACKER, OWNER = "203.0.113.7", "198.51.100.20"
 def login_from(client, address: str, email: str, password: str = TEST_PASSWORD):
     env = {"REMOTE_ADDR": address}
     page = client.get("/auth/login", environ_base=env)
-    return client.post("/auth/login", data={"email": email, "password": password,
-                                            "csrf_token": csrf_from(page.get_data(as_text=True))},
-                       environ_base=env)
+    return client.post(
+        "/auth/login",
+        data={"email": email, "password": password, "csrf_token": csrf_from(page.get_data(as_text=True))},
+        environ_base=env,
+    )
 
 
 def test_throttle_an_attacker_cannot_lock_the_owner_out_from_elsewhere(app, make_user):
@@ -42,8 +44,11 @@ def test_throttle_an_attacker_cannot_lock_the_owner_out_from_elsewhere(app, make
 def test_throttle_answers_429_with_retry_after_and_a_translated_page(app, make_user):
     owner = make_user()
     client = app.test_client()
-    client.post("/language", data={"language": "nl", "next": "/",
-                                   "csrf_token": csrf_token(client)}, environ_base={"REMOTE_ADDR": ATTACKER})
+    client.post(
+        "/language",
+        data={"language": "nl", "next": "/", "csrf_token": csrf_token(client)},
+        environ_base={"REMOTE_ADDR": ATTACKER},
+    )
     for _ in range(5):
         login_from(client, ATTACKER, owner.email, "wrong password!")
     response = login_from(client, ATTACKER, owner.email, "wrong password!")
@@ -55,8 +60,9 @@ def test_throttle_answers_429_with_retry_after_and_a_translated_page(app, make_u
 
 def test_throttle_one_address_trying_many_accounts_is_slowed_then_stopped(app, make_user):
     client = app.test_client()
-    statuses = [login_from(client, ATTACKER, f"victim{n}@test.example", "Spring2026!!").status_code
-                for n in range(12)]
+    statuses = [
+        login_from(client, ATTACKER, f"victim{n}@test.example", "Spring2026!!").status_code for n in range(12)
+    ]
     # Ten failures pass, then the address has to wait between attempts.
     assert statuses[:10] == [401] * 10
     assert 429 in statuses[10:]
@@ -66,7 +72,9 @@ def test_throttle_one_address_trying_many_accounts_is_slowed_then_stopped(app, m
     with app.app_context():
         db = get_session()
         old = accounts.utcnow() - timedelta(minutes=5)
-        db.add_all([LoginFailure(email=f"v{n}@test.example", remote_addr=ATTACKER, at=old) for n in range(30)])
+        db.add_all(
+            [LoginFailure(email=f"v{n}@test.example", remote_addr=ATTACKER, at=old) for n in range(30)]
+        )
         db.commit()
     stopped = login_from(client, ATTACKER, "victim100@test.example", "Spring2026!!")
     assert stopped.status_code == 429
@@ -79,8 +87,10 @@ def test_throttle_one_address_trying_many_accounts_is_slowed_then_stopped(app, m
 def test_throttle_counts_an_ipv6_subscriber_as_one_address(app, make_user):
     owner = make_user()
     client = app.test_client()
-    statuses = [login_from(client, f"2001:db8:1:2::{n:x}", owner.email, "wrong password!").status_code
-                for n in range(1, 8)]
+    statuses = [
+        login_from(client, f"2001:db8:1:2::{n:x}", owner.email, "wrong password!").status_code
+        for n in range(1, 8)
+    ]
     assert statuses == [401] * 5 + [429, 429]
     assert login_from(app.test_client(), "2001:db8:1:3::1", owner.email).status_code == 302
 
@@ -101,7 +111,9 @@ def test_throttle_prunes_failures_older_than_the_window(app, make_user):
     with app.app_context():
         db = get_session()
         old = accounts.utcnow() - timedelta(minutes=16)
-        db.add_all([LoginFailure(email=f"old{n}@test.example", remote_addr="192.0.2.1", at=old) for n in range(50)])
+        db.add_all(
+            [LoginFailure(email=f"old{n}@test.example", remote_addr="192.0.2.1", at=old) for n in range(50)]
+        )
         db.commit()
     login_from(app.test_client(), OWNER, "someone@test.example", "wrong password!")
     with app.app_context():
@@ -117,8 +129,12 @@ def _browser(source: str) -> requests.Session:
 def _attempt(base: str, source: str, email: str, password: str) -> int:
     with _browser(source) as http:
         token = csrf_from(http.get(base + "/auth/login", timeout=60).text)
-        return http.post(base + "/auth/login", data={"email": email, "password": password, "csrf_token": token},
-                         allow_redirects=False, timeout=60).status_code
+        return http.post(
+            base + "/auth/login",
+            data={"email": email, "password": password, "csrf_token": token},
+            allow_redirects=False,
+            timeout=60,
+        ).status_code
 
 
 @pytest.mark.slow
@@ -126,16 +142,20 @@ def test_throttle_holds_under_three_gunicorn_workers(app, make_user, gunicorn_se
     owner = make_user()
     server = gunicorn_server(workers=3)
     with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
-        statuses = list(pool.map(lambda _: _attempt(server.url, "127.0.0.1", owner.email, "wrong password!"),
-                                 range(12)))
+        statuses = list(
+            pool.map(lambda _: _attempt(server.url, "127.0.0.1", owner.email, "wrong password!"), range(12))
+        )
     # Every concurrent attempt was counted before its password was checked: exactly five got checked.
     assert sorted(statuses) == [401] * 5 + [429] * 7
     assert _attempt(server.url, "127.0.0.1", owner.email, TEST_PASSWORD) == 429
     assert _attempt(server.url, "127.0.0.2", owner.email, TEST_PASSWORD) == 302
     # Spraying many accounts from one address: slowed, then stopped.
     with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
-        spray = list(pool.map(lambda n: _attempt(server.url, "127.0.0.3", f"v{n}@test.example", "Spring2026!!"),
-                              range(24)))
+        spray = list(
+            pool.map(
+                lambda n: _attempt(server.url, "127.0.0.3", f"v{n}@test.example", "Spring2026!!"), range(24)
+            )
+        )
     # Ten pass at once; past them an attempt waits 1 s, 2 s, 4 s... after the previous one, so how many
     # more get through depends on the machine's speed, never beyond the hard limit.
     assert 10 <= spray.count(401) <= 30
@@ -146,8 +166,12 @@ def test_throttle_holds_under_three_gunicorn_workers(app, make_user, gunicorn_se
         db.commit()
     with _browser("127.0.0.3") as http:
         token = csrf_from(http.get(server.url + "/auth/login", timeout=60).text)
-        stopped = http.post(server.url + "/auth/login", allow_redirects=False, timeout=60,
-                            data={"email": "x@test.example", "password": "Spring2026!!", "csrf_token": token})
+        stopped = http.post(
+            server.url + "/auth/login",
+            allow_redirects=False,
+            timeout=60,
+            data={"email": "x@test.example", "password": "Spring2026!!", "csrf_token": token},
+        )
     assert stopped.status_code == 429 and int(stopped.headers["Retry-After"]) > 60
     assert "Traceback" not in server.log_text()
 

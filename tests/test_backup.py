@@ -63,12 +63,17 @@ def test_backup_is_consistent_while_others_write(app, tmp_path):
             while not stop.is_set() and written["n"] < 2000:
                 with conn.begin():
                     org_id = conn.execute(
-                        Organisation.__table__.insert().values(
-                            name_fr=f"Maison médicale {written['n']}", source="t", source_id=str(written["n"]))
+                        Organisation.__table__.insert()
+                        .values(
+                            name_fr=f"Maison médicale {written['n']}", source="t", source_id=str(written["n"])
+                        )
                         .returning(Organisation.__table__.c.id)
                     ).scalar_one()
-                    conn.execute(AuditEvent.__table__.insert().values(
-                        action="pair", object_type="organisation", object_id=str(org_id), details={}))
+                    conn.execute(
+                        AuditEvent.__table__.insert().values(
+                            action="pair", object_type="organisation", object_id=str(org_id), details={}
+                        )
+                    )
                 written["n"] += 1
         engine.dispose()
 
@@ -93,7 +98,9 @@ def test_backup_is_consistent_while_others_write(app, tmp_path):
         with engine.connect() as conn:
             orgs = conn.execute(select(func.count()).select_from(Organisation.__table__)).scalar_one()
             pairs = conn.execute(
-                select(func.count()).select_from(AuditEvent.__table__).where(AuditEvent.__table__.c.action == "pair")
+                select(func.count())
+                .select_from(AuditEvent.__table__)
+                .where(AuditEvent.__table__.c.action == "pair")
             ).scalar_one()
         engine.dispose()
         assert orgs == pairs
@@ -109,8 +116,9 @@ def test_restore_refuses_a_file_that_is_not_a_backup(app, runner, tmp_path):
     assert "not a" in result.output and "backup" in result.output
 
 
-def test_restore_of_a_damaged_backup_leaves_the_database_as_it_was(app, runner, tmp_path, make_user,
-                                                                     make_organisation):
+def test_restore_of_a_damaged_backup_leaves_the_database_as_it_was(
+    app, runner, tmp_path, make_user, make_organisation
+):
     _add_data(app, make_user, make_organisation, "kept")
     url = app.config["DATABASE_URL"]
     target = tmp_path / "snapshot.bak"
@@ -144,4 +152,7 @@ def test_backup_of_postgresql_covers_only_the_application_schema():
     from helpdesk.backup import pg_schema
 
     assert pg_schema(make_url("postgresql+psycopg://u@h/db")) == "public"
-    assert pg_schema(make_url("postgresql+psycopg://u@h/db?options=-csearch_path%3Dtest_ab_gw0")) == "test_ab_gw0"
+    assert (
+        pg_schema(make_url("postgresql+psycopg://u@h/db?options=-csearch_path%3Dtest_ab_gw0"))
+        == "test_ab_gw0"
+    )

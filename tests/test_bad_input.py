@@ -25,16 +25,30 @@ def test_report_page_month_out_of_the_calendar_is_400_with_a_message(client, log
 
 
 def test_report_command_month_out_of_the_calendar_is_a_usage_error(runner, tmp_path):
-    result = runner.invoke(args=["report", "monthly", "--month", "0001-01", "--output", str(tmp_path / "r.html")])
+    result = runner.invoke(
+        args=["report", "monthly", "--month", "0001-01", "--output", str(tmp_path / "r.html")]
+    )
     assert result.exit_code == 2 and "1900-01" in result.output
 
 
-@pytest.mark.parametrize("target", ["/%0d%0aSet-Cookie:%20x=1", "/%0aLocation:%20//evil.example", "/\\evil.example",
-                                    "/%09/evil.example", "/%7f", "//evil.example", "https://evil.example/"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%0d%0aSet-Cookie:%20x=1",
+        "/%0aLocation:%20//evil.example",
+        "/\\evil.example",
+        "/%09/evil.example",
+        "/%7f",
+        "//evil.example",
+        "https://evil.example/",
+    ],
+)
 def test_login_with_a_hostile_next_redirects_home(client, make_user, target):
     user = make_user("operator", "sud")
-    response = client.post(f"/auth/login?next={target}", data={
-        "email": user.email, "password": TEST_PASSWORD, "csrf_token": csrf_token(client)})
+    response = client.post(
+        f"/auth/login?next={target}",
+        data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": csrf_token(client)},
+    )
     assert response.status_code == 302
     assert response.headers["Location"] in ("/", "http://localhost/")
 
@@ -42,8 +56,10 @@ def test_login_with_a_hostile_next_redirects_home(client, make_user, target):
 def test_login_keeps_a_local_next(client, make_user):
     user = make_user("operator", "sud")
     token = csrf_token(client)
-    response = client.post("/auth/login?next=/requests/todo",
-                           data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/auth/login?next=/requests/todo",
+        data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token},
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/requests/todo")
 
 
@@ -54,22 +70,35 @@ def test_api_requests_list_odd_limit_is_400(make_user, token_of, call, limit):
 
 
 @pytest.mark.parametrize("organisation_id", [10**30, 2**63, -1])
-def test_api_ids_too_large_for_the_database_are_400(make_user, make_request, themes, token_of, call,
-                                                     organisation_id):
+def test_api_ids_too_large_for_the_database_are_400(
+    make_user, make_request, themes, token_of, call, organisation_id
+):
     sud = make_user("operator", "sud")
     headers = token_of(sud)
     req = make_request(sud)
-    status, body = call("POST", f"/api/v1/requests/{req.id}/leads", headers, {"organisation_id": organisation_id})
+    status, body = call(
+        "POST", f"/api/v1/requests/{req.id}/leads", headers, {"organisation_id": organisation_id}
+    )
     assert status == 400 and "organisation_id" in body["fields"]
-    status, body = call("POST", "/api/v1/requests", headers,
-                        {**NEW_REQUEST, "caller": {"name": "Marie", "organisation_id": organisation_id}})
+    status, body = call(
+        "POST",
+        "/api/v1/requests",
+        headers,
+        {**NEW_REQUEST, "caller": {"name": "Marie", "organisation_id": organisation_id}},
+    )
     assert status == 400
 
 
-@pytest.mark.parametrize("path", ["/requests/99999999999999999999", "/requests/99999999999999999999/edit",
-                                  "/directory/organisations/99999999999999999999",
-                                  "/api/v1/requests/99999999999999999999",
-                                  "/api/v1/organisations/99999999999999999999"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/requests/99999999999999999999",
+        "/requests/99999999999999999999/edit",
+        "/directory/organisations/99999999999999999999",
+        "/api/v1/requests/99999999999999999999",
+        "/api/v1/organisations/99999999999999999999",
+    ],
+)
 def test_pages_with_an_id_too_large_are_404(client, logged_in, make_user, token_of, path):
     user = logged_in("operator", "sud")
     headers = token_of(user) if path.startswith("/api/") else {}
@@ -87,9 +116,16 @@ def test_request_update_odd_assignee_is_a_form_error(client, logged_in, make_req
     user = logged_in("operator", "sud")
     req = make_request(user)
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
-    response = client.post(f"/requests/{req.id}", data={
-        "upd-version": version_on(page, "upd"), "upd-status": "in_progress", "upd-urgency": "normal",
-        "upd-assigned_to": value, "csrf_token": csrf_token(client, "/")})
+    response = client.post(
+        f"/requests/{req.id}",
+        data={
+            "upd-version": version_on(page, "upd"),
+            "upd-status": "in_progress",
+            "upd-urgency": "normal",
+            "upd-assigned_to": value,
+            "csrf_token": csrf_token(client, "/"),
+        },
+    )
     assert response.status_code == 400
 
 
@@ -99,11 +135,21 @@ def test_dates_a_time_zone_cannot_hold_are_form_errors(client, logged_in, make_r
     req = make_request(user)
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
     token = csrf_token(client, "/")
-    callback = client.post(f"/requests/{req.id}/callbacks", data={
-        "cb-due_date": value[:10], "cb-due_time": "00:00", "csrf_token": token})
-    close = client.post(f"/requests/{req.id}/close", data={
-        "cl-version": version_on(page, "cl"), "cl-feedback_given": "yes", "cl-feedback_channel": "phone",
-        "cl-feedback_text": "Orientée", "cl-feedback_at": value[:10] + "T00:00", "csrf_token": token})
+    callback = client.post(
+        f"/requests/{req.id}/callbacks",
+        data={"cb-due_date": value[:10], "cb-due_time": "00:00", "csrf_token": token},
+    )
+    close = client.post(
+        f"/requests/{req.id}/close",
+        data={
+            "cl-version": version_on(page, "cl"),
+            "cl-feedback_given": "yes",
+            "cl-feedback_channel": "phone",
+            "cl-feedback_text": "Orientée",
+            "cl-feedback_at": value[:10] + "T00:00",
+            "csrf_token": token,
+        },
+    )
     assert (callback.status_code, close.status_code) == (400, 400)
 
 
@@ -111,15 +157,25 @@ def test_dates_a_time_zone_cannot_hold_are_form_errors(client, logged_in, make_r
 def test_api_close_feedback_at_out_of_range_is_400(make_user, make_request, token_of, call, value):
     sud = make_user("operator", "sud")
     req = make_request(sud)
-    status, body = call("POST", f"/api/v1/requests/{req.id}/close", token_of(sud),
-                        {"feedback": "Orientée", "feedback_at": value})
+    status, body = call(
+        "POST",
+        f"/api/v1/requests/{req.id}/close",
+        token_of(sud),
+        {"feedback": "Orientée", "feedback_at": value},
+    )
     assert status == 400 and "feedback_at" in body["fields"]
 
 
 @pytest.mark.parametrize("action", ["dismiss", "merge"])
 def test_duplicate_pair_with_an_id_too_large_is_not_a_crash(client, logged_in, action):
     logged_in("coordinator", "region")
-    response = client.post(f"/admin/duplicates/{action}", data={
-        "first_id": "99999999999999999999", "second_id": "1", "keep": "first",
-        "csrf_token": csrf_token(client, "/")})
+    response = client.post(
+        f"/admin/duplicates/{action}",
+        data={
+            "first_id": "99999999999999999999",
+            "second_id": "1",
+            "keep": "first",
+            "csrf_token": csrf_token(client, "/"),
+        },
+    )
     assert response.status_code < 500

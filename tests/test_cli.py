@@ -28,8 +28,19 @@ def test_cli_every_command_has_help_with_an_example(app):
 
 
 def test_cli_users_create_then_token(app, runner):
-    result = runner.invoke(args=["users", "create", "ana@cpas.example", "--role", "operator", "--territory",
-                                 "sud", "--password", "long enough password"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "ana@cpas.example",
+            "--role",
+            "operator",
+            "--territory",
+            "sud",
+            "--password",
+            "long enough password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     token = runner.invoke(args=["users", "token", "ana@cpas.example"]).output.strip()
     assert token.startswith("hd_")
@@ -41,7 +52,10 @@ def test_cli_users_create_then_token(app, runner):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--territory", "mars"], "Invalid value"), (["--territory", "sud", "--password", "short"], "too short")],
+    [
+        (["--territory", "mars"], "Invalid value"),
+        (["--territory", "sud", "--password", "short"], "too short"),
+    ],
 )
 def test_cli_users_create_refuses_bad_values(runner, args, message):
     result = runner.invoke(args=["users", "create", "x@test.example", *args])

@@ -33,11 +33,15 @@ def test_search_page_finds_typo_in_dutch_and_highlights(client, logged_in, searc
 
 
 def test_search_page_shows_names_in_the_users_language(client, logged_in, make_organisation, reindex):
-    _org(make_organisation, name_fr="Centre de planning familial Aurore", name_nl="Centrum voor gezinsplanning Aurora")
+    _org(
+        make_organisation,
+        name_fr="Centre de planning familial Aurore",
+        name_nl="Centrum voor gezinsplanning Aurora",
+    )
     reindex()
     logged_in("operator", "sud", locale="nl")
     page = client.get("/directory/?q=aurore").get_data(as_text=True)
-    hit = page[page.index('class="hit-name"'):]
+    hit = page[page.index('class="hit-name"') :]
     assert hit.index("gezinsplanning") < hit.index("planning familial")  # Dutch name first, French after
 
 
@@ -56,7 +60,7 @@ def test_search_page_facets_filter_and_keep_the_query(client, logged_in, search_
     filtered = client.get("/directory/?q=maison+medicale&basin=nord-est").get_data(as_text=True)
     assert 'name="basin" value="nord-est" checked' in filtered
     assert f"/directory/organisations/{search_directory_ids['c48']}" in filtered  # Schaerbeek: nord-est
-    assert f"/directory/organisations/{search_directory_ids['c07']}\"" not in filtered  # Marolles: centre
+    assert f'/directory/organisations/{search_directory_ids["c07"]}"' not in filtered  # Marolles: centre
 
 
 def test_search_page_paginates(client, logged_in, search_directory_ids):
@@ -114,20 +118,40 @@ def test_search_page_needs_sign_in_unless_public(app, client, search_directory_i
 
 # --- organisation page ------------------------------------------------------------------------------
 def test_organisation_page_shows_both_languages_and_contact(client, logged_in, make_organisation):
-    org = _org(make_organisation, name_fr="Service de santé mentale Le Méridien",
-               name_nl="Centrum voor geestelijke gezondheidszorg Le Méridien", acronym="SSM",
-               description_fr="Consultations psychologiques", description_nl="Psychologische consultaties",
-               street_fr="Rue de la Source", street_nl="Bronstraat", number="12", postcode="1060",
-               commune_fr="Saint-Gilles", commune_nl="Sint-Gillis", phones=["02 538 00 00"],
-               emails=["info@meridien.example"], languages=["fr", "nl"],
-               categories=[{"code": "ssm", "label_fr": "Santé mentale", "label_nl": "Geestelijke gezondheid"}])
+    org = _org(
+        make_organisation,
+        name_fr="Service de santé mentale Le Méridien",
+        name_nl="Centrum voor geestelijke gezondheidszorg Le Méridien",
+        acronym="SSM",
+        description_fr="Consultations psychologiques",
+        description_nl="Psychologische consultaties",
+        street_fr="Rue de la Source",
+        street_nl="Bronstraat",
+        number="12",
+        postcode="1060",
+        commune_fr="Saint-Gilles",
+        commune_nl="Sint-Gillis",
+        phones=["02 538 00 00"],
+        emails=["info@meridien.example"],
+        languages=["fr", "nl"],
+        categories=[{"code": "ssm", "label_fr": "Santé mentale", "label_nl": "Geestelijke gezondheid"}],
+    )
     logged_in()
     page = client.get(f"/directory/organisations/{org.id}").get_data(as_text=True)
-    for text in ("Le Méridien", "geestelijke gezondheidszorg", "Consultations psychologiques",
-                 "Psychologische consultaties", "Bronstraat", "Sint-Gillis", "02 538 00 00",
-                 "Geestelijke gezondheid", "data-copy-target=\"org-contact\"", 'id="notes"'):
+    for text in (
+        "Le Méridien",
+        "geestelijke gezondheidszorg",
+        "Consultations psychologiques",
+        "Psychologische consultaties",
+        "Bronstraat",
+        "Sint-Gillis",
+        "02 538 00 00",
+        "Geestelijke gezondheid",
+        'data-copy-target="org-contact"',
+        'id="notes"',
+    ):
         assert text in page
-    contact = page[page.index('id="org-contact"'):]
+    contact = page[page.index('id="org-contact"') :]
     assert "Rue de la Source 12" in contact and "1060 Saint-Gilles" in contact
 
 
@@ -165,8 +189,16 @@ def test_api_search_filters_and_pages(client, logged_in, search_directory_ids):
     assert not {h["id"] for h in page1["hits"]} & {h["id"] for h in page2["hits"]}
 
 
-@pytest.mark.parametrize("query, field", [("limit=0", "limit"), ("limit=abc", "limit"), ("page=-1", "page"),
-                                          ("q=" + "x" * 201, "q"), ("colour=red", "colour")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("limit=0", "limit"),
+        ("limit=abc", "limit"),
+        ("page=-1", "page"),
+        ("q=" + "x" * 201, "q"),
+        ("colour=red", "colour"),
+    ],
+)
 def test_api_search_bad_parameters_are_400(client, logged_in, query, field):
     logged_in()
     response = client.get(f"/api/v1/organisations?{query}")
@@ -183,8 +215,9 @@ def test_api_with_bearer_token(app, client, make_user, search_directory_ids):
     assert client.get("/api/v1/organisations?q=cpas").status_code == 401
     response = client.get("/api/v1/organisations?q=cpas", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200 and response.get_json()["total"] >= 4
-    detail = client.get(f"/api/v1/organisations/{search_directory_ids['c02']}",
-                        headers={"Authorization": f"Bearer {token}"}).get_json()
+    detail = client.get(
+        f"/api/v1/organisations/{search_directory_ids['c02']}", headers={"Authorization": f"Bearer {token}"}
+    ).get_json()
     assert detail["name_nl"] == "OCMW Elsene" and detail["archived"] is False
 
 
@@ -195,8 +228,9 @@ def test_api_detail_unknown_is_404_json(client, logged_in):
 
 
 # --- the index kept current -------------------------------------------------------------------------
-def test_directory_changed_signal_updates_search_without_restart(app, client, logged_in, make_organisation,
-                                                                 reindex):
+def test_directory_changed_signal_updates_search_without_restart(
+    app, client, logged_in, make_organisation, reindex
+):
     org = _org(make_organisation, name_fr="Épicerie sociale Le Grain")
     reindex()
     logged_in()
@@ -205,8 +239,9 @@ def test_directory_changed_signal_updates_search_without_restart(app, client, lo
         db = get_session()
         stored = db.get(Organisation, org.id)
         stored.name_fr = "Épicerie sociale La Graine"
-        added = Organisation(source="test", source_id="new", name_fr="Épicerie solidaire Zéphyr", postcode="1060",
-                             basin="sud")
+        added = Organisation(
+            source="test", source_id="new", name_fr="Épicerie solidaire Zéphyr", postcode="1060", basin="sud"
+        )
         db.add(added)
         db.commit()
         directory_changed.send(app, organisation_ids=[org.id, added.id])
@@ -220,8 +255,9 @@ def test_directory_changed_signal_updates_search_without_restart(app, client, lo
     assert "Zéphyr" not in client.get("/directory/?q=epicerie").get_data(as_text=True)
 
 
-def test_missing_index_is_built_on_first_search_with_a_log_line(app, client, logged_in, make_organisation,
-                                                                  caplog):
+def test_missing_index_is_built_on_first_search_with_a_log_line(
+    app, client, logged_in, make_organisation, caplog
+):
     _org(make_organisation, name_fr="Centre de planning familial Rosa")
     logged_in()
     assert not search_index(app).exists()
@@ -232,8 +268,9 @@ def test_missing_index_is_built_on_first_search_with_a_log_line(app, client, log
     assert search_index(app).exists()
 
 
-def test_corrupt_index_is_rebuilt_and_searches_keep_answering(app, client, logged_in, make_organisation,
-                                                              reindex, caplog):
+def test_corrupt_index_is_rebuilt_and_searches_keep_answering(
+    app, client, logged_in, make_organisation, reindex, caplog
+):
     _org(make_organisation, name_fr="Abri de nuit Le Phare")
     reindex()
     folder = search_index(app).generation_path()
@@ -267,11 +304,20 @@ def test_background_rebuild_answers_with_sql_meanwhile(app, client, logged_in, m
 def test_sql_fallback_during_a_rebuild_ignores_accents_and_case(app, client, logged_in, make_organisation):
     """While the index is rebuilt, professionals still type without accents, in capitals, with a curly
     apostrophe: the plain-SQL answer must find the same organisations (on SQLite and on PostgreSQL)."""
-    meridien = _org(make_organisation, name_fr="Service de Santé Mentale Le Méridien",
-                    name_nl="Dienst voor Geestelijke Gezondheid Le Méridien", commune_fr="Saint-Gilles",
-                    commune_nl="Sint-Gillis")
-    accueil = _org(make_organisation, name_fr="Maison d'accueil Sœur Emmanuelle", postcode="1000",
-                   commune_fr="Bruxelles", basin="centre-ouest")
+    meridien = _org(
+        make_organisation,
+        name_fr="Service de Santé Mentale Le Méridien",
+        name_nl="Dienst voor Geestelijke Gezondheid Le Méridien",
+        commune_fr="Saint-Gilles",
+        commune_nl="Sint-Gillis",
+    )
+    accueil = _org(
+        make_organisation,
+        name_fr="Maison d'accueil Sœur Emmanuelle",
+        postcode="1000",
+        commune_fr="Bruxelles",
+        basin="centre-ouest",
+    )
     _org(make_organisation, name_fr="Épicerie sociale", description_fr="Colis à 100 % gratuits")
     logged_in()
     release = threading.Event()
@@ -279,6 +325,7 @@ def test_sql_fallback_during_a_rebuild_ignores_accents_and_case(app, client, log
     busy.start()
     _state(app).rebuilding = busy  # a rebuild is under way: pages answer from SQL
     try:
+
         def found(query: str) -> set[int]:
             response = client.get("/api/v1/organisations", query_string={"q": query})
             assert response.status_code == 200 and response.get_json()["degraded"] is True
@@ -323,10 +370,14 @@ def test_admin_synonyms_extend_search_at_once(app, client, logged_in, make_organ
     reindex()
     logged_in("admin", "region", locale="en")
     assert "Welzijnswerk" not in client.get("/directory/?q=cass").get_data(as_text=True)
-    bad = client.post("/admin/synonyms", data={"terms": "cass", "csrf_token": csrf_token(client, "/admin/synonyms")})
+    bad = client.post(
+        "/admin/synonyms", data={"terms": "cass", "csrf_token": csrf_token(client, "/admin/synonyms")}
+    )
     assert bad.status_code == 200 and "at least two" in bad.get_data(as_text=True)
-    ok = client.post("/admin/synonyms", data={"terms": "CASS, welzijnswerk",
-                                               "csrf_token": csrf_token(client, "/admin/synonyms")})
+    ok = client.post(
+        "/admin/synonyms",
+        data={"terms": "CASS, welzijnswerk", "csrf_token": csrf_token(client, "/admin/synonyms")},
+    )
     assert ok.status_code == 302
     page = client.get("/directory/?q=cass").get_data(as_text=True)
     assert f"/directory/organisations/{org.id}" in page

@@ -39,12 +39,16 @@ def test_docs_readme_stays_short_and_points_inside_the_repository():
 
 def test_docs_every_screenshot_is_shown_somewhere():
     shown = "".join(page.read_text(encoding="utf-8") for page in PAGES)
-    unused = [p.name for p in sorted((ROOT / "docs" / "images").glob("*.png")) if f"images/{p.name}" not in shown]
+    unused = [
+        p.name for p in sorted((ROOT / "docs" / "images").glob("*.png")) if f"images/{p.name}" not in shown
+    ]
     assert unused == []
 
 
 def test_docs_make_targets_they_name_exist():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     targets = set(re.findall(r"^([a-z][\w-]*):", makefile, flags=re.MULTILINE))
-    named = {t for page in PAGES for t in re.findall(r"`make ([a-z][\w-]*)", page.read_text(encoding="utf-8"))}
+    named = {
+        t for page in PAGES for t in re.findall(r"`make ([a-z][\w-]*)", page.read_text(encoding="utf-8"))
+    }
     assert named - targets == set()

@@ -428,10 +428,15 @@ def test_a_closed_request_is_reopened_with_a_reason_then_closed_again(app, clien
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
     assert "Rouvrir la demande" not in page
     token = csrf_token(client, "/")
-    closing = {"cl-feedback_given": "yes", "cl-feedback_channel": "phone",
-               "cl-feedback_text": "Orientée vers l'asile de nuit Pierre d'Angle", "csrf_token": token}
-    response = client.post(f"/requests/{req.id}/close",
-                           data={**closing, "cl-version": version_on(page, "cl")})
+    closing = {
+        "cl-feedback_given": "yes",
+        "cl-feedback_channel": "phone",
+        "cl-feedback_text": "Orientée vers l'asile de nuit Pierre d'Angle",
+        "csrf_token": token,
+    }
+    response = client.post(
+        f"/requests/{req.id}/close", data={**closing, "cl-version": version_on(page, "cl")}
+    )
     assert response.status_code == 302
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
     assert "Rouvrir la demande" in page and 'id="cl-version"' not in page
@@ -450,8 +455,12 @@ def test_a_closed_request_is_reopened_with_a_reason_then_closed_again(app, clien
     assert response.status_code == 200 and f"Demande {req.reference} rouverte." in page
     reopened = only_request(app)
     assert (reopened.status, reopened.closed_at, reopened.feedback_given, reopened.feedback_text) == (
-        "in_progress", None, None, "")
-    timeline = page[page.find('id="timeline"'):]
+        "in_progress",
+        None,
+        None,
+        "",
+    )
+    timeline = page[page.find('id="timeline"') :]
     assert "Rouverte" in timeline and "plus de place à Pierre d&#39;Angle" in timeline
     assert "Orientée vers l&#39;asile de nuit" in timeline  # the first closing stays in the history
     assert 'id="outcome"' not in page and 'id="cl-version"' in page  # open: the closing form is back
@@ -459,19 +468,30 @@ def test_a_closed_request_is_reopened_with_a_reason_then_closed_again(app, clien
     # A stale form (the version seen before reopening) and a second reopen are both refused.
     response = client.post(f"/requests/{req.id}/reopen", data={**reopen, "ro-reason": "encore"})
     assert response.status_code == 409
-    response = client.post(f"/requests/{req.id}/reopen",
-                           data={**reopen, "ro-version": version_on(page, "cl"), "ro-reason": "encore"})
+    response = client.post(
+        f"/requests/{req.id}/reopen",
+        data={**reopen, "ro-version": version_on(page, "cl"), "ro-reason": "encore"},
+    )
     assert response.status_code == 400 and "pas clôturée" in response.get_data(as_text=True)
 
-    response = client.post(f"/requests/{req.id}/close", data={
-        **closing, "cl-version": version_on(page, "cl"), "cl-feedback_text": "Place trouvée au Samusocial"})
+    response = client.post(
+        f"/requests/{req.id}/close",
+        data={
+            **closing,
+            "cl-version": version_on(page, "cl"),
+            "cl-feedback_text": "Place trouvée au Samusocial",
+        },
+    )
     assert response.status_code == 302
     again = only_request(app)
     assert again.status == "closed" and again.feedback_text == "Place trouvée au Samusocial"
     with app.app_context():
         db = get_session()
-        kinds = list(db.scalars(select(RequestEvent.kind).where(RequestEvent.request_id == req.id)
-                                .order_by(RequestEvent.id)))
+        kinds = list(
+            db.scalars(
+                select(RequestEvent.kind).where(RequestEvent.request_id == req.id).order_by(RequestEvent.id)
+            )
+        )
         assert kinds[-3:] == ["closed", "reopened", "closed"]
         actions = list(db.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(req.id))))
         assert "request.reopen" in actions
@@ -491,10 +511,13 @@ def test_an_anonymised_request_cannot_be_reopened(app, client, logged_in, make_r
         db.commit()
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
     assert "Rouvrir la demande" not in page
-    response = client.post(f"/requests/{req.id}/reopen", data={
-        "ro-version": str(only_request(app).version),
-        "ro-reason": "rappel",
-        "csrf_token": csrf_token(client, "/"),
-    })
+    response = client.post(
+        f"/requests/{req.id}/reopen",
+        data={
+            "ro-version": str(only_request(app).version),
+            "ro-reason": "rappel",
+            "csrf_token": csrf_token(client, "/"),
+        },
+    )
     assert response.status_code == 400 and "anonymisée" in response.get_data(as_text=True)
     assert only_request(app).status == "closed"

@@ -26,8 +26,13 @@ def test_i18n_catalog_keeps_every_placeholder(lang):
     with (CATALOGS / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         catalog = read_po(handle, locale=lang)
     placeholder = re.compile(r"%\(\w+\)s")
-    broken = [m.id for m in catalog if m.id and not m.pluralizable
-              and sorted(placeholder.findall(m.id)) != sorted(placeholder.findall(m.string))]
+    broken = [
+        m.id
+        for m in catalog
+        if m.id
+        and not m.pluralizable
+        and sorted(placeholder.findall(m.id)) != sorted(placeholder.findall(m.string))
+    ]
     assert broken == []
 
 
@@ -37,9 +42,28 @@ def test_i18n_catalog_matches_the_source(tmp_path):
     import sys
 
     out = tmp_path / "fresh.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "pyproject.toml",
-                    "-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", str(out), "helpdesk", "templates"],
-                   check=True, capture_output=True, cwd=CATALOGS.parent.parent)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "pyproject.toml",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "-o",
+            str(out),
+            "helpdesk",
+            "templates",
+        ],
+        check=True,
+        capture_output=True,
+        cwd=CATALOGS.parent.parent,
+    )
     with out.open("rb") as handle:
         fresh = {m.id for m in read_po(handle) if m.id}
     with (CATALOGS / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
@@ -49,8 +73,12 @@ def test_i18n_catalog_matches_the_source(tmp_path):
 
 @pytest.mark.parametrize(
     ("accept", "lang", "text"),
-    [("nl-BE,nl;q=0.9", "nl", "Aanmelden"), ("fr-BE,fr;q=0.9", "fr", "Se connecter"), ("en-GB", "en", "Sign in"),
-     ("de-DE", "fr", "Se connecter")],
+    [
+        ("nl-BE,nl;q=0.9", "nl", "Aanmelden"),
+        ("fr-BE,fr;q=0.9", "fr", "Se connecter"),
+        ("en-GB", "en", "Sign in"),
+        ("de-DE", "fr", "Se connecter"),
+    ],
 )
 def test_i18n_login_page_follows_the_browser_language(client, accept, lang, text):
     html = client.get("/auth/login", headers={"Accept-Language": accept}).get_data(as_text=True)

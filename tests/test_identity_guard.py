@@ -48,10 +48,14 @@ def test_identity_corpus_recall_and_false_alarms_meet_the_bar():
     for lang in ("fr", "nl"):
         ident = [r for r in identifying if r["lang"] == lang]
         clean = [r for r in plain if r["lang"] == lang]
-        print(f"identity corpus {lang}: recall {sum(bool(find_identity(r['text'])) for r in ident) / len(ident):.3f}"
-              f", false alarms {sum(bool(find_identity(r['text'])) for r in clean) / len(clean):.3f}")
-    print(f"identity corpus: {len(identifying)} identifying, {len(plain)} not; recall {recall:.3f}, "
-          f"precision {precision:.3f}, false alarms {false_alarm_rate:.3f}")
+        print(
+            f"identity corpus {lang}: recall {sum(bool(find_identity(r['text'])) for r in ident) / len(ident):.3f}"
+            f", false alarms {sum(bool(find_identity(r['text'])) for r in clean) / len(clean):.3f}"
+        )
+    print(
+        f"identity corpus: {len(identifying)} identifying, {len(plain)} not; recall {recall:.3f}, "
+        f"precision {precision:.3f}, false alarms {false_alarm_rate:.3f}"
+    )
     print("missed:", missed, "false alarms:", alarms)
     assert recall >= 0.95, missed
     assert false_alarm_rate <= 0.05, alarms
@@ -62,7 +66,9 @@ def test_identity_corpus_names_the_kind_it_was_written_for():
     wrong = [
         (r["kind"], r["text"], identity_warnings(r["text"]))
         for r in _corpus()
-        if r["identifies"] == "true" and r["kind"] != "mixed" and r["kind"] not in identity_warnings(r["text"])
+        if r["identifies"] == "true"
+        and r["kind"] != "mixed"
+        and r["kind"] not in identity_warnings(r["text"])
     ]
     assert wrong == []
 
@@ -146,9 +152,13 @@ def _events(app, request_id: int) -> int:
 def _closed(app, user, req):
     with app.app_context():
         db = get_session()
-        ops.close_request(db, db.merge(user), db.get(HelpRequest, req.id),
-                          ops.ClosingRecord(feedback_given=True, feedback_text="Orientée vers le CAW"),
-                          expected_version=None)
+        ops.close_request(
+            db,
+            db.merge(user),
+            db.get(HelpRequest, req.id),
+            ops.ClosingRecord(feedback_given=True, feedback_text="Orientée vers le CAW"),
+            expected_version=None,
+        )
         db.commit()
 
 
@@ -163,24 +173,70 @@ def _lead(app, user, req, make_organisation):
 
 # name: (url suffix, data for a text, French label of the text's field, what the request needs first)
 PAGE_FORMS = {
-    "unmet need": ("/unmet-needs", lambda t, p: {"unmet-reason": "waiting_list", "unmet-note": t}, "Note", None),
-    "callback": ("/callbacks", lambda t, p: {"cb-due_date": (date.today() + timedelta(days=1)).isoformat(),
-                                             "cb-due_time": "10:00", "cb-note": t}, "Note", None),
-    "transfer": ("/transfer", lambda t, p: {"tr-version": version_on(p, "tr"), "tr-to": "region", "tr-note": t},
-                 "Note de transmission", None),
+    "unmet need": (
+        "/unmet-needs",
+        lambda t, p: {"unmet-reason": "waiting_list", "unmet-note": t},
+        "Note",
+        None,
+    ),
+    "callback": (
+        "/callbacks",
+        lambda t, p: {
+            "cb-due_date": (date.today() + timedelta(days=1)).isoformat(),
+            "cb-due_time": "10:00",
+            "cb-note": t,
+        },
+        "Note",
+        None,
+    ),
+    "transfer": (
+        "/transfer",
+        lambda t, p: {"tr-version": version_on(p, "tr"), "tr-to": "region", "tr-note": t},
+        "Note de transmission",
+        None,
+    ),
     "share": ("/share", lambda t, p: {"sh-to": "nord", "sh-note": t}, "Quelle est la question ?", None),
     "comment": ("/comments", lambda t, p: {"cm-note": t}, "Note", None),
-    "close feedback": ("/close", lambda t, p: {"cl-version": version_on(p, "cl"), "cl-feedback_given": "yes",
-                                               "cl-feedback_channel": "phone", "cl-feedback_text": t},
-                       "Ce qui a été proposé", None),
-    "close reason": ("/close", lambda t, p: {"cl-version": version_on(p, "cl"), "cl-feedback_given": "no",
-                                             "cl-feedback_channel": "phone", "cl-missing_reason": t}, "Pourquoi il n'a pas pu être donné", None),
-    "reopen": ("/reopen", lambda t, p: {"ro-version": version_on(p, "ro"), "ro-reason": t},
-               "Pourquoi la rouvrir", "closed"),
-    "lead": ("/leads", lambda t, p: {"organisation_id": "{org}", "outcome": "proposed", "note": t}, "Note",
-             "organisation"),
-    "lead update": ("/leads/{lead}", lambda t, p: {"lead{lead}-outcome": "contacted", "lead{lead}-note": t},
-                    "Note", "lead"),
+    "close feedback": (
+        "/close",
+        lambda t, p: {
+            "cl-version": version_on(p, "cl"),
+            "cl-feedback_given": "yes",
+            "cl-feedback_channel": "phone",
+            "cl-feedback_text": t,
+        },
+        "Ce qui a été proposé",
+        None,
+    ),
+    "close reason": (
+        "/close",
+        lambda t, p: {
+            "cl-version": version_on(p, "cl"),
+            "cl-feedback_given": "no",
+            "cl-feedback_channel": "phone",
+            "cl-missing_reason": t,
+        },
+        "Pourquoi il n'a pas pu être donné",
+        None,
+    ),
+    "reopen": (
+        "/reopen",
+        lambda t, p: {"ro-version": version_on(p, "ro"), "ro-reason": t},
+        "Pourquoi la rouvrir",
+        "closed",
+    ),
+    "lead": (
+        "/leads",
+        lambda t, p: {"organisation_id": "{org}", "outcome": "proposed", "note": t},
+        "Note",
+        "organisation",
+    ),
+    "lead update": (
+        "/leads/{lead}",
+        lambda t, p: {"lead{lead}-outcome": "contacted", "lead{lead}-note": t},
+        "Note",
+        "lead",
+    ),
 }
 
 
@@ -198,8 +254,10 @@ def _page_case(app, client, logged_in, make_request, make_organisation, name):
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
 
     def post(text: str, **extra):
-        data = {k.format(**values): v.format(**values) if v == "{org}" else v
-                for k, v in data_of(text, page).items()}
+        data = {
+            k.format(**values): v.format(**values) if v == "{org}" else v
+            for k, v in data_of(text, page).items()
+        }
         prefix = next(iter(data)).split("-")[0] + "-" if "-" in next(iter(data)) else ""
         data.update({prefix + k: v for k, v in extra.items()})
         data["csrf_token"] = csrf_token(client, "/")
@@ -237,8 +295,9 @@ def test_page_warns_about_a_name_in_every_free_text_and_saves_once_confirmed(
     assert _events(app, req.id) > before
 
 
-def test_page_keeps_a_services_phone_number_in_a_lead_note(app, client, logged_in, make_request,
-                                                            make_organisation):
+def test_page_keeps_a_services_phone_number_in_a_lead_note(
+    app, client, logged_in, make_request, make_organisation
+):
     req, _label, post = _page_case(app, client, logged_in, make_request, make_organisation, "lead")
     assert post("Permanence au 02 512 34 56, 9h-12h, demander l'accueil").status_code == 302
 
@@ -252,8 +311,11 @@ def test_organisation_note_with_a_national_number_is_refused(app, client, logged
     logged_in("operator", "sud")
     org = make_organisation()
     url = f"/directory/organisations/{org.id}/notes"
-    data = {"text": "Suivi de 85.01.01-001.15, liste d'attente", "confirm_identity": "y",
-            "csrf_token": csrf_token(client, url)}
+    data = {
+        "text": "Suivi de 85.01.01-001.15, liste d'attente",
+        "confirm_identity": "y",
+        "csrf_token": csrf_token(client, url),
+    }
     response = client.post(url, data=data)
     assert response.status_code == 400
     page = html.unescape(response.get_data(as_text=True))
@@ -274,8 +336,9 @@ def test_organisation_note_with_a_name_saves_once_confirmed(app, client, logged_
     assert _notes(app) == ["Mevrouw Fatima Benali wacht hier al drie maanden"]
 
 
-def test_organisation_note_with_opening_hours_and_the_services_phone_is_saved(app, client, logged_in,
-                                                                               make_organisation):
+def test_organisation_note_with_opening_hours_and_the_services_phone_is_saved(
+    app, client, logged_in, make_organisation
+):
     logged_in("operator", "sud")
     org = make_organisation()
     url = f"/directory/organisations/{org.id}/notes"
@@ -296,8 +359,9 @@ def test_organisation_note_with_opening_hours_and_the_services_phone_is_saved(ap
         ("/close", {"no_feedback_reason": "{text}"}, "no_feedback_reason"),
     ],
 )
-def test_api_guards_every_free_text_like_the_pages(make_user, make_request, make_organisation, token_of, call,
-                                                   suffix, body, field):
+def test_api_guards_every_free_text_like_the_pages(
+    make_user, make_request, make_organisation, token_of, call, suffix, body, field
+):
     sud = make_user("operator", "sud")
     req = make_request(sud)
     headers = token_of(sud)

@@ -22,8 +22,9 @@ REPORT_KEYS = ["added", "updated", "unchanged", "archived", "restored", "rejecte
 
 
 def test_import_cli_json_report_has_exactly_the_documented_keys(runner, data_dir):
-    result = runner.invoke(args=["directory", "import", str(data_dir / "directory_malformed.json"), "--json",
-                                 "--quiet"])
+    result = runner.invoke(
+        args=["directory", "import", str(data_dir / "directory_malformed.json"), "--json", "--quiet"]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert list(report) == REPORT_KEYS
@@ -41,7 +42,9 @@ def test_import_cli_summary_and_rejected_rows(runner, data_dir):
 
 def test_import_cli_dry_run_prints_the_same_report_and_changes_nothing(app, runner, data_dir):
     runner.invoke(args=["directory", "import", str(data_dir / "directory_v1.json"), "--quiet"])
-    dry = runner.invoke(args=["directory", "import", str(data_dir / "directory_v2.json"), "--dry-run", "--json"])
+    dry = runner.invoke(
+        args=["directory", "import", str(data_dir / "directory_v2.json"), "--dry-run", "--json"]
+    )
     real = runner.invoke(args=["directory", "import", str(data_dir / "directory_v2.json"), "--json"])
     assert json.loads(dry.output) == json.loads(real.output)
     assert json.loads(real.output)["added"] == 1
@@ -65,8 +68,9 @@ def test_import_cli_missing_file_is_a_clear_error(runner, tmp_path):
 
 
 def test_import_cli_format_can_be_forced(runner, data_dir):
-    result = runner.invoke(args=["directory", "import", str(data_dir / "directory_v1.json"), "--format", "csv",
-                                 "--json"])
+    result = runner.invoke(
+        args=["directory", "import", str(data_dir / "directory_v1.json"), "--format", "csv", "--json"]
+    )
     assert result.exit_code != 0
     assert "no column separator" in result.output
 
@@ -86,31 +90,41 @@ def test_import_cli_sends_directory_changed_after_commit(app, runner, data_dir):
     def listener(sender, organisation_ids):
         with app.app_context():
             visible = get_session().scalar(
-                select(func.count()).select_from(Organisation).where(Organisation.id.in_(organisation_ids)))
+                select(func.count()).select_from(Organisation).where(Organisation.id.in_(organisation_ids))
+            )
         received.append((sorted(organisation_ids), visible))
 
     with directory_changed.connected_to(listener):
         runner.invoke(args=["directory", "import", str(data_dir / "directory_v1.json"), "--quiet"])
         runner.invoke(args=["directory", "import", str(data_dir / "directory_v1.json"), "--quiet"])
-        runner.invoke(args=["directory", "import", str(data_dir / "directory_v2.json"), "--dry-run", "--quiet"])
+        runner.invoke(
+            args=["directory", "import", str(data_dir / "directory_v2.json"), "--dry-run", "--quiet"]
+        )
     assert len(received) == 1
     ids, visible = received[0]
     assert len(ids) == 8 and visible == 8
 
 
 def test_import_cli_sync_imports_every_configured_source(app, runner, data_dir):
-    app.config["DIRECTORY_SOURCES"] = [str(data_dir / "directory_v1.json"),
-                                       {"path": str(data_dir / "hsds"), "format": "hsds"}]
+    app.config["DIRECTORY_SOURCES"] = [
+        str(data_dir / "directory_v1.json"),
+        {"path": str(data_dir / "hsds"), "format": "hsds"},
+    ]
     result = runner.invoke(args=["directory", "sync"])
     assert result.exit_code == 0, result.output
     assert "8 added" in result.output and "2 added" in result.output
 
 
 def test_import_cli_sync_reports_a_failed_source_and_goes_on(app, runner, data_dir):
-    app.config["DIRECTORY_SOURCES"] = [str(data_dir / "directory_broken.json"), str(data_dir / "directory_v1.json")]
+    app.config["DIRECTORY_SOURCES"] = [
+        str(data_dir / "directory_broken.json"),
+        str(data_dir / "directory_v1.json"),
+    ]
     result = runner.invoke(args=["directory", "sync"])
     assert result.exit_code != 0
-    assert "FAILED" in result.output and "8 added" in result.output and "1 of 2 sources failed" in result.output
+    assert (
+        "FAILED" in result.output and "8 added" in result.output and "1 of 2 sources failed" in result.output
+    )
 
 
 def test_import_cli_sync_without_sources_says_so(runner):
@@ -147,19 +161,29 @@ def _fd_position(pid: int, path: Path) -> int | None:
 
 
 @pytest.mark.slow
-def test_import_cli_killed_import_leaves_the_directory_unchanged(app, runner, data_dir, tmp_path, database_url,
-                                                                 directory_snapshot):
+def test_import_cli_killed_import_leaves_the_directory_unchanged(
+    app, runner, data_dir, tmp_path, database_url, directory_snapshot
+):
     runner.invoke(args=["directory", "import", str(data_dir / "directory_v1.json"), "--quiet"])
     with app.app_context():
         before = directory_snapshot(get_session())
     big = tmp_path / "big.json"
     write_sample(big, count=30_000)
     root = Path(__file__).resolve().parent.parent
-    env = dict(os.environ, HELPDESK_DATABASE_URL=database_url, HELPDESK_INSTANCE_PATH=str(tmp_path / "instance"),
-               HELPDESK_SECRET_KEY="test", PYTHONPATH=str(root))
-    child = subprocess.Popen([str(Path(sys.executable).parent / "helpdesk"), "directory", "import", str(big), "--quiet"],
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             cwd=root)
+    env = dict(
+        os.environ,
+        HELPDESK_DATABASE_URL=database_url,
+        HELPDESK_INSTANCE_PATH=str(tmp_path / "instance"),
+        HELPDESK_SECRET_KEY="test",
+        PYTHONPATH=str(root),
+    )
+    child = subprocess.Popen(
+        [str(Path(sys.executable).parent / "helpdesk"), "directory", "import", str(big), "--quiet"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=root,
+    )
     size = big.stat().st_size
     try:
         # Kill it once it has read over half the export: rows have been written, nothing committed.
@@ -179,7 +203,9 @@ def test_import_cli_killed_import_leaves_the_directory_unchanged(app, runner, da
         db = get_session()
         assert directory_snapshot(db) == before
         assert db.scalar(select(func.count()).select_from(ImportRun)) == 1
-    again = runner.invoke(args=["directory", "import", str(data_dir / "directory_v2.json"), "--json", "--quiet"])
+    again = runner.invoke(
+        args=["directory", "import", str(data_dir / "directory_v2.json"), "--json", "--quiet"]
+    )
     assert again.exit_code == 0 and json.loads(again.output)["added"] == 1
 
 
@@ -190,5 +216,12 @@ def test_fetch_cli_imports_a_url_twice(app, runner, export_server, data_dir):
     second = runner.invoke(args=["directory", "import", export_server.url, "--json", "--quiet"])
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert json.loads(first.output)["added"] == 8
-    assert json.loads(second.output) == {"added": 0, "updated": 0, "unchanged": 8, "archived": 0, "restored": 0,
-                                         "rejected": [], "warnings": []}
+    assert json.loads(second.output) == {
+        "added": 0,
+        "updated": 0,
+        "unchanged": 8,
+        "archived": 0,
+        "restored": 0,
+        "rejected": [],
+        "warnings": [],
+    }

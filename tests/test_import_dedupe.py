@@ -19,13 +19,16 @@ def make_organisation(library_organisation):
     return library_organisation
 
 
-@pytest.mark.parametrize(("first", "second", "similar"), [
-    ("Maison médicale Les Acacias", "MAISON MEDICALE LES ACACIA", True),
-    ("CPAS d'Ixelles", "CPAS Ixelles", True),
-    ("Wijkgezondheidscentrum De Brug", "Wijkgezondheidscentrum De Brug vzw", True),
-    ("Maison médicale Le Moulin", "Maison médicale Le Jardin", False),
-    ("Antenne 1", "Antenne 2", False),
-])
+@pytest.mark.parametrize(
+    ("first", "second", "similar"),
+    [
+        ("Maison médicale Les Acacias", "MAISON MEDICALE LES ACACIA", True),
+        ("CPAS d'Ixelles", "CPAS Ixelles", True),
+        ("Wijkgezondheidscentrum De Brug", "Wijkgezondheidscentrum De Brug vzw", True),
+        ("Maison médicale Le Moulin", "Maison médicale Le Jardin", False),
+        ("Antenne 1", "Antenne 2", False),
+    ],
+)
 def test_dedupe_name_score(first, second, similar):
     assert (name_score((fold(first),), (fold(second),)) >= 88) is similar
 
@@ -52,12 +55,15 @@ def test_dedupe_same_phone_in_another_postcode_is_a_candidate(session, make_orga
 
 
 def test_dedupe_local_organisation_resembling_an_imported_one_is_proposed(session, make_organisation):
-    imported = make_organisation(source="bruxelles-social", name_fr="Service de santé mentale Le Chien Vert",
-                                 postcode="1030")
-    local = make_organisation(source="local", name_fr="SSM Le Chien Vert", name_nl="", postcode="1030",
-                              acronym="", phones=[])
-    local_copy = make_organisation(source="local", name_fr="Service de sante mentale le chien vert",
-                                   postcode="1030")
+    imported = make_organisation(
+        source="bruxelles-social", name_fr="Service de santé mentale Le Chien Vert", postcode="1030"
+    )
+    local = make_organisation(
+        source="local", name_fr="SSM Le Chien Vert", name_nl="", postcode="1030", acronym="", phones=[]
+    )
+    local_copy = make_organisation(
+        source="local", name_fr="Service de sante mentale le chien vert", postcode="1030"
+    )
     pairs = {(p.first_id, p.second_id) for p in find_duplicates(session)}
     assert (imported.id, local_copy.id) in pairs
     assert local.id  # an abbreviation alone is not enough evidence

@@ -84,8 +84,9 @@ def test_fetch_a_body_cut_short_leaves_no_file(tmp_path):
     downloads = tmp_path / "downloads"
     downloads.mkdir()
     with pytest.raises(FetchError, match="too large"):
-        fetch(f"http://127.0.0.1:{listener.getsockname()[1]}/x", downloads, max_bytes=10_000, retries=0,
-              **LOCAL)
+        fetch(
+            f"http://127.0.0.1:{listener.getsockname()[1]}/x", downloads, max_bytes=10_000, retries=0, **LOCAL
+        )
     thread.join()
     listener.close()
     assert list(downloads.iterdir()) == []

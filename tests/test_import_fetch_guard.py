@@ -57,8 +57,10 @@ def test_fetch_guard_public_addresses_are_public(address):
     assert is_public_address(address)
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/export.json", "gopher://example.org/",
-                                 "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "url",
+    ["file:///etc/passwd", "ftp://127.0.0.1/export.json", "gopher://example.org/", "javascript:alert(1)"],
+)
 def test_fetch_guard_only_http_and_https(url, tmp_path):
     with pytest.raises(FetchError) as refused:
         fetch(url, tmp_path, retries=0, timeout=5)
@@ -90,16 +92,22 @@ def _redirecting_server(location: str, status: int = 302):
     return server, seen
 
 
-@pytest.mark.parametrize("target", ["http://localhost:{port}/export.json", "http://[::ffff:127.0.0.1]:{port}/x",
-                                    "file:///etc/passwd"])
+@pytest.mark.parametrize(
+    "target",
+    ["http://localhost:{port}/export.json", "http://[::ffff:127.0.0.1]:{port}/x", "file:///etc/passwd"],
+)
 def test_fetch_guard_checks_every_redirect(target, tmp_path, slow_server):  # noqa: F811
     """The first hop is allowed (listed); the redirect to an internal host is refused before connecting."""
     slow_server.body = b'{"secret": true}'
     server, seen = _redirecting_server(target.format(port=slow_server.port))
     try:
         with pytest.raises(FetchError) as refused:
-            fetch(f"http://127.0.0.1:{server.server_address[1]}/export.json", tmp_path, retries=0,
-                  allowed_hosts=["127.0.0.1"])
+            fetch(
+                f"http://127.0.0.1:{server.server_address[1]}/export.json",
+                tmp_path,
+                retries=0,
+                allowed_hosts=["127.0.0.1"],
+            )
     finally:
         server.shutdown()
         server.server_close()
@@ -111,8 +119,12 @@ def test_fetch_guard_follows_a_redirect_to_an_allowed_host(tmp_path, slow_server
     slow_server.body = b'{"organisations": []}'
     server, seen = _redirecting_server(f"http://localhost:{slow_server.port}/export.json")
     try:
-        report = fetch(f"http://127.0.0.1:{server.server_address[1]}/old", tmp_path, retries=0,
-                       allowed_hosts=["127.0.0.1", "localhost"])
+        report = fetch(
+            f"http://127.0.0.1:{server.server_address[1]}/old",
+            tmp_path,
+            retries=0,
+            allowed_hosts=["127.0.0.1", "localhost"],
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -121,7 +133,9 @@ def test_fetch_guard_follows_a_redirect_to_an_allowed_host(tmp_path, slow_server
 
 def test_fetch_deadline_cuts_a_trickling_server(tmp_path, slow_server):  # noqa: F811
     """A few bytes at a time, each well within any read timeout: the whole download's budget ends it."""
-    slow_server.body = json.dumps({"organisations": [{"id": str(i), "nameFr": "x"} for i in range(100)]}).encode()
+    slow_server.body = json.dumps(
+        {"organisations": [{"id": str(i), "nameFr": "x"} for i in range(100)]}
+    ).encode()
     slow_server.modes = ["trickle"]
     slow_server.interval = 0.1
     with pytest.raises(FetchError) as cut:
@@ -141,8 +155,12 @@ def test_fetch_deadline_is_not_per_read(tmp_path, slow_server):  # noqa: F811
     assert cut.value.code == "unreachable" and slow_server.requests == 1
 
 
-def test_fetch_guard_cli_import_and_sync_refuse_an_internal_address(app, runner, slow_server,  # noqa: F811
-                                                                     v1_organisations):
+def test_fetch_guard_cli_import_and_sync_refuse_an_internal_address(
+    app,
+    runner,
+    slow_server,  # noqa: F811
+    v1_organisations,
+):
     slow_server.body = json.dumps({"organisations": v1_organisations}).encode()
     imported = runner.invoke(args=["directory", "import", slow_server.url, "--quiet"])
     assert imported.exit_code != 0 and "not a public address" in imported.output
@@ -162,8 +180,13 @@ def test_fetch_guard_one_message_for_every_network_failure(tmp_path):
         server, _seen = _redirecting_server(location, status)
         try:
             with pytest.raises(FetchError) as failed:
-                fetch(f"http://127.0.0.1:{server.server_address[1]}/", tmp_path, retries=0, timeout=2,
-                      allowed_hosts=["127.0.0.1"])
+                fetch(
+                    f"http://127.0.0.1:{server.server_address[1]}/",
+                    tmp_path,
+                    retries=0,
+                    timeout=2,
+                    allowed_hosts=["127.0.0.1"],
+                )
         finally:
             server.shutdown()
             server.server_close()
@@ -171,4 +194,6 @@ def test_fetch_guard_one_message_for_every_network_failure(tmp_path):
     with pytest.raises(FetchError) as refused:
         fetch("http://127.0.0.1:9/export.json", tmp_path, retries=0, timeout=2, allowed_hosts=["127.0.0.1"])
     failures.append(refused.value)
-    assert {(f.code, str(f).split(" (", 1)[-1]) for f in failures} == {("unreachable", "details in the server log)")}
+    assert {(f.code, str(f).split(" (", 1)[-1]) for f in failures} == {
+        ("unreachable", "details in the server log)")
+    }

@@ -36,8 +36,12 @@ HEADER = b"id,name,description\n"
 
 def nested_json(path: Path, levels: int) -> Path:
     """The issue's file: a valid first record, then one whose ``extra`` opens ``levels`` lists."""
-    path.write_bytes(b'{"organisations":[{"id":"0","nameFr":"Avant"},{"id":"1","nameFr":"x","extra":'
-                     + b"[" * levels + b"]" * levels + b"}]}")
+    path.write_bytes(
+        b'{"organisations":[{"id":"0","nameFr":"Avant"},{"id":"1","nameFr":"x","extra":'
+        + b"[" * levels
+        + b"]" * levels
+        + b"}]}"
+    )
     return path
 
 
@@ -62,7 +66,7 @@ def lying_zip(path: Path) -> Path:
     data = bytearray(path.read_bytes())
     for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
         start = data.find(signature)
-        data[start + offset:start + offset + 4] = struct.pack("<I", 100)
+        data[start + offset : start + offset + 4] = struct.pack("<I", 100)
     path.write_bytes(bytes(data))
     return path
 
@@ -79,6 +83,7 @@ def _organisations(app) -> int:
 
 
 # --- the library ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("levels", [30_000, 200_000])
 def test_limits_json_nesting_beyond_the_limit_refuses_the_file(tmp_path, levels):
@@ -112,12 +117,21 @@ def test_limits_json_nesting_limit_is_an_argument(tmp_path):
 
 def test_limits_json_long_value_and_large_record_reject_their_rows_only(tmp_path):
     path = tmp_path / "large.json"
-    path.write_text(json.dumps({"organisations": [
-        {"id": "1", "nameFr": "x" * 101},
-        {"id": "2", "nameFr": "y", "extra": [{"note": "z" * 60}] * 20},
-        {"id": "3", "nameFr": "Maison"},
-    ]}), encoding="utf-8")
-    records, rejected = read_all(read_source(path, limits=ReadLimits(max_field_chars=100, max_record_bytes=1000)))
+    path.write_text(
+        json.dumps(
+            {
+                "organisations": [
+                    {"id": "1", "nameFr": "x" * 101},
+                    {"id": "2", "nameFr": "y", "extra": [{"note": "z" * 60}] * 20},
+                    {"id": "3", "nameFr": "Maison"},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    records, rejected = read_all(
+        read_source(path, limits=ReadLimits(max_field_chars=100, max_record_bytes=1000))
+    )
     assert [r.source_id for r in records] == ["3"]
     assert [(r.line, r.code) for r in rejected] == [(1, "field_too_long"), (2, "record_too_large")]
     assert dict(rejected[0].params) == {"field": "nameFr", "max": "100"}
@@ -144,7 +158,9 @@ def test_limits_csv_line_without_end_is_refused_and_a_long_cell_rejects_its_row(
     long_cell = tmp_path / "long.csv"
     long_cell.write_bytes(b"id;nameFr\n1;" + b"x" * 200 + b"\n2;Maison\n")
     records, rejected = read_all(read_source(long_cell, limits=ReadLimits(max_field_chars=100)))
-    assert [r.source_id for r in records] == ["2"] and [(r.line, r.code) for r in rejected] == [(2, "field_too_long")]
+    assert [r.source_id for r in records] == ["2"] and [(r.line, r.code) for r in rejected] == [
+        (2, "field_too_long")
+    ]
 
 
 def test_limits_zip_bomb_is_refused_from_its_directory_before_reading(tmp_path):
@@ -194,8 +210,11 @@ def test_limits_rejected_rows_of_the_import_itself_count_towards_the_cap(session
 
 # --- end to end: the CLI -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("levels", [30_000, 200_000])
-def test_limits_cli_import_of_deeply_nested_json_fails_cleanly_and_changes_nothing(app, runner, tmp_path, levels):
+def test_limits_cli_import_of_deeply_nested_json_fails_cleanly_and_changes_nothing(
+    app, runner, tmp_path, levels
+):
     result = runner.invoke(args=["directory", "import", str(nested_json(tmp_path / "nested.json", levels))])
     assert result.exit_code != 0
     assert "nested deeper than 32 levels" in result.output
@@ -222,12 +241,20 @@ def test_limits_cli_import_with_too_many_rejected_rows_lists_the_first(app, runn
 
 # --- end to end: the admin upload page -----------------------------------------------------------------------
 
+
 def _upload(client, path: Path):
-    data = {"csrf_token": csrf_token(client, "/admin/imports"), "format": "auto", "url": "",
-            "file": (io.BytesIO(path.read_bytes()), path.name)}
+    data = {
+        "csrf_token": csrf_token(client, "/admin/imports"),
+        "format": "auto",
+        "url": "",
+        "file": (io.BytesIO(path.read_bytes()), path.name),
+    }
     # The upload queues an import job; once a worker ran it, its page leads to the run.
-    return follow_job(client, client.application,
-                      client.post("/admin/imports", data=data, content_type="multipart/form-data"))
+    return follow_job(
+        client,
+        client.application,
+        client.post("/admin/imports", data=data, content_type="multipart/form-data"),
+    )
 
 
 def _imports_folder(app) -> list[Path]:
@@ -235,14 +262,27 @@ def _imports_folder(app) -> list[Path]:
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
-@pytest.mark.parametrize(("make", "locale", "reason"), [
-    (lambda folder: nested_json(folder / "nested.json", 30_000), "fr", "Le JSON est imbriqué sur plus de 32 niveaux"),
-    (lambda folder: nested_json(folder / "nested.json", 200_000), "nl", "De JSON is dieper dan 32 niveaus genest"),
-    (lambda folder: zip_bomb(folder / "bomb.zip"), "nl", "dit lijkt op een zipbom"),
-    (lambda folder: zip_bomb(folder / "bomb.zip"), "fr", "bombe de décompression"),
-], ids=["nested-30000", "nested-200000", "zip-bomb-nl", "zip-bomb-fr"])
-def test_limits_upload_of_a_hostile_file_is_explained_and_removed(app, client, logged_in, tmp_path, make, locale,
-                                                                  reason):
+@pytest.mark.parametrize(
+    ("make", "locale", "reason"),
+    [
+        (
+            lambda folder: nested_json(folder / "nested.json", 30_000),
+            "fr",
+            "Le JSON est imbriqué sur plus de 32 niveaux",
+        ),
+        (
+            lambda folder: nested_json(folder / "nested.json", 200_000),
+            "nl",
+            "De JSON is dieper dan 32 niveaus genest",
+        ),
+        (lambda folder: zip_bomb(folder / "bomb.zip"), "nl", "dit lijkt op een zipbom"),
+        (lambda folder: zip_bomb(folder / "bomb.zip"), "fr", "bombe de décompression"),
+    ],
+    ids=["nested-30000", "nested-200000", "zip-bomb-nl", "zip-bomb-fr"],
+)
+def test_limits_upload_of_a_hostile_file_is_explained_and_removed(
+    app, client, logged_in, tmp_path, make, locale, reason
+):
     logged_in("admin", "region", locale=locale)
     response = _upload(client, make(tmp_path))
     assert response.status_code == 302
@@ -252,7 +292,9 @@ def test_limits_upload_of_a_hostile_file_is_explained_and_removed(app, client, l
     assert _imports_folder(app) == []
 
 
-def test_limits_upload_with_too_many_rejected_rows_shows_the_first_as_examples(app, client, logged_in, tmp_path):
+def test_limits_upload_with_too_many_rejected_rows_shows_the_first_as_examples(
+    app, client, logged_in, tmp_path
+):
     app.config["IMPORT_MAX_REJECTED"] = 100
     logged_in("admin", "region", locale="fr")
     response = _upload(client, bad_rows_csv(tmp_path / "bad.csv", 5000))
@@ -267,17 +309,23 @@ def test_limits_upload_that_succeeds_keeps_its_file_until_confirmed(app, client,
     logged_in("admin", "region")
     run_page = _upload(client, data_dir / "directory_v1.json").headers["Location"]
     assert len(_imports_folder(app)) == 1
-    follow_job(client, app, client.post(f"{run_page}/confirm", data={"csrf_token": csrf_token(client, run_page)}))
+    follow_job(
+        client, app, client.post(f"{run_page}/confirm", data={"csrf_token": csrf_token(client, run_page)})
+    )
     assert _organisations(app) == 8 and _imports_folder(app) == []
 
 
 # --- the run page ----------------------------------------------------------------------------------------------
 
+
 def test_limits_run_page_pages_its_rejected_rows(app, client, logged_in):
     with app.app_context():
         db = get_session()
-        report = ImportReport(source_key="test", format="csv", rejected=[
-            RejectedRecord(line, f"row {line} is wrong", "no_id") for line in range(2, 5002)])
+        report = ImportReport(
+            source_key="test",
+            format="csv",
+            rejected=[RejectedRecord(line, f"row {line} is wrong", "no_id") for line in range(2, 5002)],
+        )
         run_id = record_run(db, report, source="big.csv", started_by="test").id
         db.commit()
     logged_in("admin", "region", locale="en")

@@ -51,10 +51,13 @@ def test_import_pipeline_apply_reads_the_database_again(app, session, write_expo
     path = write_export(v1_organisations)
     run, first = apply_import(session, str(path))
     assert first.added == 8
-    with plan_records(read_source(path), source_key="bruxelles-social",
-                      known=read_known(session, "bruxelles-social")) as plan:
+    with plan_records(
+        read_source(path), source_key="bruxelles-social", known=read_known(session, "bruxelles-social")
+    ) as plan:
         assert (plan.report.unchanged, plan.report.updated) == (8, 0)
-        changed = session.scalar(select(Organisation).where(Organisation.source_id == str(v1_organisations[0]["id"])))
+        changed = session.scalar(
+            select(Organisation).where(Organisation.source_id == str(v1_organisations[0]["id"]))
+        )
         changed.content_hash = "edited-elsewhere"
         session.commit()
         report = apply_plan(session, plan)

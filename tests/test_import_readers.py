@@ -10,11 +10,14 @@ import pytest
 from directory_import.readers import RejectedRecord, SourceError, detect_format, read_all, read_source
 
 
-@pytest.mark.parametrize("name", [
-    "directory_utf8_bom_semicolon_crlf.csv",
-    "directory_utf8_comma_lf.csv",
-    "directory_cp1252_semicolon_crlf.csv",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "directory_utf8_bom_semicolon_crlf.csv",
+        "directory_utf8_comma_lf.csv",
+        "directory_cp1252_semicolon_crlf.csv",
+    ],
+)
 def test_readers_belgian_csv_variants_read_the_same_records(data_dir, name):
     records, rejected = read_all(read_source(data_dir / name))
     assert rejected == []
@@ -37,8 +40,14 @@ def test_readers_csv_keeps_unknown_columns_in_raw(tmp_path):
 
 def test_readers_csv_malformed_rows_come_with_their_line(data_dir):
     records, rejected = read_all(read_source(data_dir / "directory_malformed.csv"))
-    assert rejected == [RejectedRecord(3, "this row has 5 cells where the header has 23 columns", "cell_count",
-                                       (("cells", "5"), ("columns", "23")))]
+    assert rejected == [
+        RejectedRecord(
+            3,
+            "this row has 5 cells where the header has 23 columns",
+            "cell_count",
+            (("cells", "5"), ("columns", "23")),
+        )
+    ]
     assert [(r.line, r.source_id) for r in records] == [(2, "1001"), (4, ""), (5, "1004"), (6, "1003")]
 
 
@@ -72,11 +81,14 @@ def test_readers_json_accepts_a_bare_list(tmp_path):
     assert [r.line for r in rejected] == [2]
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b'{"organisations": [{"id": 1, "nameFr": "x"}, {"id": ', "broken"),
-    (b'{"somethingElse": []}', "no list of organisations"),
-    (b"", "empty"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"organisations": [{"id": 1, "nameFr": "x"}, {"id": ', "broken"),
+        (b'{"somethingElse": []}', "no list of organisations"),
+        (b"", "empty"),
+    ],
+)
 def test_readers_json_broken_files_raise(tmp_path, content, message):
     path = tmp_path / "broken.json"
     path.write_bytes(content)
@@ -89,7 +101,11 @@ def test_readers_hsds_folder_joins_the_tables(data_dir):
     assert [r.line for r in rejected] == [6]
     first, second, nameless = records
     assert (first.source_id, first.name_fr, first.postcode, first.phones) == (
-        "org-1", "Maison médicale Le Méridien", "1210", ("02 218 45 67",))
+        "org-1",
+        "Maison médicale Le Méridien",
+        "1210",
+        ("02 218 45 67",),
+    )
     assert [c.label_fr for c in first.categories] == ["Médecine générale", "Kinésithérapie"]
     assert first.emails == ("accueil@meridien.example", "kine@meridien.example")
     assert (second.line, second.parent_source_id, second.phones) == (3, "org-1", ("02/219.00.01",))
@@ -114,9 +130,14 @@ def test_readers_hsds_without_organizations_is_refused(tmp_path):
         list(read_source(archive))
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("directory_v1.json", "json"), ("directory_utf8_comma_lf.csv", "csv"), ("hsds", "hsds"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("directory_v1.json", "json"),
+        ("directory_utf8_comma_lf.csv", "csv"),
+        ("hsds", "hsds"),
+    ],
+)
 def test_readers_detect_format_from_content(data_dir, name, expected):
     assert detect_format(data_dir / name) == expected
 
@@ -149,15 +170,18 @@ FRENCH_ORGANIZATIONS = (
 )
 
 
-@pytest.mark.parametrize(("content", "datapackage", "language"), [
-    (DUTCH_ORGANIZATIONS, None, "nl"),  # no datapackage: the words decide
-    (DUTCH_ORGANIZATIONS, {"name": "sociale-kaart"}, "nl"),  # a datapackage that names no language
-    (FRENCH_ORGANIZATIONS, {"name": "bruxelles-social"}, "fr"),
-    (FRENCH_ORGANIZATIONS, {"language": "nl"}, "nl"),  # what the package declares wins
-    (DUTCH_ORGANIZATIONS, {"language": "fr-BE"}, "fr"),
-    (DUTCH_ORGANIZATIONS, {"languages": ["nl", "fr"]}, "nl"),
-    ("id,name\no1,Centre X\n", None, "fr"),  # too few words to tell: French, the default
-])
+@pytest.mark.parametrize(
+    ("content", "datapackage", "language"),
+    [
+        (DUTCH_ORGANIZATIONS, None, "nl"),  # no datapackage: the words decide
+        (DUTCH_ORGANIZATIONS, {"name": "sociale-kaart"}, "nl"),  # a datapackage that names no language
+        (FRENCH_ORGANIZATIONS, {"name": "bruxelles-social"}, "fr"),
+        (FRENCH_ORGANIZATIONS, {"language": "nl"}, "nl"),  # what the package declares wins
+        (DUTCH_ORGANIZATIONS, {"language": "fr-BE"}, "fr"),
+        (DUTCH_ORGANIZATIONS, {"languages": ["nl", "fr"]}, "nl"),
+        ("id,name\no1,Centre X\n", None, "fr"),  # too few words to tell: French, the default
+    ],
+)
 def test_readers_hsds_text_goes_to_the_fields_of_its_language(tmp_path, content, datapackage, language):
     records, rejected = read_all(read_source(_hsds_package(tmp_path / "pkg", content, datapackage)))
     assert not rejected
@@ -168,12 +192,15 @@ def test_readers_hsds_text_goes_to_the_fields_of_its_language(tmp_path, content,
     assert described or "description" not in content.splitlines()[0]
 
 
-@pytest.mark.parametrize("value", [
-    b"\xed\xa0\x80",  # a UTF-16 surrogate written as UTF-8 (cp1252 "\xed\xa0\x80" reads so)
-    b"\xc0\xaf",  # an overlong sequence
-    b"\xf4\x90\x80\x80",  # beyond U+10FFFF
-    b"Caf\xe9",  # Windows-1252
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        b"\xed\xa0\x80",  # a UTF-16 surrogate written as UTF-8 (cp1252 "\xed\xa0\x80" reads so)
+        b"\xc0\xaf",  # an overlong sequence
+        b"\xf4\x90\x80\x80",  # beyond U+10FFFF
+        b"Caf\xe9",  # Windows-1252
+    ],
+)
 @pytest.mark.parametrize("where", ["value", "key", "top-level key"])
 def test_readers_json_that_is_not_utf8_is_refused_with_a_reason(tmp_path, value, where):
     documents = {

@@ -37,8 +37,12 @@ SHARE = {"bytes": 0.15, "csv": 0.25, "json": 0.25, "hsds": 0.15, "socialbrussels
 
 
 def examples(kind: str):
-    return settings(max_examples=max(1, int(TOTAL * SHARE[kind])), deadline=None, database=None,
-                    suppress_health_check=list(HealthCheck))
+    return settings(
+        max_examples=max(1, int(TOTAL * SHARE[kind])),
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
 
 
 try:
@@ -46,14 +50,42 @@ try:
 except ImportError:  # pragma: no cover - where the import keeps it
     from directory_import.sync import RejectedRow  # type: ignore[no-redef]
 
-COLUMN_LIMITS = {column.name: column.type.length for column in Organisation.__table__.columns
-                 if isinstance(column.type, String) and column.type.length}
-KNOWN_NAMES = sorted({alias for aliases in ALIASES.values() for alias in aliases}
-                     | {"nameFr", "nameNl", "postalCode", "address.postalCode", "Name FR", "E-mail"})
+COLUMN_LIMITS = {
+    column.name: column.type.length
+    for column in Organisation.__table__.columns
+    if isinstance(column.type, String) and column.type.length
+}
+KNOWN_NAMES = sorted(
+    {alias for aliases in ALIASES.values() for alias in aliases}
+    | {"nameFr", "nameNl", "postalCode", "address.postalCode", "Name FR", "E-mail"}
+)
 SHORT = st.one_of(
     st.text(max_size=20),
-    st.sampled_from(["", "1000", "1210", "02/218.45.67", "a@b.example", "www.x.example", "fr|nl", "é", "\x00",
-                     "\ufeff", "\r\n", '"', '""', ";", ",", "|", "\\", "null", "-1", "1e400", "€ œ ’"]),
+    st.sampled_from(
+        [
+            "",
+            "1000",
+            "1210",
+            "02/218.45.67",
+            "a@b.example",
+            "www.x.example",
+            "fr|nl",
+            "é",
+            "\x00",
+            "\ufeff",
+            "\r\n",
+            '"',
+            '""',
+            ";",
+            ",",
+            "|",
+            "\\",
+            "null",
+            "-1",
+            "1e400",
+            "€ œ ’",
+        ]
+    ),
 )
 HUGE = st.builds(lambda char, count: char * count, st.characters(), st.integers(500, 100_000))
 # One value in ten is huge: enough to meet them often, cheap enough for 10,000 examples.
@@ -132,22 +164,31 @@ def test_readers_csv_with_any_columns_encodings_and_cells_never_crash(scratch, d
 
 JSON_VALUE = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | TEXT,
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
     max_leaves=4,
 )
 
 
 @st.composite
 def json_exports(draw) -> bytes:
-    organisation = st.dictionaries(st.one_of(st.sampled_from(KNOWN_NAMES + ["address", "categories"]),
-                                             st.text(max_size=10)), JSON_VALUE, max_size=10)
+    organisation = st.dictionaries(
+        st.one_of(st.sampled_from(KNOWN_NAMES + ["address", "categories"]), st.text(max_size=10)),
+        JSON_VALUE,
+        max_size=10,
+    )
     organisations = draw(st.lists(st.one_of(organisation, JSON_VALUE), max_size=5))
-    document = draw(st.sampled_from([
-        lambda orgs: {"exportDate": "2026-11-01", "organisations": orgs},
-        lambda orgs: orgs,
-        lambda orgs: {"data": orgs},
-        lambda orgs: {"organisations": {"not": "a list"}},
-    ]))(organisations)
+    document = draw(
+        st.sampled_from(
+            [
+                lambda orgs: {"exportDate": "2026-11-01", "organisations": orgs},
+                lambda orgs: orgs,
+                lambda orgs: {"data": orgs},
+                lambda orgs: {"organisations": {"not": "a list"}},
+            ]
+        )
+    )(organisations)
     text = json.dumps(document, ensure_ascii=draw(st.booleans()), allow_nan=True)
     data = text.encode(draw(ENCODINGS), errors="replace")
     if draw(st.integers(0, 9)) == 0:
@@ -162,10 +203,34 @@ def test_readers_json_with_any_structure_encodings_and_values_never_crash(scratc
     _read_with(scratch, data, fmt, "export.json")
 
 
-HSDS_TABLES = ["organizations", "services", "locations", "physical_addresses", "addresses", "phones", "languages",
-               "schedules"]
-HSDS_COLUMNS = ["id", "name", "alternate_name", "description", "email", "url", "organization_id", "location_id",
-                "address_1", "city", "postal_code", "number", "language", "service_id", "weekday", "opens_at"]
+HSDS_TABLES = [
+    "organizations",
+    "services",
+    "locations",
+    "physical_addresses",
+    "addresses",
+    "phones",
+    "languages",
+    "schedules",
+]
+HSDS_COLUMNS = [
+    "id",
+    "name",
+    "alternate_name",
+    "description",
+    "email",
+    "url",
+    "organization_id",
+    "location_id",
+    "address_1",
+    "city",
+    "postal_code",
+    "number",
+    "language",
+    "service_id",
+    "weekday",
+    "opens_at",
+]
 
 
 @st.composite
@@ -173,13 +238,28 @@ def hsds_packages(draw) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as package:
         if draw(st.booleans()):
-            package.writestr("datapackage.json", draw(st.one_of(
-                st.just('{"name": "hsds-test", "language": "nl"}'), st.text(max_size=50),
-                JSON_VALUE.map(lambda v: json.dumps(v, allow_nan=True)))))
+            package.writestr(
+                "datapackage.json",
+                draw(
+                    st.one_of(
+                        st.just('{"name": "hsds-test", "language": "nl"}'),
+                        st.text(max_size=50),
+                        JSON_VALUE.map(lambda v: json.dumps(v, allow_nan=True)),
+                    )
+                ),
+            )
         for table in draw(st.lists(st.sampled_from(HSDS_TABLES), unique=True, max_size=5)):
-            columns = draw(st.lists(st.one_of(st.sampled_from(HSDS_COLUMNS), st.text(max_size=8)), max_size=6))
-            rows = draw(st.lists(st.lists(st.one_of(st.sampled_from(["1", "2", "o1", "l1"]), TEXT),
-                                          max_size=len(columns) + 1), max_size=4))
+            columns = draw(
+                st.lists(st.one_of(st.sampled_from(HSDS_COLUMNS), st.text(max_size=8)), max_size=6)
+            )
+            rows = draw(
+                st.lists(
+                    st.lists(
+                        st.one_of(st.sampled_from(["1", "2", "o1", "l1"]), TEXT), max_size=len(columns) + 1
+                    ),
+                    max_size=4,
+                )
+            )
             out = io.StringIO()
             writer = csv.writer(out)
             writer.writerow(columns)
@@ -196,30 +276,79 @@ def test_readers_hsds_packages_with_any_tables_never_crash(scratch, data, fmt):
 
 
 SOCIALBRUSSELS_NAMES = [
-    "id", "nameOfficialFr", "nameOfficialNl", "nameAlternativeFr", "nameFormerNl", "nameServiceFr", "legalStatus",
-    "pmRp", "descriptionFr", "activitiesFr", "activitiesNl", "accessFr", "permanencyFr", "publicNl", "remarkFr",
-    "langStatus", "isInterpreting", "lastUpdate", "telFr", "faxNl", "emailFr", "websiteOfficialFr", "address",
-    "categoriesObject", "categories", "sectorsObjects", "actionZones", "ID", "NAMEOFFICIALFR",
+    "id",
+    "nameOfficialFr",
+    "nameOfficialNl",
+    "nameAlternativeFr",
+    "nameFormerNl",
+    "nameServiceFr",
+    "legalStatus",
+    "pmRp",
+    "descriptionFr",
+    "activitiesFr",
+    "activitiesNl",
+    "accessFr",
+    "permanencyFr",
+    "publicNl",
+    "remarkFr",
+    "langStatus",
+    "isInterpreting",
+    "lastUpdate",
+    "telFr",
+    "faxNl",
+    "emailFr",
+    "websiteOfficialFr",
+    "address",
+    "categoriesObject",
+    "categories",
+    "sectorsObjects",
+    "actionZones",
+    "ID",
+    "NAMEOFFICIALFR",
 ]
-SOCIALBRUSSELS_ADDRESS_NAMES = ["x", "y", "lat", "lon", "streetFr", "streetNl", "number", "numberBuilding",
-                                "postalBox", "zipCode", "municipalityFr", "postalCodeFr"]
+SOCIALBRUSSELS_ADDRESS_NAMES = [
+    "x",
+    "y",
+    "lat",
+    "lon",
+    "streetFr",
+    "streetNl",
+    "number",
+    "numberBuilding",
+    "postalBox",
+    "zipCode",
+    "municipalityFr",
+    "postalCodeFr",
+]
 
 
 @st.composite
 def socialbrussels_exports(draw) -> bytes:
-    address = st.dictionaries(st.one_of(st.sampled_from(SOCIALBRUSSELS_ADDRESS_NAMES), st.text(max_size=6)),
-                              JSON_VALUE, max_size=6)
-    value = st.one_of(JSON_VALUE, address, st.lists(st.dictionaries(
-        st.sampled_from(["id", "labelFr", "labelNl", "label"]), JSON_VALUE, max_size=3), max_size=3))
-    organisation = st.dictionaries(st.one_of(st.sampled_from(SOCIALBRUSSELS_NAMES), st.text(max_size=10)), value,
-                                   max_size=12)
+    address = st.dictionaries(
+        st.one_of(st.sampled_from(SOCIALBRUSSELS_ADDRESS_NAMES), st.text(max_size=6)), JSON_VALUE, max_size=6
+    )
+    value = st.one_of(
+        JSON_VALUE,
+        address,
+        st.lists(
+            st.dictionaries(st.sampled_from(["id", "labelFr", "labelNl", "label"]), JSON_VALUE, max_size=3),
+            max_size=3,
+        ),
+    )
+    organisation = st.dictionaries(
+        st.one_of(st.sampled_from(SOCIALBRUSSELS_NAMES), st.text(max_size=10)), value, max_size=12
+    )
     organisations = draw(st.lists(st.one_of(organisation, JSON_VALUE), max_size=5))
-    document = draw(st.sampled_from([
-        lambda orgs: orgs,
-        lambda orgs: {"total": len(orgs), "results": orgs},
-        lambda orgs: orgs[0] if orgs else {},
-        lambda orgs: {"organisation": orgs[0] if orgs else None},
-    ]))(organisations)
+    document = draw(
+        st.sampled_from(
+            [
+                lambda orgs: orgs,
+                lambda orgs: {"total": len(orgs), "results": orgs},
+                lambda orgs: orgs[0] if orgs else {},
+                lambda orgs: {"organisation": orgs[0] if orgs else None},
+            ]
+        )
+    )(organisations)
     text = json.dumps(document, ensure_ascii=draw(st.booleans()), allow_nan=True)
     data = text.encode(draw(ENCODINGS), errors="replace")
     if draw(st.integers(0, 9)) == 0:
@@ -234,5 +363,6 @@ def test_readers_socialbrussels_records_of_any_shape_never_crash(scratch, data, 
 
 
 def test_readers_properties_cover_every_format():
-    assert set(FORMATS) == {"auto", "json", "csv", "hsds", "socialbrussels"}, \
+    assert set(FORMATS) == {"auto", "json", "csv", "hsds", "socialbrussels"}, (
         "a new reader needs its property test here"
+    )

@@ -77,7 +77,10 @@ def test_socialbrussels_reader_takes_every_field_of_a_full_record(sb_records):
     assert ("alternative", "fr", "CPAS") in {(n.kind, n.lang, n.name) for n in record.other_names}
     assert ("service", "nl", "Energiecel") in {(n.kind, n.lang, n.name) for n in record.other_names}
     assert (record.legal_form, record.legal_form_nl, record.legal_form_code) == (
-        "Centre public d'action sociale", "Openbaar centrum voor maatschappelijk welzijn", "7")
+        "Centre public d'action sociale",
+        "Openbaar centrum voor maatschappelijk welzijn",
+        "7",
+    )
     assert record.company_numbers == ("0212.347.945",)
     assert record.activities_fr.startswith("- Octroi du revenu")
     assert record.access_fr == "Tram 92, 93 : arrêt Verboeckhoven\nBus 59"
@@ -85,8 +88,10 @@ def test_socialbrussels_reader_takes_every_field_of_a_full_record(sb_records):
     assert (record.language_regime, record.interpreting) == ("FR-NL", "true")
     assert record.phones == ("02/435.51.38", "02/435.51.39") and record.faxes == ("02/435.51.40",)
     assert (record.postcode, record.lambert_x, record.latitude) == ("1030", "151234.5", "50.8671")
-    assert record.categories == (CategoryRecord("312", "Aide sociale générale", "Algemeen welzijnswerk"),
-                                 CategoryRecord("318", "Médiation de dettes", "Schuldbemiddeling"))
+    assert record.categories == (
+        CategoryRecord("312", "Aide sociale générale", "Algemeen welzijnswerk"),
+        CategoryRecord("318", "Médiation de dettes", "Schuldbemiddeling"),
+    )
     assert record.sectors == (CategoryRecord("3", "Aide sociale", "Welzijn"),)
     assert json.loads(record.raw)["subventionFr"] == ["COCOM"]  # unknown fields kept raw
 
@@ -101,8 +106,11 @@ def test_socialbrussels_reader_accepts_strings_for_lists_and_nulls_everywhere(sb
 
 def test_socialbrussels_reader_matches_keys_whatever_their_case(sb_records):
     record = _by_id(sb_records[0], "8003")
-    assert (record.name_fr, record.postcode, record.street_fr) == ("Maison de quartier Le Tremplin", "1160",
-                                                                    "RUE DU MOULIN")
+    assert (record.name_fr, record.postcode, record.street_fr) == (
+        "Maison de quartier Le Tremplin",
+        "1160",
+        "RUE DU MOULIN",
+    )
     assert record.activities_fr == "- Soutien scolaire\n- Cours de français"
 
 
@@ -122,40 +130,58 @@ def test_socialbrussels_reader_refuses_broken_json(tmp_path):
 
 
 # --- normalisation -------------------------------------------------------------------------------
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("CENTRE PUBLIC D'ACTION SOCIALE DE SCHAERBEEK", "Centre Public d'Action Sociale de Schaerbeek"),
-    ("SERVICE DE SANTÉ MENTALE LE MÉRIDIEN ASBL", "Service de Santé Mentale Le Méridien ASBL"),
-    ("MAISON DE LA NAISSANCE", "Maison de la Naissance"),
-    ("CGG DE WIJK VZW", "CGG de Wijk VZW"),
-    ("SAINT-JOSSE-TEN-NOODE", "Saint-Josse-ten-Noode"),
-    ("Maison médicale Le Noyer", "Maison médicale Le Noyer"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("CENTRE PUBLIC D'ACTION SOCIALE DE SCHAERBEEK", "Centre Public d'Action Sociale de Schaerbeek"),
+        ("SERVICE DE SANTÉ MENTALE LE MÉRIDIEN ASBL", "Service de Santé Mentale Le Méridien ASBL"),
+        ("MAISON DE LA NAISSANCE", "Maison de la Naissance"),
+        ("CGG DE WIJK VZW", "CGG de Wijk VZW"),
+        ("SAINT-JOSSE-TEN-NOODE", "Saint-Josse-ten-Noode"),
+        ("Maison médicale Le Noyer", "Maison médicale Le Noyer"),
+    ],
+)
 def test_normalize_readable_name_of_a_name_in_capitals(raw, expected):
     assert readable_name(raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("02/435.51.38", ["+32 2 435 51 38"]),
-    ("0475 12 34 56 - 02/502.00.11", ["+32 475 12 34 56", "+32 2 502 00 11"]),
-    ("02/435.51.38 (accueil)", ["+32 2 435 51 38"]),
-    ("appelez-nous", []),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("02/435.51.38", ["+32 2 435 51 38"]),
+        ("0475 12 34 56 - 02/502.00.11", ["+32 475 12 34 56", "+32 2 502 00 11"]),
+        ("02/435.51.38 (accueil)", ["+32 2 435 51 38"]),
+        ("appelez-nous", []),
+    ],
+)
 def test_normalize_phones_finds_every_number_in_a_text(raw, expected):
     assert normalize_phones(raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("0212.347.945", "0212.347.945"), ("0456 789 123", "0456.789.123"), ("BE 0456789123", "0456.789.123"),
-    ("456789123", "0456.789.123"), ("12", None),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0212.347.945", "0212.347.945"),
+        ("0456 789 123", "0456.789.123"),
+        ("BE 0456789123", "0456.789.123"),
+        ("456789123", "0456.789.123"),
+        ("12", None),
+    ],
+)
 def test_normalize_company_number(raw, expected):
     assert normalize_company_number(raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("14/03/23", "2023-03-14"), ("30/09/2024", "2024-09-30"), ("2026-10-01", "2026-10-01"),
-    ("31/02/24", "31/02/24"), ("", ""),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("14/03/23", "2023-03-14"),
+        ("30/09/2024", "2024-09-30"),
+        ("2026-10-01", "2026-10-01"),
+        ("31/02/24", "31/02/24"),
+        ("", ""),
+    ],
+)
 def test_normalize_date_reads_day_first_dates(raw, expected):
     assert normalize_date(raw) == expected
 
@@ -166,15 +192,29 @@ def test_normalize_socialbrussels_record_lands_in_the_columns(sb_records):
     assert values["name_fr"] == "Centre Public d'Action Sociale de Schaerbeek"
     assert values["official_name_fr"] == "CENTRE PUBLIC D'ACTION SOCIALE DE SCHAERBEEK"
     assert values["acronym"] == "CPAS"
-    assert values["phones"] == ["+32 2 435 51 38", "+32 2 435 51 39"] and values["faxes"] == ["+32 2 435 51 40"]
+    assert values["phones"] == ["+32 2 435 51 38", "+32 2 435 51 39"] and values["faxes"] == [
+        "+32 2 435 51 40"
+    ]
     assert values["languages"] == ["fr", "nl"] and values["interpreting"] is True
-    assert (values["commune_fr"], values["commune_nl"], values["basin"]) == ("Schaerbeek", "Schaarbeek", "nord-est")
+    assert (values["commune_fr"], values["commune_nl"], values["basin"]) == (
+        "Schaerbeek",
+        "Schaarbeek",
+        "nord-est",
+    )
     assert values["source_updated_at"] == "2023-03-14"
     assert (values["latitude"], values["longitude"], values["lambert_x"], values["lambert_y"]) == (
-        50.8671, 4.3791, 151234.5, 173456.2)
+        50.8671,
+        4.3791,
+        151234.5,
+        173456.2,
+    )
     assert values["served_communes"] == "|schaerbeek|"
-    assert {"kind": "former", "lang": "fr", "name": "Équipe de rue du Canal", "acronym": False} in \
-        normalize_record(_by_id(sb_records[0], "5120"))[0]["other_names"]
+    assert {
+        "kind": "former",
+        "lang": "fr",
+        "name": "Équipe de rue du Canal",
+        "acronym": False,
+    } in normalize_record(_by_id(sb_records[0], "5120"))[0]["other_names"]
 
 
 def test_normalize_socialbrussels_record_without_address_has_no_place(sb_records):
@@ -183,11 +223,18 @@ def test_normalize_socialbrussels_record_without_address_has_no_place(sb_records
     assert values["served_communes"] == "|" + "|".join(sorted(COMMUNES)) + "|"  # the whole region
 
 
-@pytest.mark.parametrize(("label", "expected"), [
-    ("Schaerbeek", ("schaerbeek",)), ("Sint-Jans-Molenbeek", ("molenbeek-saint-jean",)), ("1000", ("bruxelles",)),
-    ("Laeken", ("bruxelles",)), ("Schaerbeek, Evere", ("evere", "schaerbeek")), ("Quartier Nord", ()),
-    ("Woluwe-Saint-Lambert", ("woluwe-saint-lambert",)),
-])
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Schaerbeek", ("schaerbeek",)),
+        ("Sint-Jans-Molenbeek", ("molenbeek-saint-jean",)),
+        ("1000", ("bruxelles",)),
+        ("Laeken", ("bruxelles",)),
+        ("Schaerbeek, Evere", ("evere", "schaerbeek")),
+        ("Quartier Nord", ()),
+        ("Woluwe-Saint-Lambert", ("woluwe-saint-lambert",)),
+    ],
+)
 def test_territory_communes_named_by_an_action_zone(label, expected):
     assert communes_named(label) == expected
 
@@ -195,7 +242,11 @@ def test_territory_communes_named_by_an_action_zone(label, expected):
 # --- vocabularies --------------------------------------------------------------------------------
 def test_vocabulary_reads_nested_terms_with_their_parent(sb_dir):
     terms = {t.code: t for t in read_vocabulary(sb_dir / "sectors.json")}
-    assert (terms["3"].label_fr, terms["3"].label_nl, terms["3"].parent_code) == ("Aide sociale", "Welzijn", "")
+    assert (terms["3"].label_fr, terms["3"].label_nl, terms["3"].parent_code) == (
+        "Aide sociale",
+        "Welzijn",
+        "",
+    )
     assert (terms["318"].label_nl, terms["318"].parent_code) == ("Schuldbemiddeling", "3")
 
 
@@ -203,8 +254,9 @@ def test_vocabulary_labels_the_ids_a_record_gives_alone(session, sb_dir, sb_reco
     store_vocabulary(session, "categories", read_vocabulary(sb_dir / "categories.json"))
     store_vocabulary(session, "languageoffer", read_vocabulary(sb_dir / "languageoffer.json"))
     labelled = list(with_labels(sb_records[0], vocabulary_labels(session)))
-    assert _by_id(labelled, "8003").categories == (CategoryRecord("312", "Aide sociale générale",
-                                                                  "Algemeen welzijnswerk"),)
+    assert _by_id(labelled, "8003").categories == (
+        CategoryRecord("312", "Aide sociale générale", "Algemeen welzijnswerk"),
+    )
 
 
 def test_vocabulary_store_is_stable_across_loads(session, sb_dir):
@@ -220,8 +272,10 @@ def test_socialbrussels_import_cli_rejects_rows_without_id_or_name_with_their_po
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["added"] == 4
-    assert report["rejected"] == [{"line": 4, "reason": "no id"},
-                                  {"line": 5, "reason": "organisation 7002 has no name (neither French nor Dutch)"}]
+    assert report["rejected"] == [
+        {"line": 4, "reason": "no id"},
+        {"line": 5, "reason": "organisation 7002 has no name (neither French nor Dutch)"},
+    ]
 
 
 def test_socialbrussels_import_twice_changes_nothing(app, runner, sb_dir, directory_snapshot):
@@ -248,13 +302,22 @@ def test_socialbrussels_import_of_the_sample_in_this_shape(app, runner, tmp_path
 
 
 def test_socialbrussels_vocabularies_cli_stores_the_reference_lists(app, runner, sb_dir):
-    result = runner.invoke(args=["directory", "vocabularies", "--from", f"sectors={sb_dir / 'sectors.json'}",
-                                 "--from", f"legalstatus={sb_dir / 'legalstatus.json'}"])
+    result = runner.invoke(
+        args=[
+            "directory",
+            "vocabularies",
+            "--from",
+            f"sectors={sb_dir / 'sectors.json'}",
+            "--from",
+            f"legalstatus={sb_dir / 'legalstatus.json'}",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "sectors: 5 added" in result.output and "legalstatus: 2 added" in result.output
     with app.app_context():
-        term = get_session().scalar(select(VocabularyTerm).where(VocabularyTerm.kind == "sectors",
-                                                                  VocabularyTerm.code == "401"))
+        term = get_session().scalar(
+            select(VocabularyTerm).where(VocabularyTerm.kind == "sectors", VocabularyTerm.code == "401")
+        )
         assert (term.label("nl"), term.parent_code) == ("Geestelijke gezondheid", "4")
 
 
@@ -289,19 +352,39 @@ def test_socialbrussels_organisation_page_shows_the_fields_in_french(client, log
     page = client.get(f"/directory/organisations/{imported['4012']}").get_data(as_text=True)
     assert "Centre Public d&#39;Action Sociale de Schaerbeek" in page
     assert "CENTRE PUBLIC D&#39;ACTION SOCIALE DE SCHAERBEEK" in page  # the official form, kept
-    for expected in ("Nom officiel en français", "Cellule logement", "0212.347.945", "+32 2 435 51 38",
-                     "Interprétariat disponible", "Activités (français)", "- Médiation de dettes",
-                     "Tram 92, 93 : arrêt Verboeckhoven", "Habitants de Schaerbeek", "Lundi au vendredi de 8h30",
-                     "Centre public d&#39;action sociale", "Dessert : Schaerbeek", "2023-03-14", "+32 2 435 51 40"):
+    for expected in (
+        "Nom officiel en français",
+        "Cellule logement",
+        "0212.347.945",
+        "+32 2 435 51 38",
+        "Interprétariat disponible",
+        "Activités (français)",
+        "- Médiation de dettes",
+        "Tram 92, 93 : arrêt Verboeckhoven",
+        "Habitants de Schaerbeek",
+        "Lundi au vendredi de 8h30",
+        "Centre public d&#39;action sociale",
+        "Dessert : Schaerbeek",
+        "2023-03-14",
+        "+32 2 435 51 40",
+    ):
         assert expected in page, expected
 
 
 def test_socialbrussels_organisation_page_shows_the_fields_in_dutch(client, logged_in, imported):
     logged_in("operator", "nord-est", locale="nl")
     page = client.get(f"/directory/organisations/{imported['4012']}").get_data(as_text=True)
-    for expected in ("Openbaar Centrum voor Maatschappelijk Welzijn van Schaarbeek", "Officiële naam in het Nederlands",
-                     "Energiecel", "Tolken beschikbaar", "Activiteiten (Nederlands)", "- Schuldbemiddeling",
-                     "Openbaar centrum voor maatschappelijk welzijn", "Bedient: Schaarbeek", "Welzijn"):
+    for expected in (
+        "Openbaar Centrum voor Maatschappelijk Welzijn van Schaarbeek",
+        "Officiële naam in het Nederlands",
+        "Energiecel",
+        "Tolken beschikbaar",
+        "Activiteiten (Nederlands)",
+        "- Schuldbemiddeling",
+        "Openbaar centrum voor maatschappelijk welzijn",
+        "Bedient: Schaarbeek",
+        "Welzijn",
+    ):
         assert expected in page, expected
 
 
@@ -313,17 +396,21 @@ def test_socialbrussels_organisation_page_without_address_nor_description(client
     assert "- Maraudes de jour et de nuit" in page and "EMAPSA" in page and "Équipe de rue du Canal" in page
 
 
-@pytest.mark.parametrize(("query", "source_id"), [
-    ("emapsa", "5120"),  # an acronym, in small letters
-    ("CPAS", "4012"),
-    ("equipe de rue du canal", "5120"),  # a former name, without its accent
-    ("energiecel", "4012"),  # a service's name, in Dutch
-    ("maraudes", "5120"),  # the activities, where the text is when the description is empty
-    ("MEDIATION DE DETTES", "4012"),
-    ("guidance energetique", "4012"),
-])
+@pytest.mark.parametrize(
+    ("query", "source_id"),
+    [
+        ("emapsa", "5120"),  # an acronym, in small letters
+        ("CPAS", "4012"),
+        ("equipe de rue du canal", "5120"),  # a former name, without its accent
+        ("energiecel", "4012"),  # a service's name, in Dutch
+        ("maraudes", "5120"),  # the activities, where the text is when the description is empty
+        ("MEDIATION DE DETTES", "4012"),
+        ("guidance energetique", "4012"),
+    ],
+)
 def test_socialbrussels_search_finds_an_organisation_by_its_other_names_and_activities(
-        client, logged_in, imported, query, source_id):
+    client, logged_in, imported, query, source_id
+):
     logged_in("operator", "sud")
     page = client.get("/directory/", query_string={"q": query}).get_data(as_text=True)
     assert f'href="/directory/organisations/{imported[source_id]}"' in page
@@ -331,19 +418,44 @@ def test_socialbrussels_search_finds_an_organisation_by_its_other_names_and_acti
 
 def test_socialbrussels_search_language_facet_offers_interpreting(client, logged_in, imported):
     logged_in("operator", "sud", locale="fr")
-    page = client.get("/directory/", query_string={"q": "", "language": "interpreting"}).get_data(as_text=True)
+    page = client.get("/directory/", query_string={"q": "", "language": "interpreting"}).get_data(
+        as_text=True
+    )
     assert "Interprétariat disponible" in page
     assert f"/directory/organisations/{imported['4012']}" in page
     assert f"/directory/organisations/{imported['6001']}" not in page
 
 
-def test_socialbrussels_facets_show_vocabulary_labels_in_the_readers_language(app, runner, client, logged_in,
-                                                                             sb_dir, tmp_path, reindex):
+def test_socialbrussels_facets_show_vocabulary_labels_in_the_readers_language(
+    app, runner, client, logged_in, sb_dir, tmp_path, reindex
+):
     path = tmp_path / "ids-only.json"
-    path.write_text(json.dumps([{"id": 1, "nameOfficialFr": "ABRI DE NUIT LE PONT", "categoriesObject": [{"id": 505}],
-                                 "legalStatus": {"id": 1}}]), encoding="utf-8")
-    assert runner.invoke(args=["directory", "vocabularies", "--from", f"categories={sb_dir / 'categories.json'}",
-                               "--from", f"legalstatus={sb_dir / 'legalstatus.json'}"]).exit_code == 0
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "id": 1,
+                    "nameOfficialFr": "ABRI DE NUIT LE PONT",
+                    "categoriesObject": [{"id": 505}],
+                    "legalStatus": {"id": 1},
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert (
+        runner.invoke(
+            args=[
+                "directory",
+                "vocabularies",
+                "--from",
+                f"categories={sb_dir / 'categories.json'}",
+                "--from",
+                f"legalstatus={sb_dir / 'legalstatus.json'}",
+            ]
+        ).exit_code
+        == 0
+    )
     assert runner.invoke(args=["directory", "import", str(path), "--quiet"]).exit_code == 0
     reindex()
     logged_in("operator", "sud", locale="nl")
@@ -352,7 +464,10 @@ def test_socialbrussels_facets_show_vocabulary_labels_in_the_readers_language(ap
     with app.app_context():
         org = get_session().scalar(select(Organisation).where(Organisation.source_id == "1"))
         assert (org.categories, org.legal_form, org.legal_form_nl) == (
-            [{"code": "505", "label_fr": "Sans-abrisme", "label_nl": "Thuisloosheid"}], "ASBL", "VZW")
+            [{"code": "505", "label_fr": "Sans-abrisme", "label_nl": "Thuisloosheid"}],
+            "ASBL",
+            "VZW",
+        )
 
 
 def test_socialbrussels_organisation_print_view_shows_the_area_served(client, logged_in, imported):

@@ -28,9 +28,14 @@ FAST = CrawlPolicy(concurrency=2, delay=0.0, timeout=2.0, retries=1, backoff=0.0
 def _records() -> dict[str, dict]:
     """The usable records of the fixture files, by id (those without id or name are the reader's tests)."""
     records = json.loads((DATA / "organisations.json").read_text(encoding="utf-8"))
-    usable = {str(r.get("id") or r.get("Id")): r for r in records if str(r.get("id") or r.get("Id")) in
-              {"4012", "5120", "6001", "8003"}}
-    usable["9100"] = json.loads((DATA / "organisation_wrapped.json").read_text(encoding="utf-8"))["organisation"]
+    usable = {
+        str(r.get("id") or r.get("Id")): r
+        for r in records
+        if str(r.get("id") or r.get("Id")) in {"4012", "5120", "6001", "8003"}
+    }
+    usable["9100"] = json.loads((DATA / "organisation_wrapped.json").read_text(encoding="utf-8"))[
+        "organisation"
+    ]
     return usable
 
 
@@ -90,8 +95,14 @@ def api() -> Iterator[ApiServer]:
 
         def _answer(self) -> None:
             if self.path == "/rest/search/organisation":
-                summaries = [{"id": source_id, "nameOfficialFr": r.get("nameOfficialFr"),
-                              "lastUpdate": r.get("lastUpdate")} for source_id, r in state.records.items()]
+                summaries = [
+                    {
+                        "id": source_id,
+                        "nameOfficialFr": r.get("nameOfficialFr"),
+                        "lastUpdate": r.get("lastUpdate"),
+                    }
+                    for source_id, r in state.records.items()
+                ]
                 body = json.dumps({"total": len(summaries), "results": summaries}).encode()
                 etag = f'"list-{len(summaries)}"'
                 if self.headers.get("If-None-Match") == etag:
@@ -110,7 +121,7 @@ def api() -> Iterator[ApiServer]:
                 status, body, etag = 200, b"<html><body>Maintenance</body></html>", '"garbage"'
             else:
                 body = json.dumps(record, ensure_ascii=False).encode()
-                status, etag = 200, f'"r{source_id}-{hash(body) & 0xffff}"'
+                status, etag = 200, f'"r{source_id}-{hash(body) & 0xFFFF}"'
                 if self.headers.get("If-None-Match") == etag:
                     status, body = 304, b""
             with state.lock:
@@ -143,7 +154,10 @@ def test_socialbrussels_api_crawl_fetches_every_listed_record_a_few_at_a_time(se
     assert 1 <= api.most_in_flight <= FAST.concurrency
     assert (report.added, report.rejected, run.status) == (5, [], "applied")
     cpas = session.scalar(select(Organisation).where(Organisation.source_id == "4012"))
-    assert (cpas.name_fr, cpas.phones[0]) == ("Centre Public d'Action Sociale de Schaerbeek", "+32 2 435 51 38")
+    assert (cpas.name_fr, cpas.phones[0]) == (
+        "Centre Public d'Action Sociale de Schaerbeek",
+        "+32 2 435 51 38",
+    )
 
 
 def test_socialbrussels_api_second_sync_costs_304s_and_changes_nothing(session, api, tmp_path):
@@ -172,7 +186,10 @@ def test_socialbrussels_api_failing_slow_and_garbage_records_never_lose_the_othe
     api.records["5120"] = {**api.records["5120"], "permanencyFr": "Tous les jours"}
     _run, report, crawled = _import(session, api, tmp_path / "cache")
     assert {f.source_id: f.code for f in crawled.failures} == {
-        "4012": "record_fetch_failed", "6001": "record_fetch_failed", "9999": "record_garbage"}
+        "4012": "record_fetch_failed",
+        "6001": "record_fetch_failed",
+        "9999": "record_garbage",
+    }
     assert not crawled.complete
     # The others imported; the organisations whose record failed stay as they were, not archived.
     assert (report.updated, report.archived, report.added) == (1, 0, 0)
@@ -216,10 +233,15 @@ def test_socialbrussels_api_list_that_cannot_be_had_imports_nothing(session, api
 def test_socialbrussels_api_sync_command_reads_the_configured_source(app, runner, api):
     app.config.update(
         DIRECTORY_SOURCES=[{"url": api.list_url, "format": "socialbrussels", "record_url": api.record_url}],
-        SOCIALBRUSSELS_DELAY_SECONDS=0, SOCIALBRUSSELS_TIMEOUT_SECONDS=2, SOCIALBRUSSELS_RETRIES=0,
-        FETCH_BACKOFF_SECONDS=0.01, FETCH_ALLOWED_HOSTS=list(LOCAL),
-        DIRECTORY_VOCABULARIES={"actionzones": str(DATA / "actionzones.json"),
-                                "legalstatus": str(DATA / "legalstatus.json")},
+        SOCIALBRUSSELS_DELAY_SECONDS=0,
+        SOCIALBRUSSELS_TIMEOUT_SECONDS=2,
+        SOCIALBRUSSELS_RETRIES=0,
+        FETCH_BACKOFF_SECONDS=0.01,
+        FETCH_ALLOWED_HOSTS=list(LOCAL),
+        DIRECTORY_VOCABULARIES={
+            "actionzones": str(DATA / "actionzones.json"),
+            "legalstatus": str(DATA / "legalstatus.json"),
+        },
     )
     first = runner.invoke(args=["directory", "sync"])
     assert first.exit_code == 0, first.output
@@ -229,13 +251,28 @@ def test_socialbrussels_api_sync_command_reads_the_configured_source(app, runner
     assert second.exit_code == 0, second.output
     assert "4 unchanged" in second.output and "1 rejected" in second.output
     with app.app_context():
-        assert get_session().scalar(select(Organisation).where(Organisation.source_id == "5120")).archived is False
+        assert (
+            get_session().scalar(select(Organisation).where(Organisation.source_id == "5120")).archived
+            is False
+        )
 
 
 def test_socialbrussels_api_import_command_with_a_record_url(app, runner, api):
-    app.config.update(SOCIALBRUSSELS_DELAY_SECONDS=0, FETCH_BACKOFF_SECONDS=0.01, FETCH_ALLOWED_HOSTS=list(LOCAL))
-    result = runner.invoke(args=["directory", "import", api.list_url, "--format", "socialbrussels",
-                                 "--record-url", api.record_url, "--json"])
+    app.config.update(
+        SOCIALBRUSSELS_DELAY_SECONDS=0, FETCH_BACKOFF_SECONDS=0.01, FETCH_ALLOWED_HOSTS=list(LOCAL)
+    )
+    result = runner.invoke(
+        args=[
+            "directory",
+            "import",
+            api.list_url,
+            "--format",
+            "socialbrussels",
+            "--record-url",
+            api.record_url,
+            "--json",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["added"] == 5
 

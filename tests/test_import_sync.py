@@ -29,8 +29,9 @@ KEY = "bruxelles-social"
 
 def _org(session, source_id: str, source: str = KEY) -> Organisation:
     session.expire_all()
-    return session.scalar(select(Organisation).where(Organisation.source == source,
-                                                     Organisation.source_id == source_id))
+    return session.scalar(
+        select(Organisation).where(Organisation.source == source, Organisation.source_id == source_id)
+    )
 
 
 def _import(session, path, **kwargs):
@@ -41,7 +42,13 @@ def _import(session, path, **kwargs):
 
 def test_sync_first_import_adds_every_valid_organisation(session, data_dir):
     report = _import(session, data_dir / "directory_v1.json")
-    assert (report.added, report.updated, report.unchanged, report.archived, report.restored) == (8, 0, 0, 0, 0)
+    assert (report.added, report.updated, report.unchanged, report.archived, report.restored) == (
+        8,
+        0,
+        0,
+        0,
+        0,
+    )
     assert report.rejected == []
     assert session.scalar(select(func.count()).select_from(Organisation)) == 8
     assert sorted(report.changed_ids) == sorted(session.scalars(select(Organisation.id)))
@@ -51,7 +58,13 @@ def test_sync_same_export_twice_changes_nothing_the_second_time(session, data_di
     _import(session, data_dir / "directory_v1.json")
     before = directory_snapshot(session)
     report = _import(session, data_dir / "directory_v1.json")
-    assert (report.added, report.updated, report.unchanged, report.archived, report.restored) == (0, 0, 8, 0, 0)
+    assert (report.added, report.updated, report.unchanged, report.archived, report.restored) == (
+        0,
+        0,
+        8,
+        0,
+        0,
+    )
     assert report.changed_ids == []
     assert directory_snapshot(session) == before
 
@@ -59,7 +72,13 @@ def test_sync_same_export_twice_changes_nothing_the_second_time(session, data_di
 def test_sync_later_export_reports_exactly_what_changed(session, data_dir):
     _import(session, data_dir / "directory_v1.json")
     report = _import(session, data_dir / "directory_v2.json")
-    assert (report.added, report.updated, report.unchanged, report.archived, report.restored) == (1, 1, 6, 1, 0)
+    assert (report.added, report.updated, report.unchanged, report.archived, report.restored) == (
+        1,
+        1,
+        6,
+        1,
+        0,
+    )
     changed = {_org(session, sid).id for sid in ("1009", "1002", "1004")}
     assert set(report.changed_ids) == changed
     assert _org(session, "1002").phones == ["+32 2 241 11 23"]
@@ -85,11 +104,17 @@ def test_sync_restores_an_organisation_that_reappears(session, data_dir, write_e
 
 
 def test_sync_never_touches_local_organisations(session, data_dir, make_organisation):
-    local = make_organisation(source="local", source_id="1001", name_fr="Maison médicale Le Méridien (notre fiche)")
+    local = make_organisation(
+        source="local", source_id="1001", name_fr="Maison médicale Le Méridien (notre fiche)"
+    )
     _import(session, data_dir / "directory_v1.json")
     _import(session, data_dir / "directory_v2.json")
     kept = _org(session, "1001", source="local")
-    assert (kept.id, kept.name_fr, kept.archived) == (local.id, "Maison médicale Le Méridien (notre fiche)", False)
+    assert (kept.id, kept.name_fr, kept.archived) == (
+        local.id,
+        "Maison médicale Le Méridien (notre fiche)",
+        False,
+    )
 
 
 def test_sync_keeps_other_sources_apart(session, data_dir):
@@ -108,17 +133,27 @@ def test_sync_operators_notes_survive_every_sync(session, data_dir, write_export
     _import(session, data_dir / "directory_v1.json")
     notes = []
     for source_id in ("1002", "1004"):
-        note = OrganisationNote(organisation_id=_org(session, source_id).id, text=f"Note on {source_id}",
-                                is_correction=source_id == "1002", correction_status="open")
+        note = OrganisationNote(
+            organisation_id=_org(session, source_id).id,
+            text=f"Note on {source_id}",
+            is_correction=source_id == "1002",
+            correction_status="open",
+        )
         session.add(note)
         notes.append(note)
     session.commit()
     expected = [(n.id, n.organisation_id, n.text, n.is_correction) for n in notes]
-    for export in (data_dir / "directory_v2.json", write_export(v1_organisations), data_dir / "directory_v1.json"):
+    for export in (
+        data_dir / "directory_v2.json",
+        write_export(v1_organisations),
+        data_dir / "directory_v1.json",
+    ):
         _import(session, export)
         session.expire_all()
-        found = [(n.id, n.organisation_id, n.text, n.is_correction)
-                 for n in session.scalars(select(OrganisationNote).order_by(OrganisationNote.id))]
+        found = [
+            (n.id, n.organisation_id, n.text, n.is_correction)
+            for n in session.scalars(select(OrganisationNote).order_by(OrganisationNote.id))
+        ]
         assert found == expected
 
 
@@ -134,7 +169,9 @@ def test_sync_rejects_malformed_rows_with_their_line_and_imports_the_rest(sessio
     assert _org(session, "1002").name_fr == "Service de santé mentale Le Chien Vert"
 
 
-def test_sync_a_known_row_rejected_this_time_is_not_archived(session, data_dir, write_export, v1_organisations):
+def test_sync_a_known_row_rejected_this_time_is_not_archived(
+    session, data_dir, write_export, v1_organisations
+):
     _import(session, data_dir / "directory_v1.json")
     broken = copy.deepcopy(v1_organisations)
     broken[2]["nameFr"] = broken[2]["nameNl"] = ""
@@ -163,8 +200,13 @@ def test_sync_normalises_values(session, data_dir):
     assert meridien.emails == ["accueil@meridien.example"]
     assert meridien.websites == ["https://www.meridien.example"]
     assert (meridien.commune_fr, meridien.commune_nl, meridien.basin) == (
-        "Saint-Josse-ten-Noode", "Sint-Joost-ten-Node", "nord-est")
-    assert meridien.categories == [{"code": "mm", "label_fr": "Maison médicale", "label_nl": "Wijkgezondheidscentrum"}]
+        "Saint-Josse-ten-Noode",
+        "Sint-Joost-ten-Node",
+        "nord-est",
+    )
+    assert meridien.categories == [
+        {"code": "mm", "label_fr": "Maison médicale", "label_nl": "Wijkgezondheidscentrum"}
+    ]
     assert meridien.publics == [{"fr": "tout public", "nl": "iedereen"}]
     assert meridien.raw["accessibility"] == {"wheelchair": True, "notes": "rampe à l'arrière"}
     shelter = _org(session, "1006")
@@ -191,7 +233,11 @@ def test_sync_every_run_is_recorded_with_its_rejected_rows(session, data_dir):
     session.commit()
     stored = session.get(ImportRun, run.id)
     assert (stored.status, stored.started_by, stored.added, stored.rejected_count) == (
-        "applied", "ana@test.example", 3, 4)
+        "applied",
+        "ana@test.example",
+        3,
+        4,
+    )
     assert stored.rejected[0] == {"line": 2, "reason": "no id", "code": "no_id", "params": {}}
     assert stored.finished_at is not None
 
@@ -205,7 +251,9 @@ def test_sync_a_broken_file_leaves_the_directory_unchanged(session, data_dir, di
     assert directory_snapshot(session) == before
 
 
-def test_sync_an_export_with_no_usable_row_imports_nothing(session, data_dir, write_export, directory_snapshot):
+def test_sync_an_export_with_no_usable_row_imports_nothing(
+    session, data_dir, write_export, directory_snapshot
+):
     _import(session, data_dir / "directory_v1.json")
     before = directory_snapshot(session)
     with pytest.raises(NothingImported) as failure:
@@ -232,15 +280,23 @@ def test_sync_a_new_normaliser_version_rewrites_every_row_once(session, data_dir
     assert _import(session, data_dir / "directory_v1.json").unchanged == 8
 
 
-@pytest.mark.parametrize("name", [
-    "directory_utf8_bom_semicolon_crlf.csv", "directory_utf8_comma_lf.csv", "directory_cp1252_semicolon_crlf.csv",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "directory_utf8_bom_semicolon_crlf.csv",
+        "directory_utf8_comma_lf.csv",
+        "directory_cp1252_semicolon_crlf.csv",
+    ],
+)
 def test_sync_belgian_csv_variants_give_the_same_directory(session, data_dir, name):
     report = _import(session, data_dir / name)
     assert (report.added, len(report.rejected)) == (8, 0)
     epicerie = _org(session, "1004")
     assert (epicerie.name_fr, epicerie.phones, epicerie.commune_nl) == (
-        "Épicerie sociale Le Panier", ["+32 475 12 34 56"], "Sint-Jans-Molenbeek")
+        "Épicerie sociale Le Panier",
+        ["+32 475 12 34 56"],
+        "Sint-Jans-Molenbeek",
+    )
     assert _org(session, "1005").parent_id == _org(session, "1003").id
     assert _org(session, "1001").categories[0]["label_nl"] == "Wijkgezondheidscentrum"
 

@@ -32,14 +32,23 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _post_upload(client, path: Path):
-    return client.post("/admin/imports", data={
-        "csrf_token": csrf_token(client, "/admin/imports"), "format": "auto", "url": "",
-        "file": (io.BytesIO(path.read_bytes()), path.name)}, content_type="multipart/form-data")
+    return client.post(
+        "/admin/imports",
+        data={
+            "csrf_token": csrf_token(client, "/admin/imports"),
+            "format": "auto",
+            "url": "",
+            "file": (io.BytesIO(path.read_bytes()), path.name),
+        },
+        content_type="multipart/form-data",
+    )
 
 
 def _post_url(client, url: str):
-    return client.post("/admin/imports", data={"csrf_token": csrf_token(client, "/admin/imports"),
-                                               "url": url, "format": "auto"})
+    return client.post(
+        "/admin/imports",
+        data={"csrf_token": csrf_token(client, "/admin/imports"), "url": url, "format": "auto"},
+    )
 
 
 def _job(app, job_id: int) -> Job:
@@ -81,7 +90,9 @@ def test_jobs_web_import_runs_as_a_job_and_the_page_follows_it(app, client, logg
     assert "Apply this import" in run_page
 
     run_id = int(status["run_url"].rsplit("/", 1)[1])
-    confirmed = client.post(f"/admin/imports/{run_id}/confirm", data={"csrf_token": csrf_token(client, status["run_url"])})
+    confirmed = client.post(
+        f"/admin/imports/{run_id}/confirm", data={"csrf_token": csrf_token(client, status["run_url"])}
+    )
     assert "/imports/jobs/" in confirmed.headers["Location"]
     applied = follow_job(client, app, confirmed)
     assert "Import applied: 8 added" in client.get(applied.headers["Location"]).get_data(as_text=True)
@@ -181,8 +192,9 @@ def test_jobs_a_job_whose_handler_fails_is_retried_then_failed(app):
     assert _job(app, job_id).state == "failed" and attempts == [1, 2]
 
 
-def test_jobs_the_application_answers_while_an_import_downloads(app, client, logged_in, make_user,
-                                                                 slow_server, v1_organisations):  # noqa: F811
+def test_jobs_the_application_answers_while_an_import_downloads(
+    app, client, logged_in, make_user, slow_server, v1_organisations
+):  # noqa: F811
     """The export arrives slowly; meanwhile login, /healthz and an operator page answer as usual, because
     no transaction (on SQLite: the write lock) is held during the download."""
     slow_server.body = json.dumps({"organisations": v1_organisations}).encode()
@@ -208,8 +220,9 @@ def test_jobs_the_application_answers_while_an_import_downloads(app, client, log
     assert client.get(f"/admin/imports/jobs/{job_id}.json").get_json()["state"] == "done"
 
 
-def test_jobs_a_worker_killed_mid_import_leaves_the_job_to_another(app, database_url, tmp_path, client, logged_in,
-                                                                  slow_server, v1_organisations):  # noqa: F811
+def test_jobs_a_worker_killed_mid_import_leaves_the_job_to_another(
+    app, database_url, tmp_path, client, logged_in, slow_server, v1_organisations
+):  # noqa: F811
     """A real ``helpdesk worker`` process takes the import and is killed with SIGKILL while downloading; once
     its lease has run out another worker takes the job again and finishes it."""
     slow_server.body = json.dumps({"organisations": v1_organisations}).encode()
@@ -221,11 +234,16 @@ def test_jobs_a_worker_killed_mid_import_leaves_the_job_to_another(app, database
     config = {**app_config(database_url, tmp_path), **lease, "JOBS_POLL_SECONDS": 0.2}
     process = subprocess.Popen(  # nosec B603
         [sys.executable, "-c", "from helpdesk.cli import main; main()", "worker", "--quiet"],
-        env=environment(config, Path(app.instance_path)), cwd=str(PROJECT_ROOT),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env=environment(config, Path(app.instance_path)),
+        cwd=str(PROJECT_ROOT),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        _wait_for(lambda: slow_server.requests == 1 and _job(app, job_id).state == "running",
-                  "the worker process to take the job")
+        _wait_for(
+            lambda: slow_server.requests == 1 and _job(app, job_id).state == "running",
+            "the worker process to take the job",
+        )
         assert str(process.pid) in _job(app, job_id).locked_by
     finally:
         os.kill(process.pid, signal.SIGKILL)

@@ -43,7 +43,10 @@ def test_mypy_baseline_one_more_of_a_listed_error_is_new_and_a_fixed_one_is_gone
 
 
 def test_mypy_baseline_file_lists_only_well_formed_errors():
-    lines = [line for line in mypy_baseline.BASELINE.read_text(encoding="utf-8").splitlines()
-             if line and not line.startswith("#")]
+    lines = [
+        line
+        for line in mypy_baseline.BASELINE.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
     assert lines == sorted(lines)
     assert all(": [" in line and line.split(":")[0].endswith(".py") for line in lines)

@@ -84,8 +84,10 @@ def test_database_down_on_the_api_answers_json_503(proxied_app, make_user):
     client = app.test_client()
     # Every API listing without parameters, and a path that exists nowhere (authentication comes first).
     paths = ["/api/v1/nothing-here"] + [
-        r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("api.") and "GET" in r.methods
-        and not r.arguments]
+        r.rule
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith("api.") and "GET" in r.methods and not r.arguments
+    ]
     proxy.cut()
     for path in paths:
         response = client.get(path, headers={"Authorization": f"Bearer {token}", "Accept-Language": "nl"})
@@ -123,8 +125,11 @@ def test_database_lost_while_signing_in_gives_503_then_sign_in_works(proxied_app
 
     token = csrf_token(client)
     proxy.cut()
-    response = client.post("/auth/login", data={"email": user.email, "password": "correct horse battery",
-                                                "csrf_token": token}, headers={"Accept-Language": "fr"})
+    response = client.post(
+        "/auth/login",
+        data={"email": user.email, "password": "correct horse battery", "csrf_token": token},
+        headers={"Accept-Language": "fr"},
+    )
     _assert_unavailable_page(response, "fr")
     proxy.restore()
     assert login(client, user.email).status_code == 302

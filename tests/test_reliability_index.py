@@ -34,8 +34,9 @@ QUERIES = ["maison medicale", "cpas", "wijkgezondheidscentrum", "santé mentale"
 
 def _import_sample(runner, tmp_path, count: int) -> None:
     export = tmp_path / "sample.json"
-    export.write_text(json.dumps({"organisations": list(generate(count, seed=3))}, ensure_ascii=False),
-                      encoding="utf-8")
+    export.write_text(
+        json.dumps({"organisations": list(generate(count, seed=3))}, ensure_ascii=False), encoding="utf-8"
+    )
     result = runner.invoke(args=["directory", "import", str(export), "--quiet"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["index", "rebuild", "--quiet"])
@@ -63,8 +64,9 @@ def served_directory(app, runner, tmp_path, make_user, gunicorn_server):
     return server, http
 
 
-def test_index_rebuild_killed_midway_leaves_searches_on_the_old_index(app, runner, served_directory, tmp_path,
-                                                                       database_url):
+def test_index_rebuild_killed_midway_leaves_searches_on_the_old_index(
+    app, runner, served_directory, tmp_path, database_url
+):
     server, http = served_directory
     index_dir = Path(app.config["SEARCH_INDEX_DIR"])
     before = _searches(http, server.url)
@@ -72,12 +74,26 @@ def test_index_rebuild_killed_midway_leaves_searches_on_the_old_index(app, runne
     live = (index_dir / "CURRENT").read_text()
     generations = set(index_dir.glob("gen-*"))
 
-    env = dict(os.environ, HELPDESK_DATABASE_URL=database_url, HELPDESK_INSTANCE_PATH=app.instance_path,
-               HELPDESK_SECRET_KEY="test", HELPDESK_SEARCH_INDEX_DIR=str(index_dir))
-    child = subprocess.Popen([str(Path(sys.executable).parent / "helpdesk"), "index", "rebuild", "--quiet"],
-                             env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = dict(
+        os.environ,
+        HELPDESK_DATABASE_URL=database_url,
+        HELPDESK_INSTANCE_PATH=app.instance_path,
+        HELPDESK_SECRET_KEY="test",
+        HELPDESK_SEARCH_INDEX_DIR=str(index_dir),
+    )
+    child = subprocess.Popen(
+        [str(Path(sys.executable).parent / "helpdesk"), "index", "rebuild", "--quiet"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 120
-    while not set(index_dir.glob("gen-*")) - generations and child.poll() is None and time.monotonic() < deadline:
+    while (
+        not set(index_dir.glob("gen-*")) - generations
+        and child.poll() is None
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.01)
     time.sleep(0.2)  # well inside the filling of the new generation
     assert child.poll() is None, "the rebuild finished before it could be killed: make the directory bigger"
@@ -113,8 +129,9 @@ def test_index_folder_damaged_while_the_app_runs_searches_keep_answering(app, se
         old_workers = set(server.worker_pids())
         server.process.send_signal(signal.SIGHUP)  # gunicorn replaces its workers
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and (set(server.worker_pids()) & old_workers
-                                               or len(server.worker_pids()) < 2):
+        while time.monotonic() < deadline and (
+            set(server.worker_pids()) & old_workers or len(server.worker_pids()) < 2
+        ):
             time.sleep(0.1)
 
     # Every worker meets the damage; each answers, with the index or with plain SQL meanwhile (which
@@ -135,7 +152,9 @@ def test_index_folder_damaged_while_the_app_runs_searches_keep_answering(app, se
     assert "Traceback" not in server.log_text()
 
 
-def test_index_background_rebuild_leaves_the_work_to_a_writer_already_rebuilding(app, runner, tmp_path, caplog):
+def test_index_background_rebuild_leaves_the_work_to_a_writer_already_rebuilding(
+    app, runner, tmp_path, caplog
+):
     """Two workers that meet the same missing index both start a rebuild; the one that finds the other's
     lock leaves the work to it (no error logged), and its wait takes no database lock meanwhile."""
     import logging

@@ -30,8 +30,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _write(path: Path, organisations: list[dict]) -> Path:
-    path.write_text(json.dumps({"exportDate": "2026-11-01", "organisations": organisations}, ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"exportDate": "2026-11-01", "organisations": organisations}, ensure_ascii=False),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -53,8 +55,11 @@ def _active(app) -> frozenset:
     with app.app_context():
         db = get_session()
         db.expire_all()
-        rows = db.execute(select(Organisation.source_id, Organisation.content_hash)
-                          .where(Organisation.source == SOURCE_KEY, Organisation.archived.is_(False))).all()
+        rows = db.execute(
+            select(Organisation.source_id, Organisation.content_hash).where(
+                Organisation.source == SOURCE_KEY, Organisation.archived.is_(False)
+            )
+        ).all()
         db.rollback()
     return frozenset(rows)
 
@@ -78,24 +83,43 @@ def _database_count(app) -> int:
 
 def _import_process(export: Path, env: dict) -> subprocess.Popen:
     return subprocess.Popen(
-        [str(Path(sys.executable).parent / "helpdesk"), "directory", "import", str(export), "--source-key",
-         SOURCE_KEY, "--quiet", "--json"],
-        env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            str(Path(sys.executable).parent / "helpdesk"),
+            "directory",
+            "import",
+            str(export),
+            "--source-key",
+            SOURCE_KEY,
+            "--quiet",
+            "--json",
+        ],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
 
 
 def _import(runner, export: Path) -> dict:
-    result = runner.invoke(args=["directory", "import", str(export), "--source-key", SOURCE_KEY, "--quiet",
-                                 "--json"])
+    result = runner.invoke(
+        args=["directory", "import", str(export), "--source-key", SOURCE_KEY, "--quiet", "--json"]
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
 
 @pytest.mark.slow
-def test_import_killed_at_random_points_leaves_the_old_or_the_new_directory(app, runner, tmp_path, database_url):
+def test_import_killed_at_random_points_leaves_the_old_or_the_new_directory(
+    app, runner, tmp_path, database_url
+):
     old_export, new_export = _exports(tmp_path, count=1000)
-    env = dict(os.environ, HELPDESK_DATABASE_URL=database_url, HELPDESK_INSTANCE_PATH=app.instance_path,
-               HELPDESK_SECRET_KEY="test", HELPDESK_SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"])
+    env = dict(
+        os.environ,
+        HELPDESK_DATABASE_URL=database_url,
+        HELPDESK_INSTANCE_PATH=app.instance_path,
+        HELPDESK_SECRET_KEY="test",
+        HELPDESK_SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
+    )
 
     _import(runner, new_export)
     new = _active(app)
@@ -126,17 +150,23 @@ def test_import_killed_at_random_points_leaves_the_old_or_the_new_directory(app,
         outcomes.append((round(point, 2), outcome, child.returncode))
         if outcome == "old":
             # Killed before its commit: the index (updated only after a commit) was never touched.
-            assert _index_count(app) == _database_count(app), f"index changed by an import killed at {point:.2f} s"
+            assert _index_count(app) == _database_count(app), (
+                f"index changed by an import killed at {point:.2f} s"
+            )
         else:
             # Killed between its commit and its index update, the index lags: the catch-up from the
             # database watermark (what searches run every SEARCH_CATCH_UP_SECONDS) heals it.
             index_lagged += _index_count(app) != _database_count(app)
             assert runner.invoke(args=["index", "catch-up"]).exit_code == 0
-            assert _index_count(app) == _database_count(app), f"index not caught up after a kill at {point:.2f} s"
+            assert _index_count(app) == _database_count(app), (
+                f"index not caught up after a kill at {point:.2f} s"
+            )
             _import(runner, old_export)
             assert _index_count(app) == _database_count(app)
-    print(f"full import {full:.2f} s; kills (seconds, directory after, exit): {outcomes}; "
-          f"index lagging after {index_lagged} kill(s) between commit and index update")
+    print(
+        f"full import {full:.2f} s; kills (seconds, directory after, exit): {outcomes}; "
+        f"index lagging after {index_lagged} kill(s) between commit and index update"
+    )
     assert any(o == "old" and code == -signal.SIGKILL for _, o, code in outcomes), outcomes
 
     report = _import(runner, new_export)

@@ -23,9 +23,14 @@ from helpdesk.followup.models import HelpRequest, RequestEvent, Transfer
 
 pytestmark = pytest.mark.slow  # real gunicorn servers, tens of seconds each
 
-NEW_REQUEST = {"channel": "phone", "caller": {"name": "AS du CPAS", "function": "assistante sociale"},
-               "residence_postcode": "1060", "themes": ["housing"], "languages": ["fr"],
-               "question": "Cherche un hébergement d'urgence pour une famille."}
+NEW_REQUEST = {
+    "channel": "phone",
+    "caller": {"name": "AS du CPAS", "function": "assistante sociale"},
+    "residence_postcode": "1060",
+    "themes": ["housing"],
+    "languages": ["fr"],
+    "question": "Cherche un hébergement d'urgence pour une famille.",
+}
 
 
 def _token(app, user) -> dict:
@@ -36,24 +41,30 @@ def _token(app, user) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_two_operators_changing_one_request_at_once_lose_nothing(app, make_user, make_request, gunicorn_server):
+def test_two_operators_changing_one_request_at_once_lose_nothing(
+    app, make_user, make_request, gunicorn_server
+):
     server = gunicorn_server(workers=3)
     sud, sud2 = make_user("operator", "sud"), make_user("operator", "sud")
     outcomes = []
     for _round in range(5):
         req = make_request(sud)
-        version = requests.get(f"{server.url}/api/v1/requests/{req.id}", headers=_token(app, sud),
-                               timeout=30).json()["version"]
+        version = requests.get(
+            f"{server.url}/api/v1/requests/{req.id}", headers=_token(app, sud), timeout=30
+        ).json()["version"]
         barrier = threading.Barrier(2)
 
         def act(user, body, path):
             headers = _token(app, user)
             barrier.wait()
-            return requests.post(f"{server.url}/api/v1/requests/{req.id}/{path}", json=body, headers=headers,
-                                 timeout=60).status_code
+            return requests.post(
+                f"{server.url}/api/v1/requests/{req.id}/{path}", json=body, headers=headers, timeout=60
+            ).status_code
 
         with ThreadPoolExecutor(2) as pool:
-            first = pool.submit(act, sud, {"to": "region", "note": "vers la région", "version": version}, "transfer")
+            first = pool.submit(
+                act, sud, {"to": "region", "note": "vers la région", "version": version}, "transfer"
+            )
             second = pool.submit(act, sud2, {"feedback": "Orientation donnée", "version": version}, "close")
             statuses = sorted([first.result(), second.result()])
         outcomes.append(statuses)
@@ -71,8 +82,9 @@ def test_two_operators_changing_one_request_at_once_lose_nothing(app, make_user,
     assert len(outcomes) == 5
 
 
-def test_worker_killed_while_saving_requests_leaves_no_half_written_request(app, make_user, themes,
-                                                                            gunicorn_server):
+def test_worker_killed_while_saving_requests_leaves_no_half_written_request(
+    app, make_user, themes, gunicorn_server
+):
     server = gunicorn_server(workers=2)
     users = [make_user("operator", "sud") for _ in range(6)]
     headers = [_token(app, user) for user in users]
@@ -84,7 +96,9 @@ def test_worker_killed_while_saving_requests_leaves_no_half_written_request(app,
         while not stop.is_set():
             body = {**NEW_REQUEST, "question": f"{NEW_REQUEST['question']} #{n}-{len(acknowledged)}"}
             try:
-                response = requests.post(f"{server.url}/api/v1/requests", json=body, headers=headers[n], timeout=60)
+                response = requests.post(
+                    f"{server.url}/api/v1/requests", json=body, headers=headers[n], timeout=60
+                )
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
                 continue  # the worker died under this request (before or while answering): the client sees it
             if response.status_code == 201:
@@ -112,7 +126,9 @@ def test_worker_killed_while_saving_requests_leaves_no_half_written_request(app,
     with app.app_context():
         db = get_session()
         saved = db.scalars(select(HelpRequest)).all()
-        created_events = set(db.scalars(select(RequestEvent.request_id).where(RequestEvent.kind == "created")))
+        created_events = set(
+            db.scalars(select(RequestEvent.request_id).where(RequestEvent.kind == "created"))
+        )
         audited = set(db.scalars(select(AuditEvent.object_id).where(AuditEvent.action == "request.create")))
         for req in saved:
             # Whole: its reference, its themes, its creation in the timeline and in the audit trail.
@@ -131,22 +147,40 @@ def test_canary_text_in_a_request_never_reaches_the_logs(app, make_user, themes,
     server = gunicorn_server(workers=2)
     sud = make_user("operator", "sud")
     headers = _token(app, sud)
-    body = {**NEW_REQUEST, "question": f"{CANARY}: cherche un logement", "identity_confirmed": True,
-            "caller": {"name": CANARY, "function": "AS", "phone": "02 555 12 34"}}
+    body = {
+        **NEW_REQUEST,
+        "question": f"{CANARY}: cherche un logement",
+        "identity_confirmed": True,
+        "caller": {"name": CANARY, "function": "AS", "phone": "02 555 12 34"},
+    }
     created = requests.post(f"{server.url}/api/v1/requests", json=body, headers=headers, timeout=60)
     assert created.status_code == 201, created.text
     req = created.json()
     for path in (f"/api/v1/requests/{req['id']}", "/api/v1/requests", f"/api/v1/requests?theme={CANARY}"):
         assert requests.get(server.url + path, headers=headers, timeout=60).status_code < 500
-    lead = requests.post(f"{server.url}/api/v1/requests/{req['id']}/leads", headers=headers, timeout=60,
-                         json={"organisation_id": 999999, "note": CANARY})
+    lead = requests.post(
+        f"{server.url}/api/v1/requests/{req['id']}/leads",
+        headers=headers,
+        timeout=60,
+        json={"organisation_id": 999999, "note": CANARY},
+    )
     assert lead.status_code < 500
-    broken = requests.post(f"{server.url}/api/v1/requests", headers=headers, timeout=60,
-                           json={**body, "themes": [CANARY], "territory": CANARY})
+    broken = requests.post(
+        f"{server.url}/api/v1/requests",
+        headers=headers,
+        timeout=60,
+        json={**body, "themes": [CANARY], "territory": CANARY},
+    )
     assert broken.status_code == 400
-    version = requests.get(f"{server.url}/api/v1/requests/{req['id']}", headers=headers, timeout=60).json()["version"]
-    closed = requests.post(f"{server.url}/api/v1/requests/{req['id']}/close", headers=headers, timeout=60,
-                           json={"feedback": CANARY, "version": version, "identity_confirmed": True})
+    version = requests.get(f"{server.url}/api/v1/requests/{req['id']}", headers=headers, timeout=60).json()[
+        "version"
+    ]
+    closed = requests.post(
+        f"{server.url}/api/v1/requests/{req['id']}/close",
+        headers=headers,
+        timeout=60,
+        json={"feedback": CANARY, "version": version, "identity_confirmed": True},
+    )
     assert closed.status_code == 200, closed.text
     server.stop()
     log = server.log_text()

@@ -30,7 +30,9 @@ def _everywhere(app) -> list[str]:
     return sorted(set(found))
 
 
-def test_retention_past_the_period_leaves_no_free_text_anywhere(app, client, make_user, make_organisation, themes):
+def test_retention_past_the_period_leaves_no_free_text_anywhere(
+    app, client, make_user, make_organisation, themes
+):
     operator = make_user("operator", "sud")
     org = make_organisation(name_fr="Maison médicale", postcode="1060")
     with app.app_context():
@@ -38,15 +40,34 @@ def test_retention_past_the_period_leaves_no_free_text_anywhere(app, client, mak
         token = accounts.create_api_token(db, db.get(User, operator.id), "t")
         db.commit()
     headers = {"Authorization": f"Bearer {token}"}
-    body = {"channel": "phone", "themes": ["housing"], "residence_postcode": "1060", "identity_confirmed": True,
-            "question": f"{SECRET} cherche un logement",
-            "caller": {"name": SECRET, "phone": "02 555 12 34", "email": "as@cpas.example", "organisation": SECRET}}
+    body = {
+        "channel": "phone",
+        "themes": ["housing"],
+        "residence_postcode": "1060",
+        "identity_confirmed": True,
+        "question": f"{SECRET} cherche un logement",
+        "caller": {
+            "name": SECRET,
+            "phone": "02 555 12 34",
+            "email": "as@cpas.example",
+            "organisation": SECRET,
+        },
+    }
     req = client.post("/api/v1/requests", json=body, headers=headers).get_json()
-    assert client.post(f"/api/v1/requests/{req['id']}/leads", headers=headers,
-                       json={"organisation_id": org.id, "note": SECRET, "identity_confirmed": True}).status_code == 201
+    assert (
+        client.post(
+            f"/api/v1/requests/{req['id']}/leads",
+            headers=headers,
+            json={"organisation_id": org.id, "note": SECRET, "identity_confirmed": True},
+        ).status_code
+        == 201
+    )
     version = client.get(f"/api/v1/requests/{req['id']}", headers=headers).get_json()["version"]
-    closed = client.post(f"/api/v1/requests/{req['id']}/close", headers=headers,
-                         json={"feedback": SECRET, "version": version, "identity_confirmed": True})
+    closed = client.post(
+        f"/api/v1/requests/{req['id']}/close",
+        headers=headers,
+        json={"feedback": SECRET, "version": version, "identity_confirmed": True},
+    )
     assert closed.status_code == 200, closed.get_json()
     with app.app_context():
         db = get_session()
@@ -58,17 +79,27 @@ def test_retention_past_the_period_leaves_no_free_text_anywhere(app, client, mak
     with app.app_context():
         db = get_session()
         # The clock frozen one day before the end of the period: nothing is touched.
-        assert anonymise_closed_requests(db, older_than_months=months,
-                                         now=CLOSED_AT + timedelta(days=round(months * 30.44) - 1)) == 0
+        assert (
+            anonymise_closed_requests(
+                db, older_than_months=months, now=CLOSED_AT + timedelta(days=round(months * 30.44) - 1)
+            )
+            == 0
+        )
         db.commit()
     assert "help_requests.question" in _everywhere(app)
     with app.app_context():
         db = get_session()
         # One day after: every trace of the text is gone, the statistics stay.
-        assert anonymise_closed_requests(db, older_than_months=months,
-                                         now=CLOSED_AT + timedelta(days=round(months * 30.44) + 1)) == 1
+        assert (
+            anonymise_closed_requests(
+                db, older_than_months=months, now=CLOSED_AT + timedelta(days=round(months * 30.44) + 1)
+            )
+            == 1
+        )
         db.commit()
         saved = db.get(HelpRequest, req["id"])
-        assert saved.theme_codes == ["housing"] and saved.status == "closed" and saved.residence_basin == "sud"
+        assert (
+            saved.theme_codes == ["housing"] and saved.status == "closed" and saved.residence_basin == "sud"
+        )
         assert (saved.caller_phone, saved.caller_email) == ("", "")
     assert _everywhere(app) == []

@@ -28,8 +28,9 @@ def _json(app, territory="sud", language="fr", public=False):
 
 def _without_labels(data):
     if isinstance(data, dict):
-        return {k: _without_labels(v) for k, v in data.items()
-                if k not in ("label", "organisation", "language")}
+        return {
+            k: _without_labels(v) for k, v in data.items() if k not in ("label", "organisation", "language")
+        }
     if isinstance(data, list):
         return [_without_labels(v) for v in data]
     return data
@@ -53,8 +54,10 @@ def test_report_json_for_basin_sud(app, october_world):
     assert data["requests"] == EXPECTED_SUD["requests"]
     themes = {row["theme"]: row["count"] for row in data["by_theme"] if row["count"]}
     assert themes == EXPECTED_SUD["by_theme"]
-    unmet = {(u["reason"], u["theme"]): [u["count"], u["month_before"], u["year_before"]]
-             for u in data["unmet_needs"]}
+    unmet = {
+        (u["reason"], u["theme"]): [u["count"], u["month_before"], u["year_before"]]
+        for u in data["unmet_needs"]
+    }
     assert unmet == EXPECTED_SUD["unmet_needs"]
     assert data["callbacks_overdue"] == 2
     assert [p["received"] for p in data["trend"]] == EXPECTED_SUD["trend_received"]
@@ -118,7 +121,7 @@ def test_report_xlsx_and_csv_neutralise_formulas(app, make_report_request, tmp_p
     cell = sheet["A2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK") and cell.quotePrefix
     text = _document(app, "csv").content.decode()
-    assert "'=HYPERLINK" in text and ',=HYPERLINK' not in text
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
 
 
 def test_report_html_document_has_charts_and_no_script(app, october_world):
@@ -131,9 +134,23 @@ def test_report_html_document_has_charts_and_no_script(app, october_world):
 def test_cli_report_monthly_writes_every_format(app, runner, october_world, tmp_path):
     for fmt in ("html", "xlsx", "csv", "json"):
         output = tmp_path / f"sud.{fmt}"
-        result = runner.invoke(args=["report", "monthly", "--month", "2026-10", "--territory", "sud",
-                                     "--format", fmt,
-                                     "--language", "nl", "--public", "--output", str(output)])
+        result = runner.invoke(
+            args=[
+                "report",
+                "monthly",
+                "--month",
+                "2026-10",
+                "--territory",
+                "sud",
+                "--format",
+                fmt,
+                "--language",
+                "nl",
+                "--public",
+                "--output",
+                str(output),
+            ]
+        )
         assert result.exit_code == 0, result.output
         assert output.stat().st_size > 0
     data = json.loads((tmp_path / "sud.json").read_text())
@@ -141,6 +158,16 @@ def test_cli_report_monthly_writes_every_format(app, runner, october_world, tmp_
 
 
 def test_cli_report_monthly_refuses_a_bad_month(runner, tmp_path):
-    result = runner.invoke(args=["report", "monthly", "--month", "2026-13", "--format", "csv",
-                                 "--output", str(tmp_path / "x.csv")])
+    result = runner.invoke(
+        args=[
+            "report",
+            "monthly",
+            "--month",
+            "2026-13",
+            "--format",
+            "csv",
+            "--output",
+            str(tmp_path / "x.csv"),
+        ]
+    )
     assert result.exit_code == 2 and "YYYY-MM" in result.output

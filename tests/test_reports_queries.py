@@ -43,9 +43,20 @@ def test_monthly_figures_requests_received_closed_open(sud):
     assert (sud.received, sud.closed, sud.open_at_end) == tuple(EXPECTED_SUD["requests"].values())
 
 
-@pytest.mark.parametrize("dimension", ["by_channel", "by_received_territory", "by_residence_basin",
-                                       "by_function", "by_sector", "by_age_band", "by_theme",
-                                       "by_situation_flag", "by_language"])
+@pytest.mark.parametrize(
+    "dimension",
+    [
+        "by_channel",
+        "by_received_territory",
+        "by_residence_basin",
+        "by_function",
+        "by_sector",
+        "by_age_band",
+        "by_theme",
+        "by_situation_flag",
+        "by_language",
+    ],
+)
 def test_monthly_figures_request_dimensions(sud, dimension):
     assert getattr(sud, dimension) == EXPECTED_SUD[dimension]
 
@@ -106,7 +117,8 @@ def test_monthly_figures_twelve_month_trend(sud):
 
 def test_monthly_figures_for_all_territories(everything):
     assert (everything.received, everything.closed, everything.open_at_end) == tuple(
-        EXPECTED_ALL["requests"].values())
+        EXPECTED_ALL["requests"].values()
+    )
     assert everything.by_channel == EXPECTED_ALL["by_channel"]
     assert everything.by_received_territory == EXPECTED_ALL["by_received_territory"]
     assert everything.unmet_total(0) == EXPECTED_ALL["unmet_total"]
@@ -115,8 +127,10 @@ def test_monthly_figures_for_all_territories(everything):
 def test_monthly_figures_territories_partition_all(app, october_world):
     with app.app_context():
         session = get_session()
-        parts = [monthly_figures(session, OCTOBER, t) for t in
-                 ("nord", "nord-est", "centre-ouest", "sud", "sud-est", "region")]
+        parts = [
+            monthly_figures(session, OCTOBER, t)
+            for t in ("nord", "nord-est", "centre-ouest", "sud", "sud-est", "region")
+        ]
         whole = monthly_figures(session, OCTOBER, "all")
     assert sum(p.received for p in parts) == whole.received
     assert sum(p.open_at_end for p in parts) == whole.open_at_end
@@ -142,10 +156,17 @@ def test_a_reopened_request_keeps_its_closing_in_the_month_it_was_closed(app, ma
     user = make_user("operator", "sud")
     first, second = make_request(user), make_request(user)
     steps = {
-        first.id: [("2026-10-05T10:00:00", None), ("2026-10-20T10:00:00", True),
-                   ("2026-11-03T10:00:00", "reopen"), ("2026-11-10T10:00:00", False)],
-        second.id: [("2026-10-10T10:00:00", None), ("2026-10-15T10:00:00", True),
-                    ("2026-11-20T10:00:00", "reopen")],
+        first.id: [
+            ("2026-10-05T10:00:00", None),
+            ("2026-10-20T10:00:00", True),
+            ("2026-11-03T10:00:00", "reopen"),
+            ("2026-11-10T10:00:00", False),
+        ],
+        second.id: [
+            ("2026-10-10T10:00:00", None),
+            ("2026-10-15T10:00:00", True),
+            ("2026-11-20T10:00:00", "reopen"),
+        ],
     }
     with app.app_context():
         db = get_session()
@@ -157,12 +178,18 @@ def test_a_reopened_request_keeps_its_closing_in_the_month_it_was_closed(app, ma
                 if what == "reopen":
                     ops.reopen_request(db, actor, req, reason="rappel", expected_version=None)
                 else:
-                    closing = ops.ClosingRecord(feedback_given=what, feedback_text="ok" if what else "",
-                                                missing_reason="" if what else "injoignable")
+                    closing = ops.ClosingRecord(
+                        feedback_given=what,
+                        feedback_text="ok" if what else "",
+                        missing_reason="" if what else "injoignable",
+                    )
                     ops.close_request(db, actor, req, closing, expected_version=None)
                     req.closed_at = datetime.fromisoformat(when).replace(tzinfo=UTC)
-                event = db.scalars(select(RequestEvent).where(RequestEvent.request_id == request_id)
-                                   .order_by(RequestEvent.id.desc())).first()
+                event = db.scalars(
+                    select(RequestEvent)
+                    .where(RequestEvent.request_id == request_id)
+                    .order_by(RequestEvent.id.desc())
+                ).first()
                 event.at = datetime.fromisoformat(when).replace(tzinfo=UTC)
                 db.flush()
         db.commit()
@@ -175,6 +202,8 @@ def test_a_reopened_request_keeps_its_closing_in_the_month_it_was_closed(app, ma
     assert (november.received, november.closed, november.open_at_end) == (0, 1, 1)
     assert november.closed_with_feedback == 0
     assert (november.time_to_close.n, november.time_to_close.median) == (1, 36.0)
-    assert [(p.month, p.closed, p.open_at_end) for p in november.trend[-2:]] == [("2026-10", 2, 0),
-                                                                                 ("2026-11", 1, 1)]
+    assert [(p.month, p.closed, p.open_at_end) for p in november.trend[-2:]] == [
+        ("2026-10", 2, 0),
+        ("2026-11", 1, 1),
+    ]
     assert (everywhere.closed, everywhere.open_at_end) == (1, 1)

@@ -141,13 +141,16 @@ def test_suppress_hidden_secondary_is_protected_across_tables():
     assert hidden["ch:phone"] == PRIMARY
 
 
-@pytest.mark.parametrize("cells", [
-    [[1, 10], [10, 10]],
-    [[4, 6, 9], [7, 0, 12]],
-    [[2, 2], [2, 2]],
-    [[0, 5], [5, 6]],
-    [[3, 8, 1], [9, 9, 2]],
-])
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [[1, 10], [10, 10]],
+        [[4, 6, 9], [7, 0, 12]],
+        [[2, 2], [2, 2]],
+        [[0, 5], [5, 6]],
+        [[3, 8, 1], [9, 9, 2]],
+    ],
+)
 def test_suppress_crosstab_no_small_cell_recovered_by_brute_force(cells):
     values, lines = crosstab(cells)
     hidden = suppress(values, lines)

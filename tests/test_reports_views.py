@@ -72,11 +72,11 @@ def test_report_downloads_xlsx_and_json_in_the_chosen_language(client, logged_in
 def test_report_page_transfers_as_a_matrix(client, logged_in, october_world):
     logged_in("coordinator", "region", locale="en")
     html = client.get("/reports/?month=2026-10&territory=all").get_data(as_text=True)
-    matrix = html[html.index('<table class="matrix">'):]
-    matrix = matrix[:matrix.index("</table>")]
+    matrix = html[html.index('<table class="matrix">') :]
+    matrix = matrix[: matrix.index("</table>")]
     assert matrix.count("<tr>") == 7  # header + 6 territories
-    north = matrix[matrix.index('<th scope="row">North basin</th>'):]
-    north = north[:north.index("</tr>")]
+    north = matrix[matrix.index('<th scope="row">North basin</th>') :]
+    north = north[: north.index("</tr>")]
     # From North to North, North-East, Centre-West, South: nothing on the diagonal, 1 to the South.
     cells = [cell.split(">")[-1] for cell in north.split("</td>")[:-1]]
     assert cells[:4] == ["–", "0", "0", "1"]

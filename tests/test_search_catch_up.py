@@ -45,8 +45,9 @@ def names(client, query: str) -> list[str]:
     return [hit["name_fr"] for hit in response.get_json()["hits"]]
 
 
-def test_an_import_on_one_machine_reaches_the_index_of_another(app, runner, other_machine, data_dir,
-                                                                make_user):
+def test_an_import_on_one_machine_reaches_the_index_of_another(
+    app, runner, other_machine, data_dir, make_user
+):
     runner.invoke(args=["directory", "import", str(data_dir / "directory_v1.json"), "--quiet"])
     rebuild_index(app)
     rebuild_index(other_machine)
@@ -133,8 +134,9 @@ def test_an_index_without_watermark_gets_one(session, tmp_path):
     assert catch_up(index, session) == 0
 
 
-def test_a_search_that_finds_a_whole_import_to_catch_up_rebuilds_instead(app, other_machine, make_user,
-                                                                         caplog):
+def test_a_search_that_finds_a_whole_import_to_catch_up_rebuilds_instead(
+    app, other_machine, make_user, caplog
+):
     with app.app_context():
         db = get_session()
         _org(db, "Maison médicale Atlas", "a")

@@ -39,21 +39,31 @@ def _ids(result) -> list[int]:
 
 
 # --- analysis ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text, folded", [("Santé Mentale", "sante mentale"), ("ÉCOUTE", "ecoute"),
-                                          ("Sint-Jans-Molenbeek", "sint-jans-molenbeek"), ("coöperatie", "cooperatie")])
+@pytest.mark.parametrize(
+    "text, folded",
+    [
+        ("Santé Mentale", "sante mentale"),
+        ("ÉCOUTE", "ecoute"),
+        ("Sint-Jans-Molenbeek", "sint-jans-molenbeek"),
+        ("coöperatie", "cooperatie"),
+    ],
+)
 def test_analysis_fold_removes_case_and_accents(text, folded):
     assert fold(text) == folded
 
 
-@pytest.mark.parametrize("word, parts", [
-    ("gezondheidszorg", ("gezondheid", "zorg")),
-    ("wijkgezondheidscentrum", ("wijk", "gezondheid", "centrum")),
-    ("ziekenhuizen", ("zieken", "huizen")),
-    ("thuiszorgdienst", ("thuiszorg", "dienst")),
-    ("mantelzorg", ("mantel", "zorg")),
-    ("buddyzorg", ("zorg",)),
-    ("zorg", ()),
-])
+@pytest.mark.parametrize(
+    "word, parts",
+    [
+        ("gezondheidszorg", ("gezondheid", "zorg")),
+        ("wijkgezondheidscentrum", ("wijk", "gezondheid", "centrum")),
+        ("ziekenhuizen", ("zieken", "huizen")),
+        ("thuiszorgdienst", ("thuiszorg", "dienst")),
+        ("mantelzorg", ("mantel", "zorg")),
+        ("buddyzorg", ("zorg",)),
+        ("zorg", ()),
+    ],
+)
 def test_analysis_split_compound_finds_dutch_parts(word, parts):
     assert split_compound(word) == parts
 
@@ -67,7 +77,11 @@ def test_analysis_dutch_plural_and_singular_share_a_stem():
 
 
 def test_synonyms_parse_line_folds_and_deduplicates():
-    assert parse_synonym_line("CPAS, OCMW, cpas ,  Centre Public") == [("cpas",), ("ocmw",), ("centre", "public")]
+    assert parse_synonym_line("CPAS, OCMW, cpas ,  Centre Public") == [
+        ("cpas",),
+        ("ocmw",),
+        ("centre", "public"),
+    ]
     assert parse_synonym_line("# comment") == []
     table = SynonymTable.from_lines(["sdf, sans-abri, dakloos"])
     assert ("dakloos",) in table.alternatives(("sdf",))
@@ -160,9 +174,13 @@ def test_writers_in_several_processes_take_turns(session, lib_index, database_ur
     rebuild(lib_index, session)
     errors = multiprocessing.get_context("spawn").Queue()
     ctx = multiprocessing.get_context("spawn")
-    workers = [ctx.Process(target=_update_in_process,
-                           args=(str(lib_index.path), database_url, [o.id for o in orgs[i::2]], 5, errors))
-               for i in range(2)]
+    workers = [
+        ctx.Process(
+            target=_update_in_process,
+            args=(str(lib_index.path), database_url, [o.id for o in orgs[i::2]], 5, errors),
+        )
+        for i in range(2)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -207,7 +225,9 @@ def test_reads_during_commits_never_fail(session, lib_index):
         stop.set()
         for thread in threads:
             thread.join()
-    print(f"\nconcurrent reads answered during 30 commits and 3 swaps: {answered[0]}, failed: {len(failures)}")
+    print(
+        f"\nconcurrent reads answered during 30 commits and 3 swaps: {answered[0]}, failed: {len(failures)}"
+    )
     assert failures == []
     assert answered[0] > 0
 
@@ -268,10 +288,16 @@ def test_search_exact_beats_fuzzy(session, lib_index):
 
 def test_search_territory_raises_nearby_but_never_hides_a_better_one(session, lib_index):
     elsewhere = _add(session, name_fr="Service de santé mentale Le Chêne", postcode="1030", basin="nord-est")
-    nearby_weaker = _add(session, name_fr="Centre Le Chêne", description_fr="Un service de santé mentale",
-                         postcode="1060", basin="sud")
-    nearby_equal = _add(session, name_fr="Service de santé mentale Le Chêne", postcode="1190", basin="sud",
-                        source_id="equal")
+    nearby_weaker = _add(
+        session,
+        name_fr="Centre Le Chêne",
+        description_fr="Un service de santé mentale",
+        postcode="1060",
+        basin="sud",
+    )
+    nearby_equal = _add(
+        session, name_fr="Service de santé mentale Le Chêne", postcode="1190", basin="sud", source_id="equal"
+    )
     rebuild(lib_index, session)
     ranked = _ids(search(lib_index, "service de santé mentale le chêne", territory="sud"))
     assert ranked[0] == nearby_equal.id  # an equal match nearby comes first
@@ -298,15 +324,27 @@ def test_search_admin_synonyms_apply_without_rebuild(session, lib_index):
     org = _add(session, name_nl="Centrum Algemeen Welzijnswerk Zuid")
     rebuild(lib_index, session)
     assert search(lib_index, "centre d'action sociale globale").total == 0
-    found = search(lib_index, "centre d'action sociale globale", synonyms=["centre d'action sociale globale, welzijnswerk"])
+    found = search(
+        lib_index,
+        "centre d'action sociale globale",
+        synonyms=["centre d'action sociale globale, welzijnswerk"],
+    )
     assert _ids(found) == [org.id]
 
 
 def test_search_facets_count_and_filters_narrow(session, lib_index):
     cat = [{"code": "mm", "label_fr": "Maison médicale", "label_nl": "Wijkgezondheidscentrum"}]
-    a = _add(session, name_fr="Maison médicale A", categories=cat, languages=["fr"], postcode="1060", basin="sud")
-    _add(session, name_fr="Maison médicale B", categories=cat, languages=["fr", "nl"], postcode="1030",
-         basin="nord-est")
+    a = _add(
+        session, name_fr="Maison médicale A", categories=cat, languages=["fr"], postcode="1060", basin="sud"
+    )
+    _add(
+        session,
+        name_fr="Maison médicale B",
+        categories=cat,
+        languages=["fr", "nl"],
+        postcode="1030",
+        basin="nord-est",
+    )
     rebuild(lib_index, session)
     result = search(lib_index, "maison medicale")
     basins = {f.value: f.count for f in result.facets["basin"]}

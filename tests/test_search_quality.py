@@ -38,7 +38,9 @@ def test_search_quality_queries_cover_every_kind():
 def test_search_quality_recall_at_5(library_search_directory):
     index, ids = library_search_directory
     queries = load_queries()
-    recall, mrr, misses = evaluate(lambda text: [h.id for h in search(index, text, limit=5).hits], queries, ids)
+    recall, mrr, misses = evaluate(
+        lambda text: [h.id for h in search(index, text, limit=5).hits], queries, ids
+    )
     print(f"\nsearch quality over {len(queries)} queries: recall@5 {recall:.3f}, MRR {mrr:.3f}")
     for miss in misses:
         print("  missed:", miss)

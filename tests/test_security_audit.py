@@ -21,12 +21,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PROJECTS = {
     "clean-lib": {"info": {"version": "2.0.0"}, "vulnerabilities": []},
-    "bad-lib": {"info": {"version": "1.4.0"},
-                "vulnerabilities": [{"id": "PYSEC-2099-1", "fixed_in": []},
-                                    {"id": "GHSA-xxxx-yyyy-zzzz", "fixed_in": [], "withdrawn": None}]},
+    "bad-lib": {
+        "info": {"version": "1.4.0"},
+        "vulnerabilities": [
+            {"id": "PYSEC-2099-1", "fixed_in": []},
+            {"id": "GHSA-xxxx-yyyy-zzzz", "fixed_in": [], "withdrawn": None},
+        ],
+    },
     "old-lib": {"info": {"version": "5.0.0"}, "vulnerabilities": []},
-    "withdrawn-lib": {"info": {"version": "1.0"},
-                      "vulnerabilities": [{"id": "PYSEC-2099-2", "withdrawn": "2099-01-01T00:00:00Z"}]},
+    "withdrawn-lib": {
+        "info": {"version": "1.0"},
+        "vulnerabilities": [{"id": "PYSEC-2099-2", "withdrawn": "2099-01-01T00:00:00Z"}],
+    },
     "garbled-lib": "not json at all",
 }
 
@@ -77,9 +83,12 @@ def skipped(name: str, version: str) -> dict:
 
 
 def test_latest_releases_without_vulnerabilities_pass(audit, pypi, capsys):
-    deps = [skipped("clean-lib", "2.0.0"), skipped("withdrawn-lib", "1.0"),
-            {"name": "checked-lib", "version": "1.0", "vulns": []},
-            {"name": "brussels-helpdesk", "skip_reason": "distribution marked as editable"}]
+    deps = [
+        skipped("clean-lib", "2.0.0"),
+        skipped("withdrawn-lib", "1.0"),
+        {"name": "checked-lib", "version": "1.0", "vulns": []},
+        {"name": "brussels-helpdesk", "skip_reason": "distribution marked as editable"},
+    ]
     assert audit.judge(deps, strict=True, pypi_url=pypi) is True
     out = capsys.readouterr().out
     assert "3 packages audited, no known vulnerability (1 by pip-audit, 2 against PyPI's list" in out
@@ -99,11 +108,14 @@ def test_a_vulnerability_found_by_pip_audit_fails(audit, pypi, capsys):
     assert "pip-audit: flask 0.1: PYSEC-2018-66" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("dep, reason", [
-    (skipped("old-lib", "4.2.0"), "installed 4.2.0, latest release 5.0.0"),
-    (skipped("unknown-lib", "1.0"), "PyPI answered 404"),
-    (skipped("garbled-lib", "1.0"), "unreadable PyPI answer"),
-])
+@pytest.mark.parametrize(
+    "dep, reason",
+    [
+        (skipped("old-lib", "4.2.0"), "installed 4.2.0, latest release 5.0.0"),
+        (skipped("unknown-lib", "1.0"), "PyPI answered 404"),
+        (skipped("garbled-lib", "1.0"), "unreadable PyPI answer"),
+    ],
+)
 def test_what_cannot_be_checked_is_reported_and_fails_only_when_strict(audit, pypi, capsys, dep, reason):
     deps = [skipped("clean-lib", "2.0.0"), dep]
     assert audit.judge(deps, strict=False, pypi_url=pypi) is True

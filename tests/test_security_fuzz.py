@@ -25,15 +25,56 @@ from tests.test_access_matrix import build_world
 EXAMPLES = int(os.environ.get("HELPDESK_FUZZ_EXAMPLES", "12"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
-NASTY = ["", " ", "0", "-1", "99999999999999999999999", "1e309", "NaN", "null", "true", "[]", "{}", "2026-02-30",
-         "31/12/2026", "../../etc/passwd", "<script>canary()</script>", "' OR 1=1 --", "\x00", "a\x00b", "\ufeff",
-         "\u202e", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "Sint-Jans-Molenbeek", "1000", "région", "%s%s%n", "{{7*7}}", "\r\n\r\n"]
+NASTY = [
+    "",
+    " ",
+    "0",
+    "-1",
+    "99999999999999999999999",
+    "1e309",
+    "NaN",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    "2026-02-30",
+    "31/12/2026",
+    "../../etc/passwd",
+    "<script>canary()</script>",
+    "' OR 1=1 --",
+    "\x00",
+    "a\x00b",
+    "\ufeff",
+    "\u202e",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    "Sint-Jans-Molenbeek",
+    "1000",
+    "région",
+    "%s%s%n",
+    "{{7*7}}",
+    "\r\n\r\n",
+]
 # Values that once answered 500 (issue 11): months at the ends of the calendar, a redirect target with a
 # line break, digits only to str.isdigit, ids past the integer columns, dates a time zone cannot hold, and
 # texts the identity guard refuses. Drawn by the fuzzing below, and each one sent to every page and form.
-EDGE_VALUES = ["0000-01", "0001-01", "0001-06", "0001-12", "9999-12", "/\r\nSet-Cookie: x=1", "/%0d%0a",
-               "/\\evil.example", "²", "99999999999999999999", "0001-01-01", "9999-12-31", "0001-01-01T00:00",
-               "9999-12-31T23:59", "NN 85.07.30-033.28, né le 30/07/1985", "Monsieur Mohamed El Amrani"]
+EDGE_VALUES = [
+    "0000-01",
+    "0001-01",
+    "0001-06",
+    "0001-12",
+    "9999-12",
+    "/\r\nSet-Cookie: x=1",
+    "/%0d%0a",
+    "/\\evil.example",
+    "²",
+    "99999999999999999999",
+    "0001-01-01",
+    "9999-12-31",
+    "0001-01-01T00:00",
+    "9999-12-31T23:59",
+    "NN 85.07.30-033.28, né le 30/07/1985",
+    "Monsieur Mohamed El Amrani",
+]
 NASTY += EDGE_VALUES
 TEXT = st.one_of(
     st.text(max_size=30),
@@ -41,20 +82,44 @@ TEXT = st.one_of(
     # Oversized: far beyond any column's length.
     st.builds(lambda char, count: char * count, st.characters(codec="utf-8"), st.integers(300, 70_000)),
 )
-GENERIC_QUERY_NAMES = ["q", "page", "per_page", "sort", "order", "status", "territory", "basin", "commune",
-                       "category", "language", "public", "month", "year", "from", "to", "format", "lang", "next"]
+GENERIC_QUERY_NAMES = [
+    "q",
+    "page",
+    "per_page",
+    "sort",
+    "order",
+    "status",
+    "territory",
+    "basin",
+    "commune",
+    "category",
+    "language",
+    "public",
+    "month",
+    "year",
+    "from",
+    "to",
+    "format",
+    "lang",
+    "next",
+]
 
 # WTForms' and our own English messages that must not reach a Dutch-speaking user.
-ENGLISH = re.compile(r"This field is required|Not a valid|Invalid (email|input|value)|Field must be|"
-                     r"The request could not be understood|Please sign in")
+ENGLISH = re.compile(
+    r"This field is required|Not a valid|Invalid (email|input|value)|Field must be|"
+    r"The request could not be understood|Please sign in"
+)
 FIELDS_NOT_TO_FUZZ = {"csrf_token"}
 
 
 def _field_strategy(spec: dict):
     kind, options = spec["kind"], [o for o in spec["options"] if o is not None]
     if kind == "file":
-        return st.builds(lambda data, name: (io.BytesIO(data), name),
-                         st.binary(max_size=2000), st.sampled_from(["export.csv", "export.json", "x", "../x.zip"]))
+        return st.builds(
+            lambda data, name: (io.BytesIO(data), name),
+            st.binary(max_size=2000),
+            st.sampled_from(["export.csv", "export.json", "x", "../x.zip"]),
+        )
     if options:
         return st.one_of(st.sampled_from(options), TEXT)
     return TEXT
@@ -87,7 +152,9 @@ def _query_names(client, route) -> set[str]:
 
 
 def _token(client) -> str:
-    return CSRF_RE.search(client.get("/auth/login" if not _signed_in(client) else "/").get_data(as_text=True)).group(1)
+    return CSRF_RE.search(
+        client.get("/auth/login" if not _signed_in(client) else "/").get_data(as_text=True)
+    ).group(1)
 
 
 def _signed_in(client) -> bool:
@@ -97,8 +164,11 @@ def _signed_in(client) -> bool:
 def _problems(response, language_checked: bool) -> list[str]:
     if response.status_code >= 500:
         return [f"{response.status_code}"]
-    if language_checked and "html" in (response.content_type or "") and response.status_code in (200, 400, 401,
-                                                                                                  409, 422):
+    if (
+        language_checked
+        and "html" in (response.content_type or "")
+        and response.status_code in (200, 400, 401, 409, 422)
+    ):
         body = response.get_data(as_text=True)
         if '<html lang="nl">' not in body:
             return [f"{response.status_code} page not in Dutch"]
@@ -119,8 +189,11 @@ def test_fuzz_every_form_answers_a_form_error_in_the_users_language_never_500(ap
     forms = [r for r in world_routes if r.method == "POST" and not r.is_api]
     assert {r.endpoint for r in forms} >= {"auth.login", "auth.password", "main.language"}
     failures: list[str] = []
-    runs = [(route, user) for route in forms
-            for user in route.signed_in[:1] + ([None] if None in route.allowed or not route.allowed else [])]
+    runs = [
+        (route, user)
+        for route in forms
+        for user in route.signed_in[:1] + ([None] if None in route.allowed or not route.allowed else [])
+    ]
     for route, user in runs:
         clients = Clients(app, make_user, locale="nl")
         client = clients.get(user)
@@ -128,8 +201,9 @@ def test_fuzz_every_form_answers_a_form_error_in_the_users_language_never_500(ap
             client.post("/language", data={"language": "nl", "next": "/", "csrf_token": _token(client)})
         fields, multipart = _form_fields(client, route)
         state = {"token": _token(client)}
-        strategy = st.fixed_dictionaries({name: st.one_of(st.none(), _field_strategy(spec))
-                                          for name, spec in fields.items()})
+        strategy = st.fixed_dictionaries(
+            {name: st.one_of(st.none(), _field_strategy(spec)) for name, spec in fields.items()}
+        )
         extra = st.dictionaries(st.text(min_size=1, max_size=10), TEXT, max_size=2)
 
         @FUZZ
@@ -137,12 +211,14 @@ def test_fuzz_every_form_answers_a_form_error_in_the_users_language_never_500(ap
         def post_form(values, extra):
             data = {k: v for k, v in {**extra, **values}.items() if v is not None and k != "csrf_token"}
             data["csrf_token"] = state["token"]
-            response = client.post(route.url, data=data,
-                                   content_type="multipart/form-data" if multipart else None)
+            response = client.post(
+                route.url, data=data, content_type="multipart/form-data" if multipart else None
+            )
             for problem in _problems(response, language_checked=route.endpoint != "main.language"):
                 failures.append(f"POST {route.url} as {user} {sorted(data)}: {problem}")
             if route.endpoint in ("main.language", "auth.logout", "auth.password") or (
-                    response.status_code == 302 and "/auth/login" in response.headers.get("Location", "")):
+                response.status_code == 302 and "/auth/login" in response.headers.get("Location", "")
+            ):
                 # The example changed the session (language, sign-out): start the next one as before.
                 if user is not None and not _signed_in(client):
                     clients.sign_in(client, user)
@@ -158,20 +234,29 @@ def test_fuzz_every_page_with_random_query_strings_never_answers_500(app, make_u
     pages = [r for r in world_routes if r.method == "GET"]
     clients = Clients(app, make_user, locale="nl")
     failures: list[str] = []
-    runs = [(route, user) for route in pages
-            for user in route.signed_in[:1] + ([None] if None in route.allowed or not route.allowed else [])]
+    runs = [
+        (route, user)
+        for route in pages
+        for user in route.signed_in[:1] + ([None] if None in route.allowed or not route.allowed else [])
+    ]
     for route, user in runs:
         client = clients.get(user)
         names = _query_names(client, route)
-        short = st.one_of(st.text(max_size=30), st.sampled_from(NASTY),
-                          st.builds(lambda c, n: c * n, st.characters(codec="utf-8"), st.integers(300, 5000)))
+        short = st.one_of(
+            st.text(max_size=30),
+            st.sampled_from(NASTY),
+            st.builds(lambda c, n: c * n, st.characters(codec="utf-8"), st.integers(300, 5000)),
+        )
 
         path, _, fixed = route.url.partition("?")
         fixed_query = parse_qs(fixed, keep_blank_values=True)
 
         @FUZZ
-        @given(query=st.dictionaries(st.sampled_from(sorted(names)), st.lists(short, min_size=1, max_size=3),
-                                     max_size=6))
+        @given(
+            query=st.dictionaries(
+                st.sampled_from(sorted(names)), st.lists(short, min_size=1, max_size=3), max_size=6
+            )
+        )
         def get_page(query):
             response = client.get(path, query_string={**fixed_query, **query})
             for problem in _problems(response, language_checked=user is not None):
@@ -183,7 +268,9 @@ def test_fuzz_every_page_with_random_query_strings_never_answers_500(app, make_u
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -207,8 +294,10 @@ def test_fuzz_every_api_write_answers_a_json_error_never_500(app, make_user, wor
     client = app.test_client()
     failures: list[str] = []
     for route in writes:
-        headers = {"Authorization": f"Bearer {tokens[route.signed_in[0] if route.signed_in else ('admin', 'region')]}",
-                   "Accept-Language": "nl"}
+        headers = {
+            "Authorization": f"Bearer {tokens[route.signed_in[0] if route.signed_in else ('admin', 'region')]}",
+            "Accept-Language": "nl",
+        }
         known = {name: st.one_of(st.none(), JSON_VALUES) for name in route.data}
         body = st.one_of(
             st.fixed_dictionaries(known, optional={"extra": JSON_VALUES}),
@@ -220,8 +309,13 @@ def test_fuzz_every_api_write_answers_a_json_error_never_500(app, make_user, wor
         @given(payload=body)
         def call(payload):
             if isinstance(payload, tuple) and payload[:1] == ("raw",):
-                response = client.open(route.url, method=route.method, data=payload[1], headers=headers,
-                                       content_type="application/json")
+                response = client.open(
+                    route.url,
+                    method=route.method,
+                    data=payload[1],
+                    headers=headers,
+                    content_type="application/json",
+                )
             else:
                 response = client.open(route.url, method=route.method, json=payload, headers=headers)
             if response.status_code >= 500:
@@ -229,7 +323,9 @@ def test_fuzz_every_api_write_answers_a_json_error_never_500(app, make_user, wor
             elif response.status_code >= 400:
                 document = response.get_json(silent=True)
                 if not isinstance(document, dict) or "error" not in document:
-                    failures.append(f"{route.method} {route.url}: {response.status_code} without a JSON error")
+                    failures.append(
+                        f"{route.method} {route.url}: {response.status_code} without a JSON error"
+                    )
 
         call()
     assert failures == []
@@ -265,8 +361,11 @@ def test_fuzz_edge_values_in_every_query_string_and_form_never_answer_500(app, m
         for value in EDGE_VALUES:
             data = {name: value for name, spec in fields.items() if spec["kind"] != "file"}
             data["csrf_token"] = _token(client)
-            response = client.post(f"{path}?next={quote(value)}" if not fixed else route.url, data=data,
-                                   content_type="multipart/form-data" if multipart else None)
+            response = client.post(
+                f"{path}?next={quote(value)}" if not fixed else route.url,
+                data=data,
+                content_type="multipart/form-data" if multipart else None,
+            )
             if response.status_code >= 500:
                 failures.append(f"POST {route.url} as {user} with {value!r}: {response.status_code}")
             _sign_in_again(clients, client, user)

@@ -59,5 +59,9 @@ def test_security_nul_characters_are_refused_with_400(client, logged_in, where):
 
 def test_security_ids_too_big_for_the_database_are_404_not_500(client, logged_in):
     logged_in("admin", "region")
-    for path in ("/admin/users/99999999999999999999999", "/admin/users/2147483648", "/admin/imports/" + "9" * 12):
+    for path in (
+        "/admin/users/99999999999999999999999",
+        "/admin/users/2147483648",
+        "/admin/imports/" + "9" * 12,
+    ):
         assert client.get(path).status_code == 404

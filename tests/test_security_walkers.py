@@ -69,9 +69,13 @@ def test_csrf_api_with_a_bearer_token_needs_no_csrf_token_but_cookies_do(app, ma
     from helpdesk.db import get_session
 
     world = build_world(app)
-    api_writes = [r for r in walk_routes(app, world) if r.is_api and r.method in STATE_CHANGING and r.signed_in]
+    api_writes = [
+        r for r in walk_routes(app, world) if r.is_api and r.method in STATE_CHANGING and r.signed_in
+    ]
     accounts = {route.signed_in[0]: None for route in api_writes}
-    accounts = {user: make_user(*user) for user in accounts}  # before opening a session: SQLite has one writer
+    accounts = {
+        user: make_user(*user) for user in accounts
+    }  # before opening a session: SQLite has one writer
     tokens = {}
     with app.app_context():
         db = get_session()
@@ -79,8 +83,9 @@ def test_csrf_api_with_a_bearer_token_needs_no_csrf_token_but_cookies_do(app, ma
             tokens[user] = create_api_token(db, db.get(User, account.id))
         db.commit()
     for route in api_writes:
-        response = _send(app.test_client(), route,
-                         headers={"Authorization": f"Bearer {tokens[route.signed_in[0]]}"})
+        response = _send(
+            app.test_client(), route, headers={"Authorization": f"Bearer {tokens[route.signed_in[0]]}"}
+        )
         assert response.status_code != 400 or "csrf" not in response.get_data(as_text=True).lower(), route.url
 
 
@@ -89,7 +94,11 @@ def _check_headers(response, signed_in: bool) -> list[str]:
     csp = response.headers.get("Content-Security-Policy", "")
     if "default-src 'self'" not in csp or "frame-ancestors 'none'" not in csp or "unsafe-inline" in csp:
         problems.append(f"CSP {csp!r}")
-    expected = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
+    expected = {
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "same-origin",
+    }
     for name, value in expected.items():
         if response.headers.get(name) != value:
             problems.append(f"{name}={response.headers.get(name)!r}")
@@ -115,11 +124,13 @@ def test_headers_on_every_page_for_every_kind_of_visitor(app, make_user):
 
 # --- Markup and formulas in stored data --------------------------------------------------------------
 
-CANARY = "=HYPERLINK(\"x\")<script>canary()</script><img src=x onerror=canary()>\"'&"
+CANARY = '=HYPERLINK("x")<script>canary()</script><img src=x onerror=canary()>"\'&'
 RAW_MARKUP = re.compile(r"<script>canary\(\)|<img src=x onerror")
 ESCAPED = "&lt;script&gt;canary()"
-NOT_FREE_TEXT = re.compile(r"email|hash|path|url|source|reference|token|code|key|format|status|kind|locale|"
-                           r"territory|role|postcode|phone|action|basin|commune")
+NOT_FREE_TEXT = re.compile(
+    r"email|hash|path|url|source|reference|token|code|key|format|status|kind|locale|"
+    r"territory|role|postcode|phone|action|basin|commune"
+)
 
 
 def inject_markup(app) -> int:
@@ -153,16 +164,22 @@ def _export_problems(response) -> list[str]:
         text = response.get_data(as_text=True).lstrip("\ufeff")
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t") if text.strip() else csv.excel
         for row in csv.reader(io.StringIO(text), dialect):
-            problems += [f"CSV cell {cell[:20]!r} is a formula" for cell in row if cell[:1] in ("=", "+", "-", "@")
-                         and "canary" in cell]
+            problems += [
+                f"CSV cell {cell[:20]!r} is a formula"
+                for cell in row
+                if cell[:1] in ("=", "+", "-", "@") and "canary" in cell
+            ]
     elif "spreadsheetml" in kind:
         from openpyxl import load_workbook
 
         workbook = load_workbook(io.BytesIO(response.get_data()))
         for sheet in workbook.worksheets:
             for row in sheet.iter_rows():
-                problems += [f"XLSX cell {cell.coordinate} is a formula" for cell in row
-                             if cell.data_type == "f" and "canary" in str(cell.value)]
+                problems += [
+                    f"XLSX cell {cell.coordinate} is a formula"
+                    for cell in row
+                    if cell.data_type == "f" and "canary" in str(cell.value)
+                ]
     elif "html" in kind and RAW_MARKUP.search(response.get_data(as_text=True)):
         problems.append("raw markup in the page")
     return problems

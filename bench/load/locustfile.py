@@ -23,9 +23,24 @@ from locust import HttpUser, between, task
 ACCOUNTS = json.loads(os.environ.get("LOAD_ACCOUNTS", "[]"))
 ORGANISATION_IDS = json.loads(os.environ.get("LOAD_ORGANISATION_IDS", "[]")) or [1]
 TALLY_DIR = Path(os.environ.get("LOAD_TALLY_DIR", "/tmp"))
-QUERIES = ["maison medicale", "cpas", "ocmw", "santé mentale", "wijkgezondheidscentrum", "aide alimentaire",
-           "logement", "1030", "schaerbeek", "huisvesting", "planning familial", "maison medicale sud",
-           "mediation de dettes", "schuldbemiddeling", "sans abri", "dak- en thuislozen"]
+QUERIES = [
+    "maison medicale",
+    "cpas",
+    "ocmw",
+    "santé mentale",
+    "wijkgezondheidscentrum",
+    "aide alimentaire",
+    "logement",
+    "1030",
+    "schaerbeek",
+    "huisvesting",
+    "planning familial",
+    "maison medicale sud",
+    "mediation de dettes",
+    "schuldbemiddeling",
+    "sans abri",
+    "dak- en thuislozen",
+]
 BASINS = ["nord", "nord-est", "centre-ouest", "sud", "sud-est"]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -53,8 +68,11 @@ class Operator(HttpUser):
         self.api = {"Authorization": f"Bearer {self.account['token']}"}
         page = self.client.get("/auth/login", name="/auth/login")
         token = CSRF.search(page.text).group(1)
-        self.client.post("/auth/login", data={"email": self.account["email"], "password": self.account["password"],
-                                              "csrf_token": token}, name="/auth/login [POST]")
+        self.client.post(
+            "/auth/login",
+            data={"email": self.account["email"], "password": self.account["password"], "csrf_token": token},
+            name="/auth/login [POST]",
+        )
         self.mine: list[dict] = []
         self.proposed: dict[int, set[int]] = {}
 
@@ -76,11 +94,16 @@ class Operator(HttpUser):
         page = self.client.get(f"/directory/organisations/{org}", name="/directory/organisations/[id]")
         if random.random() < 0.3:
             token = self._csrf(page.text)
-            with self.client.post(f"/directory/organisations/{org}/notes",
-                                  data={"text": f"Liste d'attente de {random.randint(1, 6)} mois (load)",
-                                        "csrf_token": token or ""},
-                                  name="/directory/organisations/[id]/notes [POST]", allow_redirects=False,
-                                  catch_response=True) as response:
+            with self.client.post(
+                f"/directory/organisations/{org}/notes",
+                data={
+                    "text": f"Liste d'attente de {random.randint(1, 6)} mois (load)",
+                    "csrf_token": token or "",
+                },
+                name="/directory/organisations/[id]/notes [POST]",
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
                 if response.status_code in (302, 303):
                     acknowledged("notes")
                     response.success()
@@ -89,13 +112,21 @@ class Operator(HttpUser):
 
     @task(3)
     def record_request(self) -> None:
-        body = {"channel": "phone", "urgency": random.choice(["normal", "high"]),
-                "caller": {"name": "AS du CPAS (load)", "function": "assistante sociale", "sector": "cpas"},
-                "residence_postcode": random.choice(["1000", "1030", "1080", "1190", "1210"]),
-                "question": "Cherche une maison médicale qui accepte un nouveau patient (load).",
-                "languages": ["fr"]}
-        with self.client.post("/api/v1/requests", json=body, headers=self.api, name="/api/v1/requests [POST]",
-                              catch_response=True) as response:
+        body = {
+            "channel": "phone",
+            "urgency": random.choice(["normal", "high"]),
+            "caller": {"name": "AS du CPAS (load)", "function": "assistante sociale", "sector": "cpas"},
+            "residence_postcode": random.choice(["1000", "1030", "1080", "1190", "1210"]),
+            "question": "Cherche une maison médicale qui accepte un nouveau patient (load).",
+            "languages": ["fr"],
+        }
+        with self.client.post(
+            "/api/v1/requests",
+            json=body,
+            headers=self.api,
+            name="/api/v1/requests [POST]",
+            catch_response=True,
+        ) as response:
             if response.status_code == 201:
                 acknowledged("requests")
                 self.mine.append(response.json())
@@ -111,11 +142,17 @@ class Operator(HttpUser):
         self.client.get(f"/requests/{req['id']}", name="/requests/[id]")
         # An operator proposes an organisation once per request (the app refuses the same lead twice).
         proposed = self.proposed.setdefault(req["id"], set())
-        organisation_id = random.choice([i for i in ORGANISATION_IDS if i not in proposed] or ORGANISATION_IDS)
+        organisation_id = random.choice(
+            [i for i in ORGANISATION_IDS if i not in proposed] or ORGANISATION_IDS
+        )
         proposed.add(organisation_id)
-        with self.client.post(f"/api/v1/requests/{req['id']}/leads", headers=self.api,
-                              json={"organisation_id": organisation_id, "note": "load"},
-                              name="/api/v1/requests/[id]/leads [POST]", catch_response=True) as response:
+        with self.client.post(
+            f"/api/v1/requests/{req['id']}/leads",
+            headers=self.api,
+            json={"organisation_id": organisation_id, "note": "load"},
+            name="/api/v1/requests/[id]/leads [POST]",
+            catch_response=True,
+        ) as response:
             if response.status_code == 201:
                 acknowledged("leads")
                 response.success()
@@ -127,23 +164,32 @@ class Operator(HttpUser):
         if not self.mine:
             return
         req = self.mine.pop(random.randrange(len(self.mine)))
-        current = self.client.get(f"/api/v1/requests/{req['id']}", headers=self.api,
-                                  name="/api/v1/requests/[id]").json()
+        current = self.client.get(
+            f"/api/v1/requests/{req['id']}", headers=self.api, name="/api/v1/requests/[id]"
+        ).json()
         if random.random() < 0.4:
             # A basin hands over to the region (always allowed); the region back to a basin.
             to = "region" if current["territory"] != "region" else random.choice(BASINS)
-            with self.client.post(f"/api/v1/requests/{req['id']}/transfer", headers=self.api,
-                                  json={"to": to, "note": "load", "version": current["version"]},
-                                  name="/api/v1/requests/[id]/transfer [POST]", catch_response=True) as response:
+            with self.client.post(
+                f"/api/v1/requests/{req['id']}/transfer",
+                headers=self.api,
+                json={"to": to, "note": "load", "version": current["version"]},
+                name="/api/v1/requests/[id]/transfer [POST]",
+                catch_response=True,
+            ) as response:
                 if response.status_code == 200:
                     acknowledged("transfers")
                     response.success()
                 else:
                     response.failure(f"transfer: {response.status_code} {response.text[:200]}")
             return
-        with self.client.post(f"/api/v1/requests/{req['id']}/close", headers=self.api,
-                              json={"feedback": "Orientation donnée (load)", "version": current["version"]},
-                              name="/api/v1/requests/[id]/close [POST]", catch_response=True) as response:
+        with self.client.post(
+            f"/api/v1/requests/{req['id']}/close",
+            headers=self.api,
+            json={"feedback": "Orientation donnée (load)", "version": current["version"]},
+            name="/api/v1/requests/[id]/close [POST]",
+            catch_response=True,
+        ) as response:
             if response.status_code == 200:
                 acknowledged("closed")
                 response.success()

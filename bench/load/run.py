@@ -57,21 +57,37 @@ def _prepare(url: str, instance: Path, users: int, organisations: int) -> tuple[
         accounts = []
         for n in range(users):
             territory = BASINS[n % len(BASINS)]
-            user = operations.create_user(db, app.extensions["passwords"], email=f"load{n}@load.example",
-                                          password=PASSWORD, role="operator", territory=territory, locale="fr")
+            user = operations.create_user(
+                db,
+                app.extensions["passwords"],
+                email=f"load{n}@load.example",
+                password=PASSWORD,
+                role="operator",
+                territory=territory,
+                locale="fr",
+            )
             token = operations.create_api_token(db, user, "load")
-            accounts.append({"email": user.email, "password": PASSWORD, "token": token, "territory": territory})
+            accounts.append(
+                {"email": user.email, "password": PASSWORD, "token": token, "territory": territory}
+            )
         db.commit()
     records = list(generate(organisations, seed=11))
     export = instance / "directory.json"
     export.write_text(json.dumps({"organisations": records}, ensure_ascii=False), encoding="utf-8")
-    changed = [dict(r, nameFr=r["nameFr"] + " (mise à jour)") if i % 20 == 0 else r for i, r in enumerate(records)]
+    changed = [
+        dict(r, nameFr=r["nameFr"] + " (mise à jour)") if i % 20 == 0 else r for i, r in enumerate(records)
+    ]
     changed_export = instance / "directory-changed.json"
     changed_export.write_text(json.dumps({"organisations": changed}, ensure_ascii=False), encoding="utf-8")
     env = environment(_config(url) | {"SEARCH_INDEX_DIR": str(instance / "search-index")}, instance)
     for args in (["directory", "import", str(export), "--quiet"], ["index", "rebuild", "--quiet"]):
-        subprocess.run([str(Path(sys.executable).parent / "helpdesk"), *args], env=env, check=True,  # nosec B603
-                       cwd=ROOT, capture_output=True)
+        subprocess.run(
+            [str(Path(sys.executable).parent / "helpdesk"), *args],
+            env=env,
+            check=True,  # nosec B603
+            cwd=ROOT,
+            capture_output=True,
+        )
     with app.app_context():
         ids = list(get_session().scalars(text("SELECT id FROM organisations ORDER BY id LIMIT 500")))
     return accounts, ids, changed_export
@@ -81,15 +97,28 @@ def _during_load(url: str, instance: Path, changed_export: Path, seconds: float,
     """A directory import at a third of the run, an index rebuild at two thirds."""
     env = environment(_config(url) | {"SEARCH_INDEX_DIR": str(instance / "search-index")}, instance)
     helpdesk = str(Path(sys.executable).parent / "helpdesk")
-    for at, args in ((seconds / 3, ["directory", "import", str(changed_export), "--quiet", "--json"]),
-                     (2 * seconds / 3, ["index", "rebuild", "--quiet"])):
+    for at, args in (
+        (seconds / 3, ["directory", "import", str(changed_export), "--quiet", "--json"]),
+        (2 * seconds / 3, ["index", "rebuild", "--quiet"]),
+    ):
         time.sleep(max(0.0, at - (time.monotonic() - events[0]["started"])))
         started = time.monotonic()
-        result = subprocess.run([helpdesk, *args], env=env, cwd=ROOT, capture_output=True,  # nosec B603
-                                text=True, check=False)
-        events.append({"command": " ".join(args[:2]), "exit": result.returncode,
-                       "seconds": round(time.monotonic() - started, 1),
-                       "output": (result.stdout.strip() or result.stderr.strip())[-300:]})
+        result = subprocess.run(
+            [helpdesk, *args],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,  # nosec B603
+            text=True,
+            check=False,
+        )
+        events.append(
+            {
+                "command": " ".join(args[:2]),
+                "exit": result.returncode,
+                "seconds": round(time.monotonic() - started, 1),
+                "output": (result.stdout.strip() or result.stderr.strip())[-300:],
+            }
+        )
 
 
 def _stats(prefix: Path) -> dict:
@@ -97,8 +126,11 @@ def _stats(prefix: Path) -> dict:
     per_route = {}
     for row in rows:
         per_route[f"{row['Type']} {row['Name']}".strip()] = {
-            "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
-            "median_ms": float(row["50%"] or 0), "p95_ms": float(row["95%"] or 0), "p99_ms": float(row["99%"] or 0),
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "median_ms": float(row["50%"] or 0),
+            "p95_ms": float(row["95%"] or 0),
+            "p99_ms": float(row["99%"] or 0),
         }
     return per_route
 
@@ -128,8 +160,10 @@ def _database_counts(url: str) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--locust", default=str(ROOT / ".venv-load" / "bin" / "locust"))
-    parser.add_argument("--database-url", default=os.environ.get(
-        "LOAD_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("LOAD_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+    )
     parser.add_argument("--seconds", type=int, default=300)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--organisations", type=int, default=3000)
@@ -147,19 +181,50 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="helpdesk-load-") as tmp:
         instance = Path(tmp)
         accounts, org_ids, changed_export = _prepare(url, instance, args.users, args.organisations)
-        server = Gunicorn(_config(url) | {"SEARCH_INDEX_DIR": str(instance / "search-index")}, instance,
-                          workers=args.workers, port=args.port)
+        server = Gunicorn(
+            _config(url) | {"SEARCH_INDEX_DIR": str(instance / "search-index")},
+            instance,
+            workers=args.workers,
+            port=args.port,
+        )
         events: list = [{"started": time.monotonic()}]
-        side = threading.Thread(target=_during_load, args=(url, instance, changed_export, args.seconds, events))
+        side = threading.Thread(
+            target=_during_load, args=(url, instance, changed_export, args.seconds, events)
+        )
         try:
             side.start()
-            env = dict(os.environ, LOAD_ACCOUNTS=json.dumps(accounts), LOAD_TALLY_DIR=str(instance),
-                       LOAD_ORGANISATION_IDS=json.dumps(org_ids))
+            env = dict(
+                os.environ,
+                LOAD_ACCOUNTS=json.dumps(accounts),
+                LOAD_TALLY_DIR=str(instance),
+                LOAD_ORGANISATION_IDS=json.dumps(org_ids),
+            )
             prefix = instance / "locust"
-            subprocess.run([args.locust, "-f", str(ROOT / "bench" / "load" / "locustfile.py"), "--headless",  # nosec
-                            "-u", str(args.users), "-r", "10", "-t", f"{args.seconds}s", "--host", server.url,
-                            "--csv", str(prefix), "--only-summary", "--stop-timeout", "10"],
-                           env=env, cwd=ROOT, check=False, timeout=args.seconds + 180)
+            subprocess.run(
+                [
+                    args.locust,
+                    "-f",
+                    str(ROOT / "bench" / "load" / "locustfile.py"),
+                    "--headless",  # nosec
+                    "-u",
+                    str(args.users),
+                    "-r",
+                    "10",
+                    "-t",
+                    f"{args.seconds}s",
+                    "--host",
+                    server.url,
+                    "--csv",
+                    str(prefix),
+                    "--only-summary",
+                    "--stop-timeout",
+                    "10",
+                ],
+                env=env,
+                cwd=ROOT,
+                check=False,
+                timeout=args.seconds + 180,
+            )
             side.join()
         finally:
             server.stop()
@@ -175,23 +240,46 @@ def main(argv: list[str] | None = None) -> int:
     admin.dispose()
 
     aggregated = stats.pop("Aggregated", {})
-    slow = {name: s["p95_ms"] for name, s in stats.items() if s["p95_ms"] > TARGET_P95_MS and "/auth/login" not in name}
-    mismatches = {k: (counts.get(k), tally.get(k, 0)) for k in ("requests", "leads", "transfers", "closed", "notes")
-                  if counts.get(k) != tally.get(k, 0)}
+    slow = {
+        name: s["p95_ms"]
+        for name, s in stats.items()
+        if s["p95_ms"] > TARGET_P95_MS and "/auth/login" not in name
+    }
+    mismatches = {
+        k: (counts.get(k), tally.get(k, 0))
+        for k in ("requests", "leads", "transfers", "closed", "notes")
+        if counts.get(k) != tally.get(k, 0)
+    }
     figures = {
-        "seconds": args.seconds, "users": args.users, "workers": args.workers, "organisations": args.organisations,
-        "requests": aggregated.get("requests"), "failures": aggregated.get("failures"),
-        "p95_ms_all": aggregated.get("p95_ms"), "median_ms_all": aggregated.get("median_ms"),
-        "per_route": stats, "acknowledged_writes": dict(tally), "database_counts": counts,
-        "during_load": events[1:], "server_errors_in_log": log.count("Traceback"),
-        "routes_over_p95_target": slow, "lost_or_duplicated": mismatches,
+        "seconds": args.seconds,
+        "users": args.users,
+        "workers": args.workers,
+        "organisations": args.organisations,
+        "requests": aggregated.get("requests"),
+        "failures": aggregated.get("failures"),
+        "p95_ms_all": aggregated.get("p95_ms"),
+        "median_ms_all": aggregated.get("median_ms"),
+        "per_route": stats,
+        "acknowledged_writes": dict(tally),
+        "database_counts": counts,
+        "during_load": events[1:],
+        "server_errors_in_log": log.count("Traceback"),
+        "routes_over_p95_target": slow,
+        "lost_or_duplicated": mismatches,
     }
     print(json.dumps(figures, indent=2, ensure_ascii=False))
     print(f"server log: {Path(tempfile.gettempdir(), 'helpdesk-load-server.log')}")
-    held = not aggregated.get("failures") and not slow and not mismatches and all(e["exit"] == 0 for e in events[1:])
-    print(f"load: {figures['requests']} requests in {args.seconds} s by {args.users} operators, "
-          f"{figures['failures']} failures, p95 {figures['p95_ms_all']} ms; "
-          f"{'held' if held else 'NOT held'}")
+    held = (
+        not aggregated.get("failures")
+        and not slow
+        and not mismatches
+        and all(e["exit"] == 0 for e in events[1:])
+    )
+    print(
+        f"load: {figures['requests']} requests in {args.seconds} s by {args.users} operators, "
+        f"{figures['failures']} failures, p95 {figures['p95_ms_all']} ms; "
+        f"{'held' if held else 'NOT held'}"
+    )
     return 0 if held else 1
 
 

@@ -32,8 +32,18 @@ FORMATS = ("auto", "json", "csv", "hsds", "socialbrussels")
 READERS = {"json": read_json, "csv": read_csv, "hsds": read_hsds, "socialbrussels": read_socialbrussels}
 
 __all__ = [
-    "FORMATS", "CategoryRecord", "OrganisationRecord", "RejectedRecord", "ReaderItem", "ReadLimits", "SourceError",
-    "TooManyRejected", "detect_format", "package_name", "read_all", "read_source",
+    "FORMATS",
+    "CategoryRecord",
+    "OrganisationRecord",
+    "RejectedRecord",
+    "ReaderItem",
+    "ReadLimits",
+    "SourceError",
+    "TooManyRejected",
+    "detect_format",
+    "package_name",
+    "read_all",
+    "read_source",
 ]
 
 
@@ -56,15 +66,20 @@ def detect_format(path: str | Path) -> str:
     return "csv"
 
 
-def read_source(path: str | Path, fmt: str = "auto", progress: Progress | None = None,
-                limits: ReadLimits | None = None) -> Iterator[ReaderItem]:
+def read_source(
+    path: str | Path, fmt: str = "auto", progress: Progress | None = None, limits: ReadLimits | None = None
+) -> Iterator[ReaderItem]:
     """Records and rejected rows of the export at ``path`` (a file, or a folder for HSDS), read within
     ``limits`` (``ReadLimits()`` by default): past them a row is rejected, or ``SourceError`` refuses the
     file; more than ``limits.max_rejected`` rejected rows raise ``TooManyRejected``."""
     path = Path(path)
     if fmt not in FORMATS:
-        raise SourceError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})", "unknown_format",
-                          format=fmt, expected=", ".join(FORMATS))
+        raise SourceError(
+            f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})",
+            "unknown_format",
+            format=fmt,
+            expected=", ".join(FORMATS),
+        )
     if not path.exists():
         raise SourceError(f"no such file: {path}", "no_file", path=str(path))
     if fmt == "auto":

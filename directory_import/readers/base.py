@@ -56,9 +56,13 @@ class TooManyRejected(SourceError):
     are the first rejected rows, to show what is wrong with it."""
 
     def __init__(self, limit: int, examples: list[RejectedRecord]):
-        super().__init__(f"more than {limit} rows were rejected: the file is refused as a whole "
-                         f"(the first {len(examples)} are listed)", "too_many_rejected", limit=limit,
-                         examples=len(examples))
+        super().__init__(
+            f"more than {limit} rows were rejected: the file is refused as a whole "
+            f"(the first {len(examples)} are listed)",
+            "too_many_rejected",
+            limit=limit,
+            examples=len(examples),
+        )
         self.examples = examples
         self.report = None  # the import's report, when an import refused the file
 

@@ -61,8 +61,12 @@ def bounded_lines(stream: TextIO, max_chars: int, first_line: int = 1) -> Iterat
     line = first_line
     while chunk := stream.readline(max_chars + 1):
         if len(chunk) > max_chars and not chunk.endswith(("\n", "\r")):
-            raise SourceError(f"line {line} is longer than {max_chars} characters: this is not a directory export",
-                              "line_too_long", line=line, max=max_chars)
+            raise SourceError(
+                f"line {line} is longer than {max_chars} characters: this is not a directory export",
+                "line_too_long",
+                line=line,
+                max=max_chars,
+            )
         line += 1
         yield chunk
 
@@ -71,16 +75,23 @@ def oversized(cells: list[str], header: list[str], limits: ReadLimits) -> tuple[
     """Why a row is too large to import (reason, code, params), or None."""
     for name, cell in zip(header, cells, strict=False):
         if len(cell) > limits.max_field_chars:
-            return (f"the value of {name or '?'} is longer than {limits.max_field_chars} characters",
-                    "field_too_long", params(field=(name or "?")[:100], max=limits.max_field_chars))
+            return (
+                f"the value of {name or '?'} is longer than {limits.max_field_chars} characters",
+                "field_too_long",
+                params(field=(name or "?")[:100], max=limits.max_field_chars),
+            )
     if sum(len(cell) for cell in cells) > limits.max_record_bytes:
-        return (f"this record is larger than {limits.max_record_bytes} bytes", "record_too_large",
-                params(max=limits.max_record_bytes))
+        return (
+            f"this record is larger than {limits.max_record_bytes} bytes",
+            "record_too_large",
+            params(max=limits.max_record_bytes),
+        )
     return None
 
 
-def read_csv(path: str | Path, progress: Progress | None = None,
-             limits: ReadLimits | None = None) -> Iterator[ReaderItem]:
+def read_csv(
+    path: str | Path, progress: Progress | None = None, limits: ReadLimits | None = None
+) -> Iterator[ReaderItem]:
     """Yield one record or rejected row per data row. Raises ``SourceError`` when there is no usable header or
     a line is longer than ``limits.max_record_bytes`` characters; a row with a value longer than
     ``limits.max_field_chars`` (or larger than ``limits.max_record_bytes`` in all) is a rejected row."""
@@ -93,8 +104,9 @@ def read_csv(path: str | Path, progress: Progress | None = None,
             errors = "replace"
         else:
             errors = "strict"
-        stream = io.TextIOWrapper(io.BufferedReader(CountingFile(binary, progress)), encoding=encoding,
-                                  errors=errors, newline="")
+        stream = io.TextIOWrapper(
+            io.BufferedReader(CountingFile(binary, progress)), encoding=encoding, errors=errors, newline=""
+        )
         lines = bounded_lines(stream, limits.max_record_bytes)
         header_line = next(lines, "")
         if not header_line.strip():
@@ -104,8 +116,10 @@ def read_csv(path: str | Path, progress: Progress | None = None,
         header = [name.strip() for name in header]
         targets = [field_for(name) for name in header]
         if "source_id" not in targets or not ({"name_fr", "name_nl"} & set(targets)):
-            raise SourceError("the header has no 'id' or no name column (nameFr, nameNl): is this the right file?",
-                              "csv_header")
+            raise SourceError(
+                "the header has no 'id' or no name column (nameFr, nameNl): is this the right file?",
+                "csv_header",
+            )
         reader = csv.reader(lines, delimiter=delimiter)
         line = 2  # the line the next row starts on
         try:
@@ -115,8 +129,10 @@ def read_csv(path: str | Path, progress: Progress | None = None,
                     continue
                 if len(cells) != len(header):
                     yield RejectedRecord(
-                        start, f"this row has {len(cells)} cells where the header has {len(header)} columns",
-                        "cell_count", params(cells=len(cells), columns=len(header)),
+                        start,
+                        f"this row has {len(cells)} cells where the header has {len(header)} columns",
+                        "cell_count",
+                        params(cells=len(cells), columns=len(header)),
                     )
                     continue
                 too_large = oversized(cells, header, limits)
@@ -130,5 +146,9 @@ def read_csv(path: str | Path, progress: Progress | None = None,
                 raw = raw_json(dict(zip(header, cells, strict=True)))
                 yield record_from_fields(start, fields, raw)
         except csv.Error as error:
-            raise SourceError(f"the CSV cannot be read near line {line}: {error}", "csv_unreadable", line=line,
-                              detail=str(error)) from None
+            raise SourceError(
+                f"the CSV cannot be read near line {line}: {error}",
+                "csv_unreadable",
+                line=line,
+                detail=str(error),
+            ) from None

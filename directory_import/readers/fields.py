@@ -55,7 +55,7 @@ def canonical_key(name: str) -> str:
     """``'Address.Postal_Code'`` -> ``'postalcode'``: the loose form field names are matched on."""
     key = _NON_ALNUM.sub("", name.lower())
     if key.startswith("address") and key != "address":
-        key = key[len("address"):]
+        key = key[len("address") :]
     return key
 
 
@@ -79,8 +79,9 @@ def _strings(value: Any) -> tuple[str, ...]:
     result = []
     for item in _values(value):
         if isinstance(item, dict):  # {"number": "02..."} / {"value": ...}
-            item = next((v for k, v in item.items() if canonical_key(k) in {"number", "value", "email", "url"}),
-                        "")
+            item = next(
+                (v for k, v in item.items() if canonical_key(k) in {"number", "value", "email", "url"}), ""
+            )
         item = text(item)
         if item:
             result.append(item)
@@ -133,11 +134,31 @@ def _publics(fields: Mapping[str, Any]) -> tuple[CategoryRecord, ...]:
 
 def record_from_fields(line: int, fields: Mapping[str, Any], raw: str) -> OrganisationRecord:
     """A record from values keyed by record field name (see ``ALIASES``); lists or ``|``-joined text."""
-    single = {name: text(fields.get(name)) for name in (
-        "source_id", "name_fr", "name_nl", "acronym", "legal_form", "description_fr", "description_nl",
-        "street_fr", "street_nl", "number", "box", "postcode", "commune_fr", "commune_nl", "latitude",
-        "longitude", "opening_hours_fr", "opening_hours_nl", "parent_source_id", "source_updated_at",
-    )}
+    single = {
+        name: text(fields.get(name))
+        for name in (
+            "source_id",
+            "name_fr",
+            "name_nl",
+            "acronym",
+            "legal_form",
+            "description_fr",
+            "description_nl",
+            "street_fr",
+            "street_nl",
+            "number",
+            "box",
+            "postcode",
+            "commune_fr",
+            "commune_nl",
+            "latitude",
+            "longitude",
+            "opening_hours_fr",
+            "opening_hours_nl",
+            "parent_source_id",
+            "source_updated_at",
+        )
+    }
     return OrganisationRecord(
         line=line,
         categories=_categories(fields),

@@ -40,8 +40,16 @@ from directory_import.readers.base import (
 )
 from directory_import.readers.csv_reader import bounded_lines, detect_delimiter, detect_encoding, oversized
 
-TABLES = ("organizations", "services", "locations", "physical_addresses", "addresses", "phones", "languages",
-          "schedules")
+TABLES = (
+    "organizations",
+    "services",
+    "locations",
+    "physical_addresses",
+    "addresses",
+    "phones",
+    "languages",
+    "schedules",
+)
 Row = dict[str, str]
 
 
@@ -49,7 +57,15 @@ _RATIO_FLOOR = 1024 * 1024  # smaller members may compress as well as they like
 _DATAPACKAGE_MAX = 1024 * 1024
 _CHUNK = 1 << 20
 # What a broken or unusual zip member raises while it is read (bad CRC, truncated, unknown compression, encrypted).
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError)
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+)
 
 
 class _Bounded(io.RawIOBase):
@@ -66,13 +82,21 @@ class _Bounded(io.RawIOBase):
         try:
             data = self._handle.read(len(buffer))
         except _ZIP_ERRORS as error:
-            raise SourceError(f"{self._name} cannot be read: {error}", "member_unreadable", name=self._name,
-                              detail=str(error)) from None
+            raise SourceError(
+                f"{self._name} cannot be read: {error}",
+                "member_unreadable",
+                name=self._name,
+                detail=str(error),
+            ) from None
         self.bytes_read += len(data)
         if self.bytes_read > self._limit:
-            raise SourceError(f"{self._name} is larger than the limit of {self._limit} bytes once uncompressed",
-                              "zip_too_large", name=self._name, limit=self._limit)
-        buffer[:len(data)] = data
+            raise SourceError(
+                f"{self._name} is larger than the limit of {self._limit} bytes once uncompressed",
+                "zip_too_large",
+                name=self._name,
+                limit=self._limit,
+            )
+        buffer[: len(data)] = data
         return len(data)
 
     def close(self) -> None:
@@ -100,8 +124,12 @@ class _Package:
             try:
                 self._zip = zipfile.ZipFile(path)
             except (zipfile.BadZipFile, OSError, ValueError) as error:
-                raise SourceError(f"not a readable zip file: {error}", "zip_unreadable", detail=str(error)) from None
-            infos = {Path(info.filename).name.lower(): info for info in self._zip.infolist() if not info.is_dir()}
+                raise SourceError(
+                    f"not a readable zip file: {error}", "zip_unreadable", detail=str(error)
+                ) from None
+            infos = {
+                Path(info.filename).name.lower(): info for info in self._zip.infolist() if not info.is_dir()
+            }
             self._names = {name: info.filename for name, info in infos.items()}
             self._sizes = {name: info.file_size for name, info in infos.items()}
             for name, info in infos.items():
@@ -113,17 +141,29 @@ class _Package:
         limit = self.limits.max_compression_ratio
         if info.file_size >= _RATIO_FLOOR and info.file_size > limit * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
-            raise SourceError(f"{name} is compressed {ratio} times (more than {limit}): this looks like a zip bomb, "
-                              "not an export", "zip_ratio", name=name, ratio=ratio, limit=limit)
+            raise SourceError(
+                f"{name} is compressed {ratio} times (more than {limit}): this looks like a zip bomb, "
+                "not an export",
+                "zip_ratio",
+                name=name,
+                ratio=ratio,
+                limit=limit,
+            )
 
     def _check_total(self) -> None:
-        tables = [name for name in self._sizes if name.removesuffix(".csv") in TABLES or name == "datapackage.json"]
+        tables = [
+            name for name in self._sizes if name.removesuffix(".csv") in TABLES or name == "datapackage.json"
+        ]
         total = sum(self._sizes[name] for name in tables)
         if total > self.limits.max_uncompressed_bytes:
             name = max(tables, key=lambda n: self._sizes[n])
-            raise SourceError(f"uncompressed, the tables of this package are larger than the limit of "
-                              f"{self.limits.max_uncompressed_bytes} bytes ({name}: {self._sizes[name]} bytes)",
-                              "zip_too_large", name=name, limit=self.limits.max_uncompressed_bytes)
+            raise SourceError(
+                f"uncompressed, the tables of this package are larger than the limit of "
+                f"{self.limits.max_uncompressed_bytes} bytes ({name}: {self._sizes[name]} bytes)",
+                "zip_too_large",
+                name=name,
+                limit=self.limits.max_uncompressed_bytes,
+            )
 
     def has(self, name: str) -> bool:
         return name.lower() in self._names
@@ -137,8 +177,9 @@ class _Package:
         try:
             handle = self._zip.open(found) if self._zip is not None else Path(found).open("rb")
         except (*_ZIP_ERRORS, KeyError) as error:
-            raise SourceError(f"{name} cannot be read: {error}", "member_unreadable", name=name,
-                              detail=str(error)) from None
+            raise SourceError(
+                f"{name} cannot be read: {error}", "member_unreadable", name=name, detail=str(error)
+            ) from None
         return io.BufferedReader(_Bounded(handle, name, limit), _CHUNK)
 
     def read_small(self, name: str, limit: int) -> bytes | None:
@@ -149,8 +190,9 @@ class _Package:
         with stream:
             data = stream.read(limit + 1)
         if len(data) > limit:
-            raise SourceError(f"{name} is larger than the limit of {limit} bytes", "zip_too_large", name=name,
-                              limit=limit)
+            raise SourceError(
+                f"{name} is larger than the limit of {limit} bytes", "zip_too_large", name=name, limit=limit
+            )
         return data
 
     def close(self) -> None:
@@ -173,8 +215,9 @@ def _text(package: _Package, name: str) -> TextIO | None:
     with probe:
         encoding = detect_encoding(probe, rewind=False)
     stream = package.open(name)
-    return io.TextIOWrapper(stream, encoding=encoding, errors="strict" if encoding == "utf-8-sig" else "replace",
-                            newline="")
+    return io.TextIOWrapper(
+        stream, encoding=encoding, errors="strict" if encoding == "utf-8-sig" else "replace", newline=""
+    )
 
 
 def _rows(package: _Package, table: str) -> Iterator[tuple[int, Row, RejectedRecord | None]]:
@@ -202,9 +245,16 @@ def _rows(package: _Package, table: str) -> Iterator[tuple[int, Row, RejectedRec
                 if not any(cell.strip() for cell in cells):
                     continue
                 if len(cells) != len(header):
-                    yield start, {}, RejectedRecord(
-                        start, f"this row has {len(cells)} cells where the header has {len(header)} columns",
-                        "cell_count", params(cells=len(cells), columns=len(header)))
+                    yield (
+                        start,
+                        {},
+                        RejectedRecord(
+                            start,
+                            f"this row has {len(cells)} cells where the header has {len(header)} columns",
+                            "cell_count",
+                            params(cells=len(cells), columns=len(header)),
+                        ),
+                    )
                     continue
                 too_large = oversized(cells, header, limits)
                 if too_large is not None:
@@ -212,8 +262,12 @@ def _rows(package: _Package, table: str) -> Iterator[tuple[int, Row, RejectedRec
                     continue
                 yield start, dict(zip(header, cells, strict=True)), None
         except csv.Error as error:
-            raise SourceError(f"{table}.csv cannot be read: {error}", "member_unreadable", name=f"{table}.csv",
-                              detail=str(error)) from None
+            raise SourceError(
+                f"{table}.csv cannot be read: {error}",
+                "member_unreadable",
+                name=f"{table}.csv",
+                detail=str(error),
+            ) from None
 
 
 def _grouped(package: _Package, table: str, *keys: str) -> list[dict[str, list[Row]]]:
@@ -256,7 +310,7 @@ def _package_language(package: _Package) -> str:
 
 
 def guess_language(package: _Package, sample: int = 500) -> str:
-    """"nl" when the names and descriptions of the first ``sample`` organisations read clearly as Dutch."""
+    """ "nl" when the names and descriptions of the first ``sample`` organisations read clearly as Dutch."""
     french = dutch = 0
     for count, (_line, row, _rejected) in enumerate(_rows(package, "organizations")):
         if count >= sample:
@@ -277,16 +331,20 @@ def package_name(path: str | Path, limits: ReadLimits | None = None) -> str:
         return ""
     try:
         meta = _datapackage(package) or {}
-        return re.sub(r"[^a-z0-9-]+", "-", text(meta.get("name")).lower()).strip("-")[:100] \
-            if isinstance(meta, dict) else ""
+        return (
+            re.sub(r"[^a-z0-9-]+", "-", text(meta.get("name")).lower()).strip("-")[:100]
+            if isinstance(meta, dict)
+            else ""
+        )
     except SourceError:
         return ""
     finally:
         package.close()
 
 
-def read_hsds(path: str | Path, progress: Progress | None = None,
-              limits: ReadLimits | None = None) -> Iterator[ReaderItem]:
+def read_hsds(
+    path: str | Path, progress: Progress | None = None, limits: ReadLimits | None = None
+) -> Iterator[ReaderItem]:
     """Yield one record or rejected row per row of ``organizations.csv``, joined with the other tables.
 
     ``organizations.csv`` is streamed; the related tables are held in memory, grouped. Raises ``SourceError``
@@ -298,42 +356,72 @@ def read_hsds(path: str | Path, progress: Progress | None = None,
         if not package.has("organizations.csv"):
             raise SourceError("no organizations.csv in this HSDS package", "hsds_no_organizations")
         language = _package_language(package)
-        services, = _grouped(package, "services", "organization_id")
-        locations, = _grouped(package, "locations", "organization_id")
-        addresses, = _grouped(package, "physical_addresses" if package.has("physical_addresses.csv") else "addresses",
-                              "location_id")
+        (services,) = _grouped(package, "services", "organization_id")
+        (locations,) = _grouped(package, "locations", "organization_id")
+        (addresses,) = _grouped(
+            package,
+            "physical_addresses" if package.has("physical_addresses.csv") else "addresses",
+            "location_id",
+        )
         phones_by_org, phones_by_location = _grouped(package, "phones", "organization_id", "location_id")
-        languages, = _grouped(package, "languages", "location_id")
-        schedules, = _grouped(package, "schedules", "location_id")
+        (languages,) = _grouped(package, "languages", "location_id")
+        (schedules,) = _grouped(package, "schedules", "location_id")
         for count, (line, row, rejected) in enumerate(_rows(package, "organizations"), start=1):
             if rejected is not None:
                 yield rejected
                 continue
-            yield _record(line, row, language, services, locations, addresses, phones_by_org,
-                          phones_by_location, languages, schedules)
+            yield _record(
+                line,
+                row,
+                language,
+                services,
+                locations,
+                addresses,
+                phones_by_org,
+                phones_by_location,
+                languages,
+                schedules,
+            )
             if progress is not None and count % 500 == 0:
                 progress(count)
     finally:
         package.close()
 
 
-def _record(line: int, org: Row, language: str, services, locations, addresses, phones_by_org,
-            phones_by_location, languages, schedules) -> OrganisationRecord:
+def _record(
+    line: int,
+    org: Row,
+    language: str,
+    services,
+    locations,
+    addresses,
+    phones_by_org,
+    phones_by_location,
+    languages,
+    schedules,
+) -> OrganisationRecord:
     org_id = text(org.get("id"))
     org_locations = locations.get(org_id, [])
     location = org_locations[0] if org_locations else {}
     location_id = text(location.get("id"))
     address = next(iter(addresses.get(location_id, [])), {})
     street = " ".join(filter(None, (text(address.get("address_1")), text(address.get("address_2")))))
-    phones = [text(p.get("number")) for p in phones_by_org.get(org_id, []) + phones_by_location.get(location_id, [])]
+    phones = [
+        text(p.get("number")) for p in phones_by_org.get(org_id, []) + phones_by_location.get(location_id, [])
+    ]
     org_services = services.get(org_id, [])
     categories = tuple(
-        CategoryRecord(text(s.get("id")), *((text(s.get("name")), "") if language == "fr" else ("", text(s.get("name")))))
-        for s in org_services if text(s.get("name"))
+        CategoryRecord(
+            text(s.get("id")), *((text(s.get("name")), "") if language == "fr" else ("", text(s.get("name"))))
+        )
+        for s in org_services
+        if text(s.get("name"))
     )
     emails = [text(org.get("email"))] + [text(s.get("email")) for s in org_services]
     websites = [text(org.get("website")) or text(org.get("url"))]
-    hours = "; ".join(text(s.get("description")) for s in schedules.get(location_id, []) if text(s.get("description")))
+    hours = "; ".join(
+        text(s.get("description")) for s in schedules.get(location_id, []) if text(s.get("description"))
+    )
     codes = [text(item.get("code")) or text(item.get("name")) for item in languages.get(location_id, [])]
     name, description = text(org.get("name")), text(org.get("description"))
     raw = dict(org)
@@ -366,5 +454,3 @@ def _record(line: int, org: Row, language: str, services, locations, addresses, 
         source_updated_at=text(org.get("last_modified")),
         raw=raw_json(raw),
     )
-
-

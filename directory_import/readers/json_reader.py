@@ -93,7 +93,7 @@ class _CheckedFile(io.RawIOBase):
 
     def readinto(self, buffer) -> int:
         data = self.read(len(buffer))
-        buffer[:len(data)] = data
+        buffer[: len(data)] = data
         return len(data)
 
     def _check(self, data: bytes) -> None:
@@ -101,8 +101,11 @@ class _CheckedFile(io.RawIOBase):
             self._decoder.decode(data, final=not data)
         except UnicodeDecodeError as error:
             offset = self.bytes_read + max(error.start, 0)
-            raise SourceError(f"the file is not UTF-8 text (invalid bytes near byte {offset}): save it as UTF-8",
-                              "json_encoding", offset=offset) from None
+            raise SourceError(
+                f"the file is not UTF-8 text (invalid bytes near byte {offset}): save it as UTF-8",
+                "json_encoding",
+                offset=offset,
+            ) from None
         first = data.find(b'"')
         if first < 0:
             self._run += len(data)
@@ -111,9 +114,13 @@ class _CheckedFile(io.RawIOBase):
             if self._run <= self._max_run:
                 self._run = len(data) - data.rfind(b'"') - 1
         if self._run > self._max_run:
-            raise SourceError(f"the file holds a single value longer than {self._max_run} bytes "
-                              f"(near byte {self.bytes_read + len(data)}): this is not a directory export",
-                              "json_value_too_long", limit=self._max_run, offset=self.bytes_read + len(data))
+            raise SourceError(
+                f"the file holds a single value longer than {self._max_run} bytes "
+                f"(near byte {self.bytes_read + len(data)}): this is not a directory export",
+                "json_value_too_long",
+                limit=self._max_run,
+                offset=self.bytes_read + len(data),
+            )
         self.bytes_read += len(data)
         if self._progress is not None and self.bytes_read >= self._next:
             self._next = self.bytes_read + 256 * 1024
@@ -125,8 +132,13 @@ class _TooDeep(Exception):
 
 
 def _too_deep(limits: ReadLimits, record: int) -> SourceError:
-    return SourceError(f"the JSON is nested deeper than {limits.max_depth} levels (near record {record}): "
-                       "this is not a directory export", "json_too_deep", max=limits.max_depth, record=record)
+    return SourceError(
+        f"the JSON is nested deeper than {limits.max_depth} levels (near record {record}): "
+        "this is not a directory export",
+        "json_too_deep",
+        max=limits.max_depth,
+        record=record,
+    )
 
 
 def _skip(events: Iterator[tuple[str, Any]], depth: int, limits: ReadLimits, level: int = 1) -> None:
@@ -143,8 +155,9 @@ def _skip(events: Iterator[tuple[str, Any]], depth: int, limits: ReadLimits, lev
                 return
 
 
-def _build(event: str, value: Any, events: Iterator[tuple[str, Any]], depth: int,
-           limits: ReadLimits) -> tuple[Any, RejectedRecord | None]:
+def _build(
+    event: str, value: Any, events: Iterator[tuple[str, Any]], depth: int, limits: ReadLimits
+) -> tuple[Any, RejectedRecord | None]:
     """The value that starts with ``event`` (at nesting ``depth``), built without recursion; or, when one
     of its strings or the whole is too large, None and why (the rest of it consumed, not built)."""
     if event not in ("start_map", "start_array"):
@@ -176,8 +189,11 @@ def _build(event: str, value: Any, events: Iterator[tuple[str, Any]], depth: int
                     field_name = next((k for k in reversed(keys) if k), "") or "?"
                     _skip(events, depth, limits, len(stack))
                     return None, RejectedRecord(
-                        0, f"the value of {field_name} is longer than {limits.max_field_chars} characters",
-                        "field_too_long", params(field=field_name[:100], max=limits.max_field_chars))
+                        0,
+                        f"the value of {field_name} is longer than {limits.max_field_chars} characters",
+                        "field_too_long",
+                        params(field=field_name[:100], max=limits.max_field_chars),
+                    )
                 size += len(value)
             else:
                 size += _SCALAR_SIZE
@@ -186,8 +202,12 @@ def _build(event: str, value: Any, events: Iterator[tuple[str, Any]], depth: int
             if event in ("start_map", "start_array"):
                 stack.append(item)
             _skip(events, depth, limits, len(stack))
-            return None, RejectedRecord(0, f"this record is larger than {limits.max_record_bytes} bytes",
-                                        "record_too_large", params(max=limits.max_record_bytes))
+            return None, RejectedRecord(
+                0,
+                f"this record is larger than {limits.max_record_bytes} bytes",
+                "record_too_large",
+                params(max=limits.max_record_bytes),
+            )
         if isinstance(container, dict):
             container[keys[-1]] = item
         else:
@@ -198,8 +218,9 @@ def _build(event: str, value: Any, events: Iterator[tuple[str, Any]], depth: int
     raise ijson.IncompleteJSONError("the file ends inside a record")
 
 
-def _records(events: Iterator[tuple[str, Any]], depth: int, limits: ReadLimits,
-             counter: list[int]) -> Iterator[ReaderItem]:
+def _records(
+    events: Iterator[tuple[str, Any]], depth: int, limits: ReadLimits, counter: list[int]
+) -> Iterator[ReaderItem]:
     """The elements of the list of organisations (its ``start_array`` consumed; its elements at ``depth``)."""
     for event, value in events:
         if event == "end_array":
@@ -252,8 +273,9 @@ def _skip_rest(events: Iterator[tuple[str, Any]]) -> None:
         pass
 
 
-def read_json(path: str | Path, progress: Progress | None = None,
-              limits: ReadLimits | None = None) -> Iterator[ReaderItem]:
+def read_json(
+    path: str | Path, progress: Progress | None = None, limits: ReadLimits | None = None
+) -> Iterator[ReaderItem]:
     """Yield one record or rejected row per element of the export's list of organisations.
 
     Raises ``SourceError`` when the file is not UTF-8 JSON, breaks off, nests deeper than
@@ -279,10 +301,16 @@ def read_json(path: str | Path, progress: Progress | None = None,
             raise _too_deep(limits, counter[0]) from None
         except ijson.JSONError as error:
             if counter[0] == 0:
-                raise SourceError(f"the JSON is broken: {_first_line(error)}", "json_broken",
-                                  detail=_first_line(error)) from None
-            raise SourceError(f"the JSON is broken after record {counter[1]}: {_first_line(error)}",
-                              "json_broken_after", record=counter[1], detail=_first_line(error)) from None
+                raise SourceError(
+                    f"the JSON is broken: {_first_line(error)}", "json_broken", detail=_first_line(error)
+                ) from None
+            raise SourceError(
+                f"the JSON is broken after record {counter[1]}: {_first_line(error)}",
+                "json_broken_after",
+                record=counter[1],
+                detail=_first_line(error),
+            ) from None
         except UnicodeDecodeError as error:  # the parser's own decoding, should the check above miss one
-            raise SourceError(f"the file is not UTF-8 text ({error.reason})", "json_encoding",
-                              offset=checked.bytes_read) from None
+            raise SourceError(
+                f"the file is not UTF-8 text ({error.reason})", "json_encoding", offset=checked.bytes_read
+            ) from None

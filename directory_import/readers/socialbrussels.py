@@ -31,12 +31,34 @@ from directory_import.readers.base import (
 from directory_import.readers.json_reader import _first_line, _skip_bom, check_depth, checked_file
 
 # Keys that tell this shape from the project's own JSON layout (canonical form, see ``key``).
-SIGNATURE_KEYS = ("nameofficialfr", "nameofficialnl", "activitiesfr", "activitiesnl", "permanencyfr",
-                  "langstatus", "categoriesobject", "sectorsobjects", "pmrp")
-_SIGNATURE = re.compile(rb'"(?:nameOfficial(?:Fr|Nl)|activities(?:Fr|Nl)|permanency(?:Fr|Nl)|langStatus|'
-                        rb'categoriesObject|sectorsObjects|pmRp)"', re.IGNORECASE)
-LIST_KEYS = ("organisations", "organizations", "results", "items", "data", "content", "records", "elements",
-             "organisation", "organization")
+SIGNATURE_KEYS = (
+    "nameofficialfr",
+    "nameofficialnl",
+    "activitiesfr",
+    "activitiesnl",
+    "permanencyfr",
+    "langstatus",
+    "categoriesobject",
+    "sectorsobjects",
+    "pmrp",
+)
+_SIGNATURE = re.compile(
+    rb'"(?:nameOfficial(?:Fr|Nl)|activities(?:Fr|Nl)|permanency(?:Fr|Nl)|langStatus|'
+    rb'categoriesObject|sectorsObjects|pmRp)"',
+    re.IGNORECASE,
+)
+LIST_KEYS = (
+    "organisations",
+    "organizations",
+    "results",
+    "items",
+    "data",
+    "content",
+    "records",
+    "elements",
+    "organisation",
+    "organization",
+)
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 _SPLIT = re.compile(r"\s*[;|\n]\s*")
 
@@ -74,8 +96,14 @@ class _Fields:
         for name in names:
             for item in _items(self.data.get(name)):
                 if isinstance(item, Mapping):
-                    item = next((v for k, v in item.items() if key(k) in {"value", "number", "email", "url",
-                                                                           "labelfr", "label", "name"}), None)
+                    item = next(
+                        (
+                            v
+                            for k, v in item.items()
+                            if key(k) in {"value", "number", "email", "url", "labelfr", "label", "name"}
+                        ),
+                        None,
+                    )
                 if isinstance(item, str):
                     found.extend(part for part in _SPLIT.split(item.strip()) if part)
                 elif item is not None and not isinstance(item, (list, Mapping)):
@@ -114,8 +142,16 @@ def _terms(value: Any) -> tuple[CategoryRecord, ...]:
     found: list[CategoryRecord] = []
     for item in _items(value):
         if isinstance(item, Mapping):
-            code = text(next((v for k, v in item.items() if key(k) in {"id", "code", "key", "zipcode"}
-                              and not isinstance(v, (list, Mapping))), ""))
+            code = text(
+                next(
+                    (
+                        v
+                        for k, v in item.items()
+                        if key(k) in {"id", "code", "key", "zipcode"} and not isinstance(v, (list, Mapping))
+                    ),
+                    "",
+                )
+            )
             record = CategoryRecord(code, _label(item, "fr"), _label(item, "nl"))
             if not (record.label_fr or record.label_nl):
                 plain = text(item.get("label") or item.get("name"))
@@ -173,8 +209,17 @@ def record_from_mapping(line: int, data: Mapping[str, Any]) -> OrganisationRecor
     legal = _terms(f.get("legalstatus", "legalform"))
     legal_status = legal[0] if legal else CategoryRecord("")
     categories = _terms(f.get("categoriesobject", "categoriesobjects")) or _terms(f.get("categories"))
-    zones = _terms(f.get("actionzonesobjects", "actionzonesobject", "actionzones", "actionzone", "zonesaction",
-                         "zoneaction", "actionzonesfr"))
+    zones = _terms(
+        f.get(
+            "actionzonesobjects",
+            "actionzonesobject",
+            "actionzones",
+            "actionzone",
+            "zonesaction",
+            "zoneaction",
+            "actionzonesfr",
+        )
+    )
     languages = f.strings("languages", "languageoffer", "languageoffers", "languagesoffered")
     street_fr, street_nl = a.text("streetfr", "street"), a.text("streetnl")
     number = a.text("number", "housenumber")
@@ -213,9 +258,18 @@ def record_from_mapping(line: int, data: Mapping[str, Any]) -> OrganisationRecor
         phones=f.strings("telfr", "telnl", "tel", "phones", "phone"),
         faxes=f.strings("faxfr", "faxnl", "fax"),
         emails=f.strings("emailfr", "emailnl", "email", "emails"),
-        websites=f.strings("websiteofficialfr", "websiteofficialnl", "websiteunofficialfr", "websiteunofficialnl",
-                           "websiteinfofr", "websiteinfonl", "websitebelgianofficialjournalfr",
-                           "websitebelgianofficialjournalnl", "website", "websites"),
+        websites=f.strings(
+            "websiteofficialfr",
+            "websiteofficialnl",
+            "websiteunofficialfr",
+            "websiteunofficialnl",
+            "websiteinfofr",
+            "websiteinfonl",
+            "websitebelgianofficialjournalfr",
+            "websitebelgianofficialjournalnl",
+            "website",
+            "websites",
+        ),
         street_fr=street_fr,
         street_nl=street_nl,
         number=number,
@@ -227,7 +281,8 @@ def record_from_mapping(line: int, data: Mapping[str, Any]) -> OrganisationRecor
         longitude=a.text("lon", "lng", "longitude") or f.text("lon", "lng", "longitude"),
         lambert_x=a.text("x"),
         lambert_y=a.text("y"),
-        parent_source_id=text(f.get("parentid", "parent")) if not isinstance(f.get("parent"), Mapping)
+        parent_source_id=text(f.get("parentid", "parent"))
+        if not isinstance(f.get("parent"), Mapping)
         else text(data_of(f.get("parent")).get("id")),
         source_updated_at=f.text("lastupdate", "updatedat"),
         raw=raw_json(data),
@@ -265,8 +320,9 @@ def _prefix(path: Path) -> str:
                     if event == "start_array" and key(last_key) in LIST_KEYS:
                         return f"{last_key}.item"
         except ijson.JSONError as error:
-            raise SourceError(f"the JSON is broken: {_first_line(error)}", "json_broken",
-                              detail=_first_line(error)) from None
+            raise SourceError(
+                f"the JSON is broken: {_first_line(error)}", "json_broken", detail=_first_line(error)
+            ) from None
     if "id" in keys or set(SIGNATURE_KEYS) & keys:
         return ""
     for name in objects:
@@ -274,12 +330,15 @@ def _prefix(path: Path) -> str:
             return name
     if lists:
         return f"{lists[0]}.item"
-    raise SourceError("no list of organisations found (expected a list of records, or an object holding one)",
-                      "json_no_list")
+    raise SourceError(
+        "no list of organisations found (expected a list of records, or an object holding one)",
+        "json_no_list",
+    )
 
 
-def read_socialbrussels(path: str | Path, progress: Progress | None = None,
-                        limits: ReadLimits | None = None) -> Iterator[ReaderItem]:
+def read_socialbrussels(
+    path: str | Path, progress: Progress | None = None, limits: ReadLimits | None = None
+) -> Iterator[ReaderItem]:
     """Yield one record or rejected row per organisation of a social.brussels API file.
 
     Raises ``SourceError`` when the file is not JSON or breaks off (the caller imports all or nothing), is
@@ -299,5 +358,9 @@ def read_socialbrussels(path: str | Path, progress: Progress | None = None,
                     continue
                 yield record_from_mapping(index, item)
         except ijson.JSONError as error:
-            raise SourceError(f"the JSON is broken after record {index}: {_first_line(error)}", "json_broken_after",
-                              record=index, detail=_first_line(error)) from None
+            raise SourceError(
+                f"the JSON is broken after record {index}: {_first_line(error)}",
+                "json_broken_after",
+                record=index,
+                detail=_first_line(error),
+            ) from None

@@ -39,7 +39,9 @@ def backup(path: Path | None, as_json: bool) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     if as_json:
-        click.echo(json.dumps({"path": str(report.path), "backend": report.backend, "bytes": report.size_bytes}))
+        click.echo(
+            json.dumps({"path": str(report.path), "backend": report.backend, "bytes": report.size_bytes})
+        )
     else:
         click.echo(f"Backup written to {report.path} ({report.size_bytes} bytes, {report.backend}).")
 

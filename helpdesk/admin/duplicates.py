@@ -31,8 +31,13 @@ def duplicates():
     pairs = find_duplicates(db, limit=PAGE_SIZE)
     ids = {i for pair in pairs for i in (pair.first_id, pair.second_id)}
     orgs = {o.id: o for o in db.scalars(select(Organisation).where(Organisation.id.in_(ids)))} if ids else {}
-    return render_template("admin/duplicates.html", pairs=pairs, orgs=orgs, merge_form=MergeForm(),
-                           dismiss_form=DuplicatePairForm())
+    return render_template(
+        "admin/duplicates.html",
+        pairs=pairs,
+        orgs=orgs,
+        merge_form=MergeForm(),
+        dismiss_form=DuplicatePairForm(),
+    )
 
 
 def _pair(form: DuplicatePairForm) -> tuple[Organisation, Organisation]:
@@ -58,11 +63,20 @@ def duplicate_merge():
     except MergeError:
         flash(_("These organisations cannot be merged: one of them was merged already."), "error")
         return redirect(url_for("admin.duplicates"))
-    record_audit(db, "organisation.merge", user_id=current_user.id, object_type="organisation",
-                 object_id=keep.id, details={"merged": drop.id})
+    record_audit(
+        db,
+        "organisation.merge",
+        user_id=current_user.id,
+        object_type="organisation",
+        object_id=keep.id,
+        details={"merged": drop.id},
+    )
     db.commit()
     directory_changed.send(current_app._get_current_object(), organisation_ids=changed)
-    flash(_("“%(drop)s” was merged into “%(keep)s”.", drop=drop.display_name(), keep=keep.display_name()), "success")
+    flash(
+        _("“%(drop)s” was merged into “%(keep)s”.", drop=drop.display_name(), keep=keep.display_name()),
+        "success",
+    )
     return redirect(url_for("admin.duplicates"))
 
 

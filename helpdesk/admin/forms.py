@@ -21,15 +21,26 @@ class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=select_choices((r, ROLE_LABELS[r]) for r in ROLES))
     territory = SelectField(_l("Territory"), choices=_territory_choices())
-    locale = SelectField(_l("Preferred language"),
-                         choices=select_choices([("", _l("As the browser says")), *LANGUAGE_NAMES.items()]))
-    active = BooleanField(_l("Active"), default=True,
-                          description=_l("An inactive account cannot sign in; its sessions end at once."))
+    locale = SelectField(
+        _l("Preferred language"),
+        choices=select_choices([("", _l("As the browser says")), *LANGUAGE_NAMES.items()]),
+    )
+    active = BooleanField(
+        _l("Active"),
+        default=True,
+        description=_l("An inactive account cannot sign in; its sessions end at once."),
+    )
 
 
 class NewUserForm(UserForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254),
-                                                         Regexp(EMAIL_PATTERN, message=_l("Enter a valid e-mail address."))])
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Regexp(EMAIL_PATTERN, message=_l("Enter a valid e-mail address.")),
+        ],
+    )
 
 
 class PasswordResetForm(FlaskForm):

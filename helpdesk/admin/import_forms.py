@@ -10,15 +10,30 @@ from helpdesk.forms import MAX_ID, select_choices
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Export file"),
-                     description=_l("JSON or CSV export, or an Open Referral (HSDS) package as a zip."))
-    url = URLField(_l("Or the address of the export"), validators=[Optional(), Length(max=1000)],
-                   description=_l("An http or https address (public, or listed by the server's administrator); "
-                                  "the file is downloaded in the background."))
-    format = SelectField(_l("Format"), default="auto", choices=select_choices([
-        ("auto", _l("Recognise automatically")), ("json", "JSON"), ("csv", "CSV"),
-        ("hsds", _l("Open Referral HSDS (zip)")), ("socialbrussels", _l("social.brussels (API records)")),
-    ]))
+    file = FileField(
+        _l("Export file"), description=_l("JSON or CSV export, or an Open Referral (HSDS) package as a zip.")
+    )
+    url = URLField(
+        _l("Or the address of the export"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l(
+            "An http or https address (public, or listed by the server's administrator); "
+            "the file is downloaded in the background."
+        ),
+    )
+    format = SelectField(
+        _l("Format"),
+        default="auto",
+        choices=select_choices(
+            [
+                ("auto", _l("Recognise automatically")),
+                ("json", "JSON"),
+                ("csv", "CSV"),
+                ("hsds", _l("Open Referral HSDS (zip)")),
+                ("socialbrussels", _l("social.brussels (API records)")),
+            ]
+        ),
+    )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -41,13 +56,20 @@ class ConfirmImportForm(FlaskForm):
 
 class DuplicatePairForm(FlaskForm):
     # An id past the integer columns is no organisation (and an OverflowError in the database).
-    first_id = IntegerField(validators=[DataRequired(), NumberRange(1, MAX_ID, _l("This value is not valid."))])
-    second_id = IntegerField(validators=[DataRequired(), NumberRange(1, MAX_ID, _l("This value is not valid."))])
+    first_id = IntegerField(
+        validators=[DataRequired(), NumberRange(1, MAX_ID, _l("This value is not valid."))]
+    )
+    second_id = IntegerField(
+        validators=[DataRequired(), NumberRange(1, MAX_ID, _l("This value is not valid."))]
+    )
 
 
 class MergeForm(DuplicatePairForm):
-    keep = RadioField(_l("Keep"), default="first", choices=select_choices([
-        ("first", _l("Keep the first")), ("second", _l("Keep the second"))]))
+    keep = RadioField(
+        _l("Keep"),
+        default="first",
+        choices=select_choices([("first", _l("Keep the first")), ("second", _l("Keep the second"))]),
+    )
 
 
 __all__ = ["ConfirmImportForm", "DuplicatePairForm", "ImportForm", "MergeForm"]

@@ -51,10 +51,15 @@ ROW_MESSAGES = {
     "field_too_long": _l("The value of %(field)s is longer than %(max)s characters."),
     "record_too_large": _l("This record is larger than %(max)s bytes."),
     "bad_company_number": _l("Company number “%(value)s” dropped: not a Belgian company number."),
-    "record_fetch_failed": _l("Record %(id)s could not be fetched (%(detail)s); its organisation is left as it was."),
-    "record_garbage": _l("Record %(id)s could not be fetched (%(detail)s); its organisation is left as it was."),
-    "record_deferred": _l("Record %(id)s was not fetched before the crawl's deadline; the next sync goes on from "
-                          "there."),
+    "record_fetch_failed": _l(
+        "Record %(id)s could not be fetched (%(detail)s); its organisation is left as it was."
+    ),
+    "record_garbage": _l(
+        "Record %(id)s could not be fetched (%(detail)s); its organisation is left as it was."
+    ),
+    "record_deferred": _l(
+        "Record %(id)s was not fetched before the crawl's deadline; the next sync goes on from there."
+    ),
 }
 # Why a whole source could not be imported (or downloaded), by code, in the reader's language. A
 # "detail" is the parser's or the server's own words, quoted as they are.
@@ -63,7 +68,9 @@ SOURCE_MESSAGES = {
     "empty": _l("The file is empty."),
     "unknown_format": _l("Unknown format “%(format)s” (expected one of %(expected)s)."),
     "no_separator": _l("No column separator in the first line (expected ; or ,)."),
-    "csv_header": _l("The header has no id column or no name column (nameFr, nameNl): is this the right file?"),
+    "csv_header": _l(
+        "The header has no id column or no name column (nameFr, nameNl): is this the right file?"
+    ),
     "csv_unreadable": _l("The CSV cannot be read near line %(line)s (%(detail)s)."),
     "json_not_export": _l("This is not a JSON export: it does not start with { or [."),
     "json_broken": _l("The JSON is broken (%(detail)s)."),
@@ -73,42 +80,62 @@ SOURCE_MESSAGES = {
     "member_unreadable": _l("%(name)s cannot be read (%(detail)s)."),
     "hsds_datapackage": _l("datapackage.json is not valid JSON."),
     "hsds_no_organizations": _l("There is no organizations.csv in this HSDS package."),
-    "bad_source_key": _l("“%(key)s” cannot be a source key (lower-case letters, digits, “-”, “.”, “_”; not “local”)."),
+    "bad_source_key": _l(
+        "“%(key)s” cannot be a source key (lower-case letters, digits, “-”, “.”, “_”; not “local”)."
+    ),
     "nothing_usable": _l("Not one organisation could be read from this source."),
     "rolled_back": _l("The import failed and was rolled back (%(detail)s)."),
     # Every network failure says the same, whatever the server or the network did: the details are in the
     # server's log, not on a page that could be used to probe the network.
     "unreachable": _l("The export could not be fetched from this address."),
-    "address_refused": _l("%(host)s is an address of an internal network: imports only reach public "
-                          "addresses, unless the server's administrator lists this host in "
-                          "HELPDESK_FETCH_ALLOWED_HOSTS."),
+    "address_refused": _l(
+        "%(host)s is an address of an internal network: imports only reach public "
+        "addresses, unless the server's administrator lists this host in "
+        "HELPDESK_FETCH_ALLOWED_HOSTS."
+    ),
     "bad_scheme": _l("Only http and https addresses can be imported."),
     "too_large": _l("The export is larger than the limit of %(limit)s bytes."),
     "json_encoding": _l("The file is not UTF-8 text (invalid bytes near byte %(offset)s): save it as UTF-8."),
-    "json_too_deep": _l("The JSON is nested deeper than %(max)s levels (near record %(record)s): this is not a "
-                        "directory export."),
-    "json_value_too_long": _l("The file holds a single value longer than %(limit)s bytes: this is not a "
-                              "directory export."),
+    "json_too_deep": _l(
+        "The JSON is nested deeper than %(max)s levels (near record %(record)s): this is not a "
+        "directory export."
+    ),
+    "json_value_too_long": _l(
+        "The file holds a single value longer than %(limit)s bytes: this is not a directory export."
+    ),
     "line_too_long": _l("Line %(line)s is longer than %(max)s characters: this is not a directory export."),
     "zip_too_large": _l("Uncompressed, %(name)s is larger than the limit of %(limit)s bytes."),
-    "zip_ratio": _l("%(name)s is compressed %(ratio)s times (more than %(limit)s): this looks like a zip bomb, "
-                    "not an export."),
-    "too_many_rejected": _l("More than %(limit)s rows were rejected, so the file is refused as a whole. The first "
-                            "%(examples)s are listed below."),
+    "zip_ratio": _l(
+        "%(name)s is compressed %(ratio)s times (more than %(limit)s): this looks like a zip bomb, "
+        "not an export."
+    ),
+    "too_many_rejected": _l(
+        "More than %(limit)s rows were rejected, so the file is refused as a whole. The first "
+        "%(examples)s are listed below."
+    ),
     "record_url": _l("The record URL %(url)s must hold {id}, where each organisation's id goes."),
     "vocabulary_unreadable": _l("The reference list cannot be read (%(detail)s)."),
     "vocabulary_empty": _l("No term in the reference list (expected objects with an id and labels)."),
     "vocabulary_kind": _l("Unknown reference list “%(kind)s” (expected one of %(expected)s)."),
-    "vocabulary_settings": _l("DIRECTORY_VOCABULARIES must map a kind (sectors, categories…) to a file or URL."),
+    "vocabulary_settings": _l(
+        "DIRECTORY_VOCABULARIES must map a kind (sectors, categories…) to a file or URL."
+    ),
 }
 for _old_code in ("download_failed", "http_status", "retries_exhausted"):  # runs recorded before
     SOURCE_MESSAGES[_old_code] = SOURCE_MESSAGES["unreachable"]
 STATUS_LABELS = {
-    "applied": _l("Applied"), "unchanged": _l("No change"), "dry-run": _l("Dry run"), "failed": _l("Failed"),
+    "applied": _l("Applied"),
+    "unchanged": _l("No change"),
+    "dry-run": _l("Dry run"),
+    "failed": _l("Failed"),
     "running": _l("Running"),
 }
-JOB_STAGES = {"": _l("Waiting for a worker"), "downloading": _l("Downloading"), "reading": _l("Reading and checking"),
-              "applying": _l("Applying")}
+JOB_STAGES = {
+    "": _l("Waiting for a worker"),
+    "downloading": _l("Downloading"),
+    "reading": _l("Reading and checking"),
+    "applying": _l("Applying"),
+}
 
 
 def _translated(messages: dict, code: str, params: dict | None, fallback: str) -> str:
@@ -124,8 +151,9 @@ def _translated(messages: dict, code: str, params: dict | None, fallback: str) -
 
 def row_message(row: dict) -> str:
     """A rejected row's reason or a warning, translated when its code is known."""
-    return _translated(ROW_MESSAGES, row.get("code", ""), row.get("params"),
-                       row.get("reason") or row.get("message") or "")
+    return _translated(
+        ROW_MESSAGES, row.get("code", ""), row.get("params"), row.get("reason") or row.get("message") or ""
+    )
 
 
 def run_error_message(run: ImportRun) -> str:
@@ -137,17 +165,25 @@ def _json_sql(db: Session, column: str) -> tuple[str, str]:
     """The FROM clause that lists the elements of a JSON list column of ``import_runs``, and its order."""
     assert column in ("rejected", "warnings")
     if db.get_bind().dialect.name == "postgresql":
-        return (f"import_runs, json_array_elements(import_runs.{column}) WITH ORDINALITY AS element(value, position)",
-                "element.position")
+        return (
+            f"import_runs, json_array_elements(import_runs.{column}) WITH ORDINALITY AS element(value, position)",
+            "element.position",
+        )
     return f"import_runs, json_each(import_runs.{column}) AS element", "element.key"
 
 
-def run_rows(db: Session, run: ImportRun, column: str, page: int, per_page: int = ROWS_PER_PAGE) -> list[dict]:
+def run_rows(
+    db: Session, run: ImportRun, column: str, page: int, per_page: int = ROWS_PER_PAGE
+) -> list[dict]:
     """One page of a run's rejected rows or dropped values, read by the database without loading the list."""
     source, order = _json_sql(db, column)
-    values = db.execute(text(f"SELECT element.value FROM {source} WHERE import_runs.id = :id "  # noqa: S608
-                             f"ORDER BY {order} LIMIT :limit OFFSET :offset"),
-                        {"id": run.id, "limit": per_page, "offset": (page - 1) * per_page}).scalars()
+    values = db.execute(
+        text(
+            f"SELECT element.value FROM {source} WHERE import_runs.id = :id "  # noqa: S608
+            f"ORDER BY {order} LIMIT :limit OFFSET :offset"
+        ),
+        {"id": run.id, "limit": per_page, "offset": (page - 1) * per_page},
+    ).scalars()
     rows = []
     for value in values:
         row = json.loads(value) if isinstance(value, str) else value
@@ -158,14 +194,23 @@ def run_rows(db: Session, run: ImportRun, column: str, page: int, per_page: int 
 
 def run_row_count(db: Session, run: ImportRun, column: str) -> int:
     assert column in ("rejected", "warnings")
-    return db.execute(text(f"SELECT json_array_length({column}) FROM import_runs WHERE id = :id"),  # noqa: S608
-                      {"id": run.id}).scalar() or 0
+    return (
+        db.execute(
+            text(f"SELECT json_array_length({column}) FROM import_runs WHERE id = :id"),  # noqa: S608
+            {"id": run.id},
+        ).scalar()
+        or 0
+    )
 
 
 @bp.context_processor
 def _import_helpers():
-    return {"import_row_message": row_message, "import_error_message": run_error_message,
-            "IMPORT_STATUS_LABELS": STATUS_LABELS, "IMPORT_JOB_STAGES": JOB_STAGES}
+    return {
+        "import_row_message": row_message,
+        "import_error_message": run_error_message,
+        "IMPORT_STATUS_LABELS": STATUS_LABELS,
+        "IMPORT_JOB_STAGES": JOB_STAGES,
+    }
 
 
 def _who() -> str:
@@ -188,8 +233,14 @@ def _start_import(db, payload: dict) -> Job | None:
     except AlreadyQueued as busy:
         db.rollback()
         started = busy.job.created_by if busy.job is not None else "?"
-        flash(_("Another import is under way (started by %(who)s): wait until it has finished, then start "
-                "this one again.", who=started), "error")
+        flash(
+            _(
+                "Another import is under way (started by %(who)s): wait until it has finished, then start "
+                "this one again.",
+                who=started,
+            ),
+            "error",
+        )
         return None
     db.commit()
     return job
@@ -211,7 +262,9 @@ def imports():
                 payload = import_payload(source=url, url=url, fmt=form.format.data, started_by=_who())
             else:
                 path, source = _store_upload(form)
-                payload = import_payload(source=source, stored_path=path, fmt=form.format.data, started_by=_who())
+                payload = import_payload(
+                    source=source, stored_path=path, fmt=form.format.data, started_by=_who()
+                )
         except FetchError as error:
             detail = _translated(SOURCE_MESSAGES, error.code, error.params, str(error))
             form.url.errors.append(_("The export could not be downloaded: %(detail)s", detail=detail))
@@ -222,8 +275,9 @@ def imports():
             if path is not None:
                 path.unlink(missing_ok=True)
             return redirect(url_for("admin.imports"))
-    runs = db.scalars(select(ImportRun).order_by(ImportRun.started_at.desc(), ImportRun.id.desc())
-                      .limit(HISTORY_LENGTH)).all()
+    runs = db.scalars(
+        select(ImportRun).order_by(ImportRun.started_at.desc(), ImportRun.id.desc()).limit(HISTORY_LENGTH)
+    ).all()
     running = active_job(db, IMPORT_EXCLUSIVE_KEY)
     status = 400 if form.errors else 200
     return render_template("admin/imports.html", form=form, runs=runs, running=running), status
@@ -246,8 +300,12 @@ def job_state(job: Job) -> dict:
     progress = job.progress or {}
     run_id = _job_run_id(job)
     return {
-        "id": job.id, "state": job.state, "stage": progress.get("stage", ""),
-        "done": progress.get("done", 0), "total": progress.get("total", 0), "attempts": job.attempts,
+        "id": job.id,
+        "state": job.state,
+        "stage": progress.get("stage", ""),
+        "done": progress.get("done", 0),
+        "total": progress.get("total", 0),
+        "attempts": job.attempts,
         "finished": job.finished,
         "run_url": url_for("admin.import_run", run_id=run_id) if job.finished and run_id else None,
     }
@@ -264,17 +322,28 @@ def import_job(job_id: int):
         run = get_session().get(ImportRun, run_id)
         if run is not None and run.status == "failed":
             if job.payload.get("dry_run"):
-                flash(_("Nothing can be imported from this file: %(detail)s", detail=run_error_message(run)),
-                      "error")
+                flash(
+                    _("Nothing can be imported from this file: %(detail)s", detail=run_error_message(run)),
+                    "error",
+                )
             else:
                 flash(_("Nothing was imported: %(detail)s", detail=run_error_message(run)), "error")
         elif run is not None and not run.dry_run:
-            flash(_("Import applied: %(added)s added, %(updated)s updated, %(archived)s archived, "
-                    "%(restored)s restored.", added=run.added, updated=run.updated, archived=run.archived,
-                    restored=run.restored), "success")
+            flash(
+                _(
+                    "Import applied: %(added)s added, %(updated)s updated, %(archived)s archived, "
+                    "%(restored)s restored.",
+                    added=run.added,
+                    updated=run.updated,
+                    archived=run.archived,
+                    restored=run.restored,
+                ),
+                "success",
+            )
         return redirect(url_for("admin.import_run", run_id=run_id))
-    return render_template("admin/import_job.html", job=job, state=job_state(job),
-                           refresh_seconds=JOB_PAGE_REFRESH_SECONDS)
+    return render_template(
+        "admin/import_job.html", job=job, state=job_state(job), refresh_seconds=JOB_PAGE_REFRESH_SECONDS
+    )
 
 
 @bp.route("/imports/jobs/<int:job_id>.json")
@@ -285,8 +354,13 @@ def import_job_status(job_id: int):
 
 
 def _can_confirm(run: ImportRun) -> bool:
-    return (run.dry_run and run.status == "dry-run" and run.confirmed_run_id is None and bool(run.stored_path)
-            and Path(run.stored_path).exists())
+    return (
+        run.dry_run
+        and run.status == "dry-run"
+        and run.confirmed_run_id is None
+        and bool(run.stored_path)
+        and Path(run.stored_path).exists()
+    )
 
 
 @bp.route("/imports/<int:run_id>")
@@ -304,11 +378,18 @@ def import_run(run_id: int):
         abort(400)
     rejected_total, warnings_total = run_row_count(db, run, "rejected"), run_row_count(db, run, "warnings")
     return render_template(
-        "admin/import_run.html", run=run, can_confirm=_can_confirm(run), confirm_form=ConfirmImportForm(),
-        rejected_rows=run_rows(db, run, "rejected", page), rejected_total=rejected_total, page=page,
+        "admin/import_run.html",
+        run=run,
+        can_confirm=_can_confirm(run),
+        confirm_form=ConfirmImportForm(),
+        rejected_rows=run_rows(db, run, "rejected", page),
+        rejected_total=rejected_total,
+        page=page,
         pages=max(1, -(-rejected_total // ROWS_PER_PAGE)),
-        warning_rows=run_rows(db, run, "warnings", warnings_page), warnings_total=warnings_total,
-        warnings_page=warnings_page, warnings_pages=max(1, -(-warnings_total // ROWS_PER_PAGE)),
+        warning_rows=run_rows(db, run, "warnings", warnings_page),
+        warnings_total=warnings_total,
+        warnings_page=warnings_page,
+        warnings_pages=max(1, -(-warnings_total // ROWS_PER_PAGE)),
     )
 
 
@@ -326,9 +407,18 @@ def import_confirm(run_id: int):
     if not _can_confirm(run):
         flash(_("This dry run was already applied or its file is no longer available."), "error")
         return redirect(url_for("admin.import_run", run_id=run.id))
-    job = _start_import(db, import_payload(source=run.source, stored_path=run.stored_path, fmt=run.format,
-                                           dry_run=False, source_key=run.source_key, started_by=_who(),
-                                           confirms_run_id=run.id))
+    job = _start_import(
+        db,
+        import_payload(
+            source=run.source,
+            stored_path=run.stored_path,
+            fmt=run.format,
+            dry_run=False,
+            source_key=run.source_key,
+            started_by=_who(),
+            confirms_run_id=run.id,
+        ),
+    )
     if job is None:
         return redirect(url_for("admin.import_run", run_id=run.id))
     return redirect(url_for("admin.import_job", job_id=job.id))

@@ -28,7 +28,9 @@ class SynonymForm(FlaskForm):
     terms = StringField(
         _l("Words that mean the same"),
         validators=[DataRequired(), Length(max=1000)],
-        description=_l("Separated by commas, in French and Dutch, e.g. CAW, centre d'action sociale globale."),
+        description=_l(
+            "Separated by commas, in French and Dutch, e.g. CAW, centre d'action sociale globale."
+        ),
     )
 
 
@@ -52,8 +54,9 @@ def synonyms():
             flash(_("Synonyms added: searches use them now."), "success")
             return redirect(url_for("admin.synonyms"))
     groups = list(db.scalars(select(SearchSynonym).order_by(SearchSynonym.id)))
-    return render_template("admin/synonyms.html", form=form, groups=groups, delete_form=DeleteForm(),
-                           shipped=SHIPPED_SYNONYMS)
+    return render_template(
+        "admin/synonyms.html", form=form, groups=groups, delete_form=DeleteForm(), shipped=SHIPPED_SYNONYMS
+    )
 
 
 @bp.route("/synonyms/<int:group_id>/delete", methods=["POST"])

@@ -29,15 +29,29 @@ SECTIONS.append(("admin.users", _l("Accounts"), access.can_manage_users))
 
 
 def _send_password_link(db, user: User, purpose: str) -> None:
-    token = accounts.issue_password_link(db, user, purpose=purpose, hours=current_app.config["PASSWORD_LINK_HOURS"])
-    record_audit(db, "user.password_link", user_id=current_user.id, object_type="user", object_id=user.id,
-                 details={"purpose": purpose})
+    token = accounts.issue_password_link(
+        db, user, purpose=purpose, hours=current_app.config["PASSWORD_LINK_HOURS"]
+    )
+    record_audit(
+        db,
+        "user.password_link",
+        user_id=current_user.id,
+        object_type="user",
+        object_id=user.id,
+        details={"purpose": purpose},
+    )
     if deliver_password_link(user, token, purpose):
         flash(_("A link to choose a password is on its way to %(email)s.", email=user.email), "info")
     else:
-        flash(_("No mail is configured: get the person's password link on the server with "
+        flash(
+            _(
+                "No mail is configured: get the person's password link on the server with "
                 "“helpdesk users reset-link %(email)s” and hand it over. It works once, for %(hours)s hours.",
-                email=user.email, hours=current_app.config["PASSWORD_LINK_HOURS"]), "info")
+                email=user.email,
+                hours=current_app.config["PASSWORD_LINK_HOURS"],
+            ),
+            "info",
+        )
     if user.awaits_confirmation:
         flash(_("The account opens once a coordinator of its territory has confirmed it."), "info")
 
@@ -70,8 +84,14 @@ def user_new():
         db = get_session()
         try:
             user = accounts.create_user(
-                db, passwords(), email=form.email.data, password=None, role=form.role.data,
-                territory=form.territory.data, name=form.name.data, locale=form.locale.data or None,
+                db,
+                passwords(),
+                email=form.email.data,
+                password=None,
+                role=form.role.data,
+                territory=form.territory.data,
+                name=form.name.data,
+                locale=form.locale.data or None,
                 confirmed=False,
             )
         except accounts.AccountError as error:
@@ -79,8 +99,14 @@ def user_new():
         else:
             if not form.active.data:
                 accounts.set_user_active(db, user, False)
-            record_audit(db, "user.create", user_id=current_user.id, object_type="user", object_id=user.id,
-                         details={"role": user.role, "territory": user.territory})
+            record_audit(
+                db,
+                "user.create",
+                user_id=current_user.id,
+                object_type="user",
+                object_id=user.id,
+                details={"role": user.role, "territory": user.territory},
+            )
             flash(_("Account %(email)s created.", email=user.email), "success")
             _send_password_link(db, user, "invite")
             db.commit()
@@ -102,23 +128,41 @@ def user_edit(user_id: int):
             form.role.errors.append(_("You cannot remove your own administrator access."))
         else:
             try:
-                accounts.update_user(db, user, name=form.name.data, role=form.role.data,
-                                     territory=form.territory.data, locale=form.locale.data or None)
+                accounts.update_user(
+                    db,
+                    user,
+                    name=form.name.data,
+                    role=form.role.data,
+                    territory=form.territory.data,
+                    locale=form.locale.data or None,
+                )
             except accounts.AccountError as error:
                 getattr(form, error.field, form.name).errors.append(account_error_message(str(error)))
             else:
                 if form.active.data != user.active:
                     accounts.set_user_active(db, user, form.active.data)
-                record_audit(db, "user.update", user_id=current_user.id, object_type="user", object_id=user.id,
-                             details={"role": user.role, "territory": user.territory, "active": user.active})
+                record_audit(
+                    db,
+                    "user.update",
+                    user_id=current_user.id,
+                    object_type="user",
+                    object_id=user.id,
+                    details={"role": user.role, "territory": user.territory, "active": user.active},
+                )
                 db.commit()
                 flash(_("Account %(email)s saved.", email=user.email), "success")
                 return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user, reset_form=PasswordResetForm(),
-                           tokens=accounts.user_tokens(get_session(), user), revoke_form=TokenRevokeForm(),
-                           token_expiry=token_expiry, now=accounts.utcnow(),
-                           revoke_url=lambda t: url_for("admin.user_token_revoke", user_id=user.id, token_id=t.id),
-                           ), 400 if form.errors else 200
+    return render_template(
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        reset_form=PasswordResetForm(),
+        tokens=accounts.user_tokens(get_session(), user),
+        revoke_form=TokenRevokeForm(),
+        token_expiry=token_expiry,
+        now=accounts.utcnow(),
+        revoke_url=lambda t: url_for("admin.user_token_revoke", user_id=user.id, token_id=t.id),
+    ), 400 if form.errors else 200
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -130,9 +174,16 @@ def user_password(user_id: int):
     if PasswordResetForm().validate_on_submit():
         db = get_session()
         accounts.reset_password(db, user, by=current_user)
-        record_audit(db, "user.password_reset", user_id=current_user.id, object_type="user", object_id=user.id)
-        flash(_("The password of %(email)s no longer works; their sessions and API tokens are closed.",
-                email=user.email), "success")
+        record_audit(
+            db, "user.password_reset", user_id=current_user.id, object_type="user", object_id=user.id
+        )
+        flash(
+            _(
+                "The password of %(email)s no longer works; their sessions and API tokens are closed.",
+                email=user.email,
+            ),
+            "success",
+        )
         _send_password_link(db, user, "reset")
         db.commit()
     return redirect(url_for("admin.user_edit", user_id=user.id))

@@ -37,44 +37,87 @@ def _error_messages() -> dict[str, str]:
 @bp.route("/organisations")
 def organisations_search():
     _require_directory_reader()
-    unknown = sorted(set(request.args) - {"q", "page", "limit", "category", "public", "basin", "commune",
-                                          "language"})
+    unknown = sorted(
+        set(request.args) - {"q", "page", "limit", "category", "public", "basin", "commune", "language"}
+    )
     params, errors = parse_search_args(request.args)
     messages = _error_messages()
     fields = {name: messages[code] for name, code in errors.items()}
     fields.update({name: _("Unknown parameter.") for name in unknown})
     if fields:
         raise ApiError(_("Invalid parameters."), 400, fields)
-    result = search_directory(get_session(), params.q, params.filters, limit=params.limit, page=params.page,
-                              territory=user_territory())
-    return jsonify({
-        "total": result.total,
-        "page": result.page,
-        "limit": result.limit,
-        "hits": [
-            {
-                "id": hit.id, "source": hit.source, "source_id": hit.source_id, "name_fr": hit.name_fr,
-                "name_nl": hit.name_nl, "acronym": hit.acronym, "postcode": hit.postcode, "basin": hit.basin,
-                "score": hit.score,
-                "highlights": {name: snippet.html() for name, snippet in hit.highlights.items()},
-            }
-            for hit in result.hits
-        ],
-        "facets": {
-            name: [{"value": f.value, "count": f.count, "label_fr": f.label_fr, "label_nl": f.label_nl}
-                   for f in counts]
-            for name, counts in result.facets.items()
-        },
-        "suggestion": result.suggestion,
-        "degraded": result.degraded,
-    })
+    result = search_directory(
+        get_session(),
+        params.q,
+        params.filters,
+        limit=params.limit,
+        page=params.page,
+        territory=user_territory(),
+    )
+    return jsonify(
+        {
+            "total": result.total,
+            "page": result.page,
+            "limit": result.limit,
+            "hits": [
+                {
+                    "id": hit.id,
+                    "source": hit.source,
+                    "source_id": hit.source_id,
+                    "name_fr": hit.name_fr,
+                    "name_nl": hit.name_nl,
+                    "acronym": hit.acronym,
+                    "postcode": hit.postcode,
+                    "basin": hit.basin,
+                    "score": hit.score,
+                    "highlights": {name: snippet.html() for name, snippet in hit.highlights.items()},
+                }
+                for hit in result.hits
+            ],
+            "facets": {
+                name: [
+                    {"value": f.value, "count": f.count, "label_fr": f.label_fr, "label_nl": f.label_nl}
+                    for f in counts
+                ]
+                for name, counts in result.facets.items()
+            },
+            "suggestion": result.suggestion,
+            "degraded": result.degraded,
+        }
+    )
 
 
 ORGANISATION_FIELDS = (
-    "id", "source", "source_id", "name_fr", "name_nl", "acronym", "legal_form", "description_fr",
-    "description_nl", "categories", "publics", "languages", "street_fr", "street_nl", "number", "box",
-    "postcode", "commune_fr", "commune_nl", "basin", "latitude", "longitude", "phones", "emails", "websites",
-    "opening_hours_fr", "opening_hours_nl", "parent_id", "source_updated_at", "archived",
+    "id",
+    "source",
+    "source_id",
+    "name_fr",
+    "name_nl",
+    "acronym",
+    "legal_form",
+    "description_fr",
+    "description_nl",
+    "categories",
+    "publics",
+    "languages",
+    "street_fr",
+    "street_nl",
+    "number",
+    "box",
+    "postcode",
+    "commune_fr",
+    "commune_nl",
+    "basin",
+    "latitude",
+    "longitude",
+    "phones",
+    "emails",
+    "websites",
+    "opening_hours_fr",
+    "opening_hours_nl",
+    "parent_id",
+    "source_updated_at",
+    "archived",
 )
 
 

@@ -28,6 +28,10 @@ def deliver_password_link(user: User, token: str, purpose: str) -> bool:
     Today: not delivered (no mail); nothing sensitive is logged. The mail issue replaces the body with an
     outbox row written in the caller's transaction.
     """
-    logger.info("password link (%s) issued for account %s; not sent (no mail configured): "
-                "print one on the server with `helpdesk users reset-link`", purpose, user.id)
+    logger.info(
+        "password link (%s) issued for account %s; not sent (no mail configured): "
+        "print one on the server with `helpdesk users reset-link`",
+        purpose,
+        user.id,
+    )
     return False

@@ -16,10 +16,16 @@ PASSWORD_HINT = _l(
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)],
-                       render_kw={"autocomplete": "username", "autofocus": True})
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username", "autofocus": True},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class SetPasswordForm(FlaskForm):
@@ -39,9 +45,11 @@ class SetPasswordForm(FlaskForm):
 
 
 class PasswordChangeForm(SetPasswordForm):
-    current_password = PasswordField(_l("Current password"),
-                                     validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
-                                     render_kw={"autocomplete": "current-password"})
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class RevokeForm(FlaskForm):
@@ -55,7 +63,9 @@ def account_error_message(code: str) -> str:
         "email_taken": _("An account with this e-mail address exists already."),
         "invalid_role": _("Unknown role."),
         "invalid_territory": _("Unknown territory."),
-        "password_too_short": _("The password is too short: at least %(n)s characters.", n=MIN_PASSWORD_LENGTH),
+        "password_too_short": _(
+            "The password is too short: at least %(n)s characters.", n=MIN_PASSWORD_LENGTH
+        ),
         "password_too_long": _("The password is too long."),
         "password_common": _("This password is too common or too easy to guess: attackers try it first."),
         "password_contains_email": _("The password must not contain your e-mail address or its parts."),

@@ -59,8 +59,11 @@ def init_app(app: Flask) -> None:
     app.extensions["passwords"] = Passwords(
         app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"], app.config["ARGON2_PARALLELISM"]
     )
-    app.extensions["login_gate"] = LoginGate(app.config["LOGIN_CHECKS_PER_PROCESS"],
-                                             app.config["LOGIN_QUEUE_LENGTH"], app.config["LOGIN_QUEUE_SECONDS"])
+    app.extensions["login_gate"] = LoginGate(
+        app.config["LOGIN_CHECKS_PER_PROCESS"],
+        app.config["LOGIN_QUEUE_LENGTH"],
+        app.config["LOGIN_QUEUE_SECONDS"],
+    )
     app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(seconds=0))
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
@@ -89,8 +92,9 @@ def _load_user_from_token(req) -> User | None:
     header = req.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
-    user = operations.user_for_api_token(get_session(), header[len("Bearer "):].strip(),
-                                         days=current_app.config["API_TOKEN_DAYS"])
+    user = operations.user_for_api_token(
+        get_session(), header[len("Bearer ") :].strip(), days=current_app.config["API_TOKEN_DAYS"]
+    )
     _commit_touch()
     return user
 
@@ -125,8 +129,9 @@ def sign_in(email: str, password: str, remote_addr: str) -> operations.LoginResu
         hasher = passwords()
         ok = hasher.verify(attempt.password_hash, password)
         new_hash = hasher.hash(password) if ok and hasher.needs_rehash(attempt.password_hash or "") else None
-        result = operations.finish_login_attempt(db, attempt, password_ok=ok, new_hash=new_hash,
-                                                 remote_addr=remote_addr)
+        result = operations.finish_login_attempt(
+            db, attempt, password_ok=ok, new_hash=new_hash, remote_addr=remote_addr
+        )
         db.commit()
         return result
     finally:

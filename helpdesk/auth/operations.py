@@ -105,6 +105,7 @@ def create_user(
 
 # --- Signing in, with a throttle per (account, address) and per address ------------------------------------
 
+
 @dataclass(frozen=True)
 class Throttle:
     """Limits of sign-in attempts, counted over ``window`` in the database (so across every worker).
@@ -175,12 +176,14 @@ def reserve_login_attempt(session: Session, email: str, remote_addr: str, thrott
     since = now - throttle.window
     session.execute(delete(LoginFailure).where(LoginFailure.at < since))
     pair = session.execute(
-        select(func.count(LoginFailure.id), func.min(LoginFailure.at))
-        .where(LoginFailure.email == email, LoginFailure.remote_addr == key, LoginFailure.at >= since)
+        select(func.count(LoginFailure.id), func.min(LoginFailure.at)).where(
+            LoginFailure.email == email, LoginFailure.remote_addr == key, LoginFailure.at >= since
+        )
     ).one()
     by_address = session.execute(
-        select(func.count(LoginFailure.id), func.min(LoginFailure.at), func.max(LoginFailure.at))
-        .where(LoginFailure.remote_addr == key, LoginFailure.at >= since)
+        select(func.count(LoginFailure.id), func.min(LoginFailure.at), func.max(LoginFailure.at)).where(
+            LoginFailure.remote_addr == key, LoginFailure.at >= since
+        )
     ).one()
     retry_after = 0
     if pair[0] >= throttle.max_failures:
@@ -193,19 +196,33 @@ def reserve_login_attempt(session: Session, email: str, remote_addr: str, thrott
         if now < as_utc(by_address[2]) + delay:
             retry_after = _seconds_until(as_utc(by_address[2]) + delay, now)
     if retry_after:
-        record_audit(session, "login.throttled", user_id=None, details={"email_hash": _token_hash(email)[:16]},
-                     remote_addr=remote_addr)
+        record_audit(
+            session,
+            "login.throttled",
+            user_id=None,
+            details={"email_hash": _token_hash(email)[:16]},
+            remote_addr=remote_addr,
+        )
         return LoginAttempt(email, key, retry_after=retry_after)
     user = get_user_by_email(session, email)
     row = LoginFailure(email=email, remote_addr=key, at=now)
     session.add(row)
     session.flush()
-    return LoginAttempt(email, key, attempt_id=row.id, user_id=user.id if user else None,
-                        password_hash=user.password_hash if user else None)
+    return LoginAttempt(
+        email,
+        key,
+        attempt_id=row.id,
+        user_id=user.id if user else None,
+        password_hash=user.password_hash if user else None,
+    )
 
 
 def finish_login_attempt(
-    session: Session, attempt: LoginAttempt, *, password_ok: bool, new_hash: str | None = None,
+    session: Session,
+    attempt: LoginAttempt,
+    *,
+    password_ok: bool,
+    new_hash: str | None = None,
     remote_addr: str = "",
 ) -> LoginResult:
     """Record the outcome of a checked attempt (the caller commits). ``new_hash``: the password rehashed
@@ -215,11 +232,19 @@ def finish_login_attempt(
     ok = password_ok and user is not None and user.active and user.password_hash == attempt.password_hash
     details = {"email_hash": _token_hash(attempt.email)[:16]}
     if not ok or user is None:
-        record_audit(session, "login.failed", user_id=user.id if user else None, details=details,
-                     remote_addr=remote_addr)
+        record_audit(
+            session,
+            "login.failed",
+            user_id=user.id if user else None,
+            details=details,
+            remote_addr=remote_addr,
+        )
         return LoginResult(None)
-    session.execute(delete(LoginFailure).where(
-        LoginFailure.email == attempt.email, LoginFailure.remote_addr == attempt.address))
+    session.execute(
+        delete(LoginFailure).where(
+            LoginFailure.email == attempt.email, LoginFailure.remote_addr == attempt.address
+        )
+    )
     if user.awaits_confirmation:
         record_audit(session, "login.pending", user_id=user.id, remote_addr=remote_addr)
         return LoginResult(None, pending=True)
@@ -238,7 +263,9 @@ def _serialise_attempts(session: Session, key: str) -> None:
     The lock lasts the short counting transaction only, never the password check.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": "login:" + key})
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": "login:" + key}
+        )
 
 
 def start_session(session: Session, user: User) -> str:
@@ -290,7 +317,8 @@ def revoke_user_sessions(session: Session, user: User) -> None:
 
 def revoke_user_tokens(session: Session, user: User) -> None:
     session.execute(
-        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
 
@@ -322,7 +350,7 @@ LOCKED_PREFIX = "!"
 
 def unlocked_hash(stored_hash: str) -> str:
     """The hash a locked password had (to refuse setting it again); a locked hash never verifies."""
-    return stored_hash[len(LOCKED_PREFIX):] if stored_hash.startswith(LOCKED_PREFIX) else stored_hash
+    return stored_hash[len(LOCKED_PREFIX) :] if stored_hash.startswith(LOCKED_PREFIX) else stored_hash
 
 
 def reset_password(session: Session, user: User, *, by: User | None) -> None:
@@ -345,7 +373,9 @@ def set_user_active(session: Session, user: User, active: bool) -> None:
         revoke_user_tokens(session, user)
 
 
-def update_user(session: Session, user: User, *, name: str, role: str, territory: str, locale: str | None) -> None:
+def update_user(
+    session: Session, user: User, *, name: str, role: str, territory: str, locale: str | None
+) -> None:
     if role not in ROLES:
         raise AccountError("invalid_role", "role")
     if territory not in TERRITORIES:
@@ -366,8 +396,15 @@ def create_api_token(session: Session, user: User, label: str = "", *, days: int
     """A new bearer token for ``user``, valid ``days`` days; the clear token is returned once, never stored."""
     token = "hd_" + secrets.token_urlsafe(32)
     now = utcnow()
-    session.add(ApiToken(token_hash=_token_hash(token), user_id=user.id, label=label[:200], created_at=now,
-                         expires_at=now + timedelta(days=days)))
+    session.add(
+        ApiToken(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            label=label[:200],
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+        )
+    )
     session.flush()
     return token
 
@@ -395,8 +432,13 @@ def user_for_api_token(session: Session, token: str, *, days: int = API_TOKEN_DA
 
 def user_tokens(session: Session, user: User) -> list[ApiToken]:
     """Every token of ``user``, newest first (revoked and expired ones too, for the record)."""
-    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
-                                .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def revoke_api_token(session: Session, token: ApiToken) -> bool:
@@ -409,15 +451,28 @@ def revoke_api_token(session: Session, token: ApiToken) -> bool:
 
 # --- One-time links through which a person chooses their password --------------------------------------
 
-def issue_password_link(session: Session, user: User, *, purpose: str, hours: int = PASSWORD_LINK_HOURS) -> str:
+
+def issue_password_link(
+    session: Session, user: User, *, purpose: str, hours: int = PASSWORD_LINK_HOURS
+) -> str:
     """A new single-use token for ``user`` to choose a password, valid ``hours`` hours; earlier unused links of
     the user stop working. Returns the clear token (only its hash is stored): hand it to ``deliver``."""
     now = utcnow()
-    session.execute(update(PasswordLink).where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
-                    .values(used_at=now))
+    session.execute(
+        update(PasswordLink)
+        .where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
+        .values(used_at=now)
+    )
     token = secrets.token_urlsafe(32)
-    session.add(PasswordLink(token_hash=_token_hash(token), user_id=user.id, purpose=purpose, created_at=now,
-                             expires_at=now + timedelta(hours=hours)))
+    session.add(
+        PasswordLink(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            purpose=purpose,
+            created_at=now,
+            expires_at=now + timedelta(hours=hours),
+        )
+    )
     session.flush()
     return token
 
@@ -427,7 +482,12 @@ def live_password_link(session: Session, token: str) -> PasswordLink | None:
     if not token or len(token) > 200:
         return None
     link = session.scalar(select(PasswordLink).where(PasswordLink.token_hash == _token_hash(token)))
-    if link is None or link.used_at is not None or as_utc(link.expires_at) <= utcnow() or not link.user.active:
+    if (
+        link is None
+        or link.used_at is not None
+        or as_utc(link.expires_at) <= utcnow()
+        or not link.user.active
+    ):
         return None
     return link
 
@@ -435,14 +495,22 @@ def live_password_link(session: Session, token: str) -> PasswordLink | None:
 def use_password_link(session: Session, link: PasswordLink, new_hash: str) -> bool:
     """Set the password chosen through ``link`` (hash from ``check_new_password``); False when the link was
     used meanwhile (two submissions at once: only one wins)."""
-    claimed = session.execute(update(PasswordLink)
-                              .where(PasswordLink.id == link.id, PasswordLink.used_at.is_(None))
-                              .values(used_at=utcnow()))
+    claimed = session.execute(
+        update(PasswordLink)
+        .where(PasswordLink.id == link.id, PasswordLink.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
     if claimed.rowcount != 1:
         return False
     change_password(session, link.user, new_hash)
-    record_audit(session, "user.password_set", user_id=link.user_id, object_type="user", object_id=link.user_id,
-                 details={"purpose": link.purpose})
+    record_audit(
+        session,
+        "user.password_set",
+        user_id=link.user_id,
+        object_type="user",
+        object_id=link.user_id,
+        details={"purpose": link.purpose},
+    )
     return True
 
 
@@ -454,10 +522,19 @@ ACCOUNT_EVENTS = ("user.create", "user.password_reset", "user.password_set", "us
 def accounts_awaiting_confirmation(session: Session, coordinator: User) -> list[User]:
     if not access.can_confirm_accounts(coordinator):
         return []
-    return list(session.scalars(
-        select(User).where(User.territory == coordinator.territory, User.confirmed_at.is_(None),
-                           User.role.in_(REQUEST_ROLES), User.active.is_(True), User.id != coordinator.id)
-        .order_by(User.created_at, User.id)))
+    return list(
+        session.scalars(
+            select(User)
+            .where(
+                User.territory == coordinator.territory,
+                User.confirmed_at.is_(None),
+                User.role.in_(REQUEST_ROLES),
+                User.active.is_(True),
+                User.id != coordinator.id,
+            )
+            .order_by(User.created_at, User.id)
+        )
+    )
 
 
 def account_events(session: Session, coordinator: User, limit: int = 50) -> list[AuditEvent]:
@@ -465,18 +542,36 @@ def account_events(session: Session, coordinator: User, limit: int = 50) -> list
     if not access.can_confirm_accounts(coordinator):
         return []
     ids = select(func.cast(User.id, String)).where(User.territory == coordinator.territory)
-    return list(session.scalars(
-        select(AuditEvent).where(AuditEvent.object_type == "user", AuditEvent.action.in_(ACCOUNT_EVENTS),
-                                 AuditEvent.object_id.in_(ids))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.object_type == "user",
+                AuditEvent.action.in_(ACCOUNT_EVENTS),
+                AuditEvent.object_id.in_(ids),
+            )
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def confirm_account(session: Session, coordinator: User, user: User) -> None:
     """``coordinator`` vouches for ``user``, an account of their territory that reads requests."""
-    if (not access.can_confirm_accounts(coordinator) or user.territory != coordinator.territory
-            or user.id == coordinator.id or not user.awaits_confirmation):
+    if (
+        not access.can_confirm_accounts(coordinator)
+        or user.territory != coordinator.territory
+        or user.id == coordinator.id
+        or not user.awaits_confirmation
+    ):
         raise AccountError("cannot_confirm")
     user.confirmed_at = utcnow()
     user.confirmed_by_id = coordinator.id
-    record_audit(session, "user.confirm", user_id=coordinator.id, object_type="user", object_id=user.id,
-                 details={"role": user.role, "territory": user.territory})
+    record_audit(
+        session,
+        "user.confirm",
+        user_id=coordinator.id,
+        object_type="user",
+        object_id=user.id,
+        details={"role": user.role, "territory": user.territory},
+    )

@@ -58,8 +58,10 @@ def login():
             flash(_("Too many attempts. Try again in %(minutes)s minutes at most.", minutes=minutes), "error")
             status, headers = 429, {"Retry-After": str(result.retry_after)}
         elif result.pending:
-            flash(_("Your account is not open yet: a coordinator of your territory must first confirm it."),
-                  "error")
+            flash(
+                _("Your account is not open yet: a coordinator of your territory must first confirm it."),
+                "error",
+            )
             status = 403
         elif result.user is None:
             flash(_("Wrong e-mail address or password."), "error")
@@ -102,8 +104,13 @@ def _keep_signed_in_after_password_change(db) -> None:
 
 def _strength_hint(password: str, email: str) -> None:
     if strength(password, email) <= 2:
-        flash(_("Your password is accepted, but it could be guessed more easily than most: a longer one would "
-                "be safer."), "info")
+        flash(
+            _(
+                "Your password is accepted, but it could be guessed more easily than most: a longer one would "
+                "be safer."
+            ),
+            "info",
+        )
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -123,11 +130,22 @@ def password():
             else:
                 user = db.get(User, current_user.id)
                 operations.change_password(db, user, new_hash)
-                record_audit(db, "user.password_change", user_id=user.id, object_type="user", object_id=user.id,
-                             remote_addr=request.remote_addr or "")
+                record_audit(
+                    db,
+                    "user.password_change",
+                    user_id=user.id,
+                    object_type="user",
+                    object_id=user.id,
+                    remote_addr=request.remote_addr or "",
+                )
                 _keep_signed_in_after_password_change(db)
-                flash(_("Your password is changed. All your sessions and API tokens are closed, except this "
-                        "session."), "success")
+                flash(
+                    _(
+                        "Your password is changed. All your sessions and API tokens are closed, except this "
+                        "session."
+                    ),
+                    "success",
+                )
                 _strength_hint(form.new_password.data, user.email)
                 return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200
@@ -137,9 +155,14 @@ def password():
 @login_required
 def account():
     tokens = operations.user_tokens(get_session(), current_user)
-    return render_template("auth/account.html", tokens=tokens, revoke_form=RevokeForm(), now=utcnow(),
-                           token_expiry=token_expiry,
-                           revoke_url=lambda token: url_for("auth.token_revoke", token_id=token.id))
+    return render_template(
+        "auth/account.html",
+        tokens=tokens,
+        revoke_form=RevokeForm(),
+        now=utcnow(),
+        token_expiry=token_expiry,
+        revoke_url=lambda token: url_for("auth.token_revoke", token_id=token.id),
+    )
 
 
 def token_expiry(token: ApiToken):
@@ -154,8 +177,15 @@ def revoke_token_of(owner_id: int, token_id: int, form) -> None:
     if token is None or token.user_id != owner_id:
         abort(404)
     if form.validate_on_submit() and operations.revoke_api_token(db, token):
-        record_audit(db, "token.revoke", user_id=current_user.id, object_type="api_token", object_id=token.id,
-                     details={"owner": owner_id}, remote_addr=request.remote_addr or "")
+        record_audit(
+            db,
+            "token.revoke",
+            user_id=current_user.id,
+            object_type="api_token",
+            object_id=token.id,
+            details={"owner": owner_id},
+            remote_addr=request.remote_addr or "",
+        )
         db.commit()
         flash(_("The token %(label)s is revoked.", label=token.label or token.id), "success")
 
@@ -188,8 +218,13 @@ def set_password(token: str):
                 logout_user()
                 session.clear()
                 if user.awaits_confirmation:
-                    flash(_("Your password is set. Your account opens once a coordinator of your territory has "
-                            "confirmed it."), "success")
+                    flash(
+                        _(
+                            "Your password is set. Your account opens once a coordinator of your territory has "
+                            "confirmed it."
+                        ),
+                        "success",
+                    )
                 else:
                     flash(_("Your password is set. You can sign in."), "success")
                 _strength_hint(form.new_password.data, user.email)
@@ -206,12 +241,19 @@ def confirmations():
         abort(403)
     db = get_session()
     events = operations.account_events(db, current_user)
-    ids = {int(e.object_id) for e in events if e.object_id.isdigit()} | {e.user_id for e in events if e.user_id}
+    ids = {int(e.object_id) for e in events if e.object_id.isdigit()} | {
+        e.user_id for e in events if e.user_id
+    }
     people = {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
     pending = operations.accounts_awaiting_confirmation(db, current_user)
-    return render_template("auth/confirmations.html", pending=pending,
-                           events=events, people=people, confirm_form=RevokeForm(),
-                           account_event_labels=ACCOUNT_EVENT_LABELS)
+    return render_template(
+        "auth/confirmations.html",
+        pending=pending,
+        events=events,
+        people=people,
+        confirm_form=RevokeForm(),
+        account_event_labels=ACCOUNT_EVENT_LABELS,
+    )
 
 
 @bp.route("/confirmations/<int:user_id>", methods=["POST"])

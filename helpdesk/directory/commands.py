@@ -20,7 +20,9 @@ from directory_import.source_vocabularies import KINDS as VOCABULARY_KINDS
 from helpdesk.db import get_session
 from helpdesk.directory.importing import ImportFailed, apply_import, apply_vocabularies
 
-directory_cli = AppGroup("directory", help="The directory of organisations: import, scheduled sync, duplicates.")
+directory_cli = AppGroup(
+    "directory", help="The directory of organisations: import, scheduled sync, duplicates."
+)
 
 
 def _operator() -> str:
@@ -34,22 +36,38 @@ def _echo_rejected(rejected: list, limit: int = 50) -> None:
     for row in rejected[:limit]:
         click.echo(f"  line {row.line}: {row.reason}", err=True)
     if len(rejected) > limit:
-        click.echo(f"  ... and {len(rejected) - limit} more rejected rows (see the run in the admin pages)", err=True)
+        click.echo(
+            f"  ... and {len(rejected) - limit} more rejected rows (see the run in the admin pages)", err=True
+        )
 
 
 @directory_cli.command("import")
 @click.argument("source")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="auto", show_default=True,
-              help="Export format; auto looks at the content.")
-@click.option("--source-key", default="", help="Key the organisations of this source carry "
-              "(default: bruxelles-social, or the HSDS package name).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="Export format; auto looks at the content.",
+)
+@click.option(
+    "--source-key",
+    default="",
+    help="Key the organisations of this source carry (default: bruxelles-social, or the HSDS package name).",
+)
 @click.option("--dry-run", is_flag=True, help="Compute the report and change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar, no list of rejected rows.")
-@click.option("--record-url", default="", help="For an API list of summaries (SOURCE): the URL of one record, "
-              "with {id} where its id goes; each record is then fetched politely.")
-def import_command(source: str, fmt: str, source_key: str, dry_run: bool, as_json: bool, quiet: bool,
-                   record_url: str) -> None:
+@click.option(
+    "--record-url",
+    default="",
+    help="For an API list of summaries (SOURCE): the URL of one record, "
+    "with {id} where its id goes; each record is then fetched politely.",
+)
+def import_command(
+    source: str, fmt: str, source_key: str, dry_run: bool, as_json: bool, quiet: bool, record_url: str
+) -> None:
     """Import a directory export (a file, an HSDS folder or zip, or an http(s) URL) in one transaction.
 
     Rows that cannot be imported are listed with their line; the others import. Exits 0 when the import
@@ -63,7 +81,11 @@ def import_command(source: str, fmt: str, source_key: str, dry_run: bool, as_jso
     db = get_session()
     path = Path(source)
     show_bar = not quiet and not is_url(source) and path.is_file() and sys.stderr.isatty()
-    bar = click.progressbar(length=path.stat().st_size, label="Importing", file=sys.stderr) if show_bar else None
+    bar = (
+        click.progressbar(length=path.stat().st_size, label="Importing", file=sys.stderr)
+        if show_bar
+        else None
+    )
     progress = None
     if bar is not None:
         seen = {"bytes": 0}
@@ -75,11 +97,26 @@ def import_command(source: str, fmt: str, source_key: str, dry_run: bool, as_jso
     try:
         if bar is not None:
             with bar:
-                run, report = apply_import(db, source, fmt=fmt, dry_run=dry_run, started_by=_operator(),
-                                           source_key=source_key, progress=progress, record_url=record_url)
+                run, report = apply_import(
+                    db,
+                    source,
+                    fmt=fmt,
+                    dry_run=dry_run,
+                    started_by=_operator(),
+                    source_key=source_key,
+                    progress=progress,
+                    record_url=record_url,
+                )
         else:
-            run, report = apply_import(db, source, fmt=fmt, dry_run=dry_run, started_by=_operator(),
-                                       source_key=source_key, record_url=record_url)
+            run, report = apply_import(
+                db,
+                source,
+                fmt=fmt,
+                dry_run=dry_run,
+                started_by=_operator(),
+                source_key=source_key,
+                record_url=record_url,
+            )
     except ImportFailed as error:
         if as_json and error.report is not None:
             click.echo(json.dumps(error.report.to_dict(), ensure_ascii=False))
@@ -91,8 +128,11 @@ def import_command(source: str, fmt: str, source_key: str, dry_run: bool, as_jso
         return
     if not quiet:
         _echo_rejected(report.rejected)
-    prefix = "Dry run, nothing changed" if dry_run else ("Not modified since the last import" if report.not_modified
-                                                          else "Imported")
+    prefix = (
+        "Dry run, nothing changed"
+        if dry_run
+        else ("Not modified since the last import" if report.not_modified else "Imported")
+    )
     click.echo(f"{prefix}: {source}: {report.summary()} (run {run.id}).")
 
 
@@ -105,9 +145,14 @@ def _configured_sources() -> list[dict]:
         if isinstance(entry, str):
             sources.append({"source": entry, "key": "", "format": "auto", "record_url": ""})
         elif isinstance(entry, dict) and (entry.get("url") or entry.get("path") or entry.get("source")):
-            sources.append({"source": entry.get("url") or entry.get("path") or entry.get("source"),
-                            "key": entry.get("key", ""), "format": entry.get("format", "auto"),
-                            "record_url": entry.get("record_url", "")})
+            sources.append(
+                {
+                    "source": entry.get("url") or entry.get("path") or entry.get("source"),
+                    "key": entry.get("key", ""),
+                    "format": entry.get("format", "auto"),
+                    "record_url": entry.get("record_url", ""),
+                }
+            )
         else:
             raise click.ClickException(f"DIRECTORY_SOURCES: cannot read the entry {entry!r}")
     return sources
@@ -135,8 +180,14 @@ def sync_command(quiet: bool) -> None:
             click.echo(f"FAILED reference lists: {error}", err=True)
     for entry in sources:
         try:
-            run, report = apply_import(db, entry["source"], fmt=entry["format"], source_key=entry["key"],
-                                       started_by=_operator(), record_url=entry["record_url"])
+            run, report = apply_import(
+                db,
+                entry["source"],
+                fmt=entry["format"],
+                source_key=entry["key"],
+                started_by=_operator(),
+                record_url=entry["record_url"],
+            )
         except ImportFailed as error:
             failures += 1
             click.echo(f"FAILED {entry['source']}: {error}", err=True)
@@ -149,9 +200,14 @@ def sync_command(quiet: bool) -> None:
 
 
 @directory_cli.command("vocabularies")
-@click.option("--from", "given", multiple=True, metavar="KIND=FILE_OR_URL",
-              help="A reference list to read instead of HELPDESK_DIRECTORY_VOCABULARIES (repeatable); KIND is "
-              "one of sectors, categories, actionzones, languageoffer, legalstatus.")
+@click.option(
+    "--from",
+    "given",
+    multiple=True,
+    metavar="KIND=FILE_OR_URL",
+    help="A reference list to read instead of HELPDESK_DIRECTORY_VOCABULARIES (repeatable); KIND is "
+    "one of sectors, categories, actionzones, languageoffer, legalstatus.",
+)
 def vocabularies_command(given: tuple[str, ...]) -> None:
     """Read the source's reference lists (sectors, categories, action zones, language offer, legal statuses)
     as bilingual vocabularies: their labels name the ids records give, in the facets and on the pages.
@@ -164,8 +220,9 @@ def vocabularies_command(given: tuple[str, ...]) -> None:
         for item in given:
             kind, _sep, where = item.partition("=")
             if not where or kind not in VOCABULARY_KINDS:
-                raise click.ClickException(f"--from {item}: expected KIND=FILE_OR_URL, KIND one of "
-                                           f"{', '.join(VOCABULARY_KINDS)}")
+                raise click.ClickException(
+                    f"--from {item}: expected KIND=FILE_OR_URL, KIND one of {', '.join(VOCABULARY_KINDS)}"
+                )
             sources[kind] = where
     elif not current_app.config.get("DIRECTORY_VOCABULARIES"):
         raise click.ClickException("No reference list: set HELPDESK_DIRECTORY_VOCABULARIES or give --from.")
@@ -174,7 +231,9 @@ def vocabularies_command(given: tuple[str, ...]) -> None:
     except (SourceError, FetchError) as error:
         raise click.ClickException(f"Reference lists not read: {error}") from None
     for report in reports:
-        click.echo(f"{report.kind}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged.")
+        click.echo(
+            f"{report.kind}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged."
+        )
 
 
 @directory_cli.command("duplicates")
@@ -193,19 +252,38 @@ def duplicates_command(as_json: bool, limit: int) -> None:
     orgs = {o.id: o for o in db.scalars(select(Organisation).where(Organisation.id.in_(ids)))} if ids else {}
 
     def describe(org: Organisation) -> dict:
-        return {"id": org.id, "source": org.source, "source_id": org.source_id, "name_fr": org.name_fr,
-                "name_nl": org.name_nl, "postcode": org.postcode}
+        return {
+            "id": org.id,
+            "source": org.source,
+            "source_id": org.source_id,
+            "name_fr": org.name_fr,
+            "name_nl": org.name_nl,
+            "postcode": org.postcode,
+        }
 
     if as_json:
-        click.echo(json.dumps([
-            {"score": p.score, "same_postcode": p.same_postcode, "same_phone": p.same_phone,
-             "first": describe(orgs[p.first_id]), "second": describe(orgs[p.second_id])} for p in pairs
-        ], ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "score": p.score,
+                        "same_postcode": p.same_postcode,
+                        "same_phone": p.same_phone,
+                        "first": describe(orgs[p.first_id]),
+                        "second": describe(orgs[p.second_id]),
+                    }
+                    for p in pairs
+                ],
+                ensure_ascii=False,
+            )
+        )
         return
     for p in pairs:
         a, b = orgs[p.first_id], orgs[p.second_id]
-        click.echo(f"{p.score:5.1f}  #{a.id} {a.display_name()} ({a.source}, {a.postcode or '-'})"
-                   f"  ~  #{b.id} {b.display_name()} ({b.source}, {b.postcode or '-'})")
+        click.echo(
+            f"{p.score:5.1f}  #{a.id} {a.display_name()} ({a.source}, {a.postcode or '-'})"
+            f"  ~  #{b.id} {b.display_name()} ({b.source}, {b.postcode or '-'})"
+        )
     click.echo(f"{len(pairs)} candidate pairs.")
 
 

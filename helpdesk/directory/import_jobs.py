@@ -27,12 +27,28 @@ KIND = "directory.import"
 EXCLUSIVE_KEY = "directory-import"
 
 
-def import_payload(*, source: str, url: str = "", stored_path: str | Path = "", fmt: str = "auto",
-                   dry_run: bool = True, source_key: str = "", started_by: str = "",
-                   confirms_run_id: int | None = None) -> dict:
+def import_payload(
+    *,
+    source: str,
+    url: str = "",
+    stored_path: str | Path = "",
+    fmt: str = "auto",
+    dry_run: bool = True,
+    source_key: str = "",
+    started_by: str = "",
+    confirms_run_id: int | None = None,
+) -> dict:
     """The payload of an import job (JSON)."""
-    return {"source": source, "url": url, "stored_path": str(stored_path), "format": fmt, "dry_run": dry_run,
-            "source_key": source_key, "started_by": started_by, "confirms_run_id": confirms_run_id}
+    return {
+        "source": source,
+        "url": url,
+        "stored_path": str(stored_path),
+        "format": fmt,
+        "dry_run": dry_run,
+        "source_key": source_key,
+        "started_by": started_by,
+        "confirms_run_id": confirms_run_id,
+    }
 
 
 def run_import_job(context: JobContext) -> dict:
@@ -56,15 +72,31 @@ def run_import_job(context: JobContext) -> dict:
             dry = db.get(ImportRun, confirmed)
             if dry is not None:
                 dry.confirmed_run_id, dry.stored_path = run.id, ""
-        context.finish(db, {"run_id": run.id, "status": run.status, "added": run.added, "updated": run.updated,
-                            "archived": run.archived, "restored": run.restored})
+        context.finish(
+            db,
+            {
+                "run_id": run.id,
+                "status": run.status,
+                "added": run.added,
+                "updated": run.updated,
+                "archived": run.archived,
+                "restored": run.restored,
+            },
+        )
 
     db = get_session()
     try:
-        run, _report = apply_import(db, payload["source"], fmt=payload.get("format", "auto"),
-                                    dry_run=bool(payload.get("dry_run")), started_by=payload.get("started_by", ""),
-                                    source_key=payload.get("source_key", ""), stored_path=Path(stored),
-                                    progress=reading, before_commit=before_commit)
+        run, _report = apply_import(
+            db,
+            payload["source"],
+            fmt=payload.get("format", "auto"),
+            dry_run=bool(payload.get("dry_run")),
+            started_by=payload.get("started_by", ""),
+            source_key=payload.get("source_key", ""),
+            stored_path=Path(stored),
+            progress=reading,
+            before_commit=before_commit,
+        )
     except ImportFailed as error:
         Path(stored).unlink(missing_ok=True)
         raise JobFailed(str(error), {"run_id": error.run.id, "status": "failed"}) from None
@@ -83,10 +115,15 @@ def _download(context: JobContext, url: str) -> Path:
     try:
         return fetch(url, imports_dir(), progress=downloading, **fetch_options()).path
     except FetchError as error:
-        run = record_failure(get_session(), url, error, fmt=context.payload.get("format", "auto"), dry_run=True,
-                             started_by=context.payload.get("started_by", ""))
+        run = record_failure(
+            get_session(),
+            url,
+            error,
+            fmt=context.payload.get("format", "auto"),
+            dry_run=True,
+            started_by=context.payload.get("started_by", ""),
+        )
         raise JobFailed(str(error), {"run_id": run.id, "status": "failed"}) from None
 
 
 JOB_KINDS = [JobKind(KIND, run_import_job, exclusive_key=EXCLUSIVE_KEY, max_attempts=3)]
-

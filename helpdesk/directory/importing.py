@@ -105,8 +105,10 @@ def apply_vocabularies(db: Session, sources: dict[str, str] | None = None) -> li
     cfg = current_app.config
     configured = cfg.get("DIRECTORY_VOCABULARIES") or {} if sources is None else sources
     if not isinstance(configured, dict):
-        raise SourceError("DIRECTORY_VOCABULARIES must map a kind (sectors, categories...) to a file or URL",
-                          "vocabulary_settings")
+        raise SourceError(
+            "DIRECTORY_VOCABULARIES must map a kind (sectors, categories...) to a file or URL",
+            "vocabulary_settings",
+        )
     try:
         reports = load_vocabularies(db, configured, download_dir=imports_dir(), **fetch_options())
         db.commit()
@@ -120,8 +122,11 @@ def discard_stale_dry_runs(db: Session, older_than: timedelta = timedelta(days=2
     """Delete the files of dry runs nobody confirmed within ``older_than``; the runs stay in the history.
     Flushes; returns how many files were let go."""
     limit = utcnow() - older_than
-    stale = db.scalars(select(ImportRun).where(ImportRun.dry_run.is_(True), ImportRun.stored_path != "",
-                                               ImportRun.started_at < limit)).all()
+    stale = db.scalars(
+        select(ImportRun).where(
+            ImportRun.dry_run.is_(True), ImportRun.stored_path != "", ImportRun.started_at < limit
+        )
+    ).all()
     for run in stale:
         Path(run.stored_path).unlink(missing_ok=True)
         run.stored_path = ""
@@ -176,8 +181,16 @@ def apply_import(
         transform = partial(with_labels, labels=labels) if labels else None
         if record_url:
             run, report, _crawl = import_api(
-                db, source, record_url, api_cache_dir(source), policy=crawl_policy(), source_key=source_key,
-                dry_run=dry_run, started_by=started_by, labels=labels, progress=progress,
+                db,
+                source,
+                record_url,
+                api_cache_dir(source),
+                policy=crawl_policy(),
+                source_key=source_key,
+                dry_run=dry_run,
+                started_by=started_by,
+                labels=labels,
+                progress=progress,
             )
             if before_commit is not None:
                 before_commit(db, run)
@@ -187,18 +200,34 @@ def apply_import(
             if path is None and is_url(source):
                 with read_session() as reader:
                     etag, last_modified = known_validators(reader, source, source_key)
-                download = fetch(source, imports_dir(), etag=etag, last_modified=last_modified, **fetch_options())
+                download = fetch(
+                    source, imports_dir(), etag=etag, last_modified=last_modified, **fetch_options()
+                )
                 if download.not_modified:
                     report = not_modified_report(db, source, source_key=source_key, fmt=fmt, dry_run=dry_run)
-                    run = record_run(db, report, source=source, started_by=started_by, started_at=started_at,
-                                     status="dry-run" if dry_run else "unchanged")
+                    run = record_run(
+                        db,
+                        report,
+                        source=source,
+                        started_by=started_by,
+                        started_at=started_at,
+                        status="dry-run" if dry_run else "unchanged",
+                    )
                     if before_commit is not None:
                         before_commit(db, run)
                     db.commit()
                     return run, report
                 path = download.path
-            with plan_path(path or source, _known_of, source_key=source_key, fmt=fmt, dry_run=dry_run,
-                           progress=progress, transform=transform, limits=limits) as plan:
+            with plan_path(
+                path or source,
+                _known_of,
+                source_key=source_key,
+                fmt=fmt,
+                dry_run=dry_run,
+                progress=progress,
+                transform=transform,
+                limits=limits,
+            ) as plan:
                 if dry_run:
                     report = plan.report
                 else:
@@ -217,8 +246,16 @@ def apply_import(
         report = getattr(error, "report", None) if isinstance(error, SourceError) else None
         if not isinstance(error, (SourceError, FetchError, SQLAlchemyError, OSError)):
             logger.exception("import of %s failed unexpectedly", source)
-        failed = record_failure(db, source, error, fmt=fmt, dry_run=dry_run, started_by=started_by,
-                                started_at=started_at, report=report)
+        failed = record_failure(
+            db,
+            source,
+            error,
+            fmt=fmt,
+            dry_run=dry_run,
+            started_by=started_by,
+            started_at=started_at,
+            report=report,
+        )
         raise ImportFailed(str(failed.error), failed, report) from error
     except BaseException:
         db.rollback()
@@ -231,20 +268,40 @@ def apply_import(
     return run, report
 
 
-def record_failure(db: Session, source: str, error: Exception, *, fmt: str = "auto", dry_run: bool = False,
-                   started_by: str = "", started_at=None, report: ImportReport | None = None) -> ImportRun:
+def record_failure(
+    db: Session,
+    source: str,
+    error: Exception,
+    *,
+    fmt: str = "auto",
+    dry_run: bool = False,
+    started_by: str = "",
+    started_at=None,
+    report: ImportReport | None = None,
+) -> ImportRun:
     """Record and commit the failed run of ``source`` (``error``: a ``SourceError``, a ``FetchError``, a
     database or file error), with a code and values for a message in the reader's language."""
     if not isinstance(error, (SourceError, FetchError)):
         detail = f"{error.__class__.__name__}: {error}"
-        message, code, params = f"the import failed and was rolled back ({detail})", "rolled_back", {
-            "detail": detail}
+        message, code, params = (
+            f"the import failed and was rolled back ({detail})",
+            "rolled_back",
+            {"detail": detail},
+        )
     else:
         message, code, params = str(error), getattr(error, "code", ""), getattr(error, "params", {})
     logger.warning("import of %s failed: %s", source, message)
-    failed = record_run(db, report or ImportReport(format=fmt, dry_run=dry_run), source=source,
-                        started_by=started_by, started_at=started_at, status="failed", error=message[:2000],
-                        error_code=code, error_params={k: str(v)[:500] for k, v in params.items()})
+    failed = record_run(
+        db,
+        report or ImportReport(format=fmt, dry_run=dry_run),
+        source=source,
+        started_by=started_by,
+        started_at=started_at,
+        status="failed",
+        error=message[:2000],
+        error_code=code,
+        error_params={k: str(v)[:500] for k, v in params.items()},
+    )
     db.commit()
     return failed
 
@@ -255,6 +312,10 @@ def fetch_options() -> dict:
     allowed = cfg.get("FETCH_ALLOWED_HOSTS") or []
     if isinstance(allowed, str):  # one host given without the list around it
         allowed = [allowed]
-    return {"timeout": float(cfg["FETCH_TIMEOUT_SECONDS"]), "max_bytes": int(cfg["FETCH_MAX_BYTES"]),
-            "retries": int(cfg.get("FETCH_RETRIES", 3)), "backoff": float(cfg.get("FETCH_BACKOFF_SECONDS", 1.0)),
-            "allowed_hosts": [str(host) for host in allowed]}
+    return {
+        "timeout": float(cfg["FETCH_TIMEOUT_SECONDS"]),
+        "max_bytes": int(cfg["FETCH_MAX_BYTES"]),
+        "retries": int(cfg.get("FETCH_RETRIES", 3)),
+        "backoff": float(cfg.get("FETCH_BACKOFF_SECONDS", 1.0)),
+        "allowed_hosts": [str(host) for host in allowed],
+    }

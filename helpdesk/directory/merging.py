@@ -21,10 +21,17 @@ def merge_organisations(session: Session, keep: Organisation, drop: Organisation
         raise MergeError("same_organisation")
     if drop.merged_into_id is not None or keep.merged_into_id is not None or keep.archived:
         raise MergeError("already_merged")
-    for model, column in ((OrganisationNote, OrganisationNote.organisation_id), (Lead, Lead.organisation_id),
-                          (HelpRequest, HelpRequest.caller_organisation_id)):
-        session.execute(update(model).where(column == drop.id).values({column: keep.id})
-                        .execution_options(synchronize_session=False))
+    for model, column in (
+        (OrganisationNote, OrganisationNote.organisation_id),
+        (Lead, Lead.organisation_id),
+        (HelpRequest, HelpRequest.caller_organisation_id),
+    ):
+        session.execute(
+            update(model)
+            .where(column == drop.id)
+            .values({column: keep.id})
+            .execution_options(synchronize_session=False)
+        )
     drop.archived = True
     drop.archived_at = utcnow()
     drop.merged_into_id = keep.id

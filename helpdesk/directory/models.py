@@ -17,7 +17,9 @@ class OrganisationNote(Base):
     __tablename__ = "organisation_notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     territory: Mapped[str] = mapped_column(String(20), default="")
     text: Mapped[str] = mapped_column(Text)

@@ -174,46 +174,91 @@ def synonym_lines(session: Session) -> tuple[str, ...]:
     return tuple(session.scalars(select(SearchSynonym.terms).order_by(SearchSynonym.id)))
 
 
-def search_directory(session: Session, text: str, filters: Mapping[str, Iterable[str]] | None = None, *,
-                     limit: int = 10, page: int = 1, territory: str | None = None,
-                     with_facets: bool = True) -> SearchResult:
+def search_directory(
+    session: Session,
+    text: str,
+    filters: Mapping[str, Iterable[str]] | None = None,
+    *,
+    limit: int = 10,
+    page: int = 1,
+    territory: str | None = None,
+    with_facets: bool = True,
+) -> SearchResult:
     """Ranked search of active organisations; plain SQL (``degraded``) while the index is unavailable."""
     app = current_app._get_current_object()
     state = _state(app)
     if state.rebuilding is None or not state.rebuilding.is_alive():
         catch_up_index(app, session)
         try:
-            return search(state.index, text, filters, limit, page, synonyms=synonym_lines(session),
-                          territory=territory, with_facets=with_facets)
+            return search(
+                state.index,
+                text,
+                filters,
+                limit,
+                page,
+                synonyms=synonym_lines(session),
+                territory=territory,
+                with_facets=with_facets,
+            )
         except IndexUnavailable as error:
             if schedule_rebuild(app, reason=str(error)) is None:  # rebuilt already, in this thread
-                return search(state.index, text, filters, limit, page, synonyms=synonym_lines(session),
-                              territory=territory, with_facets=with_facets)
+                return search(
+                    state.index,
+                    text,
+                    filters,
+                    limit,
+                    page,
+                    synonyms=synonym_lines(session),
+                    territory=territory,
+                    with_facets=with_facets,
+                )
     return sql_search(session, text, filters, limit=limit, page=page)
 
 
-SQL_FALLBACK_COLUMNS = (Organisation.name_fr, Organisation.name_nl, Organisation.acronym,
-                        Organisation.description_fr, Organisation.description_nl,
-                        Organisation.activities_fr, Organisation.activities_nl,
-                        Organisation.commune_fr, Organisation.commune_nl)
+SQL_FALLBACK_COLUMNS = (
+    Organisation.name_fr,
+    Organisation.name_nl,
+    Organisation.acronym,
+    Organisation.description_fr,
+    Organisation.description_nl,
+    Organisation.activities_fr,
+    Organisation.activities_nl,
+    Organisation.commune_fr,
+    Organisation.commune_nl,
+)
 
 
-def sql_search(session: Session, text: str, filters: Mapping[str, Iterable[str]] | None = None, *,
-               limit: int = 10, page: int = 1) -> SearchResult:
+def sql_search(
+    session: Session,
+    text: str,
+    filters: Mapping[str, Iterable[str]] | None = None,
+    *,
+    limit: int = 10,
+    page: int = 1,
+) -> SearchResult:
     """The fallback: every word in a name, acronym, description or commune, ignoring case and accents
     ("sante" finds "Santé"), or a postcode; no ranking, no typo tolerance."""
     stmt = select(Organisation).where(Organisation.archived.is_(False))
     for word in [w for w in text.split() if w][:5]:
         pattern = like_pattern(word)
-        stmt = stmt.where(or_(*(folded(column).like(pattern, escape="\\") for column in SQL_FALLBACK_COLUMNS),
-                              Organisation.postcode == word))
+        stmt = stmt.where(
+            or_(
+                *(folded(column).like(pattern, escape="\\") for column in SQL_FALLBACK_COLUMNS),
+                Organisation.postcode == word,
+            )
+        )
     basins = [b for b in (filters or {}).get("basin", ()) if b]
     if basins:
         stmt = stmt.where(Organisation.basin.in_(basins))
-    rows = list(session.scalars(stmt.order_by(Organisation.name_fr, Organisation.id)
-                                .offset((page - 1) * limit).limit(limit + 1)))
-    hits = [SearchHit(o.id, 0.0, o.source, o.source_id, o.name_fr, o.name_nl, o.acronym, o.postcode, o.basin)
-            for o in rows[:limit]]
+    rows = list(
+        session.scalars(
+            stmt.order_by(Organisation.name_fr, Organisation.id).offset((page - 1) * limit).limit(limit + 1)
+        )
+    )
+    hits = [
+        SearchHit(o.id, 0.0, o.source, o.source_id, o.name_fr, o.name_nl, o.acronym, o.postcode, o.basin)
+        for o in rows[:limit]
+    ]
     total = (page - 1) * limit + len(rows)
     return SearchResult(hits, total, {}, None, page, limit, degraded=True)
 

@@ -22,7 +22,9 @@ index_cli = AppGroup("index", help="The directory's search index.")
 @click.command("search")
 @with_appcontext
 @click.argument("query", nargs=-1, required=True)
-@click.option("--basin", type=click.Choice(BASINS + ("outside",)), multiple=True, help="Only this basin (repeatable).")
+@click.option(
+    "--basin", type=click.Choice(BASINS + ("outside",)), multiple=True, help="Only this basin (repeatable)."
+)
 @click.option("--category", multiple=True, help="Only this category code (repeatable).")
 @click.option("--language", multiple=True, help="Only organisations speaking this language (fr, nl, en...).")
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
@@ -38,9 +40,16 @@ def search_command(query, basin, category, language, limit, page, as_json) -> No
     result = search_directory(get_session(), text, filters, limit=limit, page=page)
     if as_json:
         payload = {
-            "total": result.total, "suggestion": result.suggestion, "degraded": result.degraded,
-            "hits": [{**{k: v for k, v in asdict(hit).items() if k != "highlights"},
-                      "highlights": {n: s.html() for n, s in hit.highlights.items()}} for hit in result.hits],
+            "total": result.total,
+            "suggestion": result.suggestion,
+            "degraded": result.degraded,
+            "hits": [
+                {
+                    **{k: v for k, v in asdict(hit).items() if k != "highlights"},
+                    "highlights": {n: s.html() for n, s in hit.highlights.items()},
+                }
+                for hit in result.hits
+            ],
             "facets": {name: [asdict(f) for f in counts] for name, counts in result.facets.items()},
         }
         click.echo(json.dumps(payload, ensure_ascii=False))
@@ -48,12 +57,18 @@ def search_command(query, basin, category, language, limit, page, as_json) -> No
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
         other = hit.name_nl if hit.name_fr else ""
         basin_name = TERRITORY_NAMES[hit.basin].name_en if hit.basin in TERRITORY_NAMES else hit.basin
-        click.echo(f"{rank:3}. [{hit.id}] {hit.name('fr')}" + (f" / {other}" if other and other != hit.name_fr else "")
-                   + f"  ({hit.postcode}, {basin_name}, score {hit.score:.2f})")
+        click.echo(
+            f"{rank:3}. [{hit.id}] {hit.name('fr')}"
+            + (f" / {other}" if other and other != hit.name_fr else "")
+            + f"  ({hit.postcode}, {basin_name}, score {hit.score:.2f})"
+        )
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
-    click.echo(f"{result.total} organisation(s) found in {result.took_ms:.0f} ms"
-               + (" (plain SQL: the index is being rebuilt)" if result.degraded else "") + ".")
+    click.echo(
+        f"{result.total} organisation(s) found in {result.took_ms:.0f} ms"
+        + (" (plain SQL: the index is being rebuilt)" if result.degraded else "")
+        + "."
+    )
 
 
 @index_cli.command("rebuild")
@@ -68,7 +83,9 @@ def index_rebuild(quiet: bool) -> None:
     if quiet:
         count = rebuild_index(app)
     else:
-        total = get_session().scalar(select(func.count(Organisation.id)).where(Organisation.archived.is_(False)))
+        total = get_session().scalar(
+            select(func.count(Organisation.id)).where(Organisation.archived.is_(False))
+        )
         with click.progressbar(length=total or 0, label="Indexing", show_pos=True) as bar:
             count = rebuild_index(app, progress=bar.update)
     click.echo(f"Search index rebuilt: {count} organisations in {time.perf_counter() - started:.1f} s.")
@@ -104,8 +121,10 @@ def index_status(as_json: bool) -> None:
         click.echo(f"No search index at {status.path}: run `helpdesk index rebuild`.")
         return
     state = f"damaged ({status.error})" if status.error else "ok"
-    click.echo(f"Search index {state}: {status.documents} organisations, {status.size_bytes / 1e6:.1f} MB, "
-               f"built {status.built_at or 'unknown'}, at {status.path}/{status.generation}.")
+    click.echo(
+        f"Search index {state}: {status.documents} organisations, {status.size_bytes / 1e6:.1f} MB, "
+        f"built {status.built_at or 'unknown'}, at {status.path}/{status.generation}."
+    )
 
 
 COMMANDS: list = [search_command, index_cli]

@@ -41,8 +41,11 @@ def user_territory() -> str | None:
 
 def facet_labels() -> dict:
     return {
-        "category": _("Category"), "public": _("Public"), "basin": _("Basin"),
-        "commune": _("Commune"), "language": _("Language spoken"),
+        "category": _("Category"),
+        "public": _("Public"),
+        "basin": _("Basin"),
+        "commune": _("Commune"),
+        "language": _("Language spoken"),
     }
 
 
@@ -52,11 +55,24 @@ def search():
     params, errors = parse_search_args(request.args)
     if errors:
         params.page = 1
-    result = search_directory(get_session(), params.q, params.filters, limit=params.limit, page=params.page,
-                              territory=user_territory())
+    result = search_directory(
+        get_session(),
+        params.q,
+        params.filters,
+        limit=params.limit,
+        page=params.page,
+        territory=user_territory(),
+    )
     template = "directory/_results.html" if request.args.get("partial") == "1" else "directory/search.html"
-    return render_template(template, params=params, result=result, errors=errors, facet_names=FACET_NAMES,
-                           facet_labels=facet_labels(), locale=current_language())
+    return render_template(
+        template,
+        params=params,
+        result=result,
+        errors=errors,
+        facet_names=FACET_NAMES,
+        facet_labels=facet_labels(),
+        locale=current_language(),
+    )
 
 
 def _organisation_or_404(organisation_id: int) -> Organisation:
@@ -68,10 +84,16 @@ def _organisation_or_404(organisation_id: int) -> Organisation:
 
 def contact_text(organisation: Organisation, locale: str) -> str:
     """The organisation's contact as plain lines, for the "copy contact" button and the print view."""
-    street = (organisation.street_nl or organisation.street_fr) if locale == "nl" else (
-        organisation.street_fr or organisation.street_nl)
-    commune = (organisation.commune_nl or organisation.commune_fr) if locale == "nl" else (
-        organisation.commune_fr or organisation.commune_nl)
+    street = (
+        (organisation.street_nl or organisation.street_fr)
+        if locale == "nl"
+        else (organisation.street_fr or organisation.street_nl)
+    )
+    commune = (
+        (organisation.commune_nl or organisation.commune_fr)
+        if locale == "nl"
+        else (organisation.commune_fr or organisation.commune_nl)
+    )
     lines = [organisation.display_name(locale)]
     address = " ".join(filter(None, [street, organisation.number]))
     if organisation.box:
@@ -91,8 +113,14 @@ def contact_text(organisation: Organisation, locale: str) -> str:
 def organisation(organisation_id: int):
     org = _organisation_or_404(organisation_id)
     locale = current_language()
-    return render_template("directory/organisation.html", org=org, organisation=org, locale=locale,
-                           contact=contact_text(org, locale), served_commune_names=served_commune_names)
+    return render_template(
+        "directory/organisation.html",
+        org=org,
+        organisation=org,
+        locale=locale,
+        contact=contact_text(org, locale),
+        served_commune_names=served_commune_names,
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>/print")
@@ -100,8 +128,13 @@ def organisation(organisation_id: int):
 def organisation_print(organisation_id: int):
     org = _organisation_or_404(organisation_id)
     locale = current_language()
-    return render_template("directory/organisation_print.html", org=org, locale=locale,
-                           contact=contact_text(org, locale), served_commune_names=served_commune_names)
+    return render_template(
+        "directory/organisation_print.html",
+        org=org,
+        locale=locale,
+        contact=contact_text(org, locale),
+        served_commune_names=served_commune_names,
+    )
 
 
 # Operators' notes add their routes to ``bp`` (helpdesk/directory/notes.py).

@@ -24,10 +24,14 @@ def served_commune_names(organisation: Organisation, locale: str) -> list[str]:
 
 def serving_commune(commune_code: str) -> Select[tuple[Organisation]]:
     """Active organisations whose action zones cover ``commune_code`` (a ``territory.COMMUNES`` code)."""
-    return (select(Organisation)
-            .where(Organisation.archived.is_(False),
-                   Organisation.served_communes.contains(f"|{commune_code}|", autoescape=True))
-            .order_by(Organisation.name_fr, Organisation.id))
+    return (
+        select(Organisation)
+        .where(
+            Organisation.archived.is_(False),
+            Organisation.served_communes.contains(f"|{commune_code}|", autoescape=True),
+        )
+        .order_by(Organisation.name_fr, Organisation.id)
+    )
 
 
 def place_reasons(organisation: Organisation, commune_code: str, basin: str = "") -> tuple[str, ...]:

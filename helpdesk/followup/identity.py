@@ -27,7 +27,9 @@ KINDS = REFUSED_KINDS + SUSPECTED_KINDS
 
 _SEP = r"[ .\-/]?"
 # YY MM DD SSS CC, with or without the usual separators (85.07.30-033.28, 850730 033 28, 85073003328).
-_NATIONAL_NUMBER = re.compile(rf"(?<!\d)(\d{{2}}){_SEP}(\d{{2}}){_SEP}(\d{{2}}){_SEP}(\d{{3}}){_SEP}(\d{{2}})(?!\d)")
+_NATIONAL_NUMBER = re.compile(
+    rf"(?<!\d)(\d{{2}}){_SEP}(\d{{2}}){_SEP}(\d{{2}}){_SEP}(\d{{3}}){_SEP}(\d{{2}})(?!\d)"
+)
 _NATIONAL_NUMBER_WORDS = re.compile(
     r"(?i)(?<![\w])(?:n(?:um[ée]ro|°|r)?\.?\s*(?:de\s+)?(?:registre\s+)?national|registre\s+national|"
     r"rijksregister(?:nummer)?|identificatienummer|insz|niss|nrn|rrn|nn|rn|ssin|"
@@ -71,7 +73,9 @@ _TITLE = (
 )
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
-_NAME_WORD = rf"(?:[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}]?[{_LOWER}]+)*|[{_UPPER}]{{2,}}(?:-[{_UPPER}]{{2,}})?)"
+_NAME_WORD = (
+    rf"(?:[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}]?[{_LOWER}]+)*|[{_UPPER}]{{2,}}(?:-[{_UPPER}]{{2,}})?)"
+)
 _PARTICLE = r"(?:el|al|ben|bel|bou|abou|abu|ait|aït|ibn|de|den|der|van|von|le|la|du|des|di|da|dos|ter|ten|vanden|vander|d'|l')"
 _CIVIL_NAME = re.compile(
     rf"{_TITLE}(?:(?<=\.)[ \u00a0]*|[ \u00a0]+)((?:(?i:{_PARTICLE})[ \u00a0]?)?{_NAME_WORD}"
@@ -305,7 +309,10 @@ def _phones(text: str, folded: str, taken: list[Finding]) -> list[Finding]:
         belgian = phonenumbers.region_code_for_number(match.number) == "BE"
         before = _clause_before(folded, match.start)
         personal, service = _last_end(_PERSONAL_PHONE_CUE, before), _last_end(_SERVICE_PHONE_CUE, before)
-        mobile = number_type in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.PERSONAL_NUMBER)
+        mobile = number_type in (
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.PERSONAL_NUMBER,
+        )
         if personal > service or (personal == service == -1 and (mobile or not belgian)):
             found.append(Finding("phone", match.start, match.end))
     return found
@@ -332,6 +339,10 @@ def check_texts(texts: Mapping[str, str | None], *, confirmed: bool = False) -> 
     """Raise ``IdentityFound`` when a text is refused, or holds a warning the operator did not confirm."""
     fields = {name: kinds for name, text in texts.items() if text and (kinds := identity_warnings(text))}
     if confirmed:  # the warnings are confirmed; what is refused stays refused
-        fields = {name: refused for name, kinds in fields.items() if (refused := [k for k in kinds if k in REFUSED_KINDS])}
+        fields = {
+            name: refused
+            for name, kinds in fields.items()
+            if (refused := [k for k in kinds if k in REFUSED_KINDS])
+        }
     if fields:
         raise IdentityFound(fields)

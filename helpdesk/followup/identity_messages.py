@@ -34,7 +34,7 @@ def identity_messages(field: str, kinds: list[str] | str, *, api: bool = False) 
         )
     if suspected and api:
         warning = _(
-            '“%(field)s” seems to contain %(what)s: remove anything that identifies the beneficiary, or send '
+            "“%(field)s” seems to contain %(what)s: remove anything that identifies the beneficiary, or send "
             '"identity_confirmed": true.',
             field=field,
             what=identity_what(suspected),
@@ -49,7 +49,9 @@ def identity_messages(field: str, kinds: list[str] | str, *, api: bool = False) 
     return refusal, warning
 
 
-def put_identity_errors(form, fields: Mapping[str, str | list[str]], aliases: Mapping[str, str] | None = None) -> list[str]:
+def put_identity_errors(
+    form, fields: Mapping[str, str | list[str]], aliases: Mapping[str, str] | None = None
+) -> list[str]:
     """Each flagged text's messages on ``form``: a refusal on the text's field, a warning on the box to tick
     (``confirm_identity``). Returns the messages that found no place on the form, to flash."""
     left: list[str] = []

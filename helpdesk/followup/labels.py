@@ -114,4 +114,3 @@ IDENTITY_LABELS = {
     "email": _l("an e-mail address"),
     "phone": _l("a phone number"),
 }
-

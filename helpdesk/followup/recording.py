@@ -144,12 +144,9 @@ def _check_choices(record: IntakeRecord, session: Session) -> dict[str, str]:
         record.caller.name.strip() or record.caller.organisation_text.strip() or record.caller.organisation_id
     ):
         errors["caller"] = "required"
-    if (
-        record.caller.organisation_id is not None
-        and (
-            parse_id(record.caller.organisation_id) is None
-            or session.get(Organisation, record.caller.organisation_id) is None
-        )
+    if record.caller.organisation_id is not None and (
+        parse_id(record.caller.organisation_id) is None
+        or session.get(Organisation, record.caller.organisation_id) is None
     ):
         errors["caller_organisation"] = "invalid"
     if record.residence_postcode and not normalize_postcode(record.residence_postcode):

@@ -13,9 +13,7 @@ from flask import Flask
 
 from helpdesk.jobs.queue import register_kind
 
-JOB_MODULES = (
-    "helpdesk.directory.import_jobs",
-)
+JOB_MODULES = ("helpdesk.directory.import_jobs",)
 
 
 def init_app(app: Flask) -> None:

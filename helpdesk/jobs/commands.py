@@ -46,10 +46,20 @@ def worker_command(once: bool, quiet: bool) -> None:
     work(app, stop, worker_id)
 
 
-@click.command("run", params=[*run_command.params, click.Option(
-    ["--no-worker"], is_flag=True, help="Do not run background jobs in this process (run `helpdesk worker`).")],
-    help=(run_command.help or "") + "\n\nA worker thread runs the background jobs in the same process, unless "
-    "--no-worker.\n\nExample: helpdesk run --debug")
+@click.command(
+    "run",
+    params=[
+        *run_command.params,
+        click.Option(
+            ["--no-worker"],
+            is_flag=True,
+            help="Do not run background jobs in this process (run `helpdesk worker`).",
+        ),
+    ],
+    help=(run_command.help or "")
+    + "\n\nA worker thread runs the background jobs in the same process, unless "
+    "--no-worker.\n\nExample: helpdesk run --debug",
+)
 @click.pass_context
 def run_with_worker(ctx: click.Context, no_worker: bool, **options) -> None:
     # With the reloader, the serving process is the child (WERKZEUG_RUN_MAIN): the worker lives there only.

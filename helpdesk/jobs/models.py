@@ -23,8 +23,13 @@ class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (
         Index("ix_jobs_state_run_after", "state", "run_after"),
-        Index("uq_jobs_exclusive_key_active", "exclusive_key", unique=True, sqlite_where=_ACTIVE,
-              postgresql_where=_ACTIVE),
+        Index(
+            "uq_jobs_exclusive_key_active",
+            "exclusive_key",
+            unique=True,
+            sqlite_where=_ACTIVE,
+            postgresql_where=_ACTIVE,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -81,9 +81,19 @@ def enqueue(db: Session, app: Flask, kind: str, payload: dict[str, Any], *, crea
     """Add a job of a registered ``kind``; flushes. Raises ``AlreadyQueued`` when the kind is exclusive and
     one of it is queued or running (decided by a unique index, so two requests at once cannot both pass)."""
     spec = kinds(app)[kind]
-    job = Job(kind=kind, payload=payload, state="queued", attempts=0, max_attempts=spec.max_attempts,
-              run_after=utcnow(), exclusive_key=spec.exclusive_key, created_by=created_by[:200], progress={},
-              result={}, error="")
+    job = Job(
+        kind=kind,
+        payload=payload,
+        state="queued",
+        attempts=0,
+        max_attempts=spec.max_attempts,
+        run_after=utcnow(),
+        exclusive_key=spec.exclusive_key,
+        created_by=created_by[:200],
+        progress={},
+        result={},
+        error="",
+    )
     try:
         with db.begin_nested():
             db.add(job)
@@ -97,7 +107,9 @@ def active_job(db: Session, exclusive_key: str | None) -> Job | None:
     """The job queued or running under ``exclusive_key``, if any."""
     if exclusive_key is None:
         return None
-    return db.scalar(select(Job).where(Job.exclusive_key == exclusive_key, Job.state.in_(("queued", "running"))))
+    return db.scalar(
+        select(Job).where(Job.exclusive_key == exclusive_key, Job.state.in_(("queued", "running")))
+    )
 
 
 def new_worker_id() -> str:
@@ -117,8 +129,13 @@ def claim(app: Flask, worker_id: str) -> Job | None:
             expired = now - timedelta(seconds=lease_seconds(app))
             job = db.scalar(
                 select(Job)
-                .where(Job.kind.in_(known), or_(and_(Job.state == "queued", Job.run_after <= now),
-                                                and_(Job.state == "running", Job.locked_at < expired)))
+                .where(
+                    Job.kind.in_(known),
+                    or_(
+                        and_(Job.state == "queued", Job.run_after <= now),
+                        and_(Job.state == "running", Job.locked_at < expired),
+                    ),
+                )
                 .order_by(Job.run_after, Job.id)
                 .limit(1)
                 .with_for_update(skip_locked=True)
@@ -127,8 +144,13 @@ def claim(app: Flask, worker_id: str) -> Job | None:
                 db.rollback()
                 return None
             if job.state == "running":
-                logger.warning("job %s: the lease of %s ran out (attempt %s of %s)", job.id, job.locked_by,
-                               job.attempts, job.max_attempts)
+                logger.warning(
+                    "job %s: the lease of %s ran out (attempt %s of %s)",
+                    job.id,
+                    job.locked_by,
+                    job.attempts,
+                    job.max_attempts,
+                )
                 if job.attempts >= job.max_attempts:
                     job.state, job.finished_at, job.locked_by = "failed", now, None
                     job.error = "its worker stopped before the end, every attempt"
@@ -145,14 +167,28 @@ def _mine(job_id: int, worker_id: str):
     return and_(Job.id == job_id, Job.locked_by == worker_id, Job.state == "running")
 
 
-def finish(db: Session, job_id: int, worker_id: str, *, state: str = "done", result: dict | None = None,
-           error: str = "") -> None:
+def finish(
+    db: Session,
+    job_id: int,
+    worker_id: str,
+    *,
+    state: str = "done",
+    result: dict | None = None,
+    error: str = "",
+) -> None:
     """Mark the job finished in ``db``'s transaction (flushes; the caller commits, with the job's work).
     Raises ``LeaseLost`` when this worker no longer holds it."""
     changed = db.execute(
-        update(Job).where(_mine(job_id, worker_id))
-        .values(state=state, result=result or {}, error=error[:4000], finished_at=utcnow(), locked_by=None,
-                updated_at=utcnow())
+        update(Job)
+        .where(_mine(job_id, worker_id))
+        .values(
+            state=state,
+            result=result or {},
+            error=error[:4000],
+            finished_at=utcnow(),
+            locked_by=None,
+            updated_at=utcnow(),
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
@@ -183,7 +219,9 @@ class JobContext:
         if not _touch(self.app, self.job_id, self.worker_id, progress=values):
             raise LeaseLost(f"job {self.job_id} is no longer held by {self.worker_id}")
 
-    def finish(self, db: Session, result: dict | None = None, *, state: str = "done", error: str = "") -> None:
+    def finish(
+        self, db: Session, result: dict | None = None, *, state: str = "done", error: str = ""
+    ) -> None:
         """Mark the job finished in ``db``'s transaction, so its work and its end are committed together."""
         finish(db, self.job_id, self.worker_id, state=state, result=result, error=error)
         self.finished = True
@@ -192,9 +230,12 @@ class JobContext:
 def _touch(app: Flask, job_id: int, worker_id: str, **values: Any) -> bool:
     """Renew the lease (and write ``values``) in a transaction of its own; False when the lease is lost."""
     with app.extensions["db_sessionmaker"]() as db:
-        changed = db.execute(update(Job).where(_mine(job_id, worker_id))
-                             .values(locked_at=utcnow(), updated_at=utcnow(), **values)
-                             .execution_options(synchronize_session=False)).rowcount
+        changed = db.execute(
+            update(Job)
+            .where(_mine(job_id, worker_id))
+            .values(locked_at=utcnow(), updated_at=utcnow(), **values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
         db.commit()
     return changed == 1
 
@@ -243,24 +284,39 @@ def run_job(app: Flask, job: Job, worker_id: str) -> str:
     except Exception as error:  # a handler's bug or a database down: retried, then failed
         logger.exception("job %s (%s), attempt %s, failed", job.id, job.kind, job.attempts)
         if job.attempts < job.max_attempts:
-            return _end(app, job, worker_id, "queued", f"{error.__class__.__name__}: {error}", None,
-                        retry_in=min(30 * 2 ** (job.attempts - 1), 600))
+            return _end(
+                app,
+                job,
+                worker_id,
+                "queued",
+                f"{error.__class__.__name__}: {error}",
+                None,
+                retry_in=min(30 * 2 ** (job.attempts - 1), 600),
+            )
         return _end(app, job, worker_id, "failed", f"{error.__class__.__name__}: {error}", None)
     finally:
         heartbeat.stopped.set()
         heartbeat.join()
 
 
-def _end(app: Flask, job: Job, worker_id: str, state: str, error: str, result: dict | None,
-         retry_in: float = 0) -> str:
+def _end(
+    app: Flask, job: Job, worker_id: str, state: str, error: str, result: dict | None, retry_in: float = 0
+) -> str:
     try:
         with app.extensions["db_sessionmaker"]() as db:
             if state == "queued":
                 changed = db.execute(
-                    update(Job).where(_mine(job.id, worker_id))
-                    .values(state="queued", locked_by=None, error=error[:4000], updated_at=utcnow(),
-                            run_after=utcnow() + timedelta(seconds=retry_in))
-                    .execution_options(synchronize_session=False)).rowcount
+                    update(Job)
+                    .where(_mine(job.id, worker_id))
+                    .values(
+                        state="queued",
+                        locked_by=None,
+                        error=error[:4000],
+                        updated_at=utcnow(),
+                        run_after=utcnow() + timedelta(seconds=retry_in),
+                    )
+                    .execution_options(synchronize_session=False)
+                ).rowcount
                 if changed != 1:
                     raise LeaseLost(f"job {job.id}")
             else:
@@ -274,8 +330,9 @@ def _end(app: Flask, job: Job, worker_id: str, state: str, error: str, result: d
     return state
 
 
-def run_due_jobs(app: Flask, worker_id: str | None = None, *, limit: int | None = None,
-                 stop: threading.Event | None = None) -> int:
+def run_due_jobs(
+    app: Flask, worker_id: str | None = None, *, limit: int | None = None, stop: threading.Event | None = None
+) -> int:
     """Claim and run due jobs one after another until none is due (or ``limit`` ran, or ``stop`` is set);
     returns how many ran. ``helpdesk worker --once`` is this."""
     worker_id = worker_id or new_worker_id()

@@ -30,14 +30,24 @@ def _month(_ctx, _param, value: str | None) -> Month:
 
 @report_cli.command("monthly")
 @click.option("--month", callback=_month, help="The month, YYYY-MM (Brussels time). Default: last month.")
-@click.option("--territory", type=click.Choice(TERRITORIES + (ALL,)), default=ALL, show_default=True,
-              help="A basin, the regional level, or all territories.")
+@click.option(
+    "--territory",
+    type=click.Choice(TERRITORIES + (ALL,)),
+    default=ALL,
+    show_default=True,
+    help="A basin, the regional level, or all territories.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
 @click.option("--language", type=click.Choice(LANGUAGES), default="fr", show_default=True)
-@click.option("--public", is_flag=True,
-              help="Hide counts under 5 (and what would reveal them) and free text.")
-@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True,
-              help="The file to write.")
+@click.option(
+    "--public", is_flag=True, help="Hide counts under 5 (and what would reveal them) and free text."
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The file to write.",
+)
 def report_monthly(month: Month, territory: str, fmt: str, language: str, public: bool, output: Path) -> None:
     """Write the monthly activity report of one territory, or all, to a file.
 

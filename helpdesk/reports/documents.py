@@ -46,14 +46,19 @@ def make_report(session: Session, month: Month, territory: str, language: str, p
 
 
 def report_title(report: MonthlyReport) -> str:
-    return _("Monthly activity report %(month)s, %(territory)s", month=report.month,
-             territory=report.territory_label)
+    return _(
+        "Monthly activity report %(month)s, %(territory)s",
+        month=report.month,
+        territory=report.territory_label,
+    )
 
 
 def public_note(report: MonthlyReport) -> str:
     if report.public:
-        return _("Public version: counts from 0 to 4 read \"<5\"; a count marked \"x\" is hidden too, "
-                 "so that totals cannot reveal a small count. No free text.")
+        return _(
+            'Public version: counts from 0 to 4 read "<5"; a count marked "x" is hidden too, '
+            "so that totals cannot reveal a small count. No free text."
+        )
     return _("Internal version: contains exact small counts. Do not share outside the organisation.")
 
 
@@ -63,39 +68,74 @@ def report_charts(report: MonthlyReport) -> list[tuple[str, Markup]]:
     received, closed = _("Received"), _("Closed")
     result = [
         charts.grouped_columns(
-            "chart-trend", _("Requests received and closed, 12 months"),
-            _("Columns per month: requests received and requests closed, from %(first)s to %(last)s.",
-              first=months[0], last=months[-1]),
-            months, [(received, [p["received"] for p in report.trend]),
-                     (closed, [p["closed"] for p in report.trend])]),
+            "chart-trend",
+            _("Requests received and closed, 12 months"),
+            _(
+                "Columns per month: requests received and requests closed, from %(first)s to %(last)s.",
+                first=months[0],
+                last=months[-1],
+            ),
+            months,
+            [
+                (received, [p["received"] for p in report.trend]),
+                (closed, [p["closed"] for p in report.trend]),
+            ],
+        ),
         charts.grouped_columns(
-            "chart-unmet-trend", _("Unmet needs, 12 months"),
-            _("Columns per month: unmet needs recorded, from %(first)s to %(last)s.", first=months[0],
-              last=months[-1]),
-            months, [(_("Unmet needs"), [p["unmet_needs"] for p in report.trend])]),
+            "chart-unmet-trend",
+            _("Unmet needs, 12 months"),
+            _(
+                "Columns per month: unmet needs recorded, from %(first)s to %(last)s.",
+                first=months[0],
+                last=months[-1],
+            ),
+            months,
+            [(_("Unmet needs"), [p["unmet_needs"] for p in report.trend])],
+        ),
     ]
     themes = [(row.labels[0], row.values[0]) for row in report.table("by_theme").rows]
     themes.sort(key=lambda item: -(item[1].number or 0))
-    result.append(charts.horizontal_bars(
-        "chart-themes", _("Requests by theme"), _("One bar per theme: requests received in the month."),
-        [t for t in themes if t[1].number or t[1].hidden]))
+    result.append(
+        charts.horizontal_bars(
+            "chart-themes",
+            _("Requests by theme"),
+            _("One bar per theme: requests received in the month."),
+            [t for t in themes if t[1].number or t[1].hidden],
+        )
+    )
     reasons = [(row.labels[0], row.values[0]) for row in report.table("unmet_by_reason").rows]
-    result.append(charts.horizontal_bars(
-        "chart-unmet-reasons", _("Unmet needs by reason"), _("One bar per reason: unmet needs of the month."),
-        reasons))
-    captions = [_("Requests received and closed, 12 months"), _("Unmet needs, 12 months"),
-                _("Requests by theme"), _("Unmet needs by reason")]
+    result.append(
+        charts.horizontal_bars(
+            "chart-unmet-reasons",
+            _("Unmet needs by reason"),
+            _("One bar per reason: unmet needs of the month."),
+            reasons,
+        )
+    )
+    captions = [
+        _("Requests received and closed, 12 months"),
+        _("Unmet needs, 12 months"),
+        _("Requests by theme"),
+        _("Unmet needs by reason"),
+    ]
     return list(zip(captions, result, strict=True))
 
 
 def render_html(report: MonthlyReport) -> str:
     """A self-contained HTML document (styles inline), to archive or print to PDF."""
-    styles = "\n".join((STYLESHEETS / name).read_text(encoding="utf-8")
-                       for name in ("app.css", "reports.css"))
+    styles = "\n".join(
+        (STYLESHEETS / name).read_text(encoding="utf-8") for name in ("app.css", "reports.css")
+    )
     print_styles = "\n".join((STYLESHEETS / name).read_text(encoding="utf-8") for name in ("print.css",))
-    return render_template("reports/document.html", report=report, title=report_title(report),
-                           note=public_note(report), charts=report_charts(report), styles=Markup(styles),
-                           print_styles=Markup(print_styles))
+    return render_template(
+        "reports/document.html",
+        report=report,
+        title=report_title(report),
+        note=public_note(report),
+        charts=report_charts(report),
+        styles=Markup(styles),
+        print_styles=Markup(print_styles),
+    )
 
 
 def render(session: Session, month: Month, territory: str, fmt: str, language: str, public: bool) -> Document:

@@ -210,8 +210,9 @@ class _History:
         return inside[-1] if inside else None
 
     def closed_at(self, moment: datetime) -> bool:
-        return any(c.closed_at < moment and (c.reopened_at is None or c.reopened_at >= moment)
-                   for c in self.closings)
+        return any(
+            c.closed_at < moment and (c.reopened_at is None or c.reopened_at >= moment) for c in self.closings
+        )
 
 
 def _utc(value: datetime) -> datetime:
@@ -225,19 +226,30 @@ def _ever_reopened():
 def _reopened_histories(session: Session, territory: str) -> list[_History]:
     """The closings of every request of ``territory`` that was ever reopened, from its timeline."""
     stmt = (
-        select(RequestEvent.request_id, HelpRequest.created_at, HelpRequest.closed_at,
-               HelpRequest.feedback_given, RequestEvent.kind, RequestEvent.at, RequestEvent.changes)
+        select(
+            RequestEvent.request_id,
+            HelpRequest.created_at,
+            HelpRequest.closed_at,
+            HelpRequest.feedback_given,
+            RequestEvent.kind,
+            RequestEvent.at,
+            RequestEvent.changes,
+        )
         .join(HelpRequest, RequestEvent.request_id == HelpRequest.id)
-        .where(HelpRequest.id.in_(_ever_reopened()), RequestEvent.kind.in_(("closed", "reopened")),
-               _scope(territory))
+        .where(
+            HelpRequest.id.in_(_ever_reopened()),
+            RequestEvent.kind.in_(("closed", "reopened")),
+            _scope(territory),
+        )
         .order_by(RequestEvent.request_id, RequestEvent.at, RequestEvent.id)
     )
     histories: dict[int, _History] = {}
     for request_id, created_at, closed_at, feedback, kind, at, changes in session.execute(stmt):
         history = histories.get(request_id)
         if history is None:
-            history = histories[request_id] = _History(request_id, _utc(created_at),
-                                                       _utc(closed_at) if closed_at else None, bool(feedback))
+            history = histories[request_id] = _History(
+                request_id, _utc(created_at), _utc(closed_at) if closed_at else None, bool(feedback)
+            )
         if kind == "closed":
             given = bool((changes or {}).get("feedback_given"))
             history.closings.append(_Closing(_utc(at), given))
@@ -285,9 +297,7 @@ def _grouped_lists(session: Session, column, month: Month, territory: str) -> di
     """Counts of the elements of a JSON list column: SQL groups the distinct lists, Python splits them."""
     text = cast(column, String)
     stmt = (
-        select(text, func.count())
-        .where(_in(HelpRequest.created_at, month), _scope(territory))
-        .group_by(text)
+        select(text, func.count()).where(_in(HelpRequest.created_at, month), _scope(territory)).group_by(text)
     )
     counts: Counter[str] = Counter()
     for raw, count in session.execute(stmt):
@@ -309,8 +319,15 @@ def _free_text_counts(counts: dict[str, int]) -> dict[str, int]:
     return {spellings.most_common(1)[0][0]: sum(spellings.values()) for spellings in grouped.values()}
 
 
-def _durations(session: Session, later, month: Month, territory: str, *, replaced: set[int] | None = None,
-               extra: list[float] | None = None) -> Durations:
+def _durations(
+    session: Session,
+    later,
+    month: Month,
+    territory: str,
+    *,
+    replaced: set[int] | None = None,
+    extra: list[float] | None = None,
+) -> Durations:
     """Median and p90 (nearest rank) of ``later - created_at``, over the requests whose ``later`` is in
     the month, the ``replaced`` requests' durations being the ``extra`` ones (in days) computed elsewhere."""
     days = _days_between(session, later, HelpRequest.created_at).label("days")
@@ -332,8 +349,11 @@ def _durations(session: Session, later, month: Month, territory: str, *, replace
         .where(*conditions)
         .subquery()
     )
-    wanted = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2,
-                 ranked.c.rn == (9 * ranked.c.n + 9) // 10)
+    wanted = or_(
+        ranked.c.rn == (ranked.c.n + 1) // 2,
+        ranked.c.rn == (ranked.c.n + 2) // 2,
+        ranked.c.rn == (9 * ranked.c.n + 9) // 10,
+    )
     rows = session.execute(select(ranked.c.days, ranked.c.rn, ranked.c.n).where(wanted)).all()
     if not rows:
         return Durations()
@@ -364,23 +384,35 @@ def _trend(session: Session, month: Month, territory: str, reopened: list[_Histo
     # counted them) and counted from their closings, month by month.
     closed = per_month(HelpRequest.closed_at)
     before = session.execute(
-        select(func.count(),
-               func.coalesce(func.sum(case((HelpRequest.closed_at < first.start, 1), else_=0)), 0))
-        .where(HelpRequest.created_at < first.start, scope)
+        select(
+            func.count(), func.coalesce(func.sum(case((HelpRequest.closed_at < first.start, 1), else_=0)), 0)
+        ).where(HelpRequest.created_at < first.start, scope)
     ).one()
     still_open = before[0] - before[1]
-    still_open -= sum(1 for h in reopened if h.created_at < first.start and not (
-        h.closed_at_column is not None and h.closed_at_column < first.start))
+    still_open -= sum(
+        1
+        for h in reopened
+        if h.created_at < first.start
+        and not (h.closed_at_column is not None and h.closed_at_column < first.start)
+    )
     points = []
     for m in months:
         plain_received = received.get(str(m), 0) - sum(1 for h in reopened if m.start <= h.created_at < m.end)
         plain_closed = closed.get(str(m), 0) - sum(
-            1 for h in reopened if h.closed_at_column is not None and m.start <= h.closed_at_column < m.end)
+            1 for h in reopened if h.closed_at_column is not None and m.start <= h.closed_at_column < m.end
+        )
         still_open += plain_received - plain_closed
         closed_extra = sum(1 for h in reopened if h.last_closing_in(m) is not None)
         open_extra = sum(1 for h in reopened if h.created_at < m.end and not h.closed_at(m.end))
-        points.append(TrendPoint(str(m), received.get(str(m), 0), plain_closed + closed_extra,
-                                 still_open + open_extra, unmet.get(str(m), 0)))
+        points.append(
+            TrendPoint(
+                str(m),
+                received.get(str(m), 0),
+                plain_closed + closed_extra,
+                still_open + open_extra,
+                unmet.get(str(m), 0),
+            )
+        )
     return points
 
 
@@ -419,8 +451,11 @@ def _saturation(session: Session, month: Month, territory: str) -> list[Saturati
         .join(HelpRequest, Lead.request_id == HelpRequest.id)
         .join(Organisation, Lead.organisation_id == Organisation.id)
         .outerjoin(RequestTheme, RequestTheme.request_id == HelpRequest.id)
-        .where(_in(Lead.created_at, month), _scope(territory),
-               Lead.outcome.in_([LeadOutcome.WAITING_LIST.value, LeadOutcome.REFUSED.value]))
+        .where(
+            _in(Lead.created_at, month),
+            _scope(territory),
+            Lead.outcome.in_([LeadOutcome.WAITING_LIST.value, LeadOutcome.REFUSED.value]),
+        )
         .group_by(Organisation.id, Organisation.name_fr, Organisation.name_nl, theme, Lead.outcome)
     )
     rows: dict[tuple, list[int]] = {}
@@ -439,8 +474,9 @@ def _callbacks_overdue(session: Session, month: Month, territory: str) -> int:
         select(func.count())
         .select_from(Callback)
         .join(HelpRequest, Callback.request_id == HelpRequest.id)
-        .where(Callback.due_at < end, or_(Callback.done_at.is_(None), Callback.done_at >= end),
-               _scope(territory))
+        .where(
+            Callback.due_at < end, or_(Callback.done_at.is_(None), Callback.done_at >= end), _scope(territory)
+        )
     )
     return session.scalar(stmt) or 0
 
@@ -450,15 +486,21 @@ def _closed_with_feedback(session: Session, month: Month, territory: str, reopen
     stmt = select(func.count()).where(
         _in(HelpRequest.closed_at, month), HelpRequest.feedback_given.is_(True), _scope(territory)
     )
-    counted = sum(1 for h in reopened if h.feedback_column and h.closed_at_column is not None
-                  and month.start <= h.closed_at_column < month.end)
+    counted = sum(
+        1
+        for h in reopened
+        if h.feedback_column
+        and h.closed_at_column is not None
+        and month.start <= h.closed_at_column < month.end
+    )
     extra = sum(1 for h in reopened if (c := h.last_closing_in(month)) is not None and c.feedback_given)
     return (session.scalar(stmt) or 0) - counted + extra
 
 
 def _transfers(session: Session, month: Month, territory: str) -> dict[tuple[str, str], int]:
     involved = (
-        true() if territory == ALL
+        true()
+        if territory == ALL
         else or_(Transfer.from_territory == territory, Transfer.to_territory == territory)
     )
     stmt = (
@@ -496,15 +538,32 @@ def monthly_figures(session: Session, month: Month, territory: str = ALL) -> Mon
     figures.saturation = _saturation(session, month, territory)
     figures.unmet_needs = _unmet_needs(session, month, territory)
     figures.time_to_first_answer = _durations(session, HelpRequest.first_answer_at, month, territory)
-    closing_days = [(c.closed_at - h.created_at).total_seconds() / 86400 for h in reopened
-                    if (c := h.last_closing_in(month)) is not None and c.closed_at >= h.created_at]
-    figures.time_to_close = _durations(session, HelpRequest.closed_at, month, territory,
-                                       replaced={h.request_id for h in reopened}, extra=closing_days)
+    closing_days = [
+        (c.closed_at - h.created_at).total_seconds() / 86400
+        for h in reopened
+        if (c := h.last_closing_in(month)) is not None and c.closed_at >= h.created_at
+    ]
+    figures.time_to_close = _durations(
+        session,
+        HelpRequest.closed_at,
+        month,
+        territory,
+        replaced={h.request_id for h in reopened},
+        extra=closing_days,
+    )
     figures.callbacks_overdue = _callbacks_overdue(session, month, territory)
     figures.closed_with_feedback = _closed_with_feedback(session, month, territory, reopened)
     figures.transfers = _transfers(session, month, territory)
     return figures
 
 
-__all__ = ["ALL", "BRUSSELS", "Durations", "Month", "MonthlyFigures", "SaturationRow", "TrendPoint",
-           "monthly_figures"]
+__all__ = [
+    "ALL",
+    "BRUSSELS",
+    "Durations",
+    "Month",
+    "MonthlyFigures",
+    "SaturationRow",
+    "TrendPoint",
+    "monthly_figures",
+]

@@ -80,18 +80,23 @@ def to_json(report: MonthlyReport) -> str:
     data["leads_proposed"] = head["leads_proposed"].public
     data["feedback_rate"] = service["feedback_rate"].public
     data["closed_with_feedback"] = service["closed_with_feedback"].public
-    data["time_to_first_answer_days"] = {"median": service["time_to_first_answer_median"].public,
-                                         "p90": service["time_to_first_answer_p90"].public,
-                                         "requests": service["first_answered"].public}
-    data["time_to_close_days"] = {"median": service["time_to_close_median"].public,
-                                  "p90": service["time_to_close_p90"].public}
+    data["time_to_first_answer_days"] = {
+        "median": service["time_to_first_answer_median"].public,
+        "p90": service["time_to_first_answer_p90"].public,
+        "requests": service["first_answered"].public,
+    }
+    data["time_to_close_days"] = {
+        "median": service["time_to_close_median"].public,
+        "p90": service["time_to_close_p90"].public,
+    }
     data["callbacks_overdue"] = service["callbacks_overdue"].public
     unmet = report.table("unmet_needs")
     totals = zip(unmet.value_codes, unmet.rows[-1].values, strict=True)
     data["unmet_needs_total"] = {code: value.public for code, value in totals}
     data["transfers_total"] = report.table("transfers").rows[-1].values[0].public
-    data["trend"] = [{key: (v if key == "month" else v.public) for key, v in point.items()}
-                     for point in report.trend]
+    data["trend"] = [
+        {key: (v if key == "month" else v.public) for key, v in point.items()} for point in report.trend
+    ]
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 

@@ -76,8 +76,14 @@ class MonthlyReport:
 
 
 # Tables that split the month's received requests: each sums to "received".
-RECEIVED_DIMENSIONS = ("by_channel", "by_received_territory", "by_residence_basin", "by_function",
-                       "by_sector", "by_age_band")
+RECEIVED_DIMENSIONS = (
+    "by_channel",
+    "by_received_territory",
+    "by_residence_basin",
+    "by_function",
+    "by_sector",
+    "by_age_band",
+)
 FREE_TEXT_DIMENSIONS = ("by_function", "by_sector")
 
 TITLES = {
@@ -187,8 +193,9 @@ class _Builder:
                 self.hidden[key] = PRIMARY if PRIMARY in states else SECONDARY
 
 
-def build_report(session: Session, figures: MonthlyFigures, locale: str = "en", public: bool = False
-                 ) -> MonthlyReport:
+def build_report(
+    session: Session, figures: MonthlyFigures, locale: str = "en", public: bool = False
+) -> MonthlyReport:
     """The report of ``figures`` in ``locale`` (fr, nl or en); ``public`` hides small counts and free text."""
     with force_locale(locale):
         return _build(figures, locale, public, theme_labels(session, locale))
@@ -273,10 +280,15 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
     b.run_suppression()
 
     report = MonthlyReport(
-        month=current, territory=f.territory,
-        territory_label=(str(_l("All territories")) if f.territory == "all"
-                         else L.territory_label(f.territory)),
-        language=locale, public=public, figures=f, suppression=(b.values, b.lines, b.hidden),
+        month=current,
+        territory=f.territory,
+        territory_label=(
+            str(_l("All territories")) if f.territory == "all" else L.territory_label(f.territory)
+        ),
+        language=locale,
+        public=public,
+        figures=f,
+        suppression=(b.values, b.lines, b.hidden),
         headline={
             "received": b.value(received),
             "closed": b.value(("closed", current)),
@@ -296,11 +308,23 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
         rows = [Row((code,), (label_of(code),), [b.value((dim_key or key, code))]) for code in counts]
         return Table(key, str(TITLES[key]), [header, count_col], 1, rows)
 
-    report.tables.append(Table("requests", str(TITLES["requests"]), [str(_l("Figure")), value_col], 1, [
-        Row(("received",), (str(_l("Received in the month")),), [report.headline["received"]]),
-        Row(("closed",), (str(_l("Closed in the month")),), [report.headline["closed"]]),
-        Row(("open_at_end",), (str(_l("Open at the end of the month")),), [report.headline["open_at_end"]]),
-    ]))
+    report.tables.append(
+        Table(
+            "requests",
+            str(TITLES["requests"]),
+            [str(_l("Figure")), value_col],
+            1,
+            [
+                Row(("received",), (str(_l("Received in the month")),), [report.headline["received"]]),
+                Row(("closed",), (str(_l("Closed in the month")),), [report.headline["closed"]]),
+                Row(
+                    ("open_at_end",),
+                    (str(_l("Open at the end of the month")),),
+                    [report.headline["open_at_end"]],
+                ),
+            ],
+        )
+    )
     report.tables += [
         simple("by_channel", str(_l("Channel")), lambda c: L.code_label(c, L.CHANNEL_LABELS)),
         simple("by_received_territory", str(_l("Territory")), L.territory_label),
@@ -314,73 +338,184 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
     ]
     rows = [Row((o,), (L.code_label(o, L.OUTCOME_LABELS),), [b.value(("leads", o))]) for o in leads]
     rows.append(Row(("total",), (str(_l("Total")),), [b.value(("leads_total",))]))
-    report.tables.append(Table("leads", str(TITLES["leads"]), [str(_l("Outcome")), str(_l("Leads"))], 1,
-                               rows))
+    report.tables.append(
+        Table("leads", str(TITLES["leads"]), [str(_l("Outcome")), str(_l("Leads"))], 1, rows)
+    )
 
     name_attr = "name_nl" if locale == "nl" else "name_fr"
-    report.tables.append(Table(
-        "saturation", str(TITLES["saturation"]),
-        [str(_l("Organisation")), str(_l("Theme")), str(L.OUTCOME_LABELS["waiting_list"]),
-         str(L.OUTCOME_LABELS["refused"])], 2,
-        [Row((str(r.organisation_id), r.theme),
-             (getattr(r, name_attr) or r.name_fr or r.name_nl, L.code_label(r.theme, themes)),
-             [b.value(("saturation", r.organisation_id, r.theme, "waiting_list")),
-              b.value(("saturation", r.organisation_id, r.theme, "refused"))])
-         for r in f.saturation],
-        ("waiting_list", "refused"),
-    ))
+    report.tables.append(
+        Table(
+            "saturation",
+            str(TITLES["saturation"]),
+            [
+                str(_l("Organisation")),
+                str(_l("Theme")),
+                str(L.OUTCOME_LABELS["waiting_list"]),
+                str(L.OUTCOME_LABELS["refused"]),
+            ],
+            2,
+            [
+                Row(
+                    (str(r.organisation_id), r.theme),
+                    (getattr(r, name_attr) or r.name_fr or r.name_nl, L.code_label(r.theme, themes)),
+                    [
+                        b.value(("saturation", r.organisation_id, r.theme, "waiting_list")),
+                        b.value(("saturation", r.organisation_id, r.theme, "refused")),
+                    ],
+                )
+                for r in f.saturation
+            ],
+            ("waiting_list", "refused"),
+        )
+    )
 
     period_cols = [str(_l("This month")), str(_l("Month before")), str(_l("Same month a year before"))]
-    rows = [Row(pair, (L.code_label(pair[0], L.REASON_LABELS), L.code_label(pair[1], themes)),
-                [b.value(("unmet", p, *pair)) for p in periods]) for pair in pairs]
+    rows = [
+        Row(
+            pair,
+            (L.code_label(pair[0], L.REASON_LABELS), L.code_label(pair[1], themes)),
+            [b.value(("unmet", p, *pair)) for p in periods],
+        )
+        for pair in pairs
+    ]
     rows.append(Row(("total", ""), (str(_l("Total")), ""), [b.value(("unmet_total", p)) for p in periods]))
-    report.tables.append(Table("unmet_needs", str(TITLES["unmet_needs"]),
-                               [str(_l("Reason")), str(_l("Theme"))] + period_cols, 2, rows, PERIOD_CODES))
-    rows = [Row((r,), (L.code_label(r, L.REASON_LABELS),), [b.value(("unmet_reason", p, r)) for p in periods])
-            for r in reasons]
-    report.tables.append(Table("unmet_by_reason", str(TITLES["unmet_by_reason"]),
-                               [str(_l("Reason"))] + period_cols, 1, rows, PERIOD_CODES))
-    rows = [Row((t,), (L.code_label(t, themes),), [b.value(("unmet_theme", p, t)) for p in periods])
-            for t in unmet_themes]
-    report.tables.append(Table("unmet_by_theme", str(TITLES["unmet_by_theme"]),
-                               [str(_l("Theme"))] + period_cols, 1, rows, PERIOD_CODES))
+    report.tables.append(
+        Table(
+            "unmet_needs",
+            str(TITLES["unmet_needs"]),
+            [str(_l("Reason")), str(_l("Theme"))] + period_cols,
+            2,
+            rows,
+            PERIOD_CODES,
+        )
+    )
+    rows = [
+        Row((r,), (L.code_label(r, L.REASON_LABELS),), [b.value(("unmet_reason", p, r)) for p in periods])
+        for r in reasons
+    ]
+    report.tables.append(
+        Table(
+            "unmet_by_reason",
+            str(TITLES["unmet_by_reason"]),
+            [str(_l("Reason"))] + period_cols,
+            1,
+            rows,
+            PERIOD_CODES,
+        )
+    )
+    rows = [
+        Row((t,), (L.code_label(t, themes),), [b.value(("unmet_theme", p, t)) for p in periods])
+        for t in unmet_themes
+    ]
+    report.tables.append(
+        Table(
+            "unmet_by_theme",
+            str(TITLES["unmet_by_theme"]),
+            [str(_l("Theme"))] + period_cols,
+            1,
+            rows,
+            PERIOD_CODES,
+        )
+    )
 
-    report.tables.append(Table("service", str(TITLES["service"]), [str(_l("Figure")), value_col], 1, [
-        Row(("time_to_first_answer_median",), (str(_l("Time to first answer, median (days)")),),
-            [b.value(("first_answer", "median"))]),
-        Row(("time_to_first_answer_p90",), (str(_l("Time to first answer, 90th percentile (days)")),),
-            [b.value(("first_answer", "p90"))]),
-        Row(("first_answered",), (str(_l("Requests first answered in the month")),),
-            [b.value(("first_answer", "n"))]),
-        Row(("time_to_close_median",), (str(_l("Time to closing, median (days)")),),
-            [b.value(("close", "median"))]),
-        Row(("time_to_close_p90",), (str(_l("Time to closing, 90th percentile (days)")),),
-            [b.value(("close", "p90"))]),
-        Row(("callbacks_overdue",), (str(_l("Callbacks overdue at the end of the month")),),
-            [b.value(("callbacks_overdue",))]),
-        Row(("closed_with_feedback",), (str(_l("Closed with feedback to the professional")),),
-            [b.value(("feedback_given",))]),
-        Row(("closed_without_feedback",), (str(_l("Closed without feedback")),),
-            [b.value(("feedback_not_given",))]),
-        Row(("feedback_rate",), (str(_l("Share of closed requests with feedback")),),
-            [b.value(("feedback_rate",))]),
-    ]))
+    report.tables.append(
+        Table(
+            "service",
+            str(TITLES["service"]),
+            [str(_l("Figure")), value_col],
+            1,
+            [
+                Row(
+                    ("time_to_first_answer_median",),
+                    (str(_l("Time to first answer, median (days)")),),
+                    [b.value(("first_answer", "median"))],
+                ),
+                Row(
+                    ("time_to_first_answer_p90",),
+                    (str(_l("Time to first answer, 90th percentile (days)")),),
+                    [b.value(("first_answer", "p90"))],
+                ),
+                Row(
+                    ("first_answered",),
+                    (str(_l("Requests first answered in the month")),),
+                    [b.value(("first_answer", "n"))],
+                ),
+                Row(
+                    ("time_to_close_median",),
+                    (str(_l("Time to closing, median (days)")),),
+                    [b.value(("close", "median"))],
+                ),
+                Row(
+                    ("time_to_close_p90",),
+                    (str(_l("Time to closing, 90th percentile (days)")),),
+                    [b.value(("close", "p90"))],
+                ),
+                Row(
+                    ("callbacks_overdue",),
+                    (str(_l("Callbacks overdue at the end of the month")),),
+                    [b.value(("callbacks_overdue",))],
+                ),
+                Row(
+                    ("closed_with_feedback",),
+                    (str(_l("Closed with feedback to the professional")),),
+                    [b.value(("feedback_given",))],
+                ),
+                Row(
+                    ("closed_without_feedback",),
+                    (str(_l("Closed without feedback")),),
+                    [b.value(("feedback_not_given",))],
+                ),
+                Row(
+                    ("feedback_rate",),
+                    (str(_l("Share of closed requests with feedback")),),
+                    [b.value(("feedback_rate",))],
+                ),
+            ],
+        )
+    )
 
-    rows = [Row((a, c), (L.territory_label(a), L.territory_label(c)), [b.value(("transfer", a, c))])
-            for a, c in transfer_pairs]
+    rows = [
+        Row((a, c), (L.territory_label(a), L.territory_label(c)), [b.value(("transfer", a, c))])
+        for a, c in transfer_pairs
+    ]
     rows.append(Row(("total", ""), (str(_l("Total")), ""), [b.value(("transfers_total",))]))
-    report.tables.append(Table("transfers", str(TITLES["transfers"]),
-                               [str(_l("From")), str(_l("To")), str(_l("Transfers"))], 2, rows))
+    report.tables.append(
+        Table(
+            "transfers",
+            str(TITLES["transfers"]),
+            [str(_l("From")), str(_l("To")), str(_l("Transfers"))],
+            2,
+            rows,
+        )
+    )
 
-    trend_cols = [str(_l("Received")), str(_l("Closed")), str(_l("Open at month end")),
-                  str(_l("Unmet needs"))]
+    trend_cols = [
+        str(_l("Received")),
+        str(_l("Closed")),
+        str(_l("Open at month end")),
+        str(_l("Unmet needs")),
+    ]
     trend_rows = []
     for point in f.trend:
-        values = {name: b.value((key, point.month)) for name, key in (
-            ("received", "received"), ("closed", "closed"), ("open_at_end", "open_at_end"),
-            ("unmet_needs", "unmet_total"))}
+        values = {
+            name: b.value((key, point.month))
+            for name, key in (
+                ("received", "received"),
+                ("closed", "closed"),
+                ("open_at_end", "open_at_end"),
+                ("unmet_needs", "unmet_total"),
+            )
+        }
         report.trend.append({"month": point.month, **values})
         trend_rows.append(Row((point.month,), (point.month,), list(values.values())))
-    report.tables.append(Table("trend", str(TITLES["trend"]), [str(_l("Month"))] + trend_cols, 1, trend_rows,
-                               ("received", "closed", "open_at_end", "unmet_needs")))
+    report.tables.append(
+        Table(
+            "trend",
+            str(TITLES["trend"]),
+            [str(_l("Month"))] + trend_cols,
+            1,
+            trend_rows,
+            ("received", "closed", "open_at_end", "unmet_needs"),
+        )
+    )
     return report

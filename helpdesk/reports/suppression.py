@@ -51,8 +51,9 @@ def _bounds(values: dict[Key, int], hidden: dict[Key, str], threshold: int, big:
     return bounds
 
 
-def reader_bounds(values: dict[Key, int], lines: Iterable[Line], hidden: dict[Key, str],
-                  threshold: int = THRESHOLD) -> dict[Key, tuple[int, int]]:
+def reader_bounds(
+    values: dict[Key, int], lines: Iterable[Line], hidden: dict[Key, str], threshold: int = THRESHOLD
+) -> dict[Key, tuple[int, int]]:
     """What a reader can deduce about every cell from the published ones and the lines (interval
     propagation): ``{key: (lowest, highest)}``."""
     lines = list(lines)
@@ -80,8 +81,9 @@ def reader_bounds(values: dict[Key, int], lines: Iterable[Line], hidden: dict[Ke
     return {key: (b[0], b[1]) for key, b in bounds.items()}
 
 
-def disclosed(values: dict[Key, int], lines: Iterable[Line], hidden: dict[Key, str],
-              threshold: int = THRESHOLD) -> list[Key]:
+def disclosed(
+    values: dict[Key, int], lines: Iterable[Line], hidden: dict[Key, str], threshold: int = THRESHOLD
+) -> list[Key]:
     """Small cells shown as "<5" whose exact value a reader can still work out."""
     bounds = reader_bounds(values, _printed(values, lines), hidden, threshold)
     return [key for key, state in hidden.items() if state == PRIMARY and bounds[key][0] >= bounds[key][1]]
@@ -107,8 +109,9 @@ def suppress(values: dict[Key, int], lines: Iterable[Line], threshold: int = THR
             raise RuntimeError(f"cannot protect {leaks[0]!r}")  # bounds never meet when all is hidden
 
 
-def _hide_one_more(suspects: list[Key], by_key: dict[Key, list[Line]], values: dict[Key, int],
-                   hidden: dict[Key, str]) -> bool:
+def _hide_one_more(
+    suspects: list[Key], by_key: dict[Key, list[Line]], values: dict[Key, int], hidden: dict[Key, str]
+) -> bool:
     """Hide the smallest visible cell beside a suspect; only when there is none, a visible total."""
     for key in suspects:
         for line in by_key.get(key, []):

@@ -67,13 +67,23 @@ def monthly():
         if fmt not in FORMATS:
             abort(404)
         document = render(get_session(), month, territory, fmt, language, public)
-        return Response(document.content, mimetype=document.mimetype, headers={
-            "Content-Disposition": f'attachment; filename="{document.filename}"',
-            "Cache-Control": "no-store",
-        })
+        return Response(
+            document.content,
+            mimetype=document.mimetype,
+            headers={
+                "Content-Disposition": f'attachment; filename="{document.filename}"',
+                "Cache-Control": "no-store",
+            },
+        )
     report = make_report(get_session(), month, territory, current_language(), public)
     return render_template(
-        "reports/monthly.html", report=report, title=report_title(report), note=public_note(report),
-        charts=report_charts(report), error=error, month_value=str(month),
-        territories=_territory_choices(allowed), formats=FORMATS,
+        "reports/monthly.html",
+        report=report,
+        title=report_title(report),
+        note=public_note(report),
+        charts=report_charts(report),
+        error=error,
+        month_value=str(month),
+        territories=_territory_choices(allowed),
+        formats=FORMATS,
     ), (400 if error else 200)

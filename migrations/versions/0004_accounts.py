@@ -8,6 +8,7 @@ Revision ID: 0004_accounts
 Revises: 0003
 Create Date: 2026-12-01
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -21,8 +22,13 @@ def upgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("confirmed_by_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f("fk_users_confirmed_by_id_users"), "users", ["confirmed_by_id"],
-                                    ["id"], ondelete="SET NULL")
+        batch_op.create_foreign_key(
+            batch_op.f("fk_users_confirmed_by_id_users"),
+            "users",
+            ["confirmed_by_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
     op.execute("UPDATE users SET confirmed_at = created_at")
 
     with op.batch_alter_table("api_tokens", schema=None) as batch_op:
@@ -41,8 +47,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_password_links_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_password_links_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_password_links")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_password_links_token_hash")),
     )

@@ -4,6 +4,7 @@ Revision ID: 0004_jobs
 Revises: 0004_socialbrussels
 Create Date: 2026-12-01
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -39,8 +40,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
     )
     op.create_index("ix_jobs_state_run_after", "jobs", ["state", "run_after"], unique=False)
-    op.create_index("uq_jobs_exclusive_key_active", "jobs", ["exclusive_key"], unique=True,
-                    sqlite_where=_ACTIVE, postgresql_where=_ACTIVE)
+    op.create_index(
+        "uq_jobs_exclusive_key_active",
+        "jobs",
+        ["exclusive_key"],
+        unique=True,
+        sqlite_where=_ACTIVE,
+        postgresql_where=_ACTIVE,
+    )
 
 
 def downgrade() -> None:

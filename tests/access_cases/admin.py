@@ -15,8 +15,14 @@ def build(app, world):
 
     with app.app_context():
         db = get_session()
-        target = accounts.create_user(db, app.extensions["passwords"], email="target@access.example",
-                                      password="a long password", role="operator", territory="nord")
+        target = accounts.create_user(
+            db,
+            app.extensions["passwords"],
+            email="target@access.example",
+            password="a long password",
+            role="operator",
+            territory="nord",
+        )
         accounts.create_api_token(db, target, "access")
         world.ids["user_token"] = _token_id(db, target.id)
         db.commit()
@@ -42,18 +48,35 @@ def _build_directory(app, world):
     with app.app_context():
         db = get_session()
         stored = imports_dir() / "access-case.json"
-        stored.write_bytes((Path(__file__).resolve().parent.parent / "data" / "directory_v1.json").read_bytes())
-        run = ImportRun(source="access-case.json", source_key="access-case", format="json", dry_run=True,
-                        status="dry-run", stored_path=str(stored))
-        first = Organisation(source="local", source_id="dup-1", name_fr="Maison médicale Le Méridien",
-                             postcode="1210")
-        second = Organisation(source="access-case", source_id="dup-2", name_fr="Maison Medicale le Meridien",
-                              postcode="1210")
+        stored.write_bytes(
+            (Path(__file__).resolve().parent.parent / "data" / "directory_v1.json").read_bytes()
+        )
+        run = ImportRun(
+            source="access-case.json",
+            source_key="access-case",
+            format="json",
+            dry_run=True,
+            status="dry-run",
+            stored_path=str(stored),
+        )
+        first = Organisation(
+            source="local", source_id="dup-1", name_fr="Maison médicale Le Méridien", postcode="1210"
+        )
+        second = Organisation(
+            source="access-case", source_id="dup-2", name_fr="Maison Medicale le Meridien", postcode="1210"
+        )
         from helpdesk.jobs.models import Job
 
-        job = Job(kind="directory.import", payload={"source": "access-case.json", "dry_run": True},
-                  state="failed", attempts=3, error="its worker stopped before the end, every attempt",
-                  created_by="admin@access.example", progress={}, result={})
+        job = Job(
+            kind="directory.import",
+            payload={"source": "access-case.json", "dry_run": True},
+            state="failed",
+            attempts=3,
+            error="its worker stopped before the end, every attempt",
+            created_by="admin@access.example",
+            progress={},
+            result={},
+        )
         db.add_all([run, first, second, job])
         db.commit()
         world.ids.update(import_run=run.id, dup_first=first.id, dup_second=second.id, import_job=job.id)
@@ -69,26 +92,72 @@ CASES = [
     Case("admin.user_new", url="/admin/users/new", expect=admin_only),
     Case("admin.user_new", "POST", "/admin/users/new", {"email": "x"}, expect=admin_only, label="post"),
     Case("admin.user_edit", url=lambda w: f"/admin/users/{w.ids['user']}", expect=admin_only),
-    Case("admin.user_edit", "POST", lambda w: f"/admin/users/{w.ids['user']}",
-         {"name": "Target", "role": "operator", "territory": "nord", "locale": "", "active": "y"},
-         expect=admin_only, label="post"),
-    Case("admin.user_password", "POST", lambda w: f"/admin/users/{w.ids['user']}/password", {},
-         expect=admin_only),
-    Case("admin.user_token_revoke", "POST", lambda w: f"/admin/users/{w.ids['user']}/tokens/{w.ids['user_token']}/revoke",
-         {}, expect=admin_only),
+    Case(
+        "admin.user_edit",
+        "POST",
+        lambda w: f"/admin/users/{w.ids['user']}",
+        {"name": "Target", "role": "operator", "territory": "nord", "locale": "", "active": "y"},
+        expect=admin_only,
+        label="post",
+    ),
+    Case(
+        "admin.user_password",
+        "POST",
+        lambda w: f"/admin/users/{w.ids['user']}/password",
+        {},
+        expect=admin_only,
+    ),
+    Case(
+        "admin.user_token_revoke",
+        "POST",
+        lambda w: f"/admin/users/{w.ids['user']}/tokens/{w.ids['user_token']}/revoke",
+        {},
+        expect=admin_only,
+    ),
     Case("admin.imports", url="/admin/imports", expect=admin_or_regional_coordinator),
-    Case("admin.imports", "POST", "/admin/imports", {"url": "", "format": "auto"},
-         expect=admin_or_regional_coordinator, label="post"),
-    Case("admin.import_run", url=lambda w: f"/admin/imports/{w.ids['import_run']}",
-         expect=admin_or_regional_coordinator),
-    Case("admin.import_confirm", "POST", lambda w: f"/admin/imports/{w.ids['import_run']}/confirm", {},
-         expect=admin_or_regional_coordinator),
-    Case("admin.import_job", url=lambda w: f"/admin/imports/jobs/{w.ids['import_job']}",
-         expect=admin_or_regional_coordinator),
-    Case("admin.import_job_status", url=lambda w: f"/admin/imports/jobs/{w.ids['import_job']}.json",
-         expect=admin_or_regional_coordinator),
+    Case(
+        "admin.imports",
+        "POST",
+        "/admin/imports",
+        {"url": "", "format": "auto"},
+        expect=admin_or_regional_coordinator,
+        label="post",
+    ),
+    Case(
+        "admin.import_run",
+        url=lambda w: f"/admin/imports/{w.ids['import_run']}",
+        expect=admin_or_regional_coordinator,
+    ),
+    Case(
+        "admin.import_confirm",
+        "POST",
+        lambda w: f"/admin/imports/{w.ids['import_run']}/confirm",
+        {},
+        expect=admin_or_regional_coordinator,
+    ),
+    Case(
+        "admin.import_job",
+        url=lambda w: f"/admin/imports/jobs/{w.ids['import_job']}",
+        expect=admin_or_regional_coordinator,
+    ),
+    Case(
+        "admin.import_job_status",
+        url=lambda w: f"/admin/imports/jobs/{w.ids['import_job']}.json",
+        expect=admin_or_regional_coordinator,
+    ),
     Case("admin.duplicates", url="/admin/duplicates", expect=admin_or_regional_coordinator),
-    Case("admin.duplicate_merge", "POST", "/admin/duplicates/merge", _pair, expect=admin_or_regional_coordinator),
-    Case("admin.duplicate_dismiss", "POST", "/admin/duplicates/dismiss", _pair,
-         expect=admin_or_regional_coordinator),
+    Case(
+        "admin.duplicate_merge",
+        "POST",
+        "/admin/duplicates/merge",
+        _pair,
+        expect=admin_or_regional_coordinator,
+    ),
+    Case(
+        "admin.duplicate_dismiss",
+        "POST",
+        "/admin/duplicates/dismiss",
+        _pair,
+        expect=admin_or_regional_coordinator,
+    ),
 ]

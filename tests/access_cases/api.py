@@ -6,8 +6,11 @@ from tests.access_cases.requests import sees, works
 # ---- organisations of the directory (helpdesk/api/organisations.py)
 CASES: list = [
     Case("api.organisations_search", url="/api/v1/organisations?q=maison", expect=signed_in),
-    Case("api.organisations_detail", url=lambda w: f"/api/v1/organisations/{w.ids['organisation']}",
-         expect=signed_in),
+    Case(
+        "api.organisations_detail",
+        url=lambda w: f"/api/v1/organisations/{w.ids['organisation']}",
+        expect=signed_in,
+    ),
 ]
 
 # ---- help requests (helpdesk/api/requests_api.py); the world comes from tests/access_cases/requests.py.

@@ -27,16 +27,30 @@ def build(app, world):
 
     with app.app_context():
         db = get_session()
-        owner = accounts.create_user(db, app.extensions["passwords"], email="token-owner@access.example",
-                                     password="a long password", role="operator", territory="sud")
+        owner = accounts.create_user(
+            db,
+            app.extensions["passwords"],
+            email="token-owner@access.example",
+            password="a long password",
+            role="operator",
+            territory="sud",
+        )
         accounts.create_api_token(db, owner, "access")
-        pending = accounts.create_user(db, app.extensions["passwords"], email="pending@access.example",
-                                       password=None, role="operator", territory="sud", confirmed=False)
+        pending = accounts.create_user(
+            db,
+            app.extensions["passwords"],
+            email="pending@access.example",
+            password=None,
+            role="operator",
+            territory="sud",
+            confirmed=False,
+        )
         link = accounts.issue_password_link(db, pending, purpose="invite")
         db.commit()
         world.ids["token"] = db.scalar(select(ApiToken.id).where(ApiToken.user_id == owner.id))
         world.ids["pending_user"] = pending.id
         world.ids["password_link"] = link
+
 
 CASES = [
     Case("main.home", url="/", expect=signed_in),
@@ -47,11 +61,26 @@ CASES = [
     Case("auth.password", url="/auth/password", expect=signed_in),
     Case("auth.account", url="/auth/account", expect=signed_in),
     # Only its owner revokes a token: for everyone else it does not exist.
-    Case("auth.token_revoke", "POST", lambda w: f"/auth/tokens/{w.ids['token']}/revoke", {},
-         expect=lambda user: "login" if user is None else "hidden"),
+    Case(
+        "auth.token_revoke",
+        "POST",
+        lambda w: f"/auth/tokens/{w.ids['token']}/revoke",
+        {},
+        expect=lambda user: "login" if user is None else "hidden",
+    ),
     Case("auth.set_password", url=lambda w: f"/auth/set-password/{w.ids['password_link']}", expect=anyone),
-    Case("auth.set_password", url="/auth/set-password/not-a-link", expect=lambda user: "hidden", label="unknown"),
+    Case(
+        "auth.set_password",
+        url="/auth/set-password/not-a-link",
+        expect=lambda user: "hidden",
+        label="unknown",
+    ),
     Case("auth.confirmations", url="/auth/confirmations", expect=coordinators),
-    Case("auth.confirm_account", "POST", lambda w: f"/auth/confirmations/{w.ids['pending_user']}", {},
-         expect=coordinators_of_sud),
+    Case(
+        "auth.confirm_account",
+        "POST",
+        lambda w: f"/auth/confirmations/{w.ids['pending_user']}",
+        {},
+        expect=coordinators_of_sud,
+    ),
 ]

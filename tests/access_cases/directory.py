@@ -9,8 +9,14 @@ from tests.access_cases import Case, signed_in
 def build(app, world):
     with app.app_context():
         db = get_session()
-        org = Organisation(source="access", source_id="org-1", name_fr="Maison médicale Access",
-                           name_nl="Wijkgezondheidscentrum Access", postcode="1060", basin="sud")
+        org = Organisation(
+            source="access",
+            source_id="org-1",
+            name_fr="Maison médicale Access",
+            name_nl="Wijkgezondheidscentrum Access",
+            postcode="1060",
+            basin="sud",
+        )
         group = SearchSynonym(terms="caw, centre d'action sociale globale", created_by="test")
         db.add_all([org, group])
         db.commit()
@@ -26,13 +32,30 @@ def directory_managers(user):
 
 CASES = [
     Case("directory.search", url="/directory/?q=maison", expect=signed_in),
-    Case("directory.organisation", url=lambda w: f"/directory/organisations/{w.ids['organisation']}",
-         expect=signed_in),
-    Case("directory.organisation_print", url=lambda w: f"/directory/organisations/{w.ids['organisation']}/print",
-         expect=signed_in),
+    Case(
+        "directory.organisation",
+        url=lambda w: f"/directory/organisations/{w.ids['organisation']}",
+        expect=signed_in,
+    ),
+    Case(
+        "directory.organisation_print",
+        url=lambda w: f"/directory/organisations/{w.ids['organisation']}/print",
+        expect=signed_in,
+    ),
     Case("admin.synonyms", url="/admin/synonyms", expect=directory_managers),
-    Case("admin.synonyms", "POST", "/admin/synonyms", {"terms": "ocmw, sociaal huis"}, expect=directory_managers,
-         label="add"),
-    Case("admin.synonyms_delete", "POST", lambda w: f"/admin/synonyms/{w.ids['synonym_group']}/delete", {},
-         expect=directory_managers),
+    Case(
+        "admin.synonyms",
+        "POST",
+        "/admin/synonyms",
+        {"terms": "ocmw, sociaal huis"},
+        expect=directory_managers,
+        label="add",
+    ),
+    Case(
+        "admin.synonyms_delete",
+        "POST",
+        lambda w: f"/admin/synonyms/{w.ids['synonym_group']}/delete",
+        {},
+        expect=directory_managers,
+    ),
 ]

@@ -21,12 +21,28 @@ def _coordinators(territory: str | None):
 
 CASES = [
     Case("reports.monthly", url="/reports/?month=2026-10", expect=_coordinators(None)),
-    Case("reports.monthly", url="/reports/?month=2026-10&territory=sud", expect=_coordinators("sud"),
-         label="sud"),
-    Case("reports.monthly", url="/reports/?month=2026-10&territory=all&public=1", expect=_coordinators("all"),
-         label="all public"),
-    Case("reports.monthly", url="/reports/?month=2026-10&territory=region&format=csv",
-         expect=_coordinators("region"), label="region csv"),
-    Case("reports.monthly", url="/reports/?month=2026-10&territory=nord&format=xlsx",
-         expect=_coordinators("nord"), label="nord xlsx"),
+    Case(
+        "reports.monthly",
+        url="/reports/?month=2026-10&territory=sud",
+        expect=_coordinators("sud"),
+        label="sud",
+    ),
+    Case(
+        "reports.monthly",
+        url="/reports/?month=2026-10&territory=all&public=1",
+        expect=_coordinators("all"),
+        label="all public",
+    ),
+    Case(
+        "reports.monthly",
+        url="/reports/?month=2026-10&territory=region&format=csv",
+        expect=_coordinators("region"),
+        label="region csv",
+    ),
+    Case(
+        "reports.monthly",
+        url="/reports/?month=2026-10&territory=nord&format=xlsx",
+        expect=_coordinators("nord"),
+        label="nord xlsx",
+    ),
 ]

@@ -9,8 +9,9 @@ from tests.browser.conftest import sign_in
 pytestmark = pytest.mark.browser
 
 
-def test_browser_dutch_typo_finds_the_organisation_as_you_type(browser, live_server, make_user,
-                                                               search_directory_ids):
+def test_browser_dutch_typo_finds_the_organisation_as_you_type(
+    browser, live_server, make_user, search_directory_ids
+):
     user = make_user("operator", "nord", locale="nl")
     context = browser.new_context(locale="nl-BE")
     page = context.new_page()

@@ -30,8 +30,10 @@ def images(tmp_path) -> Path:
 @pytest.fixture
 def demo_users(make_user) -> dict[str, object]:
     """The demo accounts of ``helpdesk demo seed`` (in English, as the guide is), by e-mail."""
-    return {email: make_user(role, territory, email=email, name=name, locale="en")
-            for email, role, territory, name, _locale in DEMO_ACCOUNTS}
+    return {
+        email: make_user(role, territory, email=email, name=name, locale="en")
+        for email, role, territory, name, _locale in DEMO_ACCOUNTS
+    }
 
 
 @pytest.fixture
@@ -66,8 +68,9 @@ def open_as(browser, base: str, email: str | None):
     return context, page
 
 
-def test_docs_screenshots_of_every_role(browser, live_server, demo_users, sample_directory, themes,
-                                        make_request, october_world, images):
+def test_docs_screenshots_of_every_role(
+    browser, live_server, demo_users, sample_directory, themes, make_request, october_world, images
+):
     context, page = open_as(browser, live_server, None)
     page.goto(f"{live_server}/auth/login")
     shoot(page, images, "login")
@@ -75,10 +78,16 @@ def test_docs_screenshots_of_every_role(browser, live_server, demo_users, sample
 
     # The operator of basin Sud: a call recorded, two leads, a callback; the to-do list and the queue.
     operator = demo_users["operator.sud@demo.example"]
-    make_request(operator, question="Looking for a home-care nurse for an elderly lady leaving hospital.",
-                 themes=["home_care"])
-    make_request(operator, question="Family without income: food parcels and help with the CPAS file.",
-                 themes=["food", "financial_access"])
+    make_request(
+        operator,
+        question="Looking for a home-care nurse for an elderly lady leaving hospital.",
+        themes=["home_care"],
+    )
+    make_request(
+        operator,
+        question="Family without income: food parcels and help with the CPAS file.",
+        themes=["food", "financial_access"],
+    )
     context, page = open_as(browser, live_server, operator.email)
     shoot(page, images, "operator-home")
     page.goto(f"{live_server}/requests/new")
@@ -134,8 +143,11 @@ def test_docs_screenshots_of_every_role(browser, live_server, demo_users, sample
 
     # The administrator: accounts, directory imports, themes.
     context, page = open_as(browser, live_server, "admin@demo.example")
-    for name, path in (("admin-users", "/admin/users"), ("admin-imports", "/admin/imports"),
-                       ("admin-themes", "/admin/themes")):
+    for name, path in (
+        ("admin-users", "/admin/users"),
+        ("admin-imports", "/admin/imports"),
+        ("admin-themes", "/admin/themes"),
+    ):
         page.goto(f"{live_server}{path}")
         shoot(page, images, name)
     context.close()

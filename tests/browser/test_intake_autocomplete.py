@@ -30,12 +30,23 @@ def test_browser_intake_picks_the_callers_organisation_with_the_keyboard(
     def organisations(route):
         queries.append(route.request.url)
         hits = [
-            {"id": o.id, "source_id": o.source_id, "name_fr": o.name_fr, "name_nl": o.name_nl,
-             "postcode": o.postcode, "basin": "sud", "score": 1.0, "highlights": {}}
+            {
+                "id": o.id,
+                "source_id": o.source_id,
+                "name_fr": o.name_fr,
+                "name_nl": o.name_nl,
+                "postcode": o.postcode,
+                "basin": "sud",
+                "score": 1.0,
+                "highlights": {},
+            }
             for o in (other, org)
         ]
-        route.fulfill(status=200, content_type="application/json",
-                      body=json.dumps({"total": 2, "hits": hits, "facets": {}, "suggestion": None}))
+        route.fulfill(
+            status=200,
+            content_type="application/json",
+            body=json.dumps({"total": 2, "hits": hits, "facets": {}, "suggestion": None}),
+        )
 
     context = browser.new_context(locale="nl-BE")
     page = context.new_page()
@@ -47,7 +58,9 @@ def test_browser_intake_picks_the_callers_organisation_with_the_keyboard(
     page.keyboard.type("ocmw")
     page.wait_for_selector("#caller_organisation-list li")
     assert page.locator("#caller_organisation-list li").all_inner_texts() == [
-        "OCMW Zwarte Woud (1000)", "OCMW Vorst (1190)"]
+        "OCMW Zwarte Woud (1000)",
+        "OCMW Vorst (1190)",
+    ]
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")

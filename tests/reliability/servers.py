@@ -38,17 +38,39 @@ def environment(config: dict, instance: Path) -> dict[str, str]:
 class Gunicorn:
     """A real gunicorn serving the app with ``workers`` processes on 127.0.0.1; ``stop()`` ends it."""
 
-    def __init__(self, config: dict, instance: Path, workers: int = 3, port: int | None = None,
-                 log: Path | None = None, extra_args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        config: dict,
+        instance: Path,
+        workers: int = 3,
+        port: int | None = None,
+        log: Path | None = None,
+        extra_args: tuple[str, ...] = (),
+    ) -> None:
         instance.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log or instance / "gunicorn.log"
         self._log_handle = self.log.open("ab")
         self.process = subprocess.Popen(  # nosec B603
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
-             "--timeout", "60", "--graceful-timeout", "5", *extra_args, "helpdesk:create_app()"],
-            env=environment(config, instance), cwd=str(PROJECT_ROOT), stdout=self._log_handle,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+                *extra_args,
+                "helpdesk:create_app()",
+            ],
+            env=environment(config, instance),
+            cwd=str(PROJECT_ROOT),
+            stdout=self._log_handle,
             stderr=subprocess.STDOUT,
         )
         try:
@@ -71,10 +93,17 @@ class Gunicorn:
 
     def worker_pids(self) -> list[int]:
         """The live workers (a killed one the master has not reaped yet is a zombie: left out)."""
-        out = subprocess.run(["ps", "-o", "pid=,stat=", "--ppid", str(self.process.pid)],  # nosec B603 B607
-                             capture_output=True, text=True, check=False).stdout
-        return [int(pid) for pid, stat in (line.split() for line in out.splitlines() if line.strip())
-                if not stat.startswith("Z")]
+        out = subprocess.run(
+            ["ps", "-o", "pid=,stat=", "--ppid", str(self.process.pid)],  # nosec B603 B607
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        return [
+            int(pid)
+            for pid, stat in (line.split() for line in out.splitlines() if line.strip())
+            if not stat.startswith("Z")
+        ]
 
     def kill_a_worker(self, attempts: int = 20) -> bool:
         """SIGKILL one live worker; False when none could be found. A worker may exit between listing and
@@ -112,11 +141,17 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
-def sign_in(http: requests.Session, base: str, email: str, password: str, timeout: float = 30) -> requests.Response:
+def sign_in(
+    http: requests.Session, base: str, email: str, password: str, timeout: float = 30
+) -> requests.Response:
     """Sign in as a browser would: read the form's CSRF token, post the form."""
     token = csrf_from(http.get(base + "/auth/login", timeout=timeout).text)
-    return http.post(base + "/auth/login", data={"email": email, "password": password, "csrf_token": token},
-                     allow_redirects=False, timeout=timeout)
+    return http.post(
+        base + "/auth/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        allow_redirects=False,
+        timeout=timeout,
+    )
 
 
 class FromAddress(requests.adapters.HTTPAdapter):

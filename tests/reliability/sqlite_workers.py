@@ -71,8 +71,15 @@ def _prepare(instance: Path, clients: int) -> tuple[str, list[str]]:
     with app.app_context():
         db = get_session()
         for email in emails:
-            operations.create_user(db, app.extensions["passwords"], email=email, password=PASSWORD,
-                                   role="operator", territory="sud", name=email)
+            operations.create_user(
+                db,
+                app.extensions["passwords"],
+                email=email,
+                password=PASSWORD,
+                role="operator",
+                territory="sud",
+                name=email,
+            )
         db.commit()
     return url, emails
 
@@ -89,9 +96,12 @@ def _client_loop(base: str, email: str, n: int, deadline: float, tally: Tally) -
             tally.add("logins")
             token = csrf_from(http.get(base + "/", timeout=30).text)
             for language in ("nl", "fr", "nl", "fr"):
-                response = http.post(base + "/language", data={"language": language, "next": "/",
-                                                               "csrf_token": token},
-                                     allow_redirects=False, timeout=30)
+                response = http.post(
+                    base + "/language",
+                    data={"language": language, "next": "/", "csrf_token": token},
+                    allow_redirects=False,
+                    timeout=30,
+                )
                 if response.status_code == 302:
                     tally.add("language_changes", response)
                 else:
@@ -106,8 +116,9 @@ def _client_loop(base: str, email: str, n: int, deadline: float, tally: Tally) -
             else:
                 tally.statuses[response.status_code] += 1
                 tally.errors.append(f"ghost login: {response.status_code}")
-            response = http.post(base + "/auth/logout", data={"csrf_token": token}, allow_redirects=False,
-                                 timeout=30)
+            response = http.post(
+                base + "/auth/logout", data={"csrf_token": token}, allow_redirects=False, timeout=30
+            )
             if response.status_code == 302:
                 tally.add("logouts", response)
             else:
@@ -126,13 +137,20 @@ def _count_in_database(url: str, emails: list[str]) -> dict[str, int]:
     with engine.connect() as conn:
         user_ids = select(User.id).where(User.email.in_(emails))
         counts = {
-            "sessions": conn.scalar(select(func.count(UserSession.id)).where(UserSession.user_id.in_(user_ids))),
-            "sessions_ended": conn.scalar(select(func.count(UserSession.id)).where(
-                UserSession.user_id.in_(user_ids), UserSession.revoked_at.is_not(None))),
-            "login_audit_rows": conn.scalar(select(func.count(AuditEvent.id)).where(
-                AuditEvent.action == "login.success")),
-            "failed_login_rows": conn.scalar(select(func.count(LoginFailure.id)).where(
-                LoginFailure.email.like("ghost%"))),
+            "sessions": conn.scalar(
+                select(func.count(UserSession.id)).where(UserSession.user_id.in_(user_ids))
+            ),
+            "sessions_ended": conn.scalar(
+                select(func.count(UserSession.id)).where(
+                    UserSession.user_id.in_(user_ids), UserSession.revoked_at.is_not(None)
+                )
+            ),
+            "login_audit_rows": conn.scalar(
+                select(func.count(AuditEvent.id)).where(AuditEvent.action == "login.success")
+            ),
+            "failed_login_rows": conn.scalar(
+                select(func.count(LoginFailure.id)).where(LoginFailure.email.like("ghost%"))
+            ),
         }
     engine.dispose()
     return counts
@@ -148,8 +166,10 @@ def run(seconds: float, clients: int = 12, workers: int = 3, instance: Path | No
         started = time.monotonic()
         try:
             deadline = started + seconds
-            threads = [threading.Thread(target=_client_loop, args=(server.url, email, n, deadline, tally))
-                       for n, email in enumerate(emails)]
+            threads = [
+                threading.Thread(target=_client_loop, args=(server.url, email, n, deadline, tally))
+                for n, email in enumerate(emails)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -164,8 +184,12 @@ def run(seconds: float, clients: int = 12, workers: int = 3, instance: Path | No
         problems.append("the server log says 'database is locked'")
     if "Traceback" in log:
         problems.append("the server log holds a traceback")
-    expected = {"sessions": tally.logins, "sessions_ended": tally.logouts, "login_audit_rows": tally.logins,
-                "failed_login_rows": tally.failed_logins}
+    expected = {
+        "sessions": tally.logins,
+        "sessions_ended": tally.logouts,
+        "login_audit_rows": tally.logins,
+        "failed_login_rows": tally.failed_logins,
+    }
     for name, value in expected.items():
         if counts[name] != value:
             problems.append(f"{name}: {counts[name]} in the database, {value} acknowledged to clients")
@@ -176,7 +200,10 @@ def run(seconds: float, clients: int = 12, workers: int = 3, instance: Path | No
         "workers": workers,
         "clients": clients,
         "requests": requests_made,
-        "writes_acknowledged": tally.logins * 2 + tally.language_changes + tally.failed_logins + tally.logouts,
+        "writes_acknowledged": tally.logins * 2
+        + tally.language_changes
+        + tally.failed_logins
+        + tally.logouts,
         "statuses": dict(sorted(tally.statuses.items())),
         "server_errors": server_errors,
         "database": counts,
@@ -193,8 +220,10 @@ def main(argv: list[str] | None = None) -> int:
     figures = run(args.seconds, args.clients, args.workers)
     print(json.dumps(figures, indent=2))
     verdict = "FAILED" if figures["problems"] else "held"
-    print(f"SQLite, {figures['workers']} workers, {figures['seconds']} s: {figures['requests']} requests, "
-          f"{figures['writes_acknowledged']} writes acknowledged, {figures['server_errors']} server errors: {verdict}")
+    print(
+        f"SQLite, {figures['workers']} workers, {figures['seconds']} s: {figures['requests']} requests, "
+        f"{figures['writes_acknowledged']} writes acknowledged, {figures['server_errors']} server errors: {verdict}"
+    )
     return 1 if figures["problems"] else 0
 
 
