@@ -59,6 +59,8 @@ LIST_KEYS = (
     "organisation",
     "organization",
 )
+# Objects at the top that may hold the list one level down (HAL, Spring Data REST, envelopes).
+WRAPPER_KEYS = ("embedded", "data", "result", "results", "response", "payload")
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 _SPLIT = re.compile(r"\s*[;|\n]\s*")
 
@@ -319,6 +321,13 @@ def _prefix(path: Path) -> str:
                     (lists if event == "start_array" else objects).append(last_key)
                     if event == "start_array" and key(last_key) in LIST_KEYS:
                         return f"{last_key}.item"
+                elif (
+                    event == "start_array"
+                    and prefix.count(".") == 1
+                    and key(prefix.split(".")[0]) in WRAPPER_KEYS
+                    and key(prefix.split(".")[1]) in LIST_KEYS
+                ):  # HAL's {"_embedded": {"organisations": [...]}} and the like
+                    return f"{prefix}.item"
         except ijson.JSONError as error:
             raise SourceError(
                 f"the JSON is broken: {_first_line(error)}", "json_broken", detail=_first_line(error)
@@ -336,14 +345,11 @@ def _prefix(path: Path) -> str:
     )
 
 
-def read_socialbrussels(
+def raw_items(
     path: str | Path, progress: Progress | None = None, limits: ReadLimits | None = None
-) -> Iterator[ReaderItem]:
-    """Yield one record or rejected row per organisation of a social.brussels API file.
-
-    Raises ``SourceError`` when the file is not JSON or breaks off (the caller imports all or nothing), is
-    not UTF-8, or nests deeper than ``limits.max_depth`` (checked by a first pass that builds nothing).
-    """
+) -> Iterator[tuple[int, Any]]:
+    """Each item of a social.brussels API file as parsed (an object, or whatever else stands in the list),
+    with its position counted from 1. Raises ``SourceError`` like ``read_socialbrussels``."""
     path = Path(path)
     limits = limits or ReadLimits()
     check_depth(path, limits)
@@ -353,10 +359,7 @@ def read_socialbrussels(
         index = 0
         try:
             for index, item in enumerate(ijson.items(counted, prefix, use_float=True), start=1):
-                if not isinstance(item, dict):
-                    yield RejectedRecord(index, "this record is not an object with fields", "not_object")
-                    continue
-                yield record_from_mapping(index, item)
+                yield index, item
         except ijson.JSONError as error:
             raise SourceError(
                 f"the JSON is broken after record {index}: {_first_line(error)}",
@@ -364,3 +367,18 @@ def read_socialbrussels(
                 record=index,
                 detail=_first_line(error),
             ) from None
+
+
+def read_socialbrussels(
+    path: str | Path, progress: Progress | None = None, limits: ReadLimits | None = None
+) -> Iterator[ReaderItem]:
+    """Yield one record or rejected row per organisation of a social.brussels API file.
+
+    Raises ``SourceError`` when the file is not JSON or breaks off (the caller imports all or nothing), is
+    not UTF-8, or nests deeper than ``limits.max_depth`` (checked by a first pass that builds nothing).
+    """
+    for index, item in raw_items(path, progress, limits):
+        if not isinstance(item, dict):
+            yield RejectedRecord(index, "this record is not an object with fields", "not_object")
+            continue
+        yield record_from_mapping(index, item)
