@@ -65,6 +65,17 @@ class CrawlPolicy:
     allowed_hosts: tuple[str, ...] = ()  # hosts on the premises the fetch guard lets through (see fetch)
 
 
+# The codes of the rejected rows of records that could not be fetched (they are asked for again next time).
+UNFETCHED_CODES = ("record_fetch_failed", "record_garbage", "record_deferred")
+
+
+def unfetched_ids(rejected: Iterable[Any]) -> list[str]:
+    """The ids of the records an import's rejected rows say could not be fetched, in their order."""
+    return [
+        str(dict(row.params).get("id", "")) for row in rejected if getattr(row, "code", "") in UNFETCHED_CODES
+    ]
+
+
 @dataclass(frozen=True)
 class CrawlFailure:
     """A record that could not be fetched: its position in the list, its id and why."""
@@ -490,6 +501,13 @@ def import_api(
     give without labels. Records that could not be fetched are rejected rows that leave their organisation
     as it was."""
     crawled = crawl(url, record_url, cache_dir, policy, progress=progress)
+    if crawled.failures:
+        logger.warning(
+            "crawl of %s: %s records not fetched, asked for again at the next sync: %s",
+            url,
+            len(crawled.failures),
+            ", ".join(f.source_id for f in crawled.failures[:100]),
+        )
 
     def transform(items: Iterator[ReaderItem]) -> Iterable[ReaderItem]:
         return with_labels(crawled.items(items), labels or {})

@@ -438,3 +438,56 @@ def test_socialbrussels_api_import_command_follows_the_pages_of_a_list_of_record
     assert json.loads(result.output)["added"] == 5 and len(api.list_requests()) == 3
     again = runner.invoke(args=args)
     assert json.loads(again.output)["unchanged"] == 5
+
+
+# --- a record that fails the first time it is asked for ------------------------------------------------
+@pytest.mark.parametrize("failure", ["failing", "slow", "garbage"])
+def test_socialbrussels_api_new_record_failing_its_first_fetch_is_added_by_the_next_sync(
+    session, api, tmp_path, failure
+):
+    api.records["9999"] = {"id": 9999, "nameOfficialFr": "NOUVELLE ASBL", "telFr": ["02/218.00.01"]}
+    getattr(api, failure).add("9999")
+    _run, report, crawled = _import(session, api, tmp_path / "cache")
+    assert [f.source_id for f in crawled.failures] == ["9999"]
+    assert report.added == 5  # the others import
+    assert [(row.line, dict(row.params)["id"]) for row in report.rejected] == [(6, "9999")]
+    assert session.scalar(select(Organisation).where(Organisation.source_id == "9999")) is None
+    getattr(api, failure).clear()
+    api.asked.clear()
+    _run, report, crawled = _import(session, api, tmp_path / "cache")
+    assert api.record_requests() == ["9999"] and crawled.complete
+    assert (report.added, report.unchanged, report.rejected) == (1, 5, [])
+    added = session.scalar(select(Organisation).where(Organisation.source_id == "9999"))
+    assert (added.name_fr, added.phones) == ("Nouvelle ASBL", ["+32 2 218 00 01"])
+
+
+def test_socialbrussels_api_record_failing_again_after_the_resume_window_is_still_retried(
+    session, api, tmp_path
+):
+    api.failing = {"6001"}
+    policy = dataclasses.replace(FAST, resume_within=0)  # every sync starts afresh
+    _import(session, api, tmp_path / "cache", policy)
+    _r, report, crawled = _import(session, api, tmp_path / "cache", policy)
+    assert not crawled.resumed_crawl and [f.source_id for f in crawled.failures] == ["6001"]
+    api.failing = set()
+    _r, report, crawled = _import(session, api, tmp_path / "cache", policy)
+    assert report.added == 1 and crawled.complete
+
+
+def test_socialbrussels_api_sync_command_names_the_records_not_fetched(app, runner, api):
+    app.config.update(
+        DIRECTORY_SOURCES=[{"url": api.list_url, "format": "socialbrussels", "record_url": api.record_url}],
+        SOCIALBRUSSELS_DELAY_SECONDS=0,
+        SOCIALBRUSSELS_TIMEOUT_SECONDS=2,
+        SOCIALBRUSSELS_RETRIES=0,
+        FETCH_BACKOFF_SECONDS=0.01,
+        FETCH_ALLOWED_HOSTS=list(LOCAL),
+    )
+    api.failing, api.garbage = {"4012"}, {"8003"}
+    result = runner.invoke(args=["directory", "sync", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "2 records could not be fetched" in result.output
+    assert "asked for again at the next sync: 4012, 8003" in result.output
+    api.failing, api.garbage = set(), set()
+    result = runner.invoke(args=["directory", "sync"])
+    assert "2 added" in result.output and "could not be fetched" not in result.output

@@ -16,6 +16,7 @@ from directory_import.dedupe import find_duplicates
 from directory_import.fetch import FetchError, is_url
 from directory_import.models import Organisation
 from directory_import.readers import FORMATS, SourceError
+from directory_import.socialbrussels_api import unfetched_ids
 from directory_import.source_vocabularies import KINDS as VOCABULARY_KINDS
 from helpdesk.db import get_session
 from helpdesk.directory.importing import ImportFailed, apply_import, apply_vocabularies
@@ -195,6 +196,16 @@ def sync_command(quiet: bool) -> None:
         if not quiet:
             state = "not modified" if report.not_modified else report.summary()
             click.echo(f"{entry['source']}: {state} (run {run.id}).")
+        unfetched = unfetched_ids(report.rejected)
+        if unfetched:
+            shown = ", ".join(unfetched[:50]) + (
+                f" and {len(unfetched) - 50} more" if len(unfetched) > 50 else ""
+            )
+            click.echo(
+                f"{entry['source']}: {len(unfetched)} records could not be fetched; their organisations are "
+                f"left as they were and they are asked for again at the next sync: {shown}",
+                err=True,
+            )
     if failures:
         raise click.ClickException(f"{failures} of {len(sources)} sources failed.")
 
