@@ -476,3 +476,64 @@ def test_socialbrussels_organisation_print_view_shows_the_area_served(client, lo
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Dessert : Bruxelles, Molenbeek-Saint-Jean" in page and "Rue de Flandre 12 / b3" in page
+
+
+# --- the JSON API --------------------------------------------------------------------------------
+def test_socialbrussels_api_detail_gives_every_field_bilingual(client, logged_in, imported):
+    logged_in("operator", "sud")
+    data = client.get(f"/api/v1/organisations/{imported['4012']}").get_json()
+    assert (data["name_fr"], data["official_name_fr"]) == (
+        "Centre Public d'Action Sociale de Schaerbeek",
+        "CENTRE PUBLIC D'ACTION SOCIALE DE SCHAERBEEK",
+    )
+    assert "CPAS" in data["acronyms"]
+    assert {"kind": "service", "lang": "nl", "name": "Energiecel", "acronym": False} in data["other_names"]
+    assert (data["legal_form"], data["legal_form_nl"], data["legal_form_code"]) == (
+        "Centre public d'action sociale",
+        "Openbaar centrum voor maatschappelijk welzijn",
+        "7",
+    )
+    assert data["company_numbers"] == ["0212.347.945"]
+    assert "- Médiation de dettes" in data["activities_fr"] and "- Schuldbemiddeling" in data["activities_nl"]
+    assert "Verboeckhoven" in data["access_fr"] and "Schaerbeek" in data["target_public_fr"]
+    assert data["opening_hours_fr"].startswith("Lundi au vendredi de 8h30")
+    assert (data["language_regime"], data["interpreting"]) == ("FR-NL", True)
+    assert {"fr", "nl"} <= set(data["languages"])
+    assert (data["latitude"], data["longitude"], data["lambert_x"], data["lambert_y"]) == (
+        50.8671,
+        4.3791,
+        151234.5,
+        173456.2,
+    )
+    assert {"code": "318", "label_fr": "Médiation de dettes", "label_nl": "Schuldbemiddeling"} in data[
+        "categories"
+    ]
+    assert data["sectors"] == [{"code": "3", "label_fr": "Aide sociale", "label_nl": "Welzijn"}]
+    assert data["action_zones"] == [{"code": "15", "label_fr": "Schaerbeek", "label_nl": "Schaarbeek"}]
+    assert data["served_communes"] == ["schaerbeek"]
+    assert data["source_updated_at"] == "2023-03-14"
+    assert data["phones"][0] == "+32 2 435 51 38" and data["faxes"] == ["+32 2 435 51 40"]
+
+
+def test_socialbrussels_api_detail_of_a_record_with_nulls(client, logged_in, imported):
+    logged_in("operator", "sud")
+    data = client.get(f"/api/v1/organisations/{imported['5120']}").get_json()
+    assert (data["latitude"], data["lambert_x"], data["basin"], data["interpreting"]) == (
+        None,
+        None,
+        "outside",
+        False,
+    )
+    assert (data["sectors"], data["description_fr"]) == ([], "")
+    assert [c["label_fr"] for c in data["categories"]] == ["Sans-abrisme"]  # "categories": text
+    assert len(data["served_communes"]) == 19  # the whole region
+    assert data["acronyms"] == ["EMAPSA"]
+
+
+def test_socialbrussels_api_detail_keys_are_the_documented_ones(client, logged_in, imported):
+    logged_in("operator", "sud")
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Organisation"]
+    for source_id in ("4012", "5120", "6001"):
+        data = client.get(f"/api/v1/organisations/{imported[source_id]}").get_json()
+        assert set(data) == set(schema["properties"]), source_id
+        assert set(schema["required"]) <= set(data)
