@@ -231,7 +231,7 @@ def record_from_mapping(line: int, data: Mapping[str, Any]) -> OrganisationRecor
     postcode = a.text("zipcode", "postalcode", "postcode") or a.text("postalcodefr", "postalcodenl")
     return OrganisationRecord(
         line=line,
-        source_id=text(f.get("id")) if not isinstance(f.get("id"), (list, Mapping)) else "",
+        source_id=text(f.get("id")) if not isinstance(f.get("id"), (list, Mapping, bool)) else "",
         name_fr=name_fr,
         name_nl=name_nl,
         other_names=tuple(dict.fromkeys(other)),
