@@ -19,7 +19,6 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from helpdesk.auth import password_policy
 
-
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
