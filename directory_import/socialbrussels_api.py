@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from directory_import.fetch import FetchError, FetchReport, fetch
 from directory_import.list_pages import next_page
 from directory_import.models import ImportRun
-from directory_import.readers.base import ReaderItem, RejectedRecord, SourceError, params
+from directory_import.readers.base import ReaderItem, ReadLimits, RejectedRecord, SourceError, params
 from directory_import.readers.socialbrussels import raw_items, read_socialbrussels
 from directory_import.source_vocabularies import Labels, with_labels
 from directory_import.sync import DEFAULT_SOURCE_KEY, ImportReport, import_path
@@ -330,16 +330,22 @@ def _list_pages(
 
 
 def _combine_pages(pages: list[Path], report: CrawlReport) -> int:
-    """Write the records of the list's pages, in order, as one list at ``report.path``; how many."""
-    count = 0
+    """Write the records of the list's pages, in order, as one list at ``report.path``; how many records
+    the pages hold (a record refused as too large is a rejected row at its position, not written)."""
+    count = written = 0
+    report.positions = []
     with report.path.open("w", encoding="utf-8") as combined:
         combined.write("[")
         for page in pages:
-            for _position, item in raw_items(page):
-                combined.write(("," if count else "") + "\n" + json.dumps(item, ensure_ascii=False))
+            for _position, item, refused in raw_items(page):
                 count += 1
+                if refused is not None:
+                    report.list_rejected.append(dataclasses.replace(refused, line=count))
+                    continue
+                combined.write(("," if written else "") + "\n" + json.dumps(item, ensure_ascii=False))
+                report.positions.append(count)
+                written += 1
         combined.write("\n]\n")
-    report.positions = list(range(1, count + 1))
     return count
 
 
@@ -495,11 +501,13 @@ def import_api(
     started_by: str = "",
     labels: Labels | None = None,
     progress: Callable[[int], None] | None = None,
+    limits: ReadLimits | None = None,
 ) -> tuple[ImportRun, ImportReport, CrawlReport]:
     """Crawl ``url`` / ``record_url`` and import what was fetched as one import run (see ``sync.import_path``;
-    flushes, never commits). ``labels`` (``source_vocabularies.vocabulary_labels``) name the ids records
-    give without labels. Records that could not be fetched are rejected rows that leave their organisation
-    as it was."""
+    flushes, never commits; ``limits`` as the readers take them). ``labels``
+    (``source_vocabularies.vocabulary_labels``) name the ids records give without labels. Records that could
+    not be fetched are rejected rows that leave their organisation as it was. Without ``record_url`` the
+    list's pages hold the records themselves."""
     crawled = crawl(url, record_url, cache_dir, policy, progress=progress)
     if crawled.failures:
         logger.warning(
@@ -521,5 +529,6 @@ def import_api(
         dry_run=dry_run,
         started_by=started_by,
         transform=transform,
+        limits=limits,
     )
     return run, report, crawled

@@ -90,6 +90,16 @@ def test_socialbrussels_import_of_every_shape_rejects_only_records_without_id_or
     assert report["added"] == len(records) - len(rejected)
 
 
+def _import_records(runner, tmp_path, records: list) -> tuple[dict, dict[int, str]]:
+    """Import ``records`` as a file; the JSON report and its rejected rows, position -> reason."""
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(args=["directory", "import", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    return report, {row["line"]: row["reason"] for row in report["rejected"]}
+
+
 # --- bad input -------------------------------------------------------------------------------------
 @pytest.fixture
 def imported_once(app, runner):
@@ -134,13 +144,19 @@ def test_socialbrussels_malformed_record_is_rejected_at_its_position_and_the_res
     records = json.loads((DATA / "organisations.json").read_text(encoding="utf-8"))
     records.insert(1, ["a", "list", "where", "a", "record", "goes"])
     records.insert(3, {"id": {"nested": 1}, "nameOfficialFr": "ID OBJET"})
-    path = tmp_path / "malformed.json"
-    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-    result = runner.invoke(args=["directory", "import", str(path), "--json"])
-    assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
-    rejected = {row["line"]: row["reason"] for row in report["rejected"]}
+    report, rejected = _import_records(runner, tmp_path, records)
     assert "not an object" in rejected[2] and rejected[4] == "no id"
     assert report["unchanged"] == len(imported_once) and report["archived"] == 0
     with app.app_context():
         assert get_session().scalar(select(func.count()).select_from(Organisation)) == len(imported_once)
+
+
+def test_socialbrussels_record_over_the_limits_is_rejected_at_its_position(app, runner, tmp_path):
+    app.config.update(IMPORT_MAX_FIELD_CHARS=2000, IMPORT_MAX_RECORD_BYTES=20_000)
+    records = json.loads((DATA / "organisations.json").read_text(encoding="utf-8"))
+    records.insert(1, {"id": 1, "nameOfficialFr": "LONG", "activitiesFr": "- " + "x" * 5000})
+    records.insert(2, {"id": 2, "nameOfficialFr": "GRAND", "telFr": ["02/218.00.01"] * 3000})
+    report, rejected = _import_records(runner, tmp_path, records)
+    assert "activitiesFr is longer than 2000 characters" in rejected[2]
+    assert "larger than 20000 bytes" in rejected[3]
+    assert report["added"] == 4

@@ -28,7 +28,15 @@ from directory_import.readers.base import (
     raw_json,
     text,
 )
-from directory_import.readers.json_reader import _first_line, _skip_bom, check_depth, checked_file
+from directory_import.readers.json_reader import (
+    _build,
+    _first_line,
+    _skip_bom,
+    _too_deep,
+    _TooDeep,
+    check_depth,
+    checked_file,
+)
 
 # Keys that tell this shape from the project's own JSON layout (canonical form, see ``key``).
 SIGNATURE_KEYS = (
@@ -347,19 +355,37 @@ def _prefix(path: Path) -> str:
 
 def raw_items(
     path: str | Path, progress: Progress | None = None, limits: ReadLimits | None = None
-) -> Iterator[tuple[int, Any]]:
+) -> Iterator[tuple[int, Any, RejectedRecord | None]]:
     """Each item of a social.brussels API file as parsed (an object, or whatever else stands in the list),
-    with its position counted from 1. Raises ``SourceError`` like ``read_socialbrussels``."""
+    with its position counted from 1; or, for an item with a value longer than ``limits.max_field_chars`` or
+    larger than ``limits.max_record_bytes``, None and the row's rejection (the item is not built). Raises
+    ``SourceError`` like ``read_socialbrussels``."""
     path = Path(path)
     limits = limits or ReadLimits()
     check_depth(path, limits)
     prefix = _prefix(path)
+    depth = prefix.count(".") + 2 if prefix else 1  # the nesting the items start at
     with path.open("rb") as binary:
         counted = checked_file(binary, limits, progress)
+        parser = ijson.parse(counted, use_float=True)
+        values = ((event, value) for _prefix_, event, value in parser)  # the same stream, for ``_build``
+        many = prefix == "item" or prefix.endswith(".item")
         index = 0
         try:
-            for index, item in enumerate(ijson.items(counted, prefix, use_float=True), start=1):
-                yield index, item
+            for current, event, value in parser:
+                if current != prefix or event in ("map_key", "end_map", "end_array"):
+                    continue
+                index += 1
+                item, refused = _build(event, value, values, depth, limits)
+                if refused is not None:
+                    refused = RejectedRecord(index, refused.reason, refused.code, refused.params)
+                yield index, item, refused
+                if not many:
+                    break  # one record
+            for _rest in parser:  # to the end, so that a file broken after its records is reported broken
+                pass
+        except _TooDeep:
+            raise _too_deep(limits, index) from None
         except ijson.JSONError as error:
             raise SourceError(
                 f"the JSON is broken after record {index}: {_first_line(error)}",
@@ -377,8 +403,10 @@ def read_socialbrussels(
     Raises ``SourceError`` when the file is not JSON or breaks off (the caller imports all or nothing), is
     not UTF-8, or nests deeper than ``limits.max_depth`` (checked by a first pass that builds nothing).
     """
-    for index, item in raw_items(path, progress, limits):
-        if not isinstance(item, dict):
+    for index, item, refused in raw_items(path, progress, limits):
+        if refused is not None:
+            yield refused
+        elif not isinstance(item, dict):
             yield RejectedRecord(index, "this record is not an object with fields", "not_object")
-            continue
-        yield record_from_mapping(index, item)
+        else:
+            yield record_from_mapping(index, item)

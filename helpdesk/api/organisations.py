@@ -175,7 +175,7 @@ def organisation_json(org: Organisation) -> dict[str, object]:
     """Everything the directory knows of ``org``, as the API gives it (see ``openapi.ORGANISATION``)."""
     data: dict[str, object] = {name: getattr(org, name) for name in ORGANISATION_FIELDS}
     for name in TEXT_LISTS:
-        data[name] = [_text(v) for v in data[name] or [] if _text(v)]
+        data[name] = [_text(v) for v in getattr(org, name) or [] if _text(v)]
     data["acronyms"] = org.acronyms()
     data["other_names"] = [_other_name(n) for n in org.other_names or []]
     data["categories"] = [_term(c) for c in org.categories or []]

@@ -195,6 +195,7 @@ def apply_import(
                 started_by=started_by,
                 labels=labels,
                 progress=progress,
+                limits=limits,
             )
             if before_commit is not None:
                 before_commit(db, run)
