@@ -255,7 +255,8 @@ def _list_pages(
 ) -> list[Path]:
     """Fetch the list at ``url`` and the pages after it (see ``list_pages.next_page``): conditionally (each
     page's validators are kept in ``state``), paced like the records, at most ``policy.max_pages``, never
-    off the list's own host. A page fetched by the crawl being resumed is not asked for again. Saves
+    off the list's own host. A page fetched by the crawl being resumed, when its listing broke off, is not
+    asked for again. Saves
     ``state`` after each page, so a list that breaks off is resumed at the page that failed. Raises
     ``FetchError`` / ``SourceError`` when a page cannot be had: a partial list would archive what it
     misses, so nothing is imported then."""
@@ -267,6 +268,9 @@ def _list_pages(
         if isinstance(p, dict) and isinstance(p.get("url"), str)
     }
     origin = _origin(url)
+    # Only a listing that broke off is resumed page by page; one that was complete is asked again (each page
+    # conditionally), so that the records resumed are those of the list as it is now.
+    listing_resumed = resume and not state.get("listed")
     ordered: list[dict[str, Any]] = []
     paths: list[Path] = []
     not_modified = True
@@ -289,7 +293,7 @@ def _list_pages(
             )
         path = folder / f"{hashlib.sha256(current.encode()).hexdigest()[:24]}.json"
         meta = known.get(current, {}) if path.is_file() else {}
-        if not (resume and meta.get("crawl") == state["crawl"] and "next" in meta):
+        if not (listing_resumed and meta.get("crawl") == state["crawl"] and "next" in meta):
             if ordered and policy.deadline is not None and time.monotonic() - started >= policy.deadline:
                 raise FetchError(
                     "the crawl's deadline passed while reading the list's pages; the next sync goes on from here",
@@ -323,6 +327,7 @@ def _list_pages(
         _write_json(cache / STATE, state)
         current = str(meta.get("next") or "")
     state["pages"] = ordered  # pages no longer in the list are forgotten
+    state["listed"] = True
     _write_json(cache / STATE, state)
     report.pages = len(ordered)
     report.list_not_modified = not_modified

@@ -491,3 +491,15 @@ def test_socialbrussels_api_sync_command_names_the_records_not_fetched(app, runn
     api.failing, api.garbage = set(), set()
     result = runner.invoke(args=["directory", "sync"])
     assert "2 added" in result.output and "could not be fetched" not in result.output
+
+
+def test_socialbrussels_api_resumed_crawl_reads_the_list_as_it_is_now(session, api, tmp_path):
+    api.paging, api.failing = "next", {"6001"}
+    _import(session, api, tmp_path / "cache")
+    api.failing = set()
+    api.records["9999"] = {"id": 9999, "nameOfficialFr": "NOUVELLE ASBL"}  # listed since
+    api.asked.clear()
+    _r, report, crawled = _import(session, api, tmp_path / "cache")
+    assert crawled.resumed_crawl and len(api.list_requests()) == 3
+    assert sorted(api.record_requests()) == ["6001", "9999"]
+    assert (report.added, report.unchanged) == (2, 4)
