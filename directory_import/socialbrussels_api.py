@@ -309,8 +309,13 @@ def _list_pages(
                     answer = _get(current, cache, policy, policy.list_max_bytes)
                 assert answer.path is not None
                 answer.path.replace(path)
+                try:
+                    records_on_page = _page_records(path)
+                except SourceError:  # garbage this time: not kept, so the next sync asks for it again
+                    path.unlink(missing_ok=True)
+                    raise
                 following = next_page(current, path, answer.link)
-                if following and ordered and not _page_records(path):
+                if following and ordered and not records_on_page:
                     following = ""  # an empty page: whatever it says, the list ends here
                 meta = {
                     "url": current,

@@ -56,6 +56,7 @@ class ApiServer:
     paging: str = ""
     page_size: int = 2
     failing_pages: set[int] = field(default_factory=set)  # pages (from 1) answering 500
+    garbage_pages: set[int] = field(default_factory=set)  # pages (from 1) answering 200 with HTML
     whole: bool = False  # the list holds the whole records, not summaries
     next_host: str = ""  # the host the next links name (default: the list's own)
     in_flight: int = 0
@@ -97,6 +98,8 @@ def _list_page(state: ApiServer, query: dict[str, str]) -> tuple[int, bytes, dic
         number = int(query.get("page", "0" if zero_based else "1")) + (1 if zero_based else 0)
     if number in state.failing_pages:
         return 500, b'{"error": "internal"}', {}
+    if number in state.garbage_pages:
+        return 200, b"<html><body>Maintenance</body></html>", {}
     chunk = rows[(number - 1) * size : number * size]
     base = state.next_host or state.base
     nxt = f"/rest/search/organisation?page={number + 1}" if number < count else None
@@ -503,3 +506,22 @@ def test_socialbrussels_api_resumed_crawl_reads_the_list_as_it_is_now(session, a
     assert crawled.resumed_crawl and len(api.list_requests()) == 3
     assert sorted(api.record_requests()) == ["6001", "9999"]
     assert (report.added, report.unchanged) == (2, 4)
+
+
+def test_socialbrussels_api_paged_list_with_a_garbage_page_imports_nothing_then_recovers(
+    session, api, tmp_path
+):
+    from directory_import.readers import SourceError
+
+    api.paging, api.garbage_pages = "page", {2}
+    with pytest.raises(SourceError):
+        import_api(session, api.list_url, api.record_url, tmp_path / "cache", policy=FAST)
+    session.rollback()
+    assert api.record_requests() == []
+    assert session.scalar(select(func.count()).select_from(Organisation)) == 0
+    api.garbage_pages = set()
+    api.asked.clear()
+    _run, report, crawled = _import(session, api, tmp_path / "cache")
+    assert "/rest/search/organisation?page=2" in api.list_requests()
+    assert "/rest/search/organisation" not in api.list_requests()  # page 1 was kept
+    assert crawled.pages == 3 and report.added == 5
