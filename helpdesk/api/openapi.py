@@ -441,8 +441,19 @@ def spec() -> dict:
                 "get": {
                     "summary": "Search the directory",
                     "parameters": [
-                        {"name": n, "in": "query", "schema": {"type": "string"}}
-                        for n in ("q", "category", "basin", "language")
+                        {"name": n, "in": "query", "schema": {"type": "string"}, "description": d}
+                        for n, d in (
+                            (
+                                "q",
+                                "Words of a name (official, alternative, former, a service's, an acronym), "
+                                "of the activities or descriptions, a commune, in French or Dutch.",
+                            ),
+                            ("category", "A category's code (the source's id for social.brussels)."),
+                            ("public", "A public's label."),
+                            ("basin", "A basin's code."),
+                            ("commune", "A commune's code."),
+                            ("language", "An ISO 639-1 code, or `interpreting` (interpreting available)."),
+                        )
                     ]
                     + [
                         {"name": "limit", "in": "query", "schema": {"type": "integer"}},
