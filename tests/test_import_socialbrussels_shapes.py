@@ -160,3 +160,25 @@ def test_socialbrussels_record_over_the_limits_is_rejected_at_its_position(app, 
     assert "activitiesFr is longer than 2000 characters" in rejected[2]
     assert "larger than 20000 bytes" in rejected[3]
     assert report["added"] == 4
+
+
+@pytest.mark.parametrize("locale", ["fr", "nl"])
+def test_socialbrussels_records_of_every_shape_show_on_the_page_and_in_the_api(
+    app, runner, client, logged_in, tmp_path, locale
+):
+    full = _full()
+    records = []
+    for n, value in enumerate(VARIANTS, start=1):  # every field in one shape at once, id and name kept
+        oddities = {key: value for key in full} | {"id": n, "nameOfficialFr": f"ASBL {n}"}
+        records.append(oddities)
+        address = {key: value for key in full["address"]}
+        records.append({**oddities, "id": 100 + n, "address": address})
+    _import_records(runner, tmp_path, records)
+    with app.app_context():
+        ids = list(get_session().scalars(select(Organisation.id)))
+    assert len(ids) == len(records)
+    logged_in("operator", "sud", locale=locale)
+    for org_id in ids:
+        assert client.get(f"/directory/organisations/{org_id}").status_code == 200, org_id
+        assert client.get(f"/directory/organisations/{org_id}/print").status_code == 200, org_id
+        assert client.get(f"/api/v1/organisations/{org_id}").status_code == 200, org_id
