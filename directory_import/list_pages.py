@@ -52,6 +52,8 @@ def page_fields(path: str | Path) -> dict[str, Any]:
         _skip_bom(handle)
         try:
             for prefix, event, value in ijson.parse(handle, use_float=True):
+                if prefix == "" and event == "start_array":
+                    return found  # a bare list says nothing of pages (a Link header may)
                 if event not in ("string", "number", "boolean", "null") or ".item" in f".{prefix}.":
                     continue
                 parts = [_key(part) for part in prefix.split(".")] if prefix else []
