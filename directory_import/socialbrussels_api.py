@@ -397,7 +397,7 @@ def crawl(
     pages = _list_pages(url, cache, state, policy, pacer, resume, started, report)
     if not record_url:  # the list holds the records themselves
         report.listed = _combine_pages(pages, report)
-        report.fetched = report.listed
+        report.fetched = len(report.positions)
         report.complete = True
         state["complete"] = True
         _write_json(cache / STATE, state)
