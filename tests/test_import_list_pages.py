@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from directory_import.list_pages import link_next, next_page, with_parameter
 
@@ -66,7 +68,55 @@ def test_link_header_next_is_preferred_and_resolved_against_the_page(tmp_path):
     assert link_next("") == ""
 
 
+def test_next_page_with_a_page_number_past_any_float(tmp_path):
+    path = tmp_path / "page.json"
+    path.write_text('{"page": 1e400, "totalPages": 2, "results": []}', encoding="utf-8")
+    assert next_page(URL, path) == ""
+
+
 def test_next_page_of_a_broken_page_is_none(tmp_path):
     path = tmp_path / "page.json"
     path.write_text('{"next": "https://directory.example/2", "results": [', encoding="utf-8")
     assert next_page(URL, path) in ("", "https://directory.example/2")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "next",
+                    "page",
+                    "totalPages",
+                    "number",
+                    "last",
+                    "links",
+                    "_links",
+                    "offset",
+                    "limit",
+                    "total",
+                    "href",
+                    "hasMore",
+                    "results",
+                    "meta",
+                    "pagination",
+                    "x",
+                ]
+            ),
+            inner,
+            max_size=5,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=JSON_VALUES, link=st.text(max_size=40))
+def test_next_page_of_any_json_never_fails(tmp_path, body, link):
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(body), encoding="utf-8")
+    found = next_page(URL, path, link)
+    assert isinstance(found, str)
