@@ -256,8 +256,8 @@ def _list_pages(
     """Fetch the list at ``url`` and the pages after it (see ``list_pages.next_page``): conditionally (each
     page's validators are kept in ``state``), paced like the records, at most ``policy.max_pages``, never
     off the list's own host. A page fetched by the crawl being resumed, when its listing broke off, is not
-    asked for again. Saves
-    ``state`` after each page, so a list that breaks off is resumed at the page that failed. Raises
+    asked for again. Saves ``state`` after each page, so a list that breaks off is resumed at the page that
+    failed. Raises
     ``FetchError`` / ``SourceError`` when a page cannot be had: a partial list would archive what it
     misses, so nothing is imported then."""
     folder = cache / PAGES
@@ -307,7 +307,10 @@ def _list_pages(
             else:
                 if answer.path is None:  # 304 for a page whose link we had not kept: ask again, afresh
                     answer = _get(current, cache, policy, policy.list_max_bytes)
-                assert answer.path is not None
+                if answer.path is None:
+                    raise FetchError(
+                        f"{current} answers 304 Not Modified to a request without validators", "unreachable"
+                    )
                 answer.path.replace(path)
                 try:
                     records_on_page = _page_records(path)
