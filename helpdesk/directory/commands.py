@@ -64,7 +64,8 @@ def _echo_rejected(rejected: list, limit: int = 50) -> None:
     "--record-url",
     default="",
     help="For an API list of summaries (SOURCE): the URL of one record, "
-    "with {id} where its id goes; each record is then fetched politely.",
+    "with {id} where its id goes; each record is then fetched politely. A socialbrussels list that "
+    "pages (next links, page numbers, a Link header) is followed to its last page, with or without it.",
 )
 def import_command(
     source: str, fmt: str, source_key: str, dry_run: bool, as_json: bool, quiet: bool, record_url: str
