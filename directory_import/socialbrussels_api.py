@@ -342,7 +342,7 @@ def _list_pages(
     return paths
 
 
-def _combine_pages(pages: list[Path], report: CrawlReport) -> int:
+def _combine_pages(pages: list[Path], report: CrawlReport, limits: ReadLimits | None = None) -> int:
     """Write the records of the list's pages, in order, as one list at ``report.path``; how many records
     the pages hold (a record refused as too large is a rejected row at its position, not written)."""
     count = written = 0
@@ -350,7 +350,7 @@ def _combine_pages(pages: list[Path], report: CrawlReport) -> int:
     with report.path.open("w", encoding="utf-8") as combined:
         combined.write("[")
         for page in pages:
-            for _position, item, refused in raw_items(page):
+            for _position, item, refused in raw_items(page, limits=limits):
                 count += 1
                 if refused is not None:
                     report.list_rejected.append(dataclasses.replace(refused, line=count))
@@ -369,10 +369,12 @@ def crawl(
     policy: CrawlPolicy = CrawlPolicy(),
     *,
     progress: Callable[[int], None] | None = None,
+    limits: ReadLimits | None = None,
 ) -> CrawlReport:
     """Fetch the list at ``url`` and each record it names at ``record_url`` (``{id}`` replaced), keeping
     bodies and validators in ``cache_dir``. Returns the ``CrawlReport``; raises ``FetchError`` or
-    ``SourceError`` only when the list itself cannot be had (nothing is imported then)."""
+    ``SourceError`` only when the list itself cannot be had (nothing is imported then). Without
+    ``record_url`` the list's pages hold the records, written as they are (``limits`` applied to them)."""
     if record_url and "{id}" not in record_url:
         raise SourceError(
             "the record URL must hold {id}, where each organisation's id goes", "record_url", url=record_url
@@ -399,7 +401,7 @@ def crawl(
     started = time.monotonic()
     pages = _list_pages(url, cache, state, policy, pacer, resume, started, report)
     if not record_url:  # the list holds the records themselves
-        report.listed = _combine_pages(pages, report)
+        report.listed = _combine_pages(pages, report, limits)
         report.fetched = len(report.positions)
         report.complete = True
         state["complete"] = True
@@ -521,7 +523,7 @@ def import_api(
     (``source_vocabularies.vocabulary_labels``) name the ids records give without labels. Records that could
     not be fetched are rejected rows that leave their organisation as it was. Without ``record_url`` the
     list's pages hold the records themselves."""
-    crawled = crawl(url, record_url, cache_dir, policy, progress=progress)
+    crawled = crawl(url, record_url, cache_dir, policy, progress=progress, limits=limits)
     if crawled.failures:
         logger.warning(
             "crawl of %s: %s records not fetched, asked for again at the next sync: %s",
