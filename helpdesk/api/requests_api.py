@@ -29,7 +29,7 @@ MAX_PAGE = 200
 
 
 def _iso(value: datetime | None) -> str | None:
-    return None if value is None else ops.as_utc(value).isoformat()
+    return None if value is None else value.isoformat()
 
 
 def request_json(req: HelpRequest, *, full: bool = True) -> dict[str, Any]:

@@ -9,7 +9,6 @@ audit trail (no free text there), flush, never commit. Raised errors carry a cod
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -34,13 +33,6 @@ class VersionConflict(RequestError):
 
     def __init__(self) -> None:
         super().__init__("version_conflict")
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
 
 
 def record_event(

@@ -5,11 +5,10 @@ place that maps them to URLs (endpoint names are the functions' names, used by `
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint
 
-from helpdesk.followup.operations import as_utc
 from helpdesk.followup.pages import callbacks, closing, leads, lists, recording, transfers
 
 bp = Blueprint("followup", __name__, url_prefix="/requests")
@@ -40,6 +39,8 @@ for rule, view, methods in _ROUTES:
 @bp.app_template_filter("fromisoformat")
 def _fromisoformat(value: str) -> datetime | None:
     try:
-        return as_utc(datetime.fromisoformat(value))
+        moment = datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return None
+    # An instant written into a request's history (JSON): UTC, whether or not it kept its offset.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
