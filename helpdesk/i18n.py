@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from flask import Flask, current_app, request, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -50,15 +50,6 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     # Catalogs live in helpdesk/translations (relative to the app's root path).
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(
-        current_language=current_language,
-        language_label=language_label,
-        LANGUAGE_NAMES=LANGUAGE_NAMES,
-        format_date=format_date,
-        format_datetime=format_datetime,
-        format_decimal=format_decimal,
-        format_percent=format_percent,
-    )
 
 
 # Labels shared by several areas, translated lazily at render time.

@@ -18,12 +18,14 @@ from werkzeug.exceptions import NotFound
 
 from directory_import.territory import TERRITORIES
 from helpdesk import access
-from helpdesk.api.views import ApiError, bp
+from helpdesk.api.views import ApiError, api_blueprint
 from helpdesk.db import get_session
 from helpdesk.followup import operations as ops
-from helpdesk.followup.identity_messages import identity_messages
 from helpdesk.followup.models import HelpRequest, Status
 from helpdesk.forms import in_calendar
+from helpdesk.identity_messages import identity_messages
+
+bp = api_blueprint("api_requests", __name__)
 
 MAX_PAGE = 200
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from directory_import.models import utcnow
 from helpdesk.audit import record_audit
 from helpdesk.auth.models import User
-from helpdesk.followup.identity import IdentityFound, check_texts
 from helpdesk.followup.models import HelpRequest, RequestEvent, Status
+from helpdesk.identity import IdentityFound, check_texts
 
 
 class RequestError(Exception):
@@ -53,7 +53,7 @@ def audit(session: Session, user: User | None, action: str, request: HelpRequest
 
 
 def guard_identity(texts: dict[str, str], confirmed: bool) -> None:
-    """Free text others read must not identify the beneficiary (``helpdesk.followup.identity``).
+    """Free text others read must not identify the beneficiary (``helpdesk.identity``).
 
     A national register or BIS number or a date of birth raises ``identity_refused``, confirmed or not; a
     warning (a name, a personal e-mail or phone...) raises ``identity_suspected`` until the operator confirms.

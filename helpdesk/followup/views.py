@@ -5,8 +5,6 @@ place that maps them to URLs (endpoint names are the functions' names, used by `
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint
 
 from helpdesk.followup.pages import callbacks, closing, leads, lists, recording, transfers
@@ -34,13 +32,3 @@ _ROUTES = (
 )
 for rule, view, methods in _ROUTES:
     bp.add_url_rule(rule, view_func=view, methods=methods)
-
-
-@bp.app_template_filter("fromisoformat")
-def _fromisoformat(value: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-    # An instant written into a request's history (JSON): UTC, whether or not it kept its offset.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

@@ -20,7 +20,6 @@ from helpdesk.directory.models import OrganisationNote
 from helpdesk.directory.search import find_organisations
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
-from helpdesk.followup.identity_messages import put_identity_errors
 from helpdesk.followup.labels import (
     AGE_BAND_LABELS,
     CHANNEL_LABELS,
@@ -39,6 +38,7 @@ from helpdesk.followup.models import HelpRequest
 from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import select_choices
 from helpdesk.i18n import TERRITORY_LABELS, current_language
+from helpdesk.identity_messages import put_identity_errors
 
 LABELS = {
     "channel": CHANNEL_LABELS,
