@@ -23,12 +23,12 @@ from directory_import.models import Organisation, utcnow
 from helpdesk import access
 from helpdesk.audit import record_audit
 from helpdesk.auth.models import User
-from helpdesk.auth.views import _safe_next
 from helpdesk.csv_safety import neutralise
 from helpdesk.db import get_session
 from helpdesk.directory.models import OrganisationNote
 from helpdesk.identity import IdentityFound, check_texts
 from helpdesk.identity_messages import put_identity_errors
+from helpdesk.redirects import safe_next
 
 bp = Blueprint("directory_notes", __name__, url_prefix="/directory")
 
@@ -179,7 +179,7 @@ def organisation_notes(organisation_id: int):
                 db.commit()
                 flash(_("Note added."), "success")
                 return redirect(
-                    _safe_next(request.args.get("next"))
+                    safe_next(request.args.get("next"))
                     if request.args.get("next")
                     else url_for("directory_notes.organisation_notes", organisation_id=organisation.id)
                 )
