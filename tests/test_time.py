@@ -55,11 +55,17 @@ def test_utc_datetime_takes_a_naive_value_as_utc(app):
             fresh.close()
 
 
-def test_timezone_setting_drives_flask_babel_and_refuses_a_bad_zone(database_url, tmp_path, monkeypatch):
+def test_timezone_setting_drives_the_pages_times_and_refuses_a_bad_zone(database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("HELPDESK_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(app_config(database_url, tmp_path) | {"TIMEZONE": "America/New_York"})
     try:
         assert app.config["BABEL_DEFAULT_TIMEZONE"] == "America/New_York"
+        with app.test_request_context():
+            # What pages show: 12:00 UTC on 1 July is 08:00 in New York (summer time).
+            rendered = app.jinja_env.from_string("{{ format_datetime(moment, 'HH:mm') }}").render(
+                moment=datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+            )
+            assert rendered == "08:00"
     finally:
         app.extensions["db_engine"].dispose()
     with pytest.raises(ValueError, match="TIMEZONE"):
