@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
 from helpdesk import access
+from helpdesk.admin.forms import DeleteForm, SynonymForm
 from helpdesk.admin.views import require
 from helpdesk.db import get_session
 from helpdesk.directory.models import SearchSynonym
@@ -22,20 +19,6 @@ from helpdesk.directory.search import SHIPPED_SYNONYMS
 from helpdesk.directory.synonyms import SynonymError, add_synonym_group, delete_synonym_group
 
 bp = Blueprint("admin_synonyms", __name__, url_prefix="/admin")
-
-
-class SynonymForm(FlaskForm):
-    terms = StringField(
-        _l("Words that mean the same"),
-        validators=[DataRequired(), Length(max=1000)],
-        description=_l(
-            "Separated by commas, in French and Dutch, e.g. CAW, centre d'action sociale globale."
-        ),
-    )
-
-
-class DeleteForm(FlaskForm):
-    pass
 
 
 @bp.route("/synonyms", methods=["GET", "POST"])

@@ -9,39 +9,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from helpdesk import access
 from helpdesk.admin import operations as ops
+from helpdesk.admin.forms import NewThemeForm, ThemeForm
 from helpdesk.admin.views import require
 from helpdesk.db import get_session
 from helpdesk.followup.models import Theme
 
 bp = Blueprint("admin_themes", __name__, url_prefix="/admin")
-
-
-class ThemeForm(FlaskForm):
-    label_fr = StringField(_l("Label in French"), validators=[DataRequired(), Length(max=200)])
-    label_nl = StringField(_l("Label in Dutch"), validators=[DataRequired(), Length(max=200)])
-    label_en = StringField(_l("Label in English"), validators=[DataRequired(), Length(max=200)])
-    position = IntegerField(_l("Position in the list"), validators=[Optional(), NumberRange(min=0, max=999)])
-    active = BooleanField(_l("Offered at intake"), default=True)
-
-
-class NewThemeForm(ThemeForm):
-    code = StringField(
-        _l("Code"),
-        validators=[
-            DataRequired(),
-            Length(max=40),
-            Regexp(r"^[a-z][a-z0-9_]*$", message=_l("Lowercase letters, digits and underscores.")),
-        ],
-        description=_l("Used by the API and the reports; it cannot change later."),
-    )
 
 
 @bp.route("/themes", methods=["GET", "POST"])
