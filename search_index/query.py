@@ -23,10 +23,13 @@ from functools import lru_cache
 
 from whoosh import collectors
 from whoosh import query as wq
+from whoosh.searching import Hit
 
 from search_index.building import active_filters, filters_query, unit_query, units_of
 from search_index.corrections import index_vocabulary, spelling_suggestion
+from search_index.expansion import covers_all, needs_query
 from search_index.facets import facet_counts
+from search_index.needs import NeedsThesaurus
 from search_index.ranking import rerank
 from search_index.results import FacetCount, SearchHit, SearchResult, Snippet
 from search_index.snippets import make_hit
@@ -76,12 +79,15 @@ def search(
     synonyms: SynonymTable | Iterable[str] | None = None,
     territory: str | None = None,
     with_facets: bool = True,
+    needs: NeedsThesaurus | None = None,
 ) -> SearchResult:
     """Search the live index.
 
     ``filters`` maps facet names (category, public, basin, commune, language) to accepted values;
     ``synonyms`` is a ``SynonymTable`` or extra lines ("a, b, c") added to ``DEFAULT_SYNONYMS``;
-    ``territory`` (a basin code) raises nearby results a little. An empty text lists everything that
+    ``territory`` (a basin code) raises nearby results a little; ``needs``, a thesaurus, adds the
+    organisations that answer the needs the text names (below those whose record holds the words; their
+    hits name the needs in ``via_needs``). An empty text lists everything that
     matches the filters. Raises ``IndexUnavailable`` when there is no usable index, ``ValueError`` for an
     unknown filter.
     """
@@ -93,7 +99,7 @@ def search(
     for attempt in range(3):
         try:
             searcher = index.searcher()
-            result = _run(index, searcher, text, active, limit, page, table, territory, with_facets)
+            result = _run(index, searcher, text, active, limit, page, table, territory, with_facets, needs)
             break
         except (OSError, EOFError) as error:
             # A file vanished between opening and reading (a concurrent commit): reopen and retry.
@@ -111,11 +117,14 @@ def synonym_table(extra_lines: tuple[str, ...]) -> SynonymTable:
     return SynonymTable.from_lines(DEFAULT_SYNONYMS + extra_lines)
 
 
-def _run(index, searcher, text, active, limit, page, table, territory, with_facets) -> SearchResult:
+def _run(
+    index, searcher, text, active, limit, page, table, territory, with_facets, thesaurus
+) -> SearchResult:
     filter_query = filters_query(active)
     vocabulary = index_vocabulary(index, searcher)
     units = units_of(text, table)
     window = page * limit + RERANK_WINDOW
+    matches = thesaurus.match(text) if thesaurus is not None and units else []
 
     def build(fuzzy: bool, conjunction: bool) -> wq.Query | None:
         """The query of what was typed; the filters are added when it runs."""
@@ -133,12 +142,13 @@ def _run(index, searcher, text, active, limit, page, table, territory, with_face
         return _search(searcher, wq.And([q, filter_query]) if filter_query is not None else q, window)
 
     corrected = False
+    exact = None
     if not units:
         q = wq.Every()
         results = _search(searcher, filter_query if filter_query is not None else q, window)
     else:
         q = build(fuzzy=False, conjunction=True)
-        results = run(q)
+        results = exact = run(q)
         if results is None or results.scored_length() < FEW:
             fuzzy_q = build(fuzzy=True, conjunction=True)
             if fuzzy_q is None and len(units) > 1:
@@ -151,22 +161,70 @@ def _run(index, searcher, text, active, limit, page, table, territory, with_face
                 results is None or fuzzy_results.scored_length() > results.scored_length()
             ):
                 q, results, corrected = fuzzy_q, fuzzy_results, True
-        if results is None:
-            suggestion = spelling_suggestion(units, vocabulary)
-            return SearchResult(
-                [], 0, facet_counts(index, searcher, set()) if with_facets else {}, suggestion, page, limit
-            )
 
-    docset = results.docs()
+    # The needs the text names: what answers them comes after the records holding the words typed, and
+    # before those found only by correcting the words.
+    need_q, need_results = None, None
+    if matches:
+        need_q = needs_query(matches, units, vocabulary, index.labels(), conjunction=True)
+        need_results = run(need_q)
+        if (need_results is None or need_results.scored_length() == 0) and len(
+            {m.words for m in matches}
+        ) > 1:
+            need_q = needs_query(matches, units, vocabulary, index.labels(), conjunction=False)
+            need_results = run(need_q)
+        if need_results is not None and need_results.scored_length() == 0:
+            need_q, need_results = None, None
+    need_codes = tuple(m.code for m in matches)
+    explained = bool(matches) and covers_all(matches, units)
+
+    if results is None and need_results is None:
+        suggestion = None if explained else spelling_suggestion(units, vocabulary)
+        return SearchResult(
+            [],
+            0,
+            facet_counts(index, searcher, set()) if with_facets else {},
+            suggestion,
+            page,
+            limit,
+            needs=tuple(matches),
+        )
+
+    if need_results is None:
+        tiers = [(results, ())]
+        queries = [q]
+    elif corrected:
+        tiers = [(exact, ()), (need_results, need_codes), (results, ())]
+        queries = [q, need_q]
+    else:
+        tiers = [(results, ()), (need_results, need_codes)]
+        queries = [q, need_q]
+    ranked: list[tuple[Hit, float, tuple[str, ...]]] = []
+    docset: set[int] = set()
+    for tier, via in tiers:
+        if tier is None:
+            continue
+        for hit, score in rerank(tier, territory):
+            if hit.docnum not in docset:
+                docset.add(hit.docnum)
+                ranked.append((hit, score, via))
+        docset |= tier.docs()
     total = len(docset)
-    ranked = rerank(results, territory)
     start = (page - 1) * limit
-    hits = [make_hit(hit, score) for hit, score in ranked[start : start + limit]]
+    hits = [make_hit(hit, score, via) for hit, score, via in ranked[start : start + limit]]
     facets = {}
     if with_facets:
         # A chosen facet still counts its other values (as if it were not chosen), so a person sees
         # where else to look: the text's matches without the filters, narrowed in memory by the others.
-        unfiltered = _search(searcher, q, 1).docs() if active else docset
+        unfiltered = (
+            set().union(*(_search(searcher, x, 1).docs() for x in queries if x is not None))
+            if active
+            else docset
+        )
         facets = facet_counts(index, searcher, docset, unfiltered, active)
-    suggestion = spelling_suggestion(units, vocabulary) if units and (total < FEW or corrected) else None
-    return SearchResult(hits, total, facets, suggestion, page, limit, corrected)
+    suggestion = (
+        spelling_suggestion(units, vocabulary)
+        if units and not explained and (total < FEW or corrected)
+        else None
+    )
+    return SearchResult(hits, total, facets, suggestion, page, limit, corrected, needs=tuple(matches))

@@ -3,13 +3,15 @@ only and never removes a result."""
 
 from __future__ import annotations
 
+from whoosh.searching import Hit
+
 from directory_import.territory import BASIN_NEIGHBOURS
 
 SAME_BASIN_FACTOR = 1.10
 NEIGHBOUR_FACTOR = 1.03
 
 
-def rerank(results, territory: str | None) -> list[tuple[object, float]]:
+def rerank(results, territory: str | None) -> list[tuple[Hit, float]]:
     ranked = []
     neighbours = BASIN_NEIGHBOURS.get(territory or "", frozenset())
     for hit in results:

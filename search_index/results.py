@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
+from search_index.needs import NeedMatch
+
 
 @dataclass(frozen=True)
 class Snippet:
@@ -34,6 +36,7 @@ class SearchHit:
     postcode: str
     basin: str
     highlights: dict[str, Snippet] = field(default_factory=dict)
+    via_needs: tuple[str, ...] = ()  # found through these needs, not through the words typed
 
     def name(self, locale: str) -> str:
         first, second = (self.name_nl, self.name_fr) if locale == "nl" else (self.name_fr, self.name_nl)
@@ -63,6 +66,7 @@ class SearchResult:
     corrected: bool = False  # some words were matched with typo tolerance
     degraded: bool = False  # answered without the index (plain SQL), see helpdesk
     took_ms: float = 0.0
+    needs: tuple[NeedMatch, ...] = ()  # the needs the text names (whether or not they found anything)
 
     @property
     def pages(self) -> int:

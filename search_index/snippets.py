@@ -11,7 +11,7 @@ HIGHLIGHT_FIELDS = ("name_fr", "name_nl", "acronym", "desc_fr", "desc_nl")
 SNIPPET_CHARS = 180
 
 
-def make_hit(hit, score: float) -> SearchHit:
+def make_hit(hit, score: float, via_needs: tuple[str, ...] = ()) -> SearchHit:
     stored = hit.fields()
     matched: dict[str, set[str]] = {}
     for field_name, term in hit.matched_terms() if hit.results.has_matched_terms() else ():
@@ -34,6 +34,7 @@ def make_hit(hit, score: float) -> SearchHit:
         postcode=stored.get("postcode", ""),
         basin=stored.get("basin", ""),
         highlights=highlights,
+        via_needs=via_needs,
     )
 
 

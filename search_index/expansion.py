@@ -1,0 +1,179 @@
+"""The needs a text names, as Whoosh queries: the organisations of the categories and publics that answer them,
+and those whose record holds the words such services write, scored by the thesaurus weights.
+
+A category is found by its code in the index, or, for a source that numbers its categories (social.brussels),
+by its French or Dutch label: the thesaurus names the project's codes (``directory_import.vocabulary``).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Mapping
+
+from whoosh import matching
+from whoosh import query as wq
+
+from directory_import.vocabulary import CATEGORIES
+from search_index.analysis import fold, words
+from search_index.building import Unit, field_phrase_query, field_terms, unit_query
+from search_index.corrections import IndexVocabulary
+from search_index.needs import NeedMatch
+from search_index.synonyms import SynonymTable
+from search_index.writer import slug
+
+NEED_SCALE = 2.0  # a need's full weight, in score points (a rest word adds its own text score)
+TERM_WEIGHT = 0.6  # a service's own word ("psychologique") counts less than its category
+
+
+class BestOf(wq.WrappingQuery):
+    """Each document scores the best score of the ways it matches ((query, score) pairs); the ways do not
+    add up. (Whoosh's ``DisjunctionMax`` over constant-score matchers gives the best score to every match.)"""
+
+    def __init__(self, ways: list[tuple[wq.Query, float]]) -> None:
+        super().__init__(wq.Or([q for q, _ in ways]))
+        self.ways = ways
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__ and self.ways == other.ways
+
+    def __hash__(self):
+        return hash(tuple((q, s) for q, s in self.ways))
+
+    def _rewrap(self, child):
+        return self
+
+    def matcher(self, searcher, context=None):
+        from whoosh.searching import SearchContext
+
+        best: dict[int, float] = {}
+        for q, score in self.ways:
+            m = q.matcher(searcher, context or SearchContext())
+            if isinstance(m, matching.NullMatcherClass):
+                continue
+            for docnum in m.all_ids():
+                if best.get(docnum, -1.0) < score:
+                    best[docnum] = score
+        if not best:
+            return matching.NullMatcher()
+        ids = sorted(best)
+        return matching.ListMatcher(array("I", ids), weights=array("f", [best[i] for i in ids]))
+
+
+def category_codes(code: str, labels: Mapping[str, Mapping[str, str]], known: frozenset[str]) -> list[str]:
+    """The index's category values for one of the project's codes: the code itself, and any code whose
+    label is the project's label for it."""
+    found = [code] if code in known else []
+    names = CATEGORIES.get(code)
+    if names:
+        wanted = {fold(n) for n in names if n}
+        for other, label in labels.items():
+            if (
+                other != code
+                and other in known
+                and {fold(label.get("fr", "")), fold(label.get("nl", ""))} & wanted
+            ):
+                found.append(other)
+    return found
+
+
+def _tags_phrase(label: str, vocabulary: IndexVocabulary) -> wq.Query | None:
+    """A category label in the tags fields (every word in one same field)."""
+    tokens = [w for w in words(label)]
+    per_field = []
+    for name in ("tags_fr", "tags_nl"):
+        parts = []
+        for word in tokens:
+            found = field_terms(name, word, 1.0, vocabulary)
+            if not found:
+                break
+            parts.append(found[0])
+        else:
+            if parts:
+                per_field.append(wq.And(parts) if len(parts) > 1 else parts[0])
+    if not per_field:
+        return None
+    return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
+
+
+def need_ways(
+    match: NeedMatch, vocabulary: IndexVocabulary, labels: Mapping[str, Mapping[str, dict]]
+) -> list[tuple[wq.Query, float]]:
+    """The ways an organisation answers one need, each with its score (from the thesaurus weights and the
+    match quality); empty when nothing in the index answers it."""
+    entry, quality = match.entry, match.quality
+    known_categories = vocabulary.field_terms("category")
+    known_publics = vocabulary.field_terms("public")
+    category_labels = labels.get("category", {})
+    ways: list[tuple[wq.Query, float]] = []
+    for code, weight in entry.categories.items():
+        if weight <= 0:
+            continue
+        score = NEED_SCALE * weight * quality
+        values = category_codes(code, category_labels, known_categories)
+        for value in values:
+            ways.append((wq.Term("category", value), score))
+        if not values and code in CATEGORIES:
+            for label in CATEGORIES[code]:
+                phrase = _tags_phrase(label, vocabulary)
+                if phrase is not None:
+                    ways.append((phrase, score * 0.9))
+    for public, weight in entry.publics.items():
+        value = slug(public)
+        if weight > 0 and value in known_publics:
+            ways.append((wq.Term("public", value), NEED_SCALE * weight * quality * 0.8))
+    for term in entry.terms:
+        q = field_phrase_query(tuple(words(term)), 1.0, vocabulary)
+        if q is not None:
+            ways.append((q, NEED_SCALE * TERM_WEIGHT * quality))
+    return ways
+
+
+def _unit_tokens(unit: Unit) -> tuple[str, ...]:
+    return unit.parts or unit.phrase
+
+
+def covers_all(matches: list[NeedMatch], units: list[Unit]) -> bool:
+    """Whether the needs found explain every thing typed (then no "did you mean" is offered)."""
+    covered = {w for m in matches for w in m.words}
+    return all(set(_unit_tokens(u)) <= covered for u in units)
+
+
+def needs_query(
+    matches: list[NeedMatch],
+    units: list[Unit],
+    vocabulary: IndexVocabulary,
+    labels: Mapping[str, Mapping[str, dict]],
+    *,
+    conjunction: bool = True,
+) -> wq.Query | None:
+    """The organisations answering the needs of ``matches`` (every need, or any when not ``conjunction``),
+    in the places typed besides ("dépression anderlecht"); the other words typed only raise those whose
+    record holds them. None when nothing answers."""
+    groups: dict[tuple[str, ...], list[tuple[wq.Query, float]]] = {}
+    for match in matches:
+        ways = need_ways(match, vocabulary, labels)
+        if ways:
+            groups.setdefault(match.words, []).extend(ways)
+    if not groups:
+        return None
+    needs: list[wq.Query] = [BestOf(ways) for ways in groups.values()]
+    combined = needs[0] if len(needs) == 1 else (wq.And(needs) if conjunction else wq.Or(needs))
+    covered = {w for m in matches for w in m.words}
+    places = vocabulary.field_terms("place")
+    required, optional = [combined], []
+    for unit in units:
+        tokens = _unit_tokens(unit)
+        if set(tokens) <= covered:
+            continue
+        if all(t in places for t in tokens):
+            q = unit_query(unit, SynonymTable(), vocabulary, fuzzy=False)
+            if q is not None:
+                required.append(q)
+                continue
+        q = unit_query(unit, SynonymTable(), vocabulary, fuzzy=True)
+        if q is not None:
+            optional.append(q)
+    query = required[0] if len(required) == 1 else wq.And(required)
+    if optional:
+        query = wq.AndMaybe(query, optional[0] if len(optional) == 1 else wq.Or(optional))
+    return query
