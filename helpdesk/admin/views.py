@@ -37,4 +37,4 @@ def index():
 
 
 # Sections register their routes on ``bp`` when imported.
-from helpdesk.admin import duplicates, imports, synonyms, themes, users  # noqa: E402,F401
+from helpdesk.admin import duplicates, imports, needs, synonyms, themes, users  # noqa: E402,F401
