@@ -6,6 +6,9 @@ add, change and remove them here. Every change is audited; a re-seed never undoe
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,7 +26,7 @@ from helpdesk.orientation.needs import NeedError, delete_need, entry_of, listed_
 from search_index.analysis import fold
 from search_index.needs import NeedEntry, format_weights, parse_weights
 
-SECTIONS.append(("admin.needs", _l("Needs thesaurus"), access.can_edit_needs))
+SECTIONS.append(("admin.needs", _l("Needs thesaurus"), cast(Callable[[object], bool], access.can_edit_needs)))
 
 WEIGHTS_HELP = _l("Codes with a weight from 0 to 1, separated by commas, e.g. ssm:1, mm:0.5.")
 

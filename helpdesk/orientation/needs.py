@@ -98,16 +98,16 @@ def check_weights(kind: str, weights: dict[str, float]) -> None:
     """Raise ``NeedError`` (``unknown_category``, ``unknown_public``, ``unknown_theme``) for a code that the
     project's vocabularies do not hold."""
     if kind == "categories":
-        known = set(CATEGORIES)
+        known, code = set(CATEGORIES), "unknown_category"
     elif kind == "publics":
-        known = set(PUBLICS)
+        known, code = {fold(p) for p in PUBLICS}, "unknown_public"
     else:
         from helpdesk.followup.themes import SECTOR_THEMES  # the request area's vocabulary, read only here
 
-        known = {code for code, *_ in SECTOR_THEMES}
-    unknown = [code for code in weights if code not in known]
+        known, code = {theme for theme, *_ in SECTOR_THEMES}, "unknown_theme"
+    unknown = [c for c in weights if (fold(c) if kind == "publics" else c) not in known]
     if unknown:
-        raise NeedError(f"unknown_{kind[:-1]}", ", ".join(unknown))
+        raise NeedError(code, ", ".join(unknown))
 
 
 def save_need(session: Session, need: Need | None, entry: NeedEntry, *, author: str) -> Need:
@@ -158,7 +158,7 @@ def needs_thesaurus(session: Session) -> NeedsThesaurus:
     """The thesaurus searches use: the database's entries (the shipped file's while the table is empty),
     rebuilt only when a row changed (one small query per search tells)."""
     count, latest = session.execute(select(func.count(Need.id), func.max(Need.updated_at))).one()
-    key = (str(session.get_bind().url), count, str(latest))
+    key = (str(getattr(session.get_bind(), "url", "")), count, str(latest))
     with _cache_lock:
         found = _cache.get(key)
     if found is not None:
