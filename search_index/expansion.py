@@ -14,15 +14,16 @@ from whoosh import matching
 from whoosh import query as wq
 
 from directory_import.vocabulary import CATEGORIES
-from search_index.analysis import fold, words
+from search_index.analysis import STOP_WORDS, fold, words
 from search_index.building import Unit, field_phrase_query, field_terms, unit_query
 from search_index.corrections import IndexVocabulary
-from search_index.needs import NeedMatch
+from search_index.needs import NeedMatch, word_keys
 from search_index.synonyms import SynonymTable
 from search_index.writer import slug
 
 NEED_SCALE = 2.0  # a need's full weight, in score points (a rest word adds its own text score)
-TERM_WEIGHT = 0.6  # a service's own word ("psychologique") counts less than its category
+TERM_WEIGHT = 0.3  # a service's own word ("psychologique") counts less than its category
+OTHER_WORD_SCORE = 0.1  # each other word typed that a record holds: orders the answers of equal weight
 
 
 class BestOf(wq.WrappingQuery):
@@ -59,19 +60,84 @@ class BestOf(wq.WrappingQuery):
         return matching.ListMatcher(array("I", ids), weights=array("f", [best[i] for i in ids]))
 
 
+# Words that name each of the project's categories in other sources' labels ("Aide aux sans-abri",
+# "Accueil des migrants"): a source's category whose label holds all the words of one of them is that category.
+CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
+    "mm": ("maison medicale", "wijkgezondheidscentrum", "centre de sante", "medecine generale", "huisarts"),
+    "ssm": ("sante mentale", "geestelijke gezondheid", "geestelijke gezondheidszorg", "guidance"),
+    "cpas": ("cpas", "ocmw", "centre public d'action sociale"),
+    "logement": ("logement", "huisvesting", "wonen"),
+    "aidealim": ("alimentaire", "voedselhulp", "voedsel"),
+    "assuetudes": ("assuetudes", "verslaving", "verslavingszorg", "toxicomanie", "drogues", "addictions"),
+    "perinatal": ("perinatalite", "perinatal", "perinatale", "naissance", "geboorte"),
+    "palliatif": ("palliatifs", "palliatieve", "palliatief"),
+    "justice": ("justiciables", "detenus", "justitieel", "justitiehulp", "gedetineerden"),
+    "sansabri": (
+        "sans-abri",
+        "sans abri",
+        "sans-abrisme",
+        "thuisloosheid",
+        "thuislozen",
+        "thuislozenzorg",
+        "daklozen",
+    ),
+    "domicile": ("domicile", "thuiszorg"),
+    "jeunesse": ("jeunesse", "jeugd", "jeugdhulp"),
+    "seniors": ("personnes agees", "ouderen", "ouderenzorg", "seniors", "aines"),
+    "cas": ("action sociale globale", "algemeen welzijnswerk"),
+    "planning": ("planning familial", "gezinsplanning"),
+    "handicap": ("handicap", "beperking"),
+    "migrants": ("migrants", "migrantes", "exilees", "migranten", "vluchtelingen", "refugies"),
+    "dettes": ("dettes", "schuldbemiddeling", "surendettement"),
+    "emploi": ("socioprofessionnelle", "tewerkstelling", "emploi"),
+    "violences": (
+        "violences conjugales",
+        "partnergeweld",
+        "intrafamiliaal geweld",
+        "violences intrafamiliales",
+    ),
+}
+
+
+def _label_keys(text: str) -> list[frozenset[str]]:
+    return [word_keys(w) for w in words(text.replace("-", " ")) if w not in STOP_WORDS]
+
+
+def _names_category(label: str, project_code: str) -> bool:
+    tokens = _label_keys(label)
+    for phrase in CATEGORY_WORDS.get(project_code, ()):
+        wanted = _label_keys(phrase)
+        if wanted and all(any(w & t for t in tokens) for w in wanted):
+            return True
+    return False
+
+
+_resolved: dict[tuple[str, int, int, int], list[str]] = {}
+
+
 def category_codes(code: str, labels: Mapping[str, Mapping[str, str]], known: frozenset[str]) -> list[str]:
-    """The index's category values for one of the project's codes: the code itself, and any code whose
-    label is the project's label for it."""
+    """The index's category values for one of the project's codes: the code itself, any code whose label is
+    the project's label for it, and any whose label holds the words that name it (``CATEGORY_WORDS``).
+    Remembered per generation of the index (its labels and vocabulary objects)."""
+    key = (code, id(labels), len(labels), id(known))
+    found = _resolved.get(key)
+    if found is None:
+        if len(_resolved) > 5000:
+            _resolved.clear()
+        found = _resolved[key] = _category_codes(code, labels, known)
+    return found
+
+
+def _category_codes(code: str, labels: Mapping[str, Mapping[str, str]], known: frozenset[str]) -> list[str]:
     found = [code] if code in known else []
     names = CATEGORIES.get(code)
     if names:
         wanted = {fold(n) for n in names if n}
         for other, label in labels.items():
-            if (
-                other != code
-                and other in known
-                and {fold(label.get("fr", "")), fold(label.get("nl", ""))} & wanted
-            ):
+            if other == code or other not in known:
+                continue
+            texts = (label.get("fr", ""), label.get("nl", ""))
+            if {fold(t) for t in texts} & wanted or any(_names_category(t, code) for t in texts if t):
                 found.append(other)
     return found
 
@@ -147,8 +213,8 @@ def needs_query(
     conjunction: bool = True,
 ) -> wq.Query | None:
     """The organisations answering the needs of ``matches`` (every need, or any when not ``conjunction``),
-    in the places typed besides ("dépression anderlecht"); the other words typed only raise those whose
-    record holds them. None when nothing answers."""
+    in the places typed besides ("dépression anderlecht"); each other word typed raises those whose record
+    holds it a little (never above a better-weighted answer). None when nothing answers."""
     groups: dict[tuple[str, ...], list[tuple[wq.Query, float]]] = {}
     for match in matches:
         ways = need_ways(match, vocabulary, labels)
@@ -168,11 +234,11 @@ def needs_query(
         if all(t in places for t in tokens):
             q = unit_query(unit, SynonymTable(), vocabulary, fuzzy=False)
             if q is not None:
-                required.append(q)
+                required.append(BestOf([(q, 0.0)]))  # a place narrows, it does not rank
                 continue
         q = unit_query(unit, SynonymTable(), vocabulary, fuzzy=True)
         if q is not None:
-            optional.append(q)
+            optional.append(BestOf([(q, OTHER_WORD_SCORE)]))
     query = required[0] if len(required) == 1 else wq.And(required)
     if optional:
         query = wq.AndMaybe(query, optional[0] if len(optional) == 1 else wq.Or(optional))

@@ -19,10 +19,13 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from whoosh.lang.snowball import DutchStemmer, FrenchStemmer
 
-from search_index.analysis import STOP_WORDS, fold, words
+from search_index.analysis import STOP_WORDS, fold, split_compound, words
 
 CSV_FIELDS = ("code", "label_en", "fr", "nl", "categories", "publics", "themes", "terms")
 TYPO_PENALTY = 0.15  # match quality lost per edit
+GAP_PENALTY = 0.1  # per word of the text skipped inside a phrase ("perte totale d'autonomie")
+MAX_GAP = 1
+STEMMED_FROM = 5
 RESEMBLANCE_CUTOFF = 72
 
 _FRENCH, _DUTCH = FrenchStemmer(), DutchStemmer()
@@ -147,7 +150,10 @@ def tolerated_edits(word: str) -> int:
 
 @lru_cache(maxsize=20000)
 def word_keys(word: str) -> frozenset[str]:
-    """A folded word, its French stem and its Dutch stem: two words match when they share one."""
+    """A folded word, and from five letters its French and Dutch stems: two words match when they share
+    one (short words match only as typed: "aide" is not "aids")."""
+    if len(word) < STEMMED_FROM:
+        return frozenset({word})
     return frozenset({word, "fr:" + _FRENCH.stem(word), "nl:" + _DUTCH.stem(word)})
 
 
@@ -192,6 +198,11 @@ class NeedsThesaurus:
         found = {w: 0 for key in word_keys(token) for w in self._by_key.get(key, ())}
         if found:
             return found
+        parts = split_compound(token)  # a Dutch compound: its head ("cocaineverslaving" -> verslaving)
+        if parts and parts[-1] != token:
+            found = {w: 0 for key in word_keys(parts[-1]) for w in self._by_key.get(key, ())}
+            if found:
+                return found
         edits = tolerated_edits(token)
         if edits:
             for w, distance, _ in process.extract(
@@ -200,6 +211,24 @@ class NeedsThesaurus:
                 if tolerated_edits(w) >= distance:
                     found[w] = int(distance)
         return found
+
+    @staticmethod
+    def _align(
+        phrase: tuple[str, ...], candidates: list[dict[str, int]], start: int
+    ) -> tuple[int, float] | None:
+        """Where ``phrase`` (its first word at ``start``) ends in the text, and the quality it loses to typos
+        and skipped words; None when it is not there."""
+        position, penalty = start + 1, 0.0
+        for word in phrase[1:]:
+            for gap in range(MAX_GAP + 1):
+                at = position + gap
+                if at < len(candidates) and word in candidates[at]:
+                    penalty += TYPO_PENALTY * candidates[at][word] + GAP_PENALTY * gap
+                    position = at + 1
+                    break
+            else:
+                return None
+        return position, penalty
 
     def match(self, text: str) -> list[NeedMatch]:
         """The needs ``text`` names, longest phrases first, each typed word used by one phrase at most;
@@ -212,18 +241,13 @@ class NeedsThesaurus:
         for start, options in enumerate(candidates):
             for first, first_edits in options.items():
                 for phrase in self._by_first.get(first, ()):
-                    end = start + len(phrase)
-                    if end > len(tokens):
-                        continue
-                    edits = first_edits
-                    for offset in range(1, len(phrase)):
-                        distance = candidates[start + offset].get(phrase[offset])
-                        if distance is None:
-                            break
-                        edits += distance
-                    else:
-                        spans.append((start, end, max(0.3, 1.0 - TYPO_PENALTY * edits), phrase))
-        spans.sort(key=lambda s: (-(s[1] - s[0]), -s[2], s[0]))
+                    end = self._align(phrase, candidates, start)
+                    if end is not None:
+                        stop, penalty = end
+                        spans.append(
+                            (start, stop, max(0.3, 1.0 - TYPO_PENALTY * first_edits - penalty), phrase)
+                        )
+        spans.sort(key=lambda s: (-len(s[3]), -s[2], s[0]))
         used: set[int] = set()
         best: dict[str, NeedMatch] = {}
         taken: list[tuple[int, int, float]] = []

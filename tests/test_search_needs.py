@@ -100,3 +100,19 @@ def test_search_needs_without_thesaurus_finds_nothing_for_a_need(sample_index, t
     assert all(h.via_needs == ("suicidal_thoughts",) for h in found.hits)
     assert [m.code for m in found.needs] == ["suicidal_thoughts"]
     assert found.suggestion is None
+
+
+def test_search_quality_queries_stay_good_with_the_thesaurus(library_search_directory, thesaurus):
+    """The names, acronyms and places of ``tests/data/search_queries.json`` rank as well with the needs."""
+    from tests.test_search_quality import MIN_RECALL_AT_5 as NAMES_MIN
+    from tests.test_search_quality import evaluate, load_queries
+
+    index, ids = library_search_directory
+    queries = load_queries()
+    recall, mrr, misses = evaluate(
+        lambda text: [h.id for h in search(index, text, limit=5, needs=thesaurus).hits], queries, ids
+    )
+    print(f"\nsearch quality with the needs: recall@5 {recall:.3f}, MRR {mrr:.3f}")
+    for miss in misses:
+        print("  missed:", miss)
+    assert recall >= NAMES_MIN
