@@ -241,9 +241,9 @@ class NeedsThesaurus:
         for start, options in enumerate(candidates):
             for first, first_edits in options.items():
                 for phrase in self._by_first.get(first, ()):
-                    end = self._align(phrase, candidates, start)
-                    if end is not None:
-                        stop, penalty = end
+                    aligned = self._align(phrase, candidates, start)
+                    if aligned is not None:
+                        stop, penalty = aligned
                         spans.append(
                             (start, stop, max(0.3, 1.0 - TYPO_PENALTY * first_edits - penalty), phrase)
                         )
