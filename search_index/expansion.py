@@ -144,7 +144,7 @@ def _category_codes(code: str, labels: Mapping[str, Mapping[str, str]], known: f
 
 def _tags_phrase(label: str, vocabulary: IndexVocabulary) -> wq.Query | None:
     """A category label in the tags fields (every word in one same field)."""
-    tokens = [w for w in words(label)]
+    tokens = [w for w in words(label) if w not in STOP_WORDS]
     per_field = []
     for name in ("tags_fr", "tags_nl"):
         parts = []
@@ -179,7 +179,8 @@ def need_ways(
         for value in values:
             ways.append((wq.Term("category", value), score))
         if not values and code in CATEGORIES:
-            for label in CATEGORIES[code]:
+            # Nothing carries the category as such: its names among the category and public labels.
+            for label in dict.fromkeys(CATEGORIES[code] + CATEGORY_WORDS.get(code, ())):
                 phrase = _tags_phrase(label, vocabulary)
                 if phrase is not None:
                     ways.append((phrase, score * 0.9))

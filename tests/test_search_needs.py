@@ -116,3 +116,21 @@ def test_search_quality_queries_stay_good_with_the_thesaurus(library_search_dire
     for miss in misses:
         print("  missed:", miss)
     assert recall >= NAMES_MIN
+
+
+def test_search_needs_map_other_sources_categories_by_their_words():
+    from search_index.expansion import category_codes
+
+    labels = {
+        "12": {"fr": "Aide aux sans-abri", "nl": "Thuislozenzorg"},
+        "13": {"fr": "Accueil des migrants", "nl": ""},
+        "14": {"fr": "Violences conjugales", "nl": "Partnergeweld"},
+        "15": {"fr": "Service de santé mentale", "nl": ""},
+        "16": {"fr": "Aide alimentaire", "nl": "Voedselhulp"},
+    }
+    known = frozenset(labels)
+    assert category_codes("sansabri", labels, known) == ["12"]
+    assert category_codes("migrants", labels, known) == ["13"]
+    assert category_codes("violences", labels, known) == ["14"]
+    assert category_codes("ssm", labels, known) == ["15"]
+    assert category_codes("mm", labels, known) == []

@@ -94,9 +94,9 @@ def parse_lines(text: str) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
-def check_weights(kind: str, weights: dict[str, float]) -> None:
+def check_weights(kind: str, weights: dict[str, float], themes: Iterable[str] = ()) -> None:
     """Raise ``NeedError`` (``unknown_category``, ``unknown_public``, ``unknown_theme``) for a code that the
-    project's vocabularies do not hold."""
+    project's vocabularies do not hold (``themes``: the request themes of the database, besides the sector's)."""
     if kind == "categories":
         known, code = set(CATEGORIES), "unknown_category"
     elif kind == "publics":
@@ -104,7 +104,7 @@ def check_weights(kind: str, weights: dict[str, float]) -> None:
     else:
         from helpdesk.followup.themes import SECTOR_THEMES  # the request area's vocabulary, read only here
 
-        known, code = {theme for theme, *_ in SECTOR_THEMES}, "unknown_theme"
+        known, code = {theme for theme, *_ in SECTOR_THEMES} | set(themes), "unknown_theme"
     unknown = [c for c in weights if (fold(c) if kind == "publics" else c) not in known]
     if unknown:
         raise NeedError(code, ", ".join(unknown))
@@ -117,8 +117,11 @@ def save_need(session: Session, need: Need | None, entry: NeedEntry, *, author: 
         raise NeedError("no_phrase")
     if not entry.categories and not entry.publics:
         raise NeedError("no_answer")
+    from helpdesk.followup.models import Theme
+
+    themes = set(session.scalars(select(Theme.code)))
     for kind in ("categories", "publics", "themes"):
-        check_weights(kind, dict(getattr(entry, kind)))
+        check_weights(kind, dict(getattr(entry, kind)), themes)
     if need is None:
         taken = session.scalar(select(Need).where(Need.code == entry.code))
         if taken is not None and not taken.deleted:
