@@ -142,6 +142,7 @@ def _run(
         return _search(searcher, wq.And([q, filter_query]) if filter_query is not None else q, window)
 
     corrected = False
+    conjunctive = True  # every word typed (maybe corrected) is in each result
     exact = None
     if not units:
         q = wq.Every()
@@ -151,16 +152,19 @@ def _run(
         results = exact = run(q)
         if results is None or results.scored_length() < FEW:
             fuzzy_q = build(fuzzy=True, conjunction=True)
+            every_word = fuzzy_q is not None
             if fuzzy_q is None and len(units) > 1:
                 fuzzy_q = build(fuzzy=True, conjunction=False)
             fuzzy_results = run(fuzzy_q)
             if fuzzy_results is not None and fuzzy_results.scored_length() == 0 and len(units) > 1:
                 fuzzy_q = build(fuzzy=True, conjunction=False)
                 fuzzy_results = run(fuzzy_q)
+                every_word = False
             if fuzzy_results is not None and (
                 results is None or fuzzy_results.scored_length() > results.scored_length()
             ):
                 q, results, corrected = fuzzy_q, fuzzy_results, True
+                conjunctive = every_word
 
     # The needs the text names: what answers them comes after the records holding the words typed, and
     # before those found only by correcting the words.
@@ -190,25 +194,34 @@ def _run(
             needs=tuple(matches),
         )
 
+    tiers: list[tuple]
     if need_results is None:
         tiers = [(results, ())]
         queries = [q]
     elif corrected:
-        tiers = [(exact, ()), (need_results, need_codes), (results, ())]
+        # Corrected words are guesses: when every word was found (maybe corrected), the records that also
+        # answer the need well come first; the other corrected results come last.
+        tiers = [(exact, ())]
+        if conjunctive:
+            best = max((hit.score or 0.0) for hit in need_results)
+            answering = {hit.docnum for hit in need_results if (hit.score or 0.0) >= best / 2}
+            tiers.append((results, (), answering))
+        tiers += [(need_results, need_codes), (results, ())]
         queries = [q, need_q]
     else:
         tiers = [(results, ()), (need_results, need_codes)]
         queries = [q, need_q]
     ranked: list[tuple[Hit, float, tuple[str, ...]]] = []
     docset: set[int] = set()
-    for tier, via in tiers:
+    for tier, via, *among in tiers:
         if tier is None:
             continue
         for hit, score in rerank(tier, territory):
-            if hit.docnum not in docset:
+            if hit.docnum not in docset and (not among or hit.docnum in among[0]):
                 docset.add(hit.docnum)
                 ranked.append((hit, score, via))
-        docset |= tier.docs()
+        if not among:
+            docset |= tier.docs()
     total = len(docset)
     start = (page - 1) * limit
     hits = [make_hit(hit, score, via) for hit, score, via in ranked[start : start + limit]]
