@@ -137,6 +137,10 @@ def test_cli_search_uses_the_thesaurus(runner, make_organisation, reindex):
     assert result.exit_code == 0, result.output
     hits = json.loads(result.output)["hits"]
     assert hits[0]["id"] == orgs["ssm"].id and hits[0]["via_needs"] == ["suicidal_thoughts"]
+    text = runner.invoke(args=["search", "zelfmoordgedachten"]).output
+    assert "Understood as: Suicidal thoughts" in text
+    empty = runner.invoke(args=["search", "deppresssionn"]).output
+    assert "0 organisation(s) found" in empty and "Perhaps: Depression" in empty
 
 
 # --- empty searches ----------------------------------------------------------------------------------
