@@ -171,6 +171,76 @@ def spec() -> dict:
                         "note": {"type": "string"},
                     },
                 },
+                "Suggestion": {
+                    "type": "object",
+                    "required": ["organisation", "score", "reasons", "warnings"],
+                    "properties": {
+                        "organisation": {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "integer"},
+                                "source_id": {"type": "string"},
+                                "name_fr": {"type": "string"},
+                                "name_nl": {"type": "string"},
+                                "postcode": {"type": "string"},
+                                "basin": {"type": "string"},
+                            },
+                        },
+                        "score": {"type": "number", "description": "The sum of `parts`."},
+                        "parts": {
+                            "type": "object",
+                            "additionalProperties": {"type": "number"},
+                            "description": "The score's named parts that count: theme, situation, question, "
+                            "public, age, language, place, serves, experience, history, closure.",
+                        },
+                        "reasons": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "code": {
+                                        "type": "string",
+                                        "enum": [
+                                            "category",
+                                            "question",
+                                            "language",
+                                            "interpreting",
+                                            "public",
+                                            "distance",
+                                            "basin",
+                                            "neighbour_basin",
+                                            "serves_commune",
+                                            "whole_region",
+                                            "experience",
+                                        ],
+                                    },
+                                    "value": {"type": "string", "example": "ar"},
+                                    "label": {"type": "string", "example": "parle arabe"},
+                                },
+                            },
+                        },
+                        "warnings": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "code": {
+                                        "type": "string",
+                                        "enum": [
+                                            "waiting_list",
+                                            "refused",
+                                            "unreachable",
+                                            "temporarily_closed",
+                                            "no_common_language",
+                                            "note",
+                                        ],
+                                    },
+                                    "label": {"type": "string", "example": "liste d'attente 3 fois sur 4"},
+                                },
+                            },
+                        },
+                    },
+                },
                 "OrganisationHit": {
                     "type": "object",
                     "properties": {
@@ -247,6 +317,30 @@ def spec() -> dict:
                         "content": {"application/json": {"schema": _ref("Lead")}},
                     },
                     "responses": {"201": _json(_ref("Lead"), "Added."), **ERRORS},
+                }
+            },
+            "/requests/{id}/suggestions": {
+                "get": {
+                    "summary": "Organisations to propose for the request, best first, with their reasons and the "
+                    "helpdesk's warnings (outcomes of the last 90 days, notes)",
+                    "parameters": [
+                        REQUEST_ID,
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "default": 10, "minimum": 1, "maximum": 50},
+                        },
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {"suggestions": {"type": "array", "items": _ref("Suggestion")}},
+                            },
+                            "The suggestions (none while the request has neither themes nor a question).",
+                        ),
+                        **ERRORS,
+                    },
                 }
             },
             "/requests/{id}/transfer": {

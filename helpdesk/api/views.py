@@ -24,4 +24,4 @@ def _api_error(error: ApiError):
 
 
 # Resources register their routes on ``bp`` when imported.
-from helpdesk.api import openapi, organisations, requests_api  # noqa: E402,F401
+from helpdesk.api import openapi, organisations, requests_api, suggestions  # noqa: E402,F401

@@ -35,6 +35,17 @@ CASES += [
         expect=sees("sud"),
     ),
     Case(
+        "api.requests_suggestions",
+        url=lambda w: f"/api/v1/requests/{w.ids['sud']}/suggestions",
+        expect=sees("sud"),
+    ),
+    Case(
+        "api.requests_suggestions",
+        url=lambda w: f"/api/v1/requests/{w.ids['moved']}/suggestions?limit=3",
+        expect=sees("sud"),
+        label="transferred away",
+    ),
+    Case(
         "api.requests_transfer",
         "POST",
         lambda w: f"/api/v1/requests/{w.ids['sud']}/transfer",

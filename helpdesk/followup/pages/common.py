@@ -42,6 +42,8 @@ from helpdesk.followup.operations import as_utc
 from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import select_choices
 from helpdesk.i18n import TERRITORY_LABELS, current_language
+from helpdesk.orientation.labels import PART_LABELS, reason_label, warning_label
+from helpdesk.orientation.suggestions import suggest_for_request
 
 LABELS = {
     "channel": CHANNEL_LABELS,
@@ -135,6 +137,9 @@ def render_detail(db, req: HelpRequest, status: int = 200, **given):
     if query and access.can_edit_request(current_user, req):
         already = {lead.organisation_id for lead in req.leads}
         lead_hits = [o for o in find_organisations(db, query, limit=10) if o.id not in already]
+    suggestions = []
+    if access.can_edit_request(current_user, req) and req.status != "closed":
+        suggestions = suggest_for_request(db, req, limit=int(current_app.config.get("SUGGESTIONS_SHOWN", 8)))
     org_ids = [lead.organisation_id for lead in req.leads] + [o.id for o in lead_hits]
     notes: dict[int, list[OrganisationNote]] = {}
     if org_ids:
@@ -152,6 +157,10 @@ def render_detail(db, req: HelpRequest, status: int = 200, **given):
         forms=forms,
         lead_hits=lead_hits,
         lead_query=query,
+        suggestions=suggestions,
+        reason_label=reason_label,
+        warning_label=warning_label,
+        part_labels=PART_LABELS,
         notes=notes,
         users=users,
         labels=LABELS,

@@ -1,0 +1,1 @@
+"""Orientation: from a request to the organisations to propose, with their reasons and warnings."""
