@@ -423,7 +423,7 @@ def _accepted_for_themes(session: Session, ids: list[int], themes: tuple[str, ..
         )
         .group_by(Lead.organisation_id)
     )
-    return dict(rows.tuples().all())
+    return {organisation_id: count for organisation_id, count in rows}
 
 
 def _latest_notes(session: Session, ids: list[int]) -> dict[int, list[Caution]]:
