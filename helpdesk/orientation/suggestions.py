@@ -12,7 +12,8 @@ part                  how much
 ====================  =========================================================================================
 ``theme``             4 x the weight of its best category for each theme (1 for the main answer, less for others)
 ``situation``         1.5 x the weight of its best category for each situation flag (``FLAG_CATEGORIES``)
-``question``          3 x its search score relative to the best hit for the question's words
+``question``          3 x its search score relative to the best hit for the question's words; 1 x when it answers
+                      a theme already (the words then mostly repeat the theme: they only break ties)
 ``public``            1 per public it names that the situation or age band calls for (at most 2)
 ``age``               -1.5 when it names only publics of other ages (children, young people, older people)
 ``language``          1.5 when it speaks a language of the person's other than French or Dutch, 0.3 when it
@@ -59,7 +60,7 @@ from helpdesk.orientation.profiles import OrganisationProfile, active_profiles
 
 THEME_WEIGHT = 4.0
 SITUATION_WEIGHT = 1.5
-QUESTION_WEIGHT = 3.0
+QUESTION_WEIGHT, QUESTION_WITH_THEME = 3.0, 1.0
 PUBLIC_WEIGHT, PUBLIC_MAX = 1.0, 2.0
 AGE_MISMATCH = -1.5
 LANGUAGE_SPOKEN, LANGUAGE_COMMON, INTERPRETING, NO_COMMON_LANGUAGE = 1.5, 0.3, 1.0, -1.0
@@ -218,11 +219,13 @@ def situation_part(profile: OrganisationProfile, flags: Iterable[str]) -> Part:
     return score, tuple(dict.fromkeys(reasons))
 
 
-def question_part(profile: OrganisationProfile, hits: Mapping[int, float]) -> Part:
+def question_part(
+    profile: OrganisationProfile, hits: Mapping[int, float], *, answers_theme: bool = False
+) -> Part:
     relative = hits.get(profile.id, 0.0)
     if relative <= 0:
         return 0.0, ()
-    return QUESTION_WEIGHT * relative, (Reason("question"),)
+    return (QUESTION_WITH_THEME if answers_theme else QUESTION_WEIGHT) * relative, (Reason("question"),)
 
 
 def wanted_publics(flags: Iterable[str], age_band: str) -> tuple[str, ...]:
@@ -361,7 +364,7 @@ def static_parts(
     """Every part that depends on the organisation and the request only (not on the helpdesk's history)."""
     theme, theme_reasons = theme_part(profile, context.themes)
     situation, situation_reasons = situation_part(profile, context.flags)
-    question, question_reasons = question_part(profile, hits)
+    question, question_reasons = question_part(profile, hits, answers_theme=theme > 0)
     public, public_reasons = public_part(profile, context.flags, context.age_band)
     age, _ = age_part(profile, context.age_band)
     language, language_reasons = language_part(profile, context.languages)
