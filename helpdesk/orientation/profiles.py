@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,10 +111,30 @@ def profile_of(row: Any) -> OrganisationProfile:
     )
 
 
+@dataclass(frozen=True)
+class Directory:
+    """The active organisations' profiles, by id and by category (vocabulary code)."""
+
+    profiles: dict[int, OrganisationProfile]
+    by_category: dict[str, tuple[int, ...]]
+
+    def in_categories(self, codes: Iterable[str]) -> set[int]:
+        return {i for code in codes for i in self.by_category.get(code, ())}
+
+
+def directory_of(profiles: Iterable[OrganisationProfile]) -> Directory:
+    by_id = {p.id: p for p in profiles}
+    by_category: dict[str, list[int]] = {}
+    for p in by_id.values():
+        for code in p.categories:
+            by_category.setdefault(code, []).append(p.id)
+    return Directory(by_id, {code: tuple(ids) for code, ids in by_category.items()})
+
+
 class _Cache:
     def __init__(self) -> None:
         self.key: tuple | None = None
-        self.profiles: dict[int, OrganisationProfile] = {}
+        self.directory = Directory({}, {})
         self.lock = threading.Lock()
 
 
@@ -125,14 +146,14 @@ def directory_key(session: Session) -> tuple:
     return (count, str(latest))
 
 
-def active_profiles(app: Flask, session: Session) -> dict[int, OrganisationProfile]:
-    """Every active organisation's profile, by id; read again when the directory changed."""
+def active_directory(app: Flask, session: Session) -> Directory:
+    """Every active organisation's profile; read again when the directory changed."""
     cache: _Cache = app.extensions.setdefault(EXTENSION, _Cache())
     key = directory_key(session)
     if cache.key == key:
-        return cache.profiles
+        return cache.directory
     rows = session.execute(select(*COLUMNS).where(Organisation.archived.is_(False)))
-    profiles = {row.id: profile_of(row) for row in rows}
+    directory = directory_of(profile_of(row) for row in rows)
     with cache.lock:
-        cache.key, cache.profiles = key, profiles
-    return profiles
+        cache.key, cache.directory = key, directory
+    return directory

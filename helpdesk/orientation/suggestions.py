@@ -56,7 +56,7 @@ from helpdesk.orientation.matching import (
     FLAG_PUBLICS,
     THEME_CATEGORIES,
 )
-from helpdesk.orientation.profiles import OrganisationProfile, active_profiles
+from helpdesk.orientation.profiles import OrganisationProfile, active_directory
 
 THEME_WEIGHT = 4.0
 SITUATION_WEIGHT = 1.5
@@ -394,6 +394,14 @@ def static_parts(
     return parts, tuple(dict.fromkeys(reasons))
 
 
+def candidate_categories(context: RequestContext) -> set[str]:
+    """The categories whose organisations are candidates: the themes', else (no theme) the situation's."""
+    tables = [THEME_CATEGORIES.get(t, {}) for t in context.themes]
+    if not context.themes:
+        tables = [FLAG_CATEGORIES.get(f, {}) for f in context.flags]
+    return {code for table in tables for code in table}
+
+
 def _is_candidate(parts: ScoreParts, context: RequestContext) -> bool:
     if parts.theme > 0 or parts.question > 0:
         return True
@@ -456,11 +464,13 @@ def suggest(
     if not context.asks or limit <= 0:
         return []
     app = app or current_app._get_current_object()
-    profiles = active_profiles(app, session)
+    directory = active_directory(app, session)
     hits = question_hits(session, context.question)
+    ids = directory.in_categories(candidate_categories(context)) | set(hits)
     scored = []
-    for profile in profiles.values():
-        if profile.id in context.excluded:
+    for organisation_id in ids - context.excluded:
+        profile = directory.profiles.get(organisation_id)
+        if profile is None:  # archived since the index saw it
             continue
         parts, reasons = static_parts(profile, context, hits)
         if _is_candidate(parts, context):
@@ -470,9 +480,9 @@ def suggest(
     if not best:
         return []
     now = now or utcnow()
-    ids = [profile.id for _, _, profile in best]
-    outcomes = _outcomes(session, ids, now - timedelta(days=HISTORY_DAYS))
-    accepted = _accepted_for_themes(session, ids, context.themes, now - timedelta(days=EXPERIENCE_DAYS))
+    best_ids = [profile.id for _, _, profile in best]
+    outcomes = _outcomes(session, best_ids, now - timedelta(days=HISTORY_DAYS))
+    accepted = _accepted_for_themes(session, best_ids, context.themes, now - timedelta(days=EXPERIENCE_DAYS))
     suggestions = []
     for parts, reasons, profile in best:
         experience, experience_reasons = experience_part(accepted.get(profile.id, 0))
