@@ -142,7 +142,9 @@ def test_suggestions_every_reason_is_true_of_its_organisation(app, suggested):
         db = get_session()
         for case, request_id, suggestions in suggested:
             req = db.get(HelpRequest, request_id)
-            found = {o.id for o in find_organisations(db, req.question, limit=QUESTION_HITS)}
+            # The question as a sentence (not a word being typed: hence the trailing space).
+            words = " ".join(req.question.split()) + " "
+            found = {o.id for o in find_organisations(db, words, limit=QUESTION_HITS)}
             for s in suggestions:
                 org = db.get(Organisation, s.organisation.id)
                 for reason in s.reasons:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
@@ -24,6 +25,7 @@ from directory_import.territory import COMMUNES, locality_for_postcode
 from helpdesk.orientation.matching import category_codes, public_names
 
 EXTENSION = "orientation_profiles"
+QUESTIONS_KEPT = 500
 
 # Words of a remark or of the opening hours that say a service is closed for now.
 CLOSED_RE = re.compile(
@@ -113,10 +115,22 @@ def profile_of(row: Any) -> OrganisationProfile:
 
 @dataclass(frozen=True)
 class Directory:
-    """The active organisations' profiles, by id and by category (vocabulary code)."""
+    """The active organisations' profiles, by id and by category (vocabulary code); and the search hits
+    of the questions already asked of this state of the directory (a request page is shown again after
+    each action on it: its question is searched once)."""
 
     profiles: dict[int, OrganisationProfile]
     by_category: dict[str, tuple[int, ...]]
+    question_hits: OrderedDict[str, dict[int, float]] = field(default_factory=OrderedDict)
+
+    def remembered(self, question: str, compute: Callable[[], dict[int, float]]) -> dict[int, float]:
+        found = self.question_hits.get(question)
+        if found is None:
+            found = compute()
+            self.question_hits[question] = found
+            while len(self.question_hits) > QUESTIONS_KEPT:
+                self.question_hits.popitem(last=False)
+        return found
 
     def in_categories(self, codes: Iterable[str]) -> set[int]:
         return {i for code in codes for i in self.by_category.get(code, ())}

@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
@@ -147,19 +148,24 @@ class RequestContext:
     question: str = ""
     excluded: frozenset[int] = frozenset()  # organisations already leads
 
-    @property
+    # Read for every candidate: computed once (a frozen dataclass still has a __dict__ for them).
+    @cached_property
     def point(self) -> Point | None:
         return postcode_centre(self.postcode) if self.postcode else None
 
-    @property
+    @cached_property
     def commune(self) -> str:
         locality = locality_for_postcode(self.postcode)
         return locality.commune.code if locality is not None else ""
 
-    @property
+    @cached_property
     def basin(self) -> str:
         locality = locality_for_postcode(self.postcode)
         return locality.basin if locality is not None else ""
+
+    @cached_property
+    def publics(self) -> tuple[str, ...]:
+        return wanted_publics(self.flags, self.age_band)
 
     @property
     def asks(self) -> bool:
@@ -234,8 +240,15 @@ def wanted_publics(flags: Iterable[str], age_band: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(wanted))
 
 
-def public_part(profile: OrganisationProfile, flags: Iterable[str], age_band: str) -> Part:
-    matched = [p for p in wanted_publics(flags, age_band) if p in profile.publics]
+def public_part(
+    profile: OrganisationProfile,
+    flags: Iterable[str],
+    age_band: str,
+    *,
+    wanted: tuple[str, ...] | None = None,
+) -> Part:
+    wanted = wanted_publics(flags, age_band) if wanted is None else wanted
+    matched = [p for p in wanted if p in profile.publics]
     score = min(PUBLIC_MAX, PUBLIC_WEIGHT * len(matched))
     return score, tuple(Reason("public", p) for p in matched)
 
@@ -349,7 +362,8 @@ def question_hits(session: Session, question: str) -> dict[int, float]:
     text = " ".join(question.split())[:300]
     if not text:
         return {}
-    hits = search_directory(session, text, limit=QUESTION_HITS, with_facets=False).hits
+    # A trailing space: the question is not being typed, its last word is not a prefix to complete.
+    hits = search_directory(session, text + " ", limit=QUESTION_HITS, with_facets=False).hits
     if not hits:
         return {}
     top = max(hit.score for hit in hits)
@@ -365,7 +379,7 @@ def static_parts(
     theme, theme_reasons = theme_part(profile, context.themes)
     situation, situation_reasons = situation_part(profile, context.flags)
     question, question_reasons = question_part(profile, hits, answers_theme=theme > 0)
-    public, public_reasons = public_part(profile, context.flags, context.age_band)
+    public, public_reasons = public_part(profile, context.flags, context.age_band, wanted=context.publics)
     age, _ = age_part(profile, context.age_band)
     language, language_reasons = language_part(profile, context.languages)
     place, place_reasons = place_part(profile, context.point, context.basin)
@@ -465,7 +479,8 @@ def suggest(
         return []
     app = app or current_app._get_current_object()
     directory = active_directory(app, session)
-    hits = question_hits(session, context.question)
+    question = " ".join(context.question.split())
+    hits = directory.remembered(question, lambda: question_hits(session, question)) if question else {}
     ids = directory.in_categories(candidate_categories(context)) | set(hits)
     scored = []
     for organisation_id in ids - context.excluded:
