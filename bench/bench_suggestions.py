@@ -20,7 +20,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,9 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
 import helpdesk.models  # noqa: E402,F401  (every table in the metadata)
+from bench.bench_helpdesk import fresh_url, schema_of  # noqa: E402
 from directory_import.models import Base, Organisation  # noqa: E402
 from directory_import.sample import write_sample  # noqa: E402
 from directory_import.territory import LOCALITIES  # noqa: E402
@@ -61,19 +60,6 @@ QUESTIONS = [
     "Aide pour ses démarches administratives et ses dettes.",
 ]
 LANGUAGES = [["fr"], ["nl"], ["ar"], ["tr", "fr"], ["es"], ["ro"], ["pt"], ["en", "fr"]]
-
-
-def fresh_url(base_url: str, folder: Path) -> str:
-    if not base_url:
-        return f"sqlite:///{folder / 'bench-suggestions.sqlite'}"
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    engine = make_engine(base_url)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    return (
-        make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
-    )
 
 
 def past_leads(app, count: int, rnd: random.Random) -> None:
@@ -259,9 +245,8 @@ def main() -> int:
             get_engine().dispose()
         if args.database_url:
             engine = make_engine(args.database_url)
-            schema = make_url(url).query["options"].split("search_path=", 1)[1]
             with engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                conn.execute(text(f'DROP SCHEMA "{schema_of(url)}" CASCADE'))
             engine.dispose()
     return 0
 

@@ -32,6 +32,14 @@ IDENTITY_CONFIRMED = {
     "of birth is refused whatever this says (400, field code identity_refused).",
 }
 VERSION = {"type": "integer", "description": "The version you saw; 409 if it changed."}
+ORGANISATION_SUMMARY = {
+    "id": {"type": "integer"},
+    "source_id": {"type": "string"},
+    "name_fr": {"type": "string"},
+    "name_nl": {"type": "string"},
+    "postcode": {"type": "string"},
+    "basin": {"type": "string"},
+}
 
 
 def _change_body(properties: dict, required: list[str] | None = None) -> dict:
@@ -175,17 +183,7 @@ def spec() -> dict:
                     "type": "object",
                     "required": ["organisation", "score", "reasons", "warnings"],
                     "properties": {
-                        "organisation": {
-                            "type": "object",
-                            "properties": {
-                                "id": {"type": "integer"},
-                                "source_id": {"type": "string"},
-                                "name_fr": {"type": "string"},
-                                "name_nl": {"type": "string"},
-                                "postcode": {"type": "string"},
-                                "basin": {"type": "string"},
-                            },
-                        },
+                        "organisation": {"type": "object", "properties": ORGANISATION_SUMMARY},
                         "score": {"type": "number", "description": "The sum of `parts`."},
                         "parts": {
                             "type": "object",
@@ -244,12 +242,7 @@ def spec() -> dict:
                 "OrganisationHit": {
                     "type": "object",
                     "properties": {
-                        "id": {"type": "integer"},
-                        "source_id": {"type": "string"},
-                        "name_fr": {"type": "string"},
-                        "name_nl": {"type": "string"},
-                        "postcode": {"type": "string"},
-                        "basin": {"type": "string"},
+                        **ORGANISATION_SUMMARY,
                         "score": {"type": "number"},
                         "highlights": {"type": "object"},
                     },

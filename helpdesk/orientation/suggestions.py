@@ -201,28 +201,26 @@ def context_of(request: HelpRequest) -> RequestContext:
 Part = tuple[float, tuple[Reason, ...]]
 
 
-def theme_part(profile: OrganisationProfile, themes: Iterable[str]) -> Part:
+def _best_categories(
+    profile: OrganisationProfile, keys: Iterable[str], table: Mapping[str, Mapping[str, float]], weight: float
+) -> Part:
+    """For each key (a theme, a flag), ``weight`` x the table's weight of the organisation's best category."""
     score, reasons = 0.0, []
-    for theme in themes:
-        weights = THEME_CATEGORIES.get(theme, {})
-        matched = [(w, code) for code, w in weights.items() if code in profile.categories]
+    for key in keys:
+        matched = [(w, code) for code, w in table.get(key, {}).items() if code in profile.categories]
         if matched:
-            weight, code = max(matched)
-            score += THEME_WEIGHT * weight
+            best, code = max(matched)
+            score += weight * best
             reasons.append(Reason("category", code))
     return score, tuple(dict.fromkeys(reasons))
+
+
+def theme_part(profile: OrganisationProfile, themes: Iterable[str]) -> Part:
+    return _best_categories(profile, themes, THEME_CATEGORIES, THEME_WEIGHT)
 
 
 def situation_part(profile: OrganisationProfile, flags: Iterable[str]) -> Part:
-    score, reasons = 0.0, []
-    for flag in flags:
-        weights = FLAG_CATEGORIES.get(flag, {})
-        matched = [(w, code) for code, w in weights.items() if code in profile.categories]
-        if matched:
-            weight, code = max(matched)
-            score += SITUATION_WEIGHT * weight
-            reasons.append(Reason("category", code))
-    return score, tuple(dict.fromkeys(reasons))
+    return _best_categories(profile, flags, FLAG_CATEGORIES, SITUATION_WEIGHT)
 
 
 def question_part(
@@ -477,7 +475,7 @@ def suggest(
     has neither themes nor a question."""
     if not context.asks or limit <= 0:
         return []
-    app = app or current_app._get_current_object()
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     directory = active_directory(app, session)
     question = " ".join(context.question.split())
     hits = directory.remembered(question, lambda: question_hits(session, question)) if question else {}
