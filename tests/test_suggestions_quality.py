@@ -25,7 +25,7 @@ from helpdesk.followup.models import HelpRequest
 from helpdesk.followup.operations import CallerRecord, IntakeRecord, create_request
 from helpdesk.orientation.labels import reason_label
 from helpdesk.orientation.matching import AGE_PUBLICS, FLAG_PUBLICS
-from helpdesk.orientation.suggestions import QUESTION_HITS, suggest_for_request
+from helpdesk.orientation.suggestions import QUESTION_HITS, QUESTION_HITS_WITH_THEMES, suggest_for_request
 
 DATA = Path(__file__).resolve().parent / "data" / "suggestion_requests.json"
 MIN_RECALL_AT_5 = 0.9
@@ -144,7 +144,8 @@ def test_suggestions_every_reason_is_true_of_its_organisation(app, suggested):
             req = db.get(HelpRequest, request_id)
             # The question as a sentence (not a word being typed: hence the trailing space).
             words = " ".join(req.question.split()) + " "
-            found = {o.id for o in find_organisations(db, words, limit=QUESTION_HITS)}
+            many = QUESTION_HITS_WITH_THEMES if req.theme_codes else QUESTION_HITS
+            found = {o.id for o in find_organisations(db, words, limit=many)}
             for s in suggestions:
                 org = db.get(Organisation, s.organisation.id)
                 for reason in s.reasons:

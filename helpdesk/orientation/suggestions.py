@@ -12,8 +12,9 @@ part                  how much
 ====================  =========================================================================================
 ``theme``             4 x the weight of its best category for each theme (1 for the main answer, less for others)
 ``situation``         1.5 x the weight of its best category for each situation flag (``FLAG_CATEGORIES``)
-``question``          3 x its search score relative to the best hit for the question's words; 1 x when it answers
-                      a theme already (the words then mostly repeat the theme: they only break ties)
+``question``          3 x its search score relative to the best hit for the question's words (the best 30); 1 x
+                      when it answers a theme already (the words then mostly repeat the theme: they only break
+                      ties, among the best 12, by how much each scores above the last one kept)
 ``public``            1 per public it names that the situation or age band calls for (at most 2)
 ``age``               -1.5 when it names only publics of other ages (children, young people, older people)
 ``language``          1.5 when it speaks a language of the person's other than French or Dutch, 0.3 when it
@@ -39,6 +40,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import NamedTuple
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
@@ -74,7 +76,9 @@ CLOSURE = -3.0
 
 HISTORY_DAYS = 90
 EXPERIENCE_DAYS = 365
-QUESTION_HITS = 30
+# How many organisations the question's search brings: all the need there is for a request without
+# themes; fewer beside themes, where the words only break ties (each hit costs: the search builds snippets).
+QUESTION_HITS, QUESTION_HITS_WITH_THEMES = 30, 12
 RESCORED = 40  # the best candidates whose history is read
 NOTES_SHOWN = 2
 COMMON_LANGUAGES = frozenset({"fr", "nl"})
@@ -83,11 +87,11 @@ CHILD_PUBLICS = frozenset({"tout public", "familles"})
 ADULT_BANDS = frozenset({"18-24", "25-44", "45-64", "65-79", "80+"})
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     """Why an organisation fits, as a chip: ``code`` says what (``language``, ``public``, ``distance``...),
     ``value`` what exactly (``ar``, ``personnes sans abri``, ``2.1``), ``exact`` whether a distance is
-    from the organisation's own coordinates (else from its postcode's centre)."""
+    from the organisation's own coordinates (else from its postcode's centre). A tuple: hundreds are made
+    for every request."""
 
     code: str
     value: str = ""
@@ -106,7 +110,7 @@ class Caution:
     at: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ScoreParts:
     """The score of a suggestion, part by part (see the module's table); ``total`` is their sum."""
 
@@ -124,7 +128,20 @@ class ScoreParts:
 
     @property
     def total(self) -> float:
-        return round(sum(getattr(self, f.name) for f in fields(self)), 3)
+        return round(
+            self.theme
+            + self.situation
+            + self.question
+            + self.public
+            + self.age
+            + self.language
+            + self.place
+            + self.serves
+            + self.experience
+            + self.history
+            + self.closure,
+            3,
+        )
 
     @property
     def need(self) -> float:
@@ -354,20 +371,30 @@ def closure_part(profile: OrganisationProfile) -> tuple[float, tuple[Caution, ..
 
 
 # ---------------------------------------------------------------- putting them together
-def question_hits(session: Session, question: str) -> dict[int, float]:
+def question_hits(
+    session: Session, question: str, limit: int = QUESTION_HITS, *, above_cut: bool = False
+) -> dict[int, float]:
     """Organisations the directory search finds for the question's words, each with its score relative to
-    the best hit (1.0 for the best; by rank when the search answered without its index)."""
+    the best hit (1.0 for the best; by rank when the search answered without its index).
+
+    With ``above_cut``, when the search found more than ``limit``, a hit counts by how much it scores above
+    the last one kept: hits tied with it were cut arbitrarily (services of one kind often share their
+    description), so neither they nor the ones cut get anything for the words."""
     text = " ".join(question.split())[:300]
     if not text:
         return {}
     # A trailing space: the question is not being typed, its last word is not a prefix to complete.
-    hits = search_directory(session, text + " ", limit=QUESTION_HITS, with_facets=False).hits
+    result = search_directory(session, text + " ", limit=limit, with_facets=False)
+    hits = result.hits
     if not hits:
         return {}
     top = max(hit.score for hit in hits)
     if top <= 0:
         return {hit.id: 1 - rank / len(hits) for rank, hit in enumerate(hits)}
-    return {hit.id: max(0.0, hit.score / top) for hit in hits}
+    floor = hits[-1].score if above_cut and result.total > len(hits) else 0.0
+    if top <= floor:
+        return {}
+    return {hit.id: (hit.score - floor) / (top - floor) for hit in hits if hit.score > floor}
 
 
 def static_parts(
@@ -403,7 +430,9 @@ def static_parts(
         + place_reasons
         + serves_reasons
     )
-    return parts, tuple(dict.fromkeys(reasons))
+    if theme_reasons and situation_reasons:  # the same category may answer both
+        reasons = tuple(dict.fromkeys(reasons))
+    return parts, reasons
 
 
 def candidate_categories(context: RequestContext) -> set[str]:
@@ -418,6 +447,19 @@ def _is_candidate(parts: ScoreParts, context: RequestContext) -> bool:
     if parts.theme > 0 or parts.question > 0:
         return True
     return not context.themes and parts.situation > 0
+
+
+def best_candidates(
+    profiles: Iterable[OrganisationProfile], context: RequestContext, hits: Mapping[int, float], count: int
+) -> list[tuple[ScoreParts, tuple[Reason, ...], OrganisationProfile]]:
+    """The ``count`` best candidates by their static parts, best first (ties by name)."""
+    scored = []
+    for profile in profiles:
+        parts, reasons = static_parts(profile, context, hits)
+        if _is_candidate(parts, context):
+            scored.append((parts.total, parts, reasons, profile))
+    scored.sort(key=lambda item: (-item[0], item[3].name_fr, item[3].id))
+    return [(parts, reasons, profile) for _, parts, reasons, profile in scored[:count]]
 
 
 def _outcomes(session: Session, ids: list[int], since: datetime) -> dict[int, Outcomes]:
@@ -478,18 +520,18 @@ def suggest(
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     directory = active_directory(app, session)
     question = " ".join(context.question.split())
-    hits = directory.remembered(question, lambda: question_hits(session, question)) if question else {}
+    many = QUESTION_HITS_WITH_THEMES if context.themes else QUESTION_HITS
+    hits = (
+        directory.remembered(
+            f"{many} {question}",
+            lambda: question_hits(session, question, many, above_cut=bool(context.themes)),
+        )
+        if question
+        else {}
+    )
     ids = directory.in_categories(candidate_categories(context)) | set(hits)
-    scored = []
-    for organisation_id in ids - context.excluded:
-        profile = directory.profiles.get(organisation_id)
-        if profile is None:  # archived since the index saw it
-            continue
-        parts, reasons = static_parts(profile, context, hits)
-        if _is_candidate(parts, context):
-            scored.append((parts, reasons, profile))
-    scored.sort(key=lambda item: (-item[0].total, item[2].name_fr, item[2].id))
-    best = scored[: max(RESCORED, limit)]
+    profiles = [directory.profiles[i] for i in ids - context.excluded if i in directory.profiles]
+    best = best_candidates(profiles, context, hits, max(RESCORED, limit))
     if not best:
         return []
     now = now or utcnow()
