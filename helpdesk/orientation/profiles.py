@@ -153,11 +153,12 @@ class _Cache:
 
 
 def directory_key(session: Session) -> tuple:
-    """What changes whenever an organisation is added, changed, archived or removed."""
-    count, latest = session.execute(
-        select(func.count(Organisation.id), func.max(Organisation.updated_at))
+    """What changes whenever an organisation is added, changed or archived (organisations are never
+    deleted): the highest id and the latest ``updated_at``, both read from an index."""
+    highest, latest = session.execute(
+        select(func.max(Organisation.id), func.max(Organisation.updated_at))
     ).one()
-    return (count, str(latest))
+    return (highest, str(latest))
 
 
 def active_directory(app: Flask, session: Session) -> Directory:
