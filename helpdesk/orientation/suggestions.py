@@ -224,12 +224,20 @@ def _best_categories(
     """For each key (a theme, a flag), ``weight`` x the table's weight of the organisation's best category."""
     score, reasons = 0.0, []
     for key in keys:
-        matched = [(w, code) for code, w in table.get(key, {}).items() if code in profile.categories]
-        if matched:
-            best, code = max(matched)
+        weights = table.get(key)
+        if not weights:
+            continue
+        best, best_code = 0.0, ""
+        for code in profile.categories:  # one or two: fewer than the table's
+            w = weights.get(code, 0.0)
+            if w > best or (w == best and w and code > best_code):
+                best, best_code = w, code
+        if best:
             score += weight * best
-            reasons.append(Reason("category", code))
-    return score, tuple(dict.fromkeys(reasons))
+            reasons.append(Reason("category", best_code))
+    if len(reasons) > 1:
+        reasons = list(dict.fromkeys(reasons))
+    return score, tuple(reasons)
 
 
 def theme_part(profile: OrganisationProfile, themes: Iterable[str]) -> Part:
