@@ -458,3 +458,105 @@ def test_csrf_token_is_needed_to_add_a_suggestion(client, logged_in, make_reques
     response = client.post(f"/requests/{req.id}/leads", data={"organisation_id": directory["shelter"]})
     assert response.status_code == 400
     assert csrf_token(client, f"/requests/{req.id}")
+
+
+# ---------------------------------------------------------------- the words, in both languages
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        (
+            "fr",
+            [
+                "Sans-abrisme",
+                "parle arabe",
+                "interprétariat possible",
+                "public : personnes sans abri",
+                "2,1 km",
+                "env. 2,1 km",
+                "Bassin Sud",
+                "bassin voisin : Bassin Nord",
+                "actif à Saint-Gilles",
+                "actif dans toute la Région",
+                "répond à la question",
+                "acceptée 3 fois pour ce thème",
+            ],
+        ),
+        (
+            "nl",
+            [
+                "Thuisloosheid",
+                "spreekt Arabisch",
+                "tolken mogelijk",
+                "publiek: daklozen",
+                "2,1 km",
+                "ca. 2,1 km",
+                "Zorgregio Zuid",
+                "naburige zorgregio: Zorgregio Noord",
+                "actief in Sint-Gillis",
+                "actief in het hele Gewest",
+                "past bij de vraag",
+                "3 keer aanvaard voor dit thema",
+            ],
+        ),
+    ],
+)
+def test_suggestion_reasons_read_as_chips_in_the_readers_language(app, locale, expected):
+    from helpdesk.orientation.labels import reason_label
+
+    org = profile(categories={"sansabri": {"fr": "Sans-abrisme", "nl": "Thuisloosheid"}})
+    reasons = [
+        sg.Reason("category", "sansabri"),
+        sg.Reason("language", "ar"),
+        sg.Reason("interpreting"),
+        sg.Reason("public", "personnes sans abri"),
+        sg.Reason("distance", "2.1", True),
+        sg.Reason("distance", "2.1", False),
+        sg.Reason("basin", "sud"),
+        sg.Reason("neighbour_basin", "nord"),
+        sg.Reason("serves_commune", "saint-gilles"),
+        sg.Reason("whole_region"),
+        sg.Reason("question"),
+        sg.Reason("experience", "3"),
+    ]
+    with app.test_request_context(headers={"Accept-Language": locale}):
+        assert [reason_label(r, org, locale) for r in reasons] == expected
+
+
+def test_suggestion_warnings_read_as_sentences(app):
+    from helpdesk.orientation.labels import warning_label
+
+    cautions = [
+        sg.Caution("waiting_list", 3, 4),
+        sg.Caution("refused", 1, 4),
+        sg.Caution("unreachable", 2, 4),
+        sg.Caution("temporarily_closed"),
+        sg.Caution("no_common_language"),
+        sg.Caution("note", text="Ouvert dès 18 h.", at=utcnow().replace(year=2026, month=11, day=3)),
+    ]
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert [warning_label(c) for c in cautions] == [
+            "liste d'attente 3 fois sur 4",
+            "refus ou complet 1 fois sur 4",
+            "injoignable 2 fois",
+            "fermée temporairement, selon sa fiche",
+            "aucune langue commune, pas d'interprétariat mentionné",
+            "note du 03/11/2026 : Ouvert dès 18 h.",
+        ]
+
+
+def test_suggestions_follow_the_directory_as_it_changes(
+    client, make_user, make_request, make_organisation, bearer
+):
+    user = make_user("operator", "sud")
+    req = make_request(user, themes=["food"], question="Plus rien à manger.", residence_postcode="1060")
+    headers = bearer(user)
+    assert client.get(f"/api/v1/requests/{req.id}/suggestions", headers=headers).get_json() == {
+        "suggestions": []
+    }
+    grocery = make_organisation(
+        name_fr="Épicerie sociale Le Nid",
+        postcode="1060",
+        categories=[{"code": "aidealim", "label_fr": "Aide alimentaire"}],
+    )
+    found = client.get(f"/api/v1/requests/{req.id}/suggestions", headers=headers).get_json()["suggestions"]
+    assert [s["organisation"]["id"] for s in found] == [grocery.id]
