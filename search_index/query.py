@@ -436,13 +436,15 @@ def search(
     synonyms: SynonymTable | Iterable[str] | None = None,
     territory: str | None = None,
     with_facets: bool = True,
+    highlights: bool = True,
 ) -> SearchResult:
     """Search the live index.
 
     ``filters`` maps facet names (category, public, basin, commune, language) to accepted values;
     ``synonyms`` is a ``SynonymTable`` or extra lines ("a, b, c") added to ``DEFAULT_SYNONYMS``;
     ``territory`` (a basin code) raises nearby results a little. An empty text lists everything that
-    matches the filters. Raises ``IndexUnavailable`` when there is no usable index, ``ValueError`` for an
+    matches the filters. ``highlights=False`` leaves the hits without snippets, for callers that do not show
+    them (each one costs). Raises ``IndexUnavailable`` when there is no usable index, ``ValueError`` for an
     unknown filter.
     """
     started = time.perf_counter()
@@ -453,7 +455,18 @@ def search(
     for attempt in range(3):
         try:
             searcher = index.searcher()
-            result = _run(index, searcher, text, active, limit, page, table, territory, with_facets)
+            result = _run(
+                index,
+                searcher,
+                text,
+                active,
+                limit,
+                page,
+                table,
+                territory,
+                with_facets,
+                highlights=highlights,
+            )
             break
         except (OSError, EOFError) as error:
             # A file vanished between opening and reading (a concurrent commit): reopen and retry.
@@ -471,7 +484,9 @@ def synonym_table(extra_lines: tuple[str, ...]) -> SynonymTable:
     return SynonymTable.from_lines(DEFAULT_SYNONYMS + extra_lines)
 
 
-def _run(index, searcher, text, active, limit, page, table, territory, with_facets) -> SearchResult:
+def _run(
+    index, searcher, text, active, limit, page, table, territory, with_facets, *, highlights: bool = True
+) -> SearchResult:
     filter_query = _filter_query(active)
     vocabulary = _vocabulary(index, searcher)
     units = _units(text, table)
@@ -521,7 +536,7 @@ def _run(index, searcher, text, active, limit, page, table, territory, with_face
     total = len(docset)
     ranked = _rerank(results, territory)
     start = (page - 1) * limit
-    hits = [_hit(hit, score) for hit, score in ranked[start : start + limit]]
+    hits = [_hit(hit, score, highlights) for hit, score in ranked[start : start + limit]]
     facets = {}
     if with_facets:
         # A chosen facet still counts its other values (as if it were not chosen), so a person sees
@@ -547,10 +562,12 @@ def _rerank(results, territory: str | None) -> list[tuple[object, float]]:
     return ranked
 
 
-def _hit(hit, score: float) -> SearchHit:
+def _hit(hit, score: float, with_highlights: bool = True) -> SearchHit:
     stored = hit.fields()
     matched: dict[str, set[str]] = {}
-    for field_name, term in hit.matched_terms() if hit.results.has_matched_terms() else ():
+    for field_name, term in (
+        hit.matched_terms() if with_highlights and hit.results.has_matched_terms() else ()
+    ):
         matched.setdefault(field_name, set()).add(term.decode("utf-8") if isinstance(term, bytes) else term)
     highlights = {}
     for field_name in HIGHLIGHT_FIELDS:

@@ -183,8 +183,10 @@ def search_directory(
     page: int = 1,
     territory: str | None = None,
     with_facets: bool = True,
+    highlights: bool = True,
 ) -> SearchResult:
-    """Ranked search of active organisations; plain SQL (``degraded``) while the index is unavailable."""
+    """Ranked search of active organisations; plain SQL (``degraded``) while the index is unavailable.
+    ``highlights=False``: hits without snippets, for callers that do not show them."""
     app = current_app._get_current_object()
     state = _state(app)
     if state.rebuilding is None or not state.rebuilding.is_alive():
@@ -199,6 +201,7 @@ def search_directory(
                 synonyms=synonym_lines(session),
                 territory=territory,
                 with_facets=with_facets,
+                highlights=highlights,
             )
         except IndexUnavailable as error:
             if schedule_rebuild(app, reason=str(error)) is None:  # rebuilt already, in this thread
@@ -211,6 +214,7 @@ def search_directory(
                     synonyms=synonym_lines(session),
                     territory=territory,
                     with_facets=with_facets,
+                    highlights=highlights,
                 )
     return sql_search(session, text, filters, limit=limit, page=page)
 

@@ -77,7 +77,7 @@ CLOSURE = -3.0
 HISTORY_DAYS = 90
 EXPERIENCE_DAYS = 365
 # How many organisations the question's search brings: all the need there is for a request without
-# themes; fewer beside themes, where the words only break ties (each hit costs: the search builds snippets).
+# themes; fewer beside themes, where the words only break ties.
 QUESTION_HITS, QUESTION_HITS_WITH_THEMES = 30, 12
 RESCORED = 40  # the best candidates whose history is read
 NOTES_SHOWN = 2
@@ -392,7 +392,7 @@ def question_hits(
     if not text:
         return {}
     # A trailing space: the question is not being typed, its last word is not a prefix to complete.
-    result = search_directory(session, text + " ", limit=limit, with_facets=False)
+    result = search_directory(session, text + " ", limit=limit, with_facets=False, highlights=False)
     hits = result.hits
     if not hits:
         return {}
