@@ -106,6 +106,7 @@ def test_suggestion_question_part_is_relative_to_the_best_hit():
     assert sg.question_part(profile(id=8), {7: 1.0}) == (0.0, ())
     # For an organisation that answers a theme already, the words only break ties.
     assert sg.question_part(profile(id=7), {7: 0.5}, answers_theme=True) == (0.5, (sg.Reason("question"),))
+    assert sg.question_part(profile(id=7), {7: 0.1}) == (pytest.approx(0.3), ())  # too little to say it
 
 
 def test_suggestion_public_part_counts_the_publics_called_for():

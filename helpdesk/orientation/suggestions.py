@@ -64,6 +64,7 @@ from helpdesk.orientation.profiles import OrganisationProfile, active_directory
 THEME_WEIGHT = 4.0
 SITUATION_WEIGHT = 1.5
 QUESTION_WEIGHT, QUESTION_WITH_THEME = 3.0, 1.0
+QUESTION_CHIP_AT = 0.25  # relative search score from which "matches the question" is said
 PUBLIC_WEIGHT, PUBLIC_MAX = 1.0, 2.0
 AGE_MISMATCH = -1.5
 LANGUAGE_SPOKEN, LANGUAGE_COMMON, INTERPRETING, NO_COMMON_LANGUAGE = 1.5, 0.3, 1.0, -1.0
@@ -254,7 +255,9 @@ def question_part(
     relative = hits.get(profile.id, 0.0)
     if relative <= 0:
         return 0.0, ()
-    return (QUESTION_WITH_THEME if answers_theme else QUESTION_WEIGHT) * relative, (Reason("question"),)
+    score = (QUESTION_WITH_THEME if answers_theme else QUESTION_WEIGHT) * relative
+    # A chip only where the words really tell it apart (a hit barely above the cut says little).
+    return score, (Reason("question"),) if relative >= QUESTION_CHIP_AT else ()
 
 
 def wanted_publics(flags: Iterable[str], age_band: str) -> tuple[str, ...]:
