@@ -561,3 +561,32 @@ def test_suggestions_follow_the_directory_as_it_changes(
     )
     found = client.get(f"/api/v1/requests/{req.id}/suggestions", headers=headers).get_json()["suggestions"]
     assert [s["organisation"]["id"] for s in found] == [grocery.id]
+
+
+def test_suggestions_for_a_theme_admins_added_come_from_its_label(
+    app, client, make_user, make_request, make_organisation, bearer
+):
+    from helpdesk.followup.models import Theme
+
+    with app.app_context():
+        db = get_session()
+        db.add(
+            Theme(code="employment", label_en="Employment", label_fr="Emploi", label_nl="Werk", position=20)
+        )
+        db.commit()
+    agency = make_organisation(
+        name_fr="Mission locale pour l'emploi",
+        description_fr="Recherche d'emploi, formations et orientation professionnelle.",
+        postcode="1060",
+    )
+    make_organisation(name_fr="Épicerie sociale Le Nid", postcode="1060")
+    user = make_user("operator", "sud", locale="fr")
+    req = make_request(
+        user, themes=["employment"], question="Un monsieur de 50 ans.", residence_postcode="1060"
+    )
+    found = client.get(f"/api/v1/requests/{req.id}/suggestions", headers=bearer(user)).get_json()[
+        "suggestions"
+    ]
+    assert [s["organisation"]["id"] for s in found] == [agency.id]
+    assert {"code": "theme", "value": "employment", "label": "thème : Emploi"} in found[0]["reasons"]
+    assert found[0]["parts"]["theme"] > 0

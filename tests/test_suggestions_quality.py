@@ -133,7 +133,7 @@ def reason_holds(reason, org: Organisation, req: HelpRequest, found_by_question:
         return all(org.serves(c) for c in COMMUNES)
     if reason.code == "question":
         return org.id in found_by_question
-    return False
+    return False  # "theme" (a theme no table maps) cannot appear: the suite uses the sector's themes
 
 
 def test_suggestions_every_reason_is_true_of_its_organisation(app, suggested):

@@ -328,6 +328,7 @@ def spec() -> dict:
                                         "type": "string",
                                         "enum": [
                                             "category",
+                                            "theme",
                                             "question",
                                             "language",
                                             "interpreting",

@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from directory_import.territory import COMMUNES
 from directory_import.vocabulary import CATEGORIES
+from helpdesk.db import get_session
+from helpdesk.followup.themes import theme_labels
 from helpdesk.i18n import TERRITORY_LABELS, language_label
 from helpdesk.orientation.matching import public_label
 from helpdesk.orientation.profiles import OrganisationProfile
@@ -37,6 +39,8 @@ def reason_label(reason: Reason, organisation: OrganisationProfile, locale: str)
         labels = organisation.categories.get(value) or {}
         fr, nl = CATEGORIES.get(value, (value, value))
         return (labels.get("nl") or nl) if locale == "nl" else (labels.get("fr") or fr)
+    if code == "theme":
+        return _("theme: %(theme)s", theme=theme_labels(get_session(), locale).get(value, value))
     if code == "language":
         return _("speaks %(language)s", language=language_label(value, locale))
     if code == "interpreting":

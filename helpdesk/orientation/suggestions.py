@@ -10,7 +10,8 @@ one?":
 ====================  =========================================================================================
 part                  how much
 ====================  =========================================================================================
-``theme``             4 x the weight of its best category for each theme (1 for the main answer, less for others)
+``theme``             4 x the weight of its best category for each theme (1 for the main answer, less for others);
+                      for a theme admins added (no table maps it), 3 x its search score for the theme's label
 ``situation``         1.5 x the weight of its best category for each situation flag (``FLAG_CATEGORIES``)
 ``question``          3 x its search score relative to the best hit for the question's words (the best 30); 1 x
                       when it answers a theme already (the words then mostly repeat the theme: they only break
@@ -51,7 +52,7 @@ from directory_import.models import utcnow
 from directory_import.territory import BASIN_NEIGHBOURS, locality_for_postcode, normalize_postcode
 from helpdesk.directory.models import OrganisationNote
 from helpdesk.directory.search import search_directory
-from helpdesk.followup.models import HelpRequest, Lead, LeadOutcome, RequestTheme
+from helpdesk.followup.models import HelpRequest, Lead, LeadOutcome, RequestTheme, Theme
 from helpdesk.orientation.matching import (
     AGE_PUBLICS,
     AGE_SPECIFIC_PUBLICS,
@@ -59,9 +60,10 @@ from helpdesk.orientation.matching import (
     FLAG_PUBLICS,
     THEME_CATEGORIES,
 )
-from helpdesk.orientation.profiles import OrganisationProfile, active_directory
+from helpdesk.orientation.profiles import Directory, OrganisationProfile, active_directory
 
 THEME_WEIGHT = 4.0
+UNMAPPED_THEME = 0.75  # a theme found by its label's words weighs less than one by its categories
 SITUATION_WEIGHT = 1.5
 QUESTION_WEIGHT, QUESTION_WITH_THEME = 3.0, 1.0
 QUESTION_CHIP_AT = 0.25  # relative search score from which "matches the question" is said
@@ -241,8 +243,20 @@ def _best_categories(
     return score, tuple(reasons)
 
 
-def theme_part(profile: OrganisationProfile, themes: Iterable[str]) -> Part:
-    return _best_categories(profile, themes, THEME_CATEGORIES, THEME_WEIGHT)
+def theme_part(
+    profile: OrganisationProfile,
+    themes: Iterable[str],
+    theme_hits: Mapping[str, Mapping[int, float]] | None = None,
+) -> Part:
+    """The themes' categories; a theme admins added, which no table maps, by the directory search of its
+    label (``theme_hits``: theme -> organisation -> relative search score)."""
+    score, reasons = _best_categories(profile, themes, THEME_CATEGORIES, THEME_WEIGHT)
+    for theme, found in (theme_hits or {}).items():
+        relative = found.get(profile.id, 0.0)
+        if relative > 0:
+            score += THEME_WEIGHT * UNMAPPED_THEME * relative
+            reasons += (Reason("theme", theme),)
+    return score, reasons
 
 
 def situation_part(profile: OrganisationProfile, flags: Iterable[str]) -> Part:
@@ -409,10 +423,13 @@ def question_hits(
 
 
 def static_parts(
-    profile: OrganisationProfile, context: RequestContext, hits: Mapping[int, float]
+    profile: OrganisationProfile,
+    context: RequestContext,
+    hits: Mapping[int, float],
+    theme_hits: Mapping[str, Mapping[int, float]] | None = None,
 ) -> tuple[ScoreParts, tuple[Reason, ...]]:
     """Every part that depends on the organisation and the request only (not on the helpdesk's history)."""
-    theme, theme_reasons = theme_part(profile, context.themes)
+    theme, theme_reasons = theme_part(profile, context.themes, theme_hits)
     situation, situation_reasons = situation_part(profile, context.flags)
     question, question_reasons = question_part(profile, hits, answers_theme=theme > 0)
     public, public_reasons = public_part(profile, context.flags, context.age_band, wanted=context.publics)
@@ -461,12 +478,16 @@ def _is_candidate(parts: ScoreParts, context: RequestContext) -> bool:
 
 
 def best_candidates(
-    profiles: Iterable[OrganisationProfile], context: RequestContext, hits: Mapping[int, float], count: int
+    profiles: Iterable[OrganisationProfile],
+    context: RequestContext,
+    hits: Mapping[int, float],
+    count: int,
+    theme_hits: Mapping[str, Mapping[int, float]] | None = None,
 ) -> list[tuple[ScoreParts, tuple[Reason, ...], OrganisationProfile]]:
     """The ``count`` best candidates by their static parts, best first (ties by name)."""
     scored = []
     for profile in profiles:
-        parts, reasons = static_parts(profile, context, hits)
+        parts, reasons = static_parts(profile, context, hits, theme_hits)
         if _is_candidate(parts, context):
             scored.append((parts.total, parts, reasons, profile))
     scored.sort(key=lambda item: (-item[0], item[3].name_fr, item[3].id))
@@ -521,6 +542,27 @@ def _latest_notes(session: Session, ids: list[int]) -> dict[int, list[Caution]]:
     return notes
 
 
+def unmapped_theme_hits(
+    session: Session, directory: Directory, themes: Iterable[str]
+) -> dict[str, dict[int, float]]:
+    """For each theme no table maps (admins add themes), the organisations the directory search finds for
+    its label, in French and in Dutch (the better of the two)."""
+    unmapped = [theme for theme in themes if theme not in THEME_CATEGORIES]
+    if not unmapped:
+        return {}
+    found: dict[str, dict[int, float]] = {}
+    for theme in session.scalars(select(Theme).where(Theme.code.in_(unmapped))):
+        best: dict[int, float] = {}
+        for label in dict.fromkeys(filter(None, (theme.label_fr, theme.label_nl))):
+            hits = directory.remembered(
+                f"theme {QUESTION_HITS} {label}", lambda label=label: question_hits(session, label)
+            )
+            for organisation_id, relative in hits.items():
+                best[organisation_id] = max(relative, best.get(organisation_id, 0.0))
+        found[theme.code] = best
+    return found
+
+
 def suggest(
     session: Session,
     context: RequestContext,
@@ -545,9 +587,11 @@ def suggest(
         if question
         else {}
     )
+    theme_hits = unmapped_theme_hits(session, directory, context.themes)
     ids = directory.in_categories(candidate_categories(context)) | set(hits)
+    ids |= {i for found in theme_hits.values() for i in found}
     profiles = [directory.profiles[i] for i in ids - context.excluded if i in directory.profiles]
-    best = best_candidates(profiles, context, hits, max(RESCORED, limit))
+    best = best_candidates(profiles, context, hits, max(RESCORED, limit), theme_hits)
     if not best:
         return []
     now = now or utcnow()
