@@ -11,11 +11,13 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import NotFound
 
 from helpdesk import access
-from helpdesk.api.views import ApiError, bp
+from helpdesk.api.views import ApiError, api_blueprint
 from helpdesk.db import get_session
 from helpdesk.i18n import current_language
 from helpdesk.orientation.labels import suggestion_json
 from helpdesk.orientation.suggestions import suggest_for_request
+
+bp = api_blueprint("api_suggestions", __name__)
 
 MAX_SUGGESTIONS = 50
 
