@@ -8,6 +8,7 @@ from directory_import.territory import TERRITORIES
 from helpdesk.api.views import api_blueprint
 from helpdesk.followup.models import Channel, LeadOutcome, Status, UnmetReason, Urgency
 from helpdesk.followup.themes import SECTOR_THEMES
+from helpdesk.orientation.suggestions import CAUTION_CODES, REASON_CODES
 
 bp = api_blueprint("api_openapi", __name__)
 
@@ -42,6 +43,17 @@ ORGANISATION_SUMMARY = {
     "postcode": {"type": "string"},
     "basin": {"type": "string"},
 }
+
+
+def _coded_list(codes: tuple[str, ...], label_example: str, value_example: str = "") -> dict:
+    """A list of ``{"code", "label"}`` (and ``"value"``) objects: the suggestions' reasons and warnings."""
+    properties: dict = {
+        "code": {"type": "string", "enum": list(codes)},
+        "label": {"type": "string", "example": label_example},
+    }
+    if value_example:
+        properties["value"] = {"type": "string", "example": value_example}
+    return {"type": "array", "items": {"type": "object", "properties": properties}}
 
 
 def _change_body(properties: dict, required: list[str] | None = None) -> dict:
@@ -321,53 +333,8 @@ def spec() -> dict:
                             "description": "The score's named parts that count: theme, situation, question, "
                             "public, age, language, place, serves, experience, history, closure.",
                         },
-                        "reasons": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "code": {
-                                        "type": "string",
-                                        "enum": [
-                                            "category",
-                                            "theme",
-                                            "question",
-                                            "language",
-                                            "interpreting",
-                                            "public",
-                                            "distance",
-                                            "basin",
-                                            "neighbour_basin",
-                                            "serves_commune",
-                                            "whole_region",
-                                            "experience",
-                                        ],
-                                    },
-                                    "value": {"type": "string", "example": "ar"},
-                                    "label": {"type": "string", "example": "parle arabe"},
-                                },
-                            },
-                        },
-                        "warnings": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "code": {
-                                        "type": "string",
-                                        "enum": [
-                                            "waiting_list",
-                                            "refused",
-                                            "unreachable",
-                                            "temporarily_closed",
-                                            "no_common_language",
-                                            "note",
-                                        ],
-                                    },
-                                    "label": {"type": "string", "example": "liste d'attente 3 fois sur 4"},
-                                },
-                            },
-                        },
+                        "reasons": _coded_list(REASON_CODES, "parle arabe", value_example="ar"),
+                        "warnings": _coded_list(CAUTION_CODES, "liste d'attente 3 fois sur 4"),
                     },
                 },
                 "Term": TERM,

@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from typing import NamedTuple
 
 from flask import Flask, current_app
@@ -88,6 +88,23 @@ COMMON_LANGUAGES = frozenset({"fr", "nl"})
 ADULT_PUBLICS = frozenset({"tout public", "adultes"})
 CHILD_PUBLICS = frozenset({"tout public", "familles"})
 ADULT_BANDS = frozenset({"18-24", "25-44", "45-64", "65-79", "80+"})
+
+
+REASON_CODES = (
+    "category",
+    "theme",
+    "question",
+    "language",
+    "interpreting",
+    "public",
+    "distance",
+    "basin",
+    "neighbour_basin",
+    "serves_commune",
+    "whole_region",
+    "experience",
+)
+CAUTION_CODES = ("waiting_list", "refused", "unreachable", "temporarily_closed", "no_common_language", "note")
 
 
 class Reason(NamedTuple):
@@ -555,7 +572,7 @@ def unmapped_theme_hits(
         best: dict[int, float] = {}
         for label in dict.fromkeys(filter(None, (theme.label_fr, theme.label_nl))):
             hits = directory.remembered(
-                f"theme {QUESTION_HITS} {label}", lambda label=label: question_hits(session, label)
+                f"theme {QUESTION_HITS} {label}", partial(question_hits, session, label)
             )
             for organisation_id, relative in hits.items():
                 best[organisation_id] = max(relative, best.get(organisation_id, 0.0))
