@@ -2,14 +2,14 @@
 that the helpdesk's history of a few dozen organisations is read from the index alone.
 
 Revision ID: 0005_suggest
-Revises: 0004_jobs
+Revises: 0005_needs
 Create Date: 2026-12-02
 """
 
 from alembic import op
 
 revision = "0005_suggest"
-down_revision = "0004_jobs"
+down_revision = "0005_needs"
 branch_labels = None
 depends_on = None
 
