@@ -89,8 +89,8 @@ def search(
     ``territory`` (a basin code) raises nearby results a little; ``needs``, a thesaurus, adds the
     organisations that answer the needs the text names (below those whose record holds the words; their
     hits name the needs in ``via_needs``). An empty text lists everything that
-    matches the filters. ``highlights=False`` leaves the hits without snippets, for callers that do not
-    show them (each one costs). Raises ``IndexUnavailable`` when there is no usable index, ``ValueError`` for an
+    matches the filters. ``highlights=False`` leaves the hits without snippets, for callers that do not show
+    them (each one costs). Raises ``IndexUnavailable`` when there is no usable index, ``ValueError`` for an
     unknown filter.
     """
     started = time.perf_counter()

@@ -12,6 +12,7 @@ SNIPPET_CHARS = 180
 
 
 def make_hit(hit, score: float, via_needs: tuple[str, ...] = (), with_highlights: bool = True) -> SearchHit:
+    """A result; ``with_highlights=False`` leaves out the snippets (each one costs)."""
     stored = hit.fields()
     matched: dict[str, set[str]] = {}
     for field_name, term in (

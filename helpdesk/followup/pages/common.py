@@ -173,7 +173,7 @@ def render_detail(db, req: HelpRequest, status: int = 200, lead_found: LeadSearc
         unmet.note.data = (request.args.get("unmet_note") or "")[:200]
     suggestions = []
     if access.can_edit_request(current_user, req) and req.status != "closed":
-        suggestions = suggest_for_request(db, req, limit=int(current_app.config.get("SUGGESTIONS_SHOWN", 8)))
+        suggestions = suggest_for_request(db, req, limit=int(current_app.config["SUGGESTIONS_SHOWN"]))
     org_ids = [lead.organisation_id for lead in req.leads] + [o.id for o in lead_hits]
     notes: dict[int, list[OrganisationNote]] = {}
     if org_ids:
@@ -191,10 +191,6 @@ def render_detail(db, req: HelpRequest, status: int = 200, lead_found: LeadSearc
         forms=forms,
         lead_hits=lead_hits,
         lead_query=query,
-        suggestions=suggestions,
-        reason_label=reason_label,
-        warning_label=warning_label,
-        part_labels=PART_LABELS,
         lead_found=lead_found,
         unmet_prefilled=unmet_prefilled,
         empty=lead_found.empty if lead_found is not None else None,
@@ -203,6 +199,10 @@ def render_detail(db, req: HelpRequest, status: int = 200, lead_found: LeadSearc
         ),
         facet_labels={},
         locale=current_language(),
+        suggestions=suggestions,
+        reason_label=reason_label,
+        warning_label=warning_label,
+        part_labels=PART_LABELS,
         notes=notes,
         users=users,
         labels=LABELS,
