@@ -590,3 +590,21 @@ def test_suggestions_for_a_theme_admins_added_come_from_its_label(
     assert [s["organisation"]["id"] for s in found] == [agency.id]
     assert {"code": "theme", "value": "employment", "label": "thème : Emploi"} in found[0]["reasons"]
     assert found[0]["parts"]["theme"] > 0
+
+
+def test_suggestions_read_again_only_what_changed_and_leave_the_archived(app, make_organisation):
+    from directory_import.models import Organisation
+    from helpdesk.orientation.profiles import active_directory
+
+    food = [{"code": "aidealim", "label_fr": "Aide alimentaire"}]
+    first = make_organisation(name_fr="Épicerie sociale Le Nid", postcode="1060", categories=food)
+    second = make_organisation(name_fr="Restaurant social Babel", postcode="1060", categories=food)
+    with app.app_context():
+        db = get_session()
+        assert set(active_directory(app, db).profiles) == {first.id, second.id}
+        org = db.get(Organisation, second.id)
+        org.archived, org.name_fr = True, "Restaurant social Babel (fermé)"
+        db.get(Organisation, first.id).languages = ["fr", "ar"]
+        db.commit()
+        profiles = active_directory(app, db).profiles
+        assert set(profiles) == {first.id} and profiles[first.id].languages == {"fr", "ar"}
