@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from helpdesk import access
-from helpdesk.i18n import ROLE_LABELS, TERRITORY_LABELS
+from helpdesk.vocabularies.roles import ROLE_LABELS
+from helpdesk.vocabularies.territories import TERRITORY_LABELS
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from rapidfuzz.distance import OSA
 from whoosh import collectors
 from whoosh import query as wq
 
+from directory_import.models import name_in
 from directory_import.territory import BASIN_NEIGHBOURS
 from search_index.analysis import STOP_WORDS, dutch_analyzer, fold, french_analyzer, plain_analyzer
 from search_index.schema import FACETS, FILTERS
@@ -110,9 +111,9 @@ class SearchHit:
     basin: str
     highlights: dict[str, Snippet] = field(default_factory=dict)
 
-    def name(self, locale: str) -> str:
-        first, second = (self.name_nl, self.name_fr) if locale == "nl" else (self.name_fr, self.name_nl)
-        return first or second or self.source_id
+    def name_in(self, language: str) -> str:
+        """Its name for a reader of ``language``, by the rule of ``Organisation.name_in``."""
+        return name_in(language, (self.name_fr, self.name_nl), last=self.source_id)
 
 
 @dataclass(frozen=True)

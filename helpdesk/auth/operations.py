@@ -17,9 +17,10 @@ from directory_import.models import utcnow
 from directory_import.territory import TERRITORIES
 from helpdesk import access
 from helpdesk.audit import AuditEvent, record_audit
-from helpdesk.auth.models import ROLES, ApiToken, LoginFailure, PasswordLink, Role, User, UserSession
+from helpdesk.auth.models import ROLES, ApiToken, LoginFailure, PasswordLink, User, UserSession
 from helpdesk.auth.password_policy import password_problem
 from helpdesk.auth.passwords import Passwords
+from helpdesk.vocabularies import Role
 
 REQUEST_ROLES = (Role.OPERATOR.value, Role.COORDINATOR.value)
 API_TOKEN_DAYS = 90

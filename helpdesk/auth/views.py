@@ -20,12 +20,12 @@ from helpdesk.auth.forms import (
     PasswordChangeForm,
     RevokeForm,
     SetPasswordForm,
-    account_error_message,
 )
 from helpdesk.auth.login import SESSION_TOKEN_KEY, end_read_transaction, passwords, sign_in
 from helpdesk.auth.models import ApiToken, User
 from helpdesk.auth.password_policy import strength
 from helpdesk.db import get_session
+from helpdesk.vocabularies.errors import account_error_message
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

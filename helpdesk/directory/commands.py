@@ -281,8 +281,8 @@ def duplicates_command(as_json: bool, limit: int) -> None:
     for p in pairs:
         a, b = orgs[p.first_id], orgs[p.second_id]
         click.echo(
-            f"{p.score:5.1f}  #{a.id} {a.display_name()} ({a.source}, {a.postcode or '-'})"
-            f"  ~  #{b.id} {b.display_name()} ({b.source}, {b.postcode or '-'})"
+            f"{p.score:5.1f}  #{a.id} {a.name_in('fr')} ({a.source}, {a.postcode or '-'})"
+            f"  ~  #{b.id} {b.name_in('fr')} ({b.source}, {b.postcode or '-'})"
         )
     click.echo(f"{len(pairs)} candidate pairs.")
 

@@ -94,7 +94,7 @@ def contact_text(organisation: Organisation, locale: str) -> str:
         if locale == "nl"
         else (organisation.commune_fr or organisation.commune_nl)
     )
-    lines = [organisation.display_name(locale)]
+    lines = [organisation.name_in(locale)]
     address = " ".join(filter(None, [street, organisation.number]))
     if organisation.box:
         address += f" / {organisation.box}"

@@ -18,7 +18,8 @@ from directory_import.models import utcnow
 from helpdesk.audit import record_audit
 from helpdesk.auth.models import User
 from helpdesk.followup.identity import IdentityFound, check_texts
-from helpdesk.followup.models import HelpRequest, RequestEvent, Status
+from helpdesk.followup.models import HelpRequest, RequestEvent
+from helpdesk.vocabularies import Status
 
 
 class RequestError(Exception):

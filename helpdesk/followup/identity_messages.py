@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from flask_babel import gettext as _
 
 from helpdesk.followup.identity import REFUSED_KINDS
-from helpdesk.followup.labels import IDENTITY_LABELS
+from helpdesk.vocabularies import IdentityKind
 
 
 def _codes(kinds: list[str] | str) -> list[str]:
@@ -17,7 +17,7 @@ def _codes(kinds: list[str] | str) -> list[str]:
 
 def identity_what(kinds: list[str] | str) -> str:
     """``"national_number,phone"`` as "a national register number, a phone number" in the user's language."""
-    return ", ".join(str(IDENTITY_LABELS.get(code, code)) for code in _codes(kinds))
+    return ", ".join(IdentityKind.label_of(code) for code in _codes(kinds))
 
 
 def identity_messages(field: str, kinds: list[str] | str, *, api: bool = False) -> tuple[str, str]:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from directory_import.models import utcnow
 from helpdesk.audit import record_audit
-from helpdesk.followup.models import HelpRequest, Status
+from helpdesk.followup.models import HelpRequest
+from helpdesk.vocabularies import Status
 
 # Keys of RequestEvent.changes that may hold free text: blanked by anonymisation.
 TEXT_KEYS = ("note", "question", "feedback", "missing_reason")
