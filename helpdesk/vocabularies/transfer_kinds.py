@@ -8,5 +8,5 @@ from helpdesk.vocabularies.base import Vocabulary
 
 
 class TransferKind(Vocabulary):
-    TRANSFER = "transfer", _l("Transfer")
+    TRANSFER = "transfer", _l("Hand-over")
     SHARE = "share", _l("Shared for advice")
