@@ -53,6 +53,9 @@ PUBLIC_URL = "http://127.0.0.1:5000"
 ARGON2_TIME_COST = 3
 ARGON2_MEMORY_COST = 65536
 ARGON2_PARALLELISM = 2
+# Password hashing runs on its own thread(s) at this lower scheduling priority (Linux niceness, 0 to keep
+# it in the request thread at normal priority): under a storm of sign-ins the pages come first.
+PASSWORD_HASHING_NICENESS = 10
 
 WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 

@@ -81,6 +81,15 @@ def prepare_database(base_url: str, folder: Path) -> tuple[str, str | None]:
     return url, schema
 
 
+def drop_schema(base_url: str, schema: str) -> None:
+    from helpdesk.db import make_engine
+
+    engine = make_engine(base_url)
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
 def helpdesk(env: dict, *args: str, stdin: str | None = None) -> None:
     subprocess.run(
         [sys.executable, "-c", "from helpdesk.cli import main; main()", *args],  # nosec B603
@@ -232,12 +241,7 @@ def main() -> None:
         web.stop()
         export_server.shutdown()
         if schema:
-            from helpdesk.db import make_engine
-
-            engine = make_engine(options.database_url)
-            with engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            engine.dispose()
+            drop_schema(options.database_url, schema)
 
     database = "PostgreSQL" if options.database_url else "SQLite"
     print(

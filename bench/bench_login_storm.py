@@ -9,7 +9,7 @@ latencies (p50, p95, max) before and during the storm, and the number of 5xx ans
 Not a test: figures depend on the machine.
 
 Usage: python bench/bench_login_storm.py [--logins 100] [--workers 3] [--threads 4] [--same-address]
-                                         [--database-url URL]
+                                         [--rounds 5] [--compare-niceness] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
+from bench.bench_import_concurrency import drop_schema, prepare_database  # noqa: E402
 from tests.reliability.servers import FromAddress, Gunicorn, csrf_from, sign_in  # noqa: E402
 
 PASSWORD = "tulip canal bridge 2026"
@@ -77,12 +78,74 @@ def _poll(base: str, http: requests.Session, stop: threading.Event, out: list, s
         time.sleep(0.05)
 
 
-def run(logins: int, workers: int, threads: int, same_address: bool, database_url: str) -> dict:
+def _storm(
+    base: str,
+    operator: requests.Session,
+    logins: int,
+    round_: int,
+    same_address: bool,
+    during: list,
+    during_statuses: Counter,
+    login_statuses: Counter,
+) -> float:
+    """One storm: every client first gets its form (and CSRF token), then all post at once while the operator
+    polls their page. Each round comes from fresh addresses. Returns the storm's duration in seconds."""
+    sessions = []
+    for n in range(logins):
+        http = requests.Session()
+        k = round_ * logins + n
+        source = "127.0.0.1" if same_address else f"127.{1 + k // 62500}.{2 + k // 250 % 250}.{1 + k % 250}"
+        http.mount("http://", FromAddress(source))
+        # "close": the post opens its own connection (an idle kept-alive one may be closed meanwhile).
+        form = http.get(base + "/auth/login", timeout=60, headers={"Connection": "close"})
+        sessions.append((http, csrf_from(form.text)))
+    stop = threading.Event()
+    poller = threading.Thread(target=_poll, args=(base, operator, stop, during, during_statuses))
+    barrier = threading.Barrier(logins)
+
+    def storm(item) -> int:
+        http, token = item
+        barrier.wait()
+        email = f"{secrets.token_hex(6)}@storm.example"
+        try:
+            return http.post(
+                base + "/auth/login",
+                timeout=300,
+                allow_redirects=False,
+                data={"email": email, "password": "wrong password " + token[:6], "csrf_token": token},
+            ).status_code
+        except requests.RequestException as error:
+            print(f"storm login: {type(error).__name__}: {error}"[:300], file=sys.stderr)
+            return 599
+
+    poller.start()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=logins) as pool:
+        for status in pool.map(storm, sessions):
+            login_statuses[status] += 1
+    seconds = time.perf_counter() - started
+    stop.set()
+    poller.join()
+    return seconds
+
+
+def run(
+    logins: int,
+    workers: int,
+    threads: int,
+    same_address: bool,
+    database_url: str,
+    rounds: int,
+    niceness: int | None = None,
+) -> dict:
     with tempfile.TemporaryDirectory(prefix="login-storm-") as tmp:
         instance = Path(tmp)
-        url = database_url or f"sqlite:///{instance / 'storm.sqlite'}"
+        # PostgreSQL: a schema of its own, dropped at the end (so runs one after the other start afresh).
+        url, schema = prepare_database(database_url, instance)
         _prepare(url)
         config = {"DATABASE_URL": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False}
+        if niceness is not None:
+            config["PASSWORD_HASHING_NICENESS"] = niceness
         extra = ("--worker-class", "gthread", "--threads", str(threads)) if threads > 1 else ()
         server = Gunicorn(config, instance / "instance", workers=workers, extra_args=extra)
         try:
@@ -95,56 +158,34 @@ def run(logins: int, workers: int, threads: int, same_address: bool, database_ur
                 started = time.perf_counter()
                 before_statuses[operator.get(server.url + PAGE, timeout=60).status_code] += 1
                 before.append(time.perf_counter() - started)
-            # Every storm client first gets its form (and CSRF token), then all post at once.
-            sessions = []
-            for n in range(logins):
-                http = requests.Session()
-                source = "127.0.0.1" if same_address else f"127.0.{2 + n // 250}.{1 + n % 250}"
-                http.mount("http://", FromAddress(source))
-                # "close": the post opens its own connection (an idle kept-alive one may be closed meanwhile).
-                form = http.get(server.url + "/auth/login", timeout=60, headers={"Connection": "close"})
-                sessions.append((http, csrf_from(form.text)))
             during, during_statuses, login_statuses = [], Counter(), Counter()
-            stop = threading.Event()
-            poller = threading.Thread(
-                target=_poll, args=(server.url, operator, stop, during, during_statuses)
-            )
-            barrier = threading.Barrier(logins)
-
-            def storm(item) -> int:
-                http, token = item
-                barrier.wait()
-                email = f"{secrets.token_hex(6)}@storm.example"
-                try:
-                    return http.post(
-                        server.url + "/auth/login",
-                        timeout=300,
-                        allow_redirects=False,
-                        data={"email": email, "password": "wrong password " + token[:6], "csrf_token": token},
-                    ).status_code
-                except requests.RequestException as error:
-                    print(f"storm login: {type(error).__name__}: {error}"[:300], file=sys.stderr)
-                    return 599
-
-            poller.start()
-            started = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=logins) as pool:
-                for status in pool.map(storm, sessions):
-                    login_statuses[status] += 1
-            storm_seconds = time.perf_counter() - started
-            stop.set()
-            poller.join()
+            storm_seconds = 0.0
+            for round_ in range(rounds):
+                seconds = _storm(
+                    server.url,
+                    operator,
+                    logins,
+                    round_,
+                    same_address,
+                    during,
+                    during_statuses,
+                    login_statuses,
+                )
+                storm_seconds += seconds
             log = server.log_text()
         finally:
             server.stop()
+            if schema:
+                drop_schema(database_url, schema)
     server_errors = sum(
         n for s, n in (during_statuses + login_statuses + before_statuses).items() if s >= 500
     )
     return {
-        "database": url.split(":", 1)[0],
+        "database": "postgresql" if schema else "sqlite",
         "workers": workers,
         "threads": threads,
         "logins": logins,
+        "rounds": rounds,
         "same_address": same_address,
         "storm_seconds": round(storm_seconds, 1),
         "login_statuses": dict(sorted(login_statuses.items())),
@@ -171,8 +212,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=4, help="gthread threads per worker (1: sync workers)")
     parser.add_argument("--same-address", action="store_true", help="every storm login from 127.0.0.1")
     parser.add_argument("--database-url", default="", help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="storms one after the other (more page samples)"
+    )
+    parser.add_argument(
+        "--compare-niceness",
+        action="store_true",
+        help="run twice, password hashing at normal priority (niceness 0) then at the configured one",
+    )
     args = parser.parse_args(argv)
-    figures = run(args.logins, args.workers, args.threads, args.same_address, args.database_url)
+    if args.compare_niceness:
+        from config import PASSWORD_HASHING_NICENESS
+
+        for niceness in (0, PASSWORD_HASHING_NICENESS):
+            figures = run(
+                args.logins,
+                args.workers,
+                args.threads,
+                args.same_address,
+                args.database_url,
+                args.rounds,
+                niceness,
+            )
+            print(
+                f"hashing niceness {niceness:2}: operator page during the storms {figures['page_during_ms']}"
+            )
+        return 0
+    figures = run(args.logins, args.workers, args.threads, args.same_address, args.database_url, args.rounds)
     for key, value in figures.items():
         print(f"{key:24} {value}")
     during = figures["page_during_ms"]

@@ -57,7 +57,11 @@ class LoginGate:
 
 def init_app(app: Flask) -> None:
     app.extensions["passwords"] = Passwords(
-        app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"], app.config["ARGON2_PARALLELISM"]
+        app.config["ARGON2_TIME_COST"],
+        app.config["ARGON2_MEMORY_COST"],
+        app.config["ARGON2_PARALLELISM"],
+        threads=app.config["LOGIN_CHECKS_PER_PROCESS"],
+        niceness=app.config["PASSWORD_HASHING_NICENESS"],
     )
     app.extensions["login_gate"] = LoginGate(
         app.config["LOGIN_CHECKS_PER_PROCESS"],
