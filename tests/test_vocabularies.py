@@ -238,3 +238,18 @@ def test_cli_account_errors_speak_the_environments_language(runner, monkeypatch,
         args=["users", "create", "ana@cpas.example", "--territory", "sud", "--password", "short"]
     )
     assert result.exit_code != 0 and expected in result.output
+
+
+def test_api_refuses_a_callers_address_that_is_no_e_mail_address(app, client, make_user, themes):
+    user = make_user("operator", "sud", locale="nl")
+    with app.app_context():
+        db = get_session()
+        token = accounts.create_api_token(db, db.merge(user), "test")
+        db.commit()
+    answer = client.post(
+        "/api/v1/requests",
+        json={"question": "Een vraag.", "caller": {"name": "Marie", "email": "marie..dupont@cpas"}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 400
+    assert answer.get_json()["fields"] == {"caller_email": "Deze waarde is niet geldig."}

@@ -14,6 +14,7 @@ from sqlalchemy import String, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from directory_import.models import utcnow
+from directory_import.normalize import email_address
 from directory_import.territory import TERRITORIES
 from helpdesk import access
 from helpdesk.audit import AuditEvent, record_audit
@@ -73,9 +74,10 @@ def create_user(
 
     The password is checked and hashed before anything is read, so no lock is held while hashing.
     """
-    email = normalize_email(email)
-    if "@" not in email or len(email) > 254:
+    checked = email_address(email or "")
+    if checked is None:
         raise AccountError("invalid_email", "email")
+    email = checked
     if role not in ROLES:
         raise AccountError("invalid_role", "role")
     if territory not in TERRITORIES:

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from directory_import.models import Organisation, utcnow
+from directory_import.normalize import email_address
 from directory_import.territory import LOCALITIES, TERRITORIES, basin_for_postcode, normalize_postcode
 from helpdesk.auth.models import User
 from helpdesk.followup.changes import RequestError, audit, guard_identity, record_event, require_open, touch
@@ -128,6 +129,8 @@ def _check_choices(record: IntakeRecord, session: Session) -> dict[str, str]:
         errors["languages"] = "invalid"
     if record.caller.sector.strip() and not Sector.has(record.caller.sector.strip()):
         errors["caller_sector"] = "invalid"
+    if record.caller.email.strip() and email_address(record.caller.email) is None:
+        errors["caller_email"] = "invalid"
     codes = {t.code for t in all_themes(session) if t.active}
     if any(code not in codes for code in record.themes):
         errors["themes"] = "invalid"
