@@ -3,8 +3,9 @@ monthly statistics use is kept."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,7 +28,7 @@ def anonymise_closed_requests(
     outcomes, unmet needs' reasons and themes: everything the monthly statistics use. Returns how many.
     """
     now = now or utcnow()
-    cutoff = now - timedelta(days=round(older_than_months * 30.44))
+    cutoff = now - relativedelta(months=older_than_months)  # calendar months: 15 March -> 15 September
     stmt = select(HelpRequest).where(
         HelpRequest.status == Status.CLOSED.value,
         HelpRequest.closed_at < cutoff,
