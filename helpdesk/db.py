@@ -5,7 +5,6 @@ Views and CLI commands commit; operations only flush. A request that fails is ro
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,8 +17,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from helpdesk.folding import SQLITE_FUNCTION, fold_text
-
-logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # Execution option of the engine behind reader sessions (see ``reader_session``).

@@ -30,8 +30,6 @@ from helpdesk.followup.identity import IdentityFound, check_texts
 from helpdesk.followup.identity_messages import put_identity_errors
 from helpdesk.reports.render import neutralise
 
-CORRECTION_STATUSES = ("open", "done")
-
 
 class NoteForm(FlaskForm):
     text = TextAreaField(
