@@ -77,7 +77,7 @@ def make_engine(url: str, *, connect_timeout: int = 5, **kwargs) -> Engine:
 def init_app(app: Flask) -> None:
     url = resolve_database_url(app.config["DATABASE_URL"], app.instance_path)
     app.config["DATABASE_URL"] = url
-    engine = make_engine(url, connect_timeout=app.config.get("DATABASE_CONNECT_TIMEOUT_SECONDS", 5))
+    engine = make_engine(url, connect_timeout=app.config["DATABASE_CONNECT_TIMEOUT_SECONDS"])
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
     app.extensions["db_reader_sessionmaker"] = sessionmaker(

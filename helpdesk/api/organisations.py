@@ -24,7 +24,7 @@ from helpdesk.vocabularies.errors import FieldError, field_error_message
 
 def _require_directory_reader() -> None:
     user = current_user if current_user.is_authenticated else None
-    if not access.can_read_directory(user, current_app.config.get("DIRECTORY_PUBLIC", False)):
+    if not access.can_read_directory(user, current_app.config["DIRECTORY_PUBLIC"]):
         raise ApiError(_("Authentication required."), 401)
 
 

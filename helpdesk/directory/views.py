@@ -26,7 +26,7 @@ def directory_reader(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         user = current_user if current_user.is_authenticated else None
-        if not access.can_read_directory(user, current_app.config.get("DIRECTORY_PUBLIC", False)):
+        if not access.can_read_directory(user, current_app.config["DIRECTORY_PUBLIC"]):
             return current_app.login_manager.unauthorized()
         return view(*args, **kwargs)
 
