@@ -29,7 +29,7 @@ def _defaults() -> set[str]:
 def _is_config(node: ast.AST) -> bool:
     """``config``, ``app.config``, ``current_app.config``, ``self.app.config``..."""
     return (isinstance(node, ast.Attribute) and node.attr == "config") or (
-        isinstance(node, ast.Name) and node.id == "config"
+        isinstance(node, ast.Name) and node.id in ("config", "cfg")
     )
 
 
