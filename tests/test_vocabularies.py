@@ -21,9 +21,10 @@ from helpdesk.followup.identity import KINDS
 from helpdesk.followup.recording import CallerRecord
 from helpdesk.vocabularies import ALL, Channel, LeadOutcome, Territory, Vocabulary
 from helpdesk.vocabularies.errors import AccountProblem, FieldError, RequestRefusal, field_error_message
+from helpdesk.vocabularies.import_messages import ROW_MESSAGES, SOURCE_MESSAGES, ImportStage, ImportStatus
 
 CATALOGS = Path(__file__).resolve().parents[1] / "helpdesk" / "translations"
-VOCABULARIES = (*ALL, FieldError, RequestRefusal, AccountProblem)
+VOCABULARIES = (*ALL, FieldError, RequestRefusal, AccountProblem, ImportStatus, ImportStage)
 MEMBERS = [
     pytest.param(member, id=f"{vocabulary.__name__}.{member.name}")
     for vocabulary in VOCABULARIES
@@ -47,6 +48,13 @@ def test_vocabulary_code_has_a_french_and_a_dutch_label(member: Vocabulary, cata
     msgid = member.label._args[0]  # the English source of the lazy label
     for language in ("fr", "nl"):
         assert catalogs[language].get(msgid), f"{member!r}: no {language} translation of {msgid!r}"
+
+
+@pytest.mark.parametrize("code", sorted(ROW_MESSAGES) + sorted(SOURCE_MESSAGES))
+def test_import_message_has_a_french_and_a_dutch_text(code, catalogs):
+    message = ROW_MESSAGES.get(code) or SOURCE_MESSAGES[code]
+    for language in ("fr", "nl"):
+        assert catalogs[language].get(message._args[0]), f"{code}: no {language} translation"
 
 
 def test_vocabulary_members_are_their_codes():
