@@ -53,12 +53,3 @@ class PasswordChangeForm(SetPasswordForm):
 
 class RevokeForm(FlaskForm):
     """A button that revokes an API token (only the CSRF token)."""
-
-
-ACCOUNT_EVENT_LABELS = {
-    "user.create": _l("Account created"),
-    "user.update": _l("Account changed by an administrator"),
-    "user.password_reset": _l("Password reset by an administrator"),
-    "user.password_set": _l("Password chosen through a link"),
-    "user.confirm": _l("Account confirmed"),
-}

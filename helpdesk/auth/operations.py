@@ -22,6 +22,7 @@ from helpdesk.auth.models import ROLES, ApiToken, LoginFailure, PasswordLink, Us
 from helpdesk.auth.password_policy import password_problem
 from helpdesk.auth.passwords import Passwords
 from helpdesk.vocabularies import Role
+from helpdesk.vocabularies.account_events import AccountEvent
 
 REQUEST_ROLES = (Role.OPERATOR.value, Role.COORDINATOR.value)
 API_TOKEN_DAYS = 90
@@ -519,7 +520,7 @@ def use_password_link(session: Session, link: PasswordLink, new_hash: str) -> bo
 
 # --- Confirmation of accounts that read requests, by a coordinator of their territory ----------------------
 
-ACCOUNT_EVENTS = ("user.create", "user.password_reset", "user.password_set", "user.confirm", "user.update")
+ACCOUNT_EVENTS = AccountEvent.codes()
 
 
 def accounts_awaiting_confirmation(session: Session, coordinator: User) -> list[User]:

@@ -8,6 +8,7 @@ that every code has a French and a Dutch label.
 
 from __future__ import annotations
 
+from helpdesk.vocabularies.account_events import AccountEvent
 from helpdesk.vocabularies.age_bands import AgeBand
 from helpdesk.vocabularies.base import Vocabulary
 from helpdesk.vocabularies.channels import Channel
@@ -27,6 +28,7 @@ from helpdesk.vocabularies.unmet_reasons import UnmetReason
 from helpdesk.vocabularies.urgencies import Urgency
 
 ALL: tuple[type[Vocabulary], ...] = (
+    AccountEvent,
     AgeBand,
     Channel,
     EventKind,
@@ -67,6 +69,7 @@ __all__ = [
     "ALL",
     "OPEN_STATUSES",
     "REQUEST_LABELS",
+    "AccountEvent",
     "AgeBand",
     "Channel",
     "EventKind",
