@@ -73,11 +73,11 @@ SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 endif
 FUZZ_EXAMPLES ?= 50000
 FUZZ_TESTS := tests/test_import_readers_properties.py tests/test_security_fuzz.py tests/test_api_schema.py \
-	tests/test_reports_suppression.py
+	tests/test_reports_suppression.py tests/test_reliability_killed_import.py
 fuzz: install translations
 	@echo "make fuzz: hypothesis seed $(SEED)"
 	HYPOTHESIS_PROFILE=fuzz HELPDESK_READER_EXAMPLES=$(FUZZ_EXAMPLES) HELPDESK_FUZZ_EXAMPLES=200 \
-	  HELPDESK_SCHEMA_EXAMPLES=500 $(BIN)/python -m pytest -n 2 -p no:cacheprovider \
+	  HELPDESK_SCHEMA_EXAMPLES=500 HELPDESK_IMPORT_KILLS=40 HELPDESK_KILL_SEED=$(SEED) $(BIN)/python -m pytest -n 2 -p no:cacheprovider \
 	  --hypothesis-seed=$(SEED) --hypothesis-show-statistics $(FUZZ_TESTS) $(PYTEST_ARGS) \
 	  || { echo "make fuzz FAILED with seed $(SEED): reproduce with make fuzz SEED=$(SEED)"; exit 1; }
 	@echo "make fuzz passed with seed $(SEED)"

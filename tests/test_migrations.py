@@ -2,6 +2,7 @@
 
 import os
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, text
@@ -9,6 +10,8 @@ from sqlalchemy.engine import make_url
 
 from helpdesk.db import make_engine, upgrade_database
 from helpdesk.models import Base
+
+pytestmark = pytest.mark.database  # each test makes its own database
 
 
 def _fresh_url(tmp_path) -> str:

@@ -53,10 +53,8 @@ def _searches(http: requests.Session, base: str) -> dict[str, tuple[int, list[st
     return answers
 
 
-@pytest.fixture
-def served_directory(app, runner, tmp_path, make_user, gunicorn_server):
-    """A directory of sample organisations, its index, and gunicorn (2 workers) with a signed-in operator."""
-    _import_sample(runner, tmp_path, count=2500)
+def _serve(runner, tmp_path, make_user, gunicorn_server, count: int):
+    _import_sample(runner, tmp_path, count=count)
     user = make_user("operator", "sud")
     server = gunicorn_server(workers=2)
     http = requests.Session()
@@ -64,10 +62,22 @@ def served_directory(app, runner, tmp_path, make_user, gunicorn_server):
     return server, http
 
 
+@pytest.fixture
+def served_directory(app, runner, tmp_path, make_user, gunicorn_server):
+    """A directory of sample organisations, its index, and gunicorn (2 workers) with a signed-in operator."""
+    return _serve(runner, tmp_path, make_user, gunicorn_server, count=400)
+
+
+@pytest.fixture
+def served_big_directory(app, runner, tmp_path, make_user, gunicorn_server):
+    """The same with a directory big enough for a rebuild to be killed midway."""
+    return _serve(runner, tmp_path, make_user, gunicorn_server, count=2500)
+
+
 def test_index_rebuild_killed_midway_leaves_searches_on_the_old_index(
-    app, runner, served_directory, tmp_path, database_url
+    app, runner, served_big_directory, tmp_path, database_url
 ):
-    server, http = served_directory
+    server, http = served_big_directory
     index_dir = Path(app.config["SEARCH_INDEX_DIR"])
     before = _searches(http, server.url)
     assert all(status == 200 and hits and not notice for status, hits, notice in before.values())
