@@ -26,7 +26,9 @@ SECRET_KEY = None
 # Languages of the interface; English is the source language.
 LANGUAGES = ["fr", "nl", "en"]
 BABEL_DEFAULT_LOCALE = "fr"
-BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+# The helpdesk's time zone: the times pages show and read, the months of reports, the CLI's defaults.
+# Times are stored in UTC whatever this says. (Flask-Babel's BABEL_DEFAULT_TIMEZONE follows it.)
+TIMEZONE = "Europe/Brussels"
 
 # Sessions and login.
 SESSION_COOKIE_HTTPONLY = True
@@ -88,6 +90,7 @@ SOCIALBRUSSELS_RETRIES = (
 SOCIALBRUSSELS_TIMEOUT_SECONDS = 30  # per request
 SOCIALBRUSSELS_DEADLINE_SECONDS = 3600  # for a whole crawl; the next sync resumes what is left
 SOCIALBRUSSELS_RESUME_HOURS = 12  # an interrupted crawl younger than this is resumed, not started afresh
+SOCIALBRUSSELS_MAX_PAGES = 1000  # of a paged list (next links, page numbers); past it nothing is imported
 # The source's reference lists, a file or an http(s) URL each, read as bilingual vocabularies by
 # `helpdesk directory vocabularies` and before each `helpdesk directory sync`. Keys: sectors, categories,
 # actionzones, languageoffer, legalstatus. E.g. {"sectors": "https://example.org/rest/sectors"}

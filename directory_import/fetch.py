@@ -59,6 +59,7 @@ class FetchReport:
     etag: str
     last_modified: str
     size: int = 0
+    link: str = ""  # the answer's Link header (``<...>; rel="next"`` of a paged list)
 
 
 def is_url(source: str) -> bool:
@@ -413,5 +414,10 @@ def _save(
         Path(name).unlink(missing_ok=True)
         raise
     return FetchReport(
-        Path(name), False, response.headers.get("ETag", ""), response.headers.get("Last-Modified", ""), size
+        Path(name),
+        False,
+        response.headers.get("ETag", ""),
+        response.headers.get("Last-Modified", ""),
+        size,
+        response.headers.get("Link", ""),
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from flask import Flask, current_app, request, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 # The labels of territories and roles live in their vocabularies; named here too for the templates' wiring.
@@ -51,6 +52,11 @@ def language_label(code: str, locale: str | None = None) -> str:
     return name or code
 
 
+def local_zone() -> ZoneInfo:
+    """The helpdesk's time zone (``TIMEZONE``): what pages show, forms read and report months follow."""
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
 class Named(Protocol):
     def name_in(self, language: str) -> str: ...
 
@@ -65,15 +71,11 @@ def org_name(organisation: Named | None, language: str | None = None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    try:
+        ZoneInfo(app.config["TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValueError(f"TIMEZONE is not a time zone: {app.config['TIMEZONE']!r}") from None
+    # One setting: Flask-Babel's format_datetime shows times in the same zone as everything else.
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     # Catalogs live in helpdesk/translations (relative to the app's root path).
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(
-        current_language=current_language,
-        language_label=language_label,
-        LANGUAGE_NAMES=LANGUAGE_NAMES,
-        format_date=format_date,
-        format_datetime=format_datetime,
-        format_decimal=format_decimal,
-        format_percent=format_percent,
-    )
-    app.jinja_env.filters["org_name"] = org_name

@@ -40,7 +40,7 @@ def _reads() -> list[tuple[str, int, str, int]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         where = str(path.relative_to(ROOT))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Subscript) and _is_config(node.value):
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and _is_config(node.value):
                 key = node.slice
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
                     found.append((where, node.lineno, key.value, 1))

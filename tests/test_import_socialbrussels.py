@@ -406,6 +406,10 @@ def test_socialbrussels_organisation_page_without_address_nor_description(client
         ("maraudes", "5120"),  # the activities, where the text is when the description is empty
         ("MEDIATION DE DETTES", "4012"),
         ("guidance energetique", "4012"),
+        ("CENTRE PUBLIC D'ACTION SOCIALE", "4012"),  # the official form, whatever the case
+        ("cgg de wijk", "6001"),  # an alternative name, in Dutch
+        ("service d'aide energie", "4012"),  # a service's name, in French
+        ("schuldbemiddeling", "4012"),  # the Dutch activities
     ],
 )
 def test_socialbrussels_search_finds_an_organisation_by_its_other_names_and_activities(
@@ -476,3 +480,150 @@ def test_socialbrussels_organisation_print_view_shows_the_area_served(client, lo
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Dessert : Bruxelles, Molenbeek-Saint-Jean" in page and "Rue de Flandre 12 / b3" in page
+
+
+# --- the JSON API --------------------------------------------------------------------------------
+def test_socialbrussels_api_detail_gives_every_field_bilingual(client, logged_in, imported):
+    logged_in("operator", "sud")
+    data = client.get(f"/api/v1/organisations/{imported['4012']}").get_json()
+    assert (data["name_fr"], data["official_name_fr"]) == (
+        "Centre Public d'Action Sociale de Schaerbeek",
+        "CENTRE PUBLIC D'ACTION SOCIALE DE SCHAERBEEK",
+    )
+    assert "CPAS" in data["acronyms"]
+    assert {"kind": "service", "lang": "nl", "name": "Energiecel", "acronym": False} in data["other_names"]
+    assert (data["legal_form"], data["legal_form_nl"], data["legal_form_code"]) == (
+        "Centre public d'action sociale",
+        "Openbaar centrum voor maatschappelijk welzijn",
+        "7",
+    )
+    assert data["company_numbers"] == ["0212.347.945"]
+    assert "- Médiation de dettes" in data["activities_fr"] and "- Schuldbemiddeling" in data["activities_nl"]
+    assert "Verboeckhoven" in data["access_fr"] and "Schaerbeek" in data["target_public_fr"]
+    assert data["opening_hours_fr"].startswith("Lundi au vendredi de 8h30")
+    assert (data["language_regime"], data["interpreting"]) == ("FR-NL", True)
+    assert {"fr", "nl"} <= set(data["languages"])
+    assert (data["latitude"], data["longitude"], data["lambert_x"], data["lambert_y"]) == (
+        50.8671,
+        4.3791,
+        151234.5,
+        173456.2,
+    )
+    assert {"code": "318", "label_fr": "Médiation de dettes", "label_nl": "Schuldbemiddeling"} in data[
+        "categories"
+    ]
+    assert data["sectors"] == [{"code": "3", "label_fr": "Aide sociale", "label_nl": "Welzijn"}]
+    assert data["action_zones"] == [{"code": "15", "label_fr": "Schaerbeek", "label_nl": "Schaarbeek"}]
+    assert data["served_communes"] == ["schaerbeek"]
+    assert data["source_updated_at"] == "2023-03-14"
+    assert data["phones"][0] == "+32 2 435 51 38" and data["faxes"] == ["+32 2 435 51 40"]
+
+
+def test_socialbrussels_api_detail_of_a_record_with_nulls(client, logged_in, imported):
+    logged_in("operator", "sud")
+    data = client.get(f"/api/v1/organisations/{imported['5120']}").get_json()
+    assert (data["latitude"], data["lambert_x"], data["basin"], data["interpreting"]) == (
+        None,
+        None,
+        "outside",
+        False,
+    )
+    assert (data["sectors"], data["description_fr"]) == ([], "")
+    assert [c["label_fr"] for c in data["categories"]] == ["Sans-abrisme"]  # "categories": text
+    assert len(data["served_communes"]) == 19  # the whole region
+    assert data["acronyms"] == ["EMAPSA"]
+
+
+def test_socialbrussels_api_detail_keys_are_the_documented_ones(client, logged_in, imported):
+    logged_in("operator", "sud")
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Organisation"]
+    for source_id in ("4012", "5120", "6001"):
+        data = client.get(f"/api/v1/organisations/{imported[source_id]}").get_json()
+        assert set(data) == set(schema["properties"]), source_id
+        assert set(schema["required"]) <= set(data)
+
+
+# --- every field on the page, in the reader's language -------------------------------------------
+def _details(page: str) -> dict[str, str]:
+    """The organisation page's details, label -> text (tags dropped, spaces collapsed)."""
+    import html
+    import re
+
+    found = {}
+    for label, value in re.findall(r"<dt>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", page, re.S):
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", value)).strip()
+        found[html.unescape(label)] = html.unescape(text)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("locale", "source_id", "label", "expected"),
+    [
+        # names: readable, the official form kept beside it
+        ("fr", "4012", "Nom en français", "Centre Public d'Action Sociale de Schaerbeek"),
+        ("fr", "4012", "Nom officiel en français", "CENTRE PUBLIC D'ACTION SOCIALE DE SCHAERBEEK"),
+        (
+            "nl",
+            "4012",
+            "Officiële naam in het Nederlands",
+            "OPENBAAR CENTRUM VOOR MAATSCHAPPELIJK WELZIJN VAN SCHAARBEEK",
+        ),
+        # alternative, former and service names; acronyms
+        ("fr", "4012", "Sigle", "CPAS"),
+        ("fr", "5120", "Anciens noms", "Équipe de rue du Canal"),
+        ("nl", "4012", "Diensten", "Energiecel"),
+        # the legal status's label in the reader's language only
+        ("fr", "4012", "Forme juridique", "Centre public d'action sociale"),
+        ("nl", "4012", "Rechtsvorm", "Openbaar centrum voor maatschappelijk welzijn"),
+        ("nl", "5120", "Rechtsvorm", "VZW"),
+        # company numbers, written the Belgian way
+        ("fr", "5120", "Numéro d'entreprise", "0456.789.123"),
+        ("nl", "4012", "Ondernemingsnummer", "0212.347.945"),
+        # the language regime, readable, and interpreting
+        ("fr", "4012", "Régime linguistique", "français, néerlandais (FR-NL)"),
+        ("nl", "6001", "Taalstatuut", "Nederlands (NL)"),
+        ("fr", "4012", "Interprétariat", "Interprétariat disponible"),
+        ("nl", "5120", "Tolken", "Geen tolken"),
+        # public, access, permanency as the opening hours
+        ("fr", "5120", "Public (français)", "Personnes sans abri"),
+        ("nl", "4012", "Doelgroep (Nederlands)", "Inwoners van Schaarbeek"),
+        ("fr", "5120", "Accès (français)", "Sur appel uniquement"),
+        ("nl", "4012", "Bereikbaarheid (Nederlands)", "Tram 92, 93: halte Verboekhoven"),
+        ("fr", "4012", "Heures d'ouverture (français)", "Lundi au vendredi de 8h30 à 12h"),
+        ("nl", "4012", "Openingsuren (Nederlands)", "Maandag tot vrijdag van 8u30 tot 12u"),
+        # no address: said so, no basin made up
+        ("fr", "5120", "Adresse", "Aucune adresse indiquée"),
+        ("nl", "5120", "Adres", "Geen adres opgegeven"),
+        # the source's date of its last update
+        ("fr", "5120", "Source", "bruxelles-social · 5120 · mis à jour le 2022-11-02"),
+    ],
+)
+def test_socialbrussels_organisation_page_field(
+    client, logged_in, imported, locale, source_id, label, expected
+):
+    logged_in("operator", "sud", locale=locale)
+    details = _details(client.get(f"/directory/organisations/{imported[source_id]}").get_data(as_text=True))
+    assert expected in details.get(label, ""), details
+    if label in ("Forme juridique", "Rechtsvorm"):  # the label of the reader's language, alone
+        assert details[label] == expected
+
+
+@pytest.mark.parametrize(("locale", "basin"), [("fr", "Bassin"), ("nl", "Bekken")])
+def test_socialbrussels_organisation_page_without_address_shows_no_basin(
+    client, logged_in, imported, locale, basin
+):
+    logged_in("operator", "sud", locale=locale)
+    details = _details(client.get(f"/directory/organisations/{imported['5120']}").get_data(as_text=True))
+    assert basin not in details
+
+
+@pytest.mark.parametrize(
+    ("locale", "heading"), [("fr", "Activités (français)"), ("nl", "Activiteiten (Frans)")]
+)
+def test_socialbrussels_organisation_page_shows_activities_when_the_description_is_empty(
+    client, logged_in, imported, locale, heading
+):
+    logged_in("operator", "sud", locale=locale)
+    page = client.get(f"/directory/organisations/{imported['5120']}").get_data(as_text=True)
+    assert heading in page and "- Maraudes de jour et de nuit" in page
+    assert "Description (" not in page and "Beschrijving (" not in page

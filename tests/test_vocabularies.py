@@ -17,8 +17,8 @@ from directory_import.territory import OUTSIDE, TERRITORIES
 from helpdesk.auth import operations as accounts
 from helpdesk.db import get_session
 from helpdesk.followup import operations as ops
-from helpdesk.followup.identity import KINDS
 from helpdesk.followup.recording import CallerRecord
+from helpdesk.identity import KINDS
 from helpdesk.vocabularies import ALL, Channel, LeadOutcome, Territory, Vocabulary
 from helpdesk.vocabularies.errors import AccountProblem, FieldError, RequestRefusal, field_error_message
 from helpdesk.vocabularies.import_messages import ROW_MESSAGES, SOURCE_MESSAGES, ImportStage, ImportStatus

@@ -28,7 +28,15 @@ from directory_import.readers.base import (
     raw_json,
     text,
 )
-from directory_import.readers.json_reader import _first_line, _skip_bom, check_depth, checked_file
+from directory_import.readers.json_reader import (
+    _build,
+    _first_line,
+    _skip_bom,
+    _too_deep,
+    _TooDeep,
+    check_depth,
+    checked_file,
+)
 
 # Keys that tell this shape from the project's own JSON layout (canonical form, see ``key``).
 SIGNATURE_KEYS = (
@@ -59,6 +67,8 @@ LIST_KEYS = (
     "organisation",
     "organization",
 )
+# Objects at the top that may hold the list one level down (HAL, Spring Data REST, envelopes).
+WRAPPER_KEYS = ("embedded", "data", "result", "results", "response", "payload")
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 _SPLIT = re.compile(r"\s*[;|\n]\s*")
 
@@ -229,7 +239,7 @@ def record_from_mapping(line: int, data: Mapping[str, Any]) -> OrganisationRecor
     postcode = a.text("zipcode", "postalcode", "postcode") or a.text("postalcodefr", "postalcodenl")
     return OrganisationRecord(
         line=line,
-        source_id=text(f.get("id")) if not isinstance(f.get("id"), (list, Mapping)) else "",
+        source_id=text(f.get("id")) if not isinstance(f.get("id"), (list, Mapping, bool)) else "",
         name_fr=name_fr,
         name_nl=name_nl,
         other_names=tuple(dict.fromkeys(other)),
@@ -319,6 +329,13 @@ def _prefix(path: Path) -> str:
                     (lists if event == "start_array" else objects).append(last_key)
                     if event == "start_array" and key(last_key) in LIST_KEYS:
                         return f"{last_key}.item"
+                elif (
+                    event == "start_array"
+                    and prefix.count(".") == 1
+                    and key(prefix.split(".")[0]) in WRAPPER_KEYS
+                    and key(prefix.split(".")[1]) in LIST_KEYS
+                ):  # HAL's {"_embedded": {"organisations": [...]}} and the like
+                    return f"{prefix}.item"
         except ijson.JSONError as error:
             raise SourceError(
                 f"the JSON is broken: {_first_line(error)}", "json_broken", detail=_first_line(error)
@@ -336,6 +353,48 @@ def _prefix(path: Path) -> str:
     )
 
 
+def raw_items(
+    path: str | Path, progress: Progress | None = None, limits: ReadLimits | None = None
+) -> Iterator[tuple[int, Any, RejectedRecord | None]]:
+    """Each item of a social.brussels API file as parsed (an object, or whatever else stands in the list),
+    with its position counted from 1; or, for an item with a value longer than ``limits.max_field_chars`` or
+    larger than ``limits.max_record_bytes``, None and the row's rejection (the item is not built). Raises
+    ``SourceError`` like ``read_socialbrussels``."""
+    path = Path(path)
+    limits = limits or ReadLimits()
+    check_depth(path, limits)
+    prefix = _prefix(path)
+    depth = prefix.count(".") + 2 if prefix else 1  # the nesting the items start at
+    with path.open("rb") as binary:
+        counted = checked_file(binary, limits, progress)
+        parser = ijson.parse(counted, use_float=True)
+        values = ((event, value) for _prefix_, event, value in parser)  # the same stream, for ``_build``
+        many = prefix == "item" or prefix.endswith(".item")
+        index = 0
+        try:
+            for current, event, value in parser:
+                if current != prefix or event in ("map_key", "end_map", "end_array"):
+                    continue
+                index += 1
+                item, refused = _build(event, value, values, depth, limits)
+                if refused is not None:
+                    refused = RejectedRecord(index, refused.reason, refused.code, refused.params)
+                yield index, item, refused
+                if not many:
+                    break  # one record
+            for _rest in parser:  # to the end, so that a file broken after its records is reported broken
+                pass
+        except _TooDeep:
+            raise _too_deep(limits, index) from None
+        except ijson.JSONError as error:
+            raise SourceError(
+                f"the JSON is broken after record {index}: {_first_line(error)}",
+                "json_broken_after",
+                record=index,
+                detail=_first_line(error),
+            ) from None
+
+
 def read_socialbrussels(
     path: str | Path, progress: Progress | None = None, limits: ReadLimits | None = None
 ) -> Iterator[ReaderItem]:
@@ -344,23 +403,10 @@ def read_socialbrussels(
     Raises ``SourceError`` when the file is not JSON or breaks off (the caller imports all or nothing), is
     not UTF-8, or nests deeper than ``limits.max_depth`` (checked by a first pass that builds nothing).
     """
-    path = Path(path)
-    limits = limits or ReadLimits()
-    check_depth(path, limits)
-    prefix = _prefix(path)
-    with path.open("rb") as binary:
-        counted = checked_file(binary, limits, progress)
-        index = 0
-        try:
-            for index, item in enumerate(ijson.items(counted, prefix, use_float=True), start=1):
-                if not isinstance(item, dict):
-                    yield RejectedRecord(index, "this record is not an object with fields", "not_object")
-                    continue
-                yield record_from_mapping(index, item)
-        except ijson.JSONError as error:
-            raise SourceError(
-                f"the JSON is broken after record {index}: {_first_line(error)}",
-                "json_broken_after",
-                record=index,
-                detail=_first_line(error),
-            ) from None
+    for index, item, refused in raw_items(path, progress, limits):
+        if refused is not None:
+            yield refused
+        elif not isinstance(item, dict):
+            yield RejectedRecord(index, "this record is not an object with fields", "not_object")
+        else:
+            yield record_from_mapping(index, item)

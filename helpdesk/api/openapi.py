@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from directory_import.territory import TERRITORIES
-from helpdesk.api.views import bp
+from helpdesk.api.views import api_blueprint
 from helpdesk.followup.themes import SECTOR_THEMES
 from helpdesk.vocabularies import (
     AgeBand,
@@ -19,6 +19,8 @@ from helpdesk.vocabularies import (
     UnmetReason,
     Urgency,
 )
+
+bp = api_blueprint("api_openapi", __name__)
 
 
 def _ref(name: str) -> dict:
@@ -54,6 +56,139 @@ def _change_body(properties: dict, required: list[str] | None = None) -> dict:
     if required:
         schema["required"] = required
     return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _pair(description: str) -> dict:
+    """A text given in French and in Dutch (``<name>_fr``, ``<name>_nl``): either may be empty."""
+    return {"type": "string", "description": description}
+
+
+TERM = {
+    "type": "object",
+    "description": "A term of the source's vocabulary, bilingual. `code` is the source's own id "
+    "(social.brussels: the number it gives the category, sector or zone), stable across syncs.",
+    "required": ["code", "label_fr", "label_nl"],
+    "properties": {
+        "code": {"type": "string"},
+        "label_fr": {"type": "string"},
+        "label_nl": {"type": "string"},
+    },
+}
+OTHER_NAME = {
+    "type": "object",
+    "required": ["kind", "lang", "name", "acronym"],
+    "properties": {
+        "kind": {
+            "type": "string",
+            "description": "`alternative` (also known as), `former` (a former name) or `service` (the name of "
+            "one of its services); all are searchable as names.",
+        },
+        "lang": {"type": "string", "description": "`fr`, `nl`, or empty when the source does not say."},
+        "name": {"type": "string"},
+        "acronym": {"type": "boolean", "description": "An acronym (it weighs as one in the search)."},
+    },
+}
+NULLABLE_NUMBER = {"type": "number", "nullable": True}
+
+
+def _organisation_schema() -> dict:
+    """Everything the directory knows of one organisation (``helpdesk.api.organisations.organisation_json``)."""
+    text = {"type": "string"}
+    return {
+        "type": "object",
+        "required": ["id", "source", "source_id", "name_fr", "name_nl", "archived"],
+        "properties": {
+            "id": {"type": "integer"},
+            "source": {
+                "type": "string",
+                "description": "The source key (`local` for organisations created here).",
+            },
+            "source_id": {"type": "string", "description": "The organisation's id in its source."},
+            "name": {
+                "type": "string",
+                "description": "The name in the reader's language (the account's, else Accept-Language): "
+                "that language's, else the other one's, else the official name.",
+            },
+            "name_fr": _pair("The name shown (official names in capitals are made readable)."),
+            "name_nl": _pair("The name shown, in Dutch."),
+            "official_name_fr": _pair(
+                "The official name as the source writes it, when it differs from the one shown."
+            ),
+            "official_name_nl": _pair("The official Dutch name as the source writes it."),
+            "acronym": text,
+            "acronyms": {**STRINGS, "description": "The acronym and the other names that are acronyms."},
+            "other_names": {"type": "array", "items": _ref("OtherName")},
+            "legal_form": _pair("The legal status's French label (ASBL, CPAS...)."),
+            "legal_form_nl": _pair("The legal status's Dutch label (VZW, OCMW...)."),
+            "legal_form_code": {"type": "string", "description": "The legal status's id in the source."},
+            "company_numbers": {**STRINGS, "description": "Belgian company numbers, written `0212.347.945`."},
+            "description_fr": text,
+            "description_nl": text,
+            "activities_fr": _pair("What it does (often where the text is when the description is empty)."),
+            "activities_nl": text,
+            "access_fr": _pair("How to reach it."),
+            "access_nl": text,
+            "target_public_fr": _pair("Its public, as the source words it."),
+            "target_public_nl": text,
+            "remark_fr": text,
+            "remark_nl": text,
+            "opening_hours_fr": _pair("Opening hours as text (social.brussels: `permanency`)."),
+            "opening_hours_nl": text,
+            "categories": {"type": "array", "items": _ref("Term")},
+            "sectors": {"type": "array", "items": _ref("Term")},
+            "action_zones": {
+                "type": "array",
+                "items": _ref("Term"),
+                "description": "The area it serves, as the source names it.",
+            },
+            "served_communes": {
+                **STRINGS,
+                "description": "Codes of the communes its action zones cover (`schaerbeek`, `evere`...).",
+            },
+            "publics": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"fr": {"type": "string"}, "nl": {"type": "string"}},
+                },
+            },
+            "languages": {**STRINGS, "description": "ISO 639-1 codes of the languages spoken."},
+            "language_regime": {
+                "type": "string",
+                "description": "The organisation's language regime: `FR`, `NL`, `FR-NL`, or empty.",
+            },
+            "interpreting": {
+                "type": "boolean",
+                "nullable": True,
+                "description": "Interpreting available; null when the source does not say.",
+            },
+            "street_fr": text,
+            "street_nl": text,
+            "number": text,
+            "box": text,
+            "postcode": text,
+            "commune_fr": text,
+            "commune_nl": text,
+            "basin": {
+                "type": "string",
+                "description": "The basin's code (`nord-est`...), `outside` when none.",
+            },
+            "latitude": NULLABLE_NUMBER,
+            "longitude": NULLABLE_NUMBER,
+            "lambert_x": {**NULLABLE_NUMBER, "description": "Belgian Lambert 72, metres."},
+            "lambert_y": NULLABLE_NUMBER,
+            "phones": {**STRINGS, "description": "Written `+32 2 435 51 38`."},
+            "faxes": STRINGS,
+            "emails": STRINGS,
+            "websites": STRINGS,
+            "parent_id": {"type": "integer", "nullable": True},
+            "source_updated_at": {
+                "type": "string",
+                "description": "The source's date of its last update (`2023-03-14`), or empty.",
+            },
+            "archived": {"type": "boolean", "description": "No longer in its source."},
+        },
+    }
 
 
 def spec() -> dict:
@@ -194,16 +329,21 @@ def spec() -> dict:
                         "note": {"type": "string"},
                     },
                 },
+                "Term": TERM,
+                "OtherName": OTHER_NAME,
+                "Organisation": _organisation_schema(),
                 "OrganisationHit": {
                     "type": "object",
                     "properties": {
                         "id": {"type": "integer"},
+                        "source": {"type": "string"},
                         "source_id": {"type": "string"},
                         "name": {
                             "type": "string",
                             "description": "The name in the reader's language (the account's, else "
                             "Accept-Language): that language's, else the other one's, else the official name.",
                         },
+                        "acronym": {"type": "string"},
                         "name_fr": {"type": "string"},
                         "name_nl": {"type": "string"},
                         "postcode": {"type": "string"},
@@ -336,8 +476,19 @@ def spec() -> dict:
                 "get": {
                     "summary": "Search the directory",
                     "parameters": [
-                        {"name": n, "in": "query", "schema": {"type": "string"}}
-                        for n in ("q", "category", "basin", "language")
+                        {"name": n, "in": "query", "schema": {"type": "string"}, "description": d}
+                        for n, d in (
+                            (
+                                "q",
+                                "Words of a name (official, alternative, former, a service's, an acronym), "
+                                "of the activities or descriptions, a commune, in French or Dutch.",
+                            ),
+                            ("category", "A category's code (the source's id for social.brussels)."),
+                            ("public", "A public's label."),
+                            ("basin", "A basin's code."),
+                            ("commune", "A commune's code."),
+                            ("language", "An ISO 639-1 code, or `interpreting` (interpreting available)."),
+                        )
                     ]
                     + [
                         {"name": "limit", "in": "query", "schema": {"type": "integer"}},
@@ -349,6 +500,12 @@ def spec() -> dict:
                                 "type": "object",
                                 "properties": {
                                     "total": {"type": "integer"},
+                                    "page": {"type": "integer"},
+                                    "limit": {"type": "integer"},
+                                    "degraded": {
+                                        "type": "boolean",
+                                        "description": "True while the index is rebuilt: plain matching.",
+                                    },
                                     "hits": {"type": "array", "items": _ref("OrganisationHit")},
                                     "facets": {"type": "object"},
                                     "suggestion": {"type": "string", "nullable": True},
@@ -365,7 +522,7 @@ def spec() -> dict:
                     "summary": "One organisation of the directory",
                     "parameters": [REQUEST_ID],
                     "responses": {
-                        "200": _json({"type": "object"}, "Everything the directory knows."),
+                        "200": _json(_ref("Organisation"), "Everything the directory knows."),
                         **ERRORS,
                     },
                 }

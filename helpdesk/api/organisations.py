@@ -1,4 +1,4 @@
-"""API resource: organisations of the directory (routes on ``helpdesk.api.views.bp``).
+"""API resource: organisations of the directory (blueprint ``api_organisations``).
 
 ``GET /api/v1/organisations?q=&category=&public=&basin=&commune=&language=&limit=&page=`` searches;
 ``GET /api/v1/organisations/<id>`` gives one organisation. Highlights are HTML-escaped text with the
@@ -13,13 +13,15 @@ from flask_login import current_user
 
 from directory_import.models import Organisation
 from helpdesk import access
-from helpdesk.api.views import ApiError, bp
+from helpdesk.api.views import ApiError, api_blueprint
 from helpdesk.db import get_session
 from helpdesk.directory.params import parse_search_args
 from helpdesk.directory.search import search_directory
 from helpdesk.directory.views import user_territory
 from helpdesk.i18n import current_language
 from helpdesk.vocabularies.errors import FieldError, field_error_message
+
+bp = api_blueprint("api_organisations", __name__)
 
 
 def _require_directory_reader() -> None:
@@ -81,19 +83,35 @@ def organisations_search():
     )
 
 
+# Plain values, as the directory holds them (``_fr``/``_nl`` pairs where the source is bilingual).
 ORGANISATION_FIELDS = (
     "id",
     "source",
     "source_id",
     "name_fr",
     "name_nl",
+    "official_name_fr",
+    "official_name_nl",
     "acronym",
     "legal_form",
+    "legal_form_nl",
+    "legal_form_code",
+    "company_numbers",
     "description_fr",
     "description_nl",
-    "categories",
-    "publics",
+    "activities_fr",
+    "activities_nl",
+    "access_fr",
+    "access_nl",
+    "target_public_fr",
+    "target_public_nl",
+    "remark_fr",
+    "remark_nl",
+    "opening_hours_fr",
+    "opening_hours_nl",
     "languages",
+    "language_regime",
+    "interpreting",
     "street_fr",
     "street_nl",
     "number",
@@ -104,15 +122,64 @@ ORGANISATION_FIELDS = (
     "basin",
     "latitude",
     "longitude",
+    "lambert_x",
+    "lambert_y",
     "phones",
+    "faxes",
     "emails",
     "websites",
-    "opening_hours_fr",
-    "opening_hours_nl",
     "parent_id",
     "source_updated_at",
     "archived",
 )
+TEXT_LISTS = ("company_numbers", "languages", "phones", "faxes", "emails", "websites")
+
+
+def _text(value: object) -> str:
+    return "" if value is None or isinstance(value, (dict, list)) else str(value)
+
+
+def _term(item: object) -> dict[str, str]:
+    """A category, sector, action zone: ``{"code", "label_fr", "label_nl"}`` whatever shape it was kept in."""
+    if isinstance(item, dict):
+        fr = _text(item.get("label_fr") or item.get("fr") or item.get("label"))
+        nl = _text(item.get("label_nl") or item.get("nl"))
+        return {"code": _text(item.get("code")), "label_fr": fr, "label_nl": nl}
+    return {"code": "", "label_fr": _text(item), "label_nl": _text(item)}
+
+
+def _public(item: object) -> dict[str, str]:
+    if isinstance(item, dict):
+        return {
+            "fr": _text(item.get("fr") or item.get("label_fr")),
+            "nl": _text(item.get("nl") or item.get("label_nl")),
+        }
+    return {"fr": _text(item), "nl": _text(item)}
+
+
+def _other_name(item: object) -> dict[str, object]:
+    data = item if isinstance(item, dict) else {"name": item}
+    return {
+        "kind": _text(data.get("kind")) or "alternative",
+        "lang": _text(data.get("lang")),
+        "name": _text(data.get("name")),
+        "acronym": bool(data.get("acronym")),
+    }
+
+
+def organisation_json(org: Organisation) -> dict[str, object]:
+    """Everything the directory knows of ``org``, as the API gives it (see ``openapi.ORGANISATION``)."""
+    data: dict[str, object] = {name: getattr(org, name) for name in ORGANISATION_FIELDS}
+    for name in TEXT_LISTS:
+        data[name] = [_text(v) for v in getattr(org, name) or [] if _text(v)]
+    data["acronyms"] = org.acronyms()
+    data["other_names"] = [_other_name(n) for n in org.other_names or []]
+    data["categories"] = [_term(c) for c in org.categories or []]
+    data["sectors"] = [_term(c) for c in org.sectors or []]
+    data["action_zones"] = [_term(z) for z in org.action_zones or []]
+    data["served_communes"] = [code for code in (org.served_communes or "").split("|") if code]
+    data["publics"] = [_public(p) for p in org.publics or []]
+    return data
 
 
 @bp.route("/organisations/<int:organisation_id>")
@@ -121,6 +188,4 @@ def organisations_detail(organisation_id: int):
     org = get_session().get(Organisation, organisation_id)
     if org is None:
         raise ApiError(_("No such organisation."), 404)
-    return jsonify(
-        {"name": org.name_in(current_language())} | {name: getattr(org, name) for name in ORGANISATION_FIELDS}
-    )
+    return jsonify({"name": org.name_in(current_language()), **organisation_json(org)})

@@ -19,6 +19,7 @@ from directory_import.dedupe import find_duplicates
 from directory_import.fetch import FetchError, is_url
 from directory_import.models import Organisation
 from directory_import.readers import FORMATS, SourceError
+from directory_import.socialbrussels_api import unfetched_ids
 from directory_import.source_vocabularies import KINDS as VOCABULARY_KINDS
 from helpdesk.db import get_session
 from helpdesk.directory.importing import ImportFailed, apply_import, apply_vocabularies
@@ -77,7 +78,8 @@ def _echo_rejected(rejected: list, limit: int = 50) -> None:
     "--record-url",
     default="",
     help="For an API list of summaries (SOURCE): the URL of one record, "
-    "with {id} where its id goes; each record is then fetched politely.",
+    "with {id} where its id goes; each record is then fetched politely. A socialbrussels list that "
+    "pages (next links, page numbers, a Link header) is followed to its last page, with or without it.",
 )
 def import_command(
     source: str, fmt: str, source_key: str, dry_run: bool, as_json: bool, quiet: bool, record_url: str
@@ -212,6 +214,16 @@ def sync_command(quiet: bool) -> None:
         if not quiet:
             state = "not modified" if report.not_modified else report.summary()
             click.echo(f"{entry['source']}: {state} (run {run.id}).")
+        unfetched = unfetched_ids(report.rejected)
+        if unfetched:
+            shown = ", ".join(unfetched[:50]) + (
+                f" and {len(unfetched) - 50} more" if len(unfetched) > 50 else ""
+            )
+            click.echo(
+                f"{entry['source']}: {len(unfetched)} records could not be fetched; their organisations are "
+                f"left as they were and they are asked for again at the next sync: {shown}",
+                err=True,
+            )
     if failures:
         raise click.ClickException(f"{failures} of {len(sources)} sources failed.")
 

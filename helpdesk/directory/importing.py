@@ -94,6 +94,7 @@ def crawl_policy() -> CrawlPolicy:
         backoff=float(cfg["FETCH_BACKOFF_SECONDS"]),
         deadline=float(deadline) if deadline else None,
         resume_within=float(cfg["SOCIALBRUSSELS_RESUME_HOURS"]) * 3600,
+        max_pages=int(cfg["SOCIALBRUSSELS_MAX_PAGES"]),
         allowed_hosts=tuple(fetch_options()["allowed_hosts"]),
     )
 
@@ -161,7 +162,8 @@ def apply_import(
 ) -> tuple[ImportRun, ImportReport]:
     """Import ``source`` (a path or a URL; or the file at ``stored_path``, named ``source``) and commit.
     With ``record_url`` (``.../organisation/{id}``), ``source`` is an API list whose records are fetched one
-    by one (see ``directory_import.socialbrussels_api``).
+    by one (see ``directory_import.socialbrussels_api``); a ``socialbrussels`` URL without it is read as a
+    list of whole records, its pages followed.
 
     The pipeline of ARCHITECTURE.md: the download (guarded, with one deadline), the parse and the plan come
     first, with no transaction open; then one short write transaction applies the plan, records the run and
@@ -178,7 +180,9 @@ def apply_import(
         with read_session() as reader:  # not on ``db``: on SQLite it would hold the write lock from now on
             labels = vocabulary_labels(reader)
         transform = partial(with_labels, labels=labels) if labels else None
-        if record_url:
+        # A social.brussels list read from its URL may page: the crawl follows its pages (and, with
+        # ``record_url``, fetches each record), resumably.
+        if record_url or (fmt == "socialbrussels" and stored_path is None and is_url(source)):
             run, report, _crawl = import_api(
                 db,
                 source,
@@ -190,6 +194,7 @@ def apply_import(
                 started_by=started_by,
                 labels=labels,
                 progress=progress,
+                limits=limits,
             )
             if before_commit is not None:
                 before_commit(db, run)

@@ -91,6 +91,12 @@ SOURCE_MESSAGES = {
         "%(examples)s are listed below."
     ),
     "record_url": _l("The record URL %(url)s must hold {id}, where each organisation's id goes."),
+    "list_too_many_pages": _l(
+        "The list has more than %(limit)s pages (setting SOCIALBRUSSELS_MAX_PAGES): nothing was imported."
+    ),
+    "list_page_elsewhere": _l(
+        "The list's next page %(url)s is on another host than the list: nothing was imported."
+    ),
     "vocabulary_unreadable": _l("The reference list cannot be read (%(detail)s)."),
     "vocabulary_empty": _l("No term in the reference list (expected objects with an id and labels)."),
     "vocabulary_kind": _l("Unknown reference list “%(kind)s” (expected one of %(expected)s)."),

@@ -42,9 +42,9 @@ CASES = [
         url=lambda w: f"/directory/organisations/{w.ids['organisation']}/print",
         expect=signed_in,
     ),
-    Case("admin.synonyms", url="/admin/synonyms", expect=directory_managers),
+    Case("admin_synonyms.synonyms", url="/admin/synonyms", expect=directory_managers),
     Case(
-        "admin.synonyms",
+        "admin_synonyms.synonyms",
         "POST",
         "/admin/synonyms",
         {"terms": "ocmw, sociaal huis"},
@@ -52,7 +52,7 @@ CASES = [
         label="add",
     ),
     Case(
-        "admin.synonyms_delete",
+        "admin_synonyms.synonyms_delete",
         "POST",
         lambda w: f"/admin/synonyms/{w.ids['synonym_group']}/delete",
         {},

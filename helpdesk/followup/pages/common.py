@@ -5,9 +5,7 @@ Access goes through ``helpdesk.access`` only.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,12 +20,11 @@ from helpdesk.directory.models import OrganisationNote
 from helpdesk.directory.search import find_organisations
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
-from helpdesk.followup.identity_messages import put_identity_errors
 from helpdesk.followup.models import HelpRequest
-from helpdesk.followup.operations import as_utc
 from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import select_choices
 from helpdesk.i18n import current_language
+from helpdesk.identity_messages import put_identity_errors
 from helpdesk.vocabularies import REQUEST_LABELS, Role
 from helpdesk.vocabularies.errors import RequestRefusal, field_error_message
 from helpdesk.vocabularies.territories import TERRITORY_LABELS
@@ -38,10 +35,6 @@ LABELS = REQUEST_LABELS
 def require_request_worker() -> None:
     if not access.works_on_requests(current_user):
         abort(403)
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 # ---------------------------------------------------------------- the request page
@@ -118,7 +111,6 @@ def render_detail(db, req: HelpRequest, status: int = 200, **given):
         labels=LABELS,
         themes=theme_labels(db, current_language()),
         now=utcnow(),
-        as_utc=as_utc,
         can_edit=access.can_edit_request(current_user, req),
         holds=req.territory == current_user.territory,
         lead_forms={lead.id: f.LeadUpdateForm(prefix=f"lead{lead.id}", obj=lead) for lead in req.leads},

@@ -14,8 +14,6 @@ from helpdesk.auth.models import User
 from helpdesk.db import get_session
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
-from helpdesk.followup.identity import REFUSED_KINDS
-from helpdesk.followup.identity_messages import identity_messages
 from helpdesk.followup.models import HelpRequest
 from helpdesk.followup.pages.common import (
     conflict,
@@ -27,6 +25,8 @@ from helpdesk.followup.pages.common import (
 from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import parse_id
 from helpdesk.i18n import current_language
+from helpdesk.identity import REFUSED_KINDS
+from helpdesk.identity_messages import identity_messages
 from helpdesk.vocabularies import IdentityKind, Status
 from helpdesk.vocabularies.errors import field_error_message
 from helpdesk.vocabularies.territories import TERRITORY_LABELS

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from flask_babel import gettext as _
 
-from helpdesk.followup.identity import REFUSED_KINDS
+from helpdesk.identity import REFUSED_KINDS
 from helpdesk.vocabularies import IdentityKind
 
 
