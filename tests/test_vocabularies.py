@@ -81,7 +81,7 @@ def test_vocabulary_codes_are_not_defined_anywhere_else():
         if "vocabularies" in path.parts:
             continue
         text = path.read_text(encoding="utf-8")
-        for name in ("CHANNEL_LABELS", "FEEDBACK_CHANNELS", "AGE_BANDS =", 'STATUS_LABELS = {\n    "new"'):
+        for name in ("CHANNEL_LABELS", "FEEDBACK_CHANNELS", 'AGE_BANDS = ("', 'STATUS_LABELS = {\n    "new"'):
             assert name not in text, f"{path}: {name}"
 
 
