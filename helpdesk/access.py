@@ -95,6 +95,11 @@ def can_manage_directory(user: User) -> bool:
     )
 
 
+def can_edit_needs(user: User) -> bool:
+    """The needs thesaurus the search reads, like the synonyms: admins and regional coordinators."""
+    return can_manage_directory(user)
+
+
 def can_read_directory(user: User | None, public_directory: bool) -> bool:
     return public_directory or (user is not None and getattr(user, "is_authenticated", False) and user.active)
 

@@ -33,6 +33,7 @@ AREA_COMMAND_MODULES = (
     "helpdesk.reports.commands",
     "helpdesk.admin.commands",
     "helpdesk.jobs.commands",
+    "helpdesk.orientation.commands",
 )
 
 db_cli = AppGroup("db", help="Database schema.")
@@ -50,11 +51,13 @@ def db_upgrade(revision: str) -> None:
     upgrade_database(current_app.config["DATABASE_URL"], revision)
     if revision == "head":
         from helpdesk.followup.themes import seed_themes
+        from helpdesk.orientation.needs import seed_needs
 
         # Reference data, idempotent; on its own engine, like the migration, so no pooled connection lingers.
         engine = make_engine(current_app.config["DATABASE_URL"])
         with Session(engine) as db:
             seed_themes(db)
+            seed_needs(db)  # never overwrites what an admin edited or deleted
             db.commit()
         engine.dispose()
     click.echo(f"Database at revision {revision}.")
@@ -292,7 +295,10 @@ def demo_seed() -> None:
 
     Example: helpdesk demo seed
     """
+    from helpdesk.orientation.needs import seed_needs
+
     db = get_session()
+    seed_needs(db)
     for email, role, territory, name, locale in DEMO_ACCOUNTS:
         if accounts.get_user_by_email(db, email) is None:
             accounts.create_user(

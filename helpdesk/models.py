@@ -22,3 +22,4 @@ from helpdesk.followup.models import (  # noqa: F401
     UnmetNeed,
 )
 from helpdesk.jobs.models import Job  # noqa: F401
+from helpdesk.orientation.models import Need, UnansweredSearch  # noqa: F401

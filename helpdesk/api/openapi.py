@@ -350,6 +350,20 @@ def spec() -> dict:
                         "basin": {"type": "string"},
                         "score": {"type": "number"},
                         "highlights": {"type": "object"},
+                        "via_needs": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "Found through these needs of the thesaurus, not the words typed.",
+                        },
+                    },
+                },
+                "Need": {
+                    "type": "object",
+                    "properties": {
+                        "code": {"type": "string"},
+                        "label_en": {"type": "string"},
+                        "label_fr": {"type": "string"},
+                        "label_nl": {"type": "string"},
                     },
                 },
             },
@@ -509,9 +523,30 @@ def spec() -> dict:
                                     "hits": {"type": "array", "items": _ref("OrganisationHit")},
                                     "facets": {"type": "object"},
                                     "suggestion": {"type": "string", "nullable": True},
+                                    "needs": {"type": "array", "items": _ref("Need")},
+                                    "empty": {
+                                        "type": "object",
+                                        "nullable": True,
+                                        "description": "When nothing was found: why, and what the words resemble.",
+                                        "properties": {
+                                            "reason": {"type": "string", "enum": ["filters", "no_match"]},
+                                            "without_filters": {"type": "integer"},
+                                            "blocking_filters": {
+                                                "type": "array",
+                                                "items": {"type": "string"},
+                                            },
+                                            "resembling_needs": {"type": "array", "items": _ref("Need")},
+                                            "resembling_categories": {
+                                                "type": "array",
+                                                "items": {"type": "object"},
+                                            },
+                                        },
+                                    },
                                 },
                             },
-                            "Ranked hits, facet counts and a spelling suggestion.",
+                            "Ranked hits (those found through a need of the thesaurus after those holding the "
+                            "words), the needs understood, facet counts, a spelling suggestion, and when nothing "
+                            "was found why.",
                         ),
                         **ERRORS,
                     },

@@ -15,6 +15,7 @@ from directory_import.models import Organisation
 from helpdesk import access
 from helpdesk.api.views import ApiError, api_blueprint
 from helpdesk.db import get_session
+from helpdesk.directory.empty import explain_empty
 from helpdesk.directory.params import parse_search_args
 from helpdesk.directory.search import search_directory
 from helpdesk.directory.views import user_territory
@@ -67,9 +68,11 @@ def organisations_search():
                     "basin": hit.basin,
                     "score": hit.score,
                     "highlights": {name: snippet.html() for name, snippet in hit.highlights.items()},
+                    "via_needs": list(hit.via_needs),
                 }
                 for hit in result.hits
             ],
+            "needs": [_need_json(m.entry) for m in result.needs],
             "facets": {
                 name: [
                     {"value": f.value, "count": f.count, "label_fr": f.label_fr, "label_nl": f.label_nl}
@@ -79,8 +82,33 @@ def organisations_search():
             },
             "suggestion": result.suggestion,
             "degraded": result.degraded,
+            "empty": _empty_json(explain_empty(get_session(), params.q, params.filters, result)),
         }
     )
+
+
+def _need_json(entry) -> dict:
+    return {
+        "code": entry.code,
+        "label_en": entry.label_en,
+        "label_fr": entry.label("fr"),
+        "label_nl": entry.label("nl"),
+    }
+
+
+def _empty_json(empty) -> dict | None:
+    """Why nothing was found and what the words resemble (None when something was)."""
+    if empty is None:
+        return None
+    return {
+        "reason": empty.reason,
+        "without_filters": empty.without_filters,
+        "blocking_filters": empty.blocking,
+        "resembling_needs": [_need_json(e) for e in empty.needs],
+        "resembling_categories": [
+            {"code": c.code, "label_fr": c.label_fr, "label_nl": c.label_nl} for c in empty.categories
+        ],
+    }
 
 
 # Plain values, as the directory holds them (``_fr``/``_nl`` pairs where the source is bilingual).

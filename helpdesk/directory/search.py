@@ -22,6 +22,7 @@ from helpdesk.db import read_session, reader_session
 from helpdesk.directory.models import SearchSynonym
 from helpdesk.directory.signals import directory_changed
 from helpdesk.folding import folded, like_pattern
+from helpdesk.orientation.needs import needs_thesaurus
 from search_index import (
     DEFAULT_SYNONYMS,
     CatchUpTooLarge,
@@ -184,12 +185,18 @@ def search_directory(
     page: int = 1,
     territory: str | None = None,
     with_facets: bool = True,
+    needs: bool = True,
 ) -> SearchResult:
-    """Ranked search of active organisations; plain SQL (``degraded``) while the index is unavailable."""
+    """Ranked search of active organisations; plain SQL (``degraded``) while the index is unavailable.
+
+    With ``needs`` (the default) the text is also read through the needs thesaurus: the organisations that
+    answer a need it names come after those whose record holds the words (``hit.via_needs`` names the
+    needs; ``result.needs`` lists what the text was understood as)."""
     app = current_app._get_current_object()
     state = _state(app)
     if state.rebuilding is None or not state.rebuilding.is_alive():
         catch_up_index(app, session)
+        thesaurus = needs_thesaurus(session) if needs and text.strip() else None
         try:
             return search(
                 state.index,
@@ -200,6 +207,7 @@ def search_directory(
                 synonyms=synonym_lines(session),
                 territory=territory,
                 with_facets=with_facets,
+                needs=thesaurus,
             )
         except IndexUnavailable as error:
             if schedule_rebuild(app, reason=str(error)) is None:  # rebuilt already, in this thread
@@ -212,6 +220,7 @@ def search_directory(
                     synonyms=synonym_lines(session),
                     territory=territory,
                     with_facets=with_facets,
+                    needs=thesaurus,
                 )
     return sql_search(session, text, filters, limit=limit, page=page)
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from directory_import.models import Organisation
 from directory_import.territory import BASINS, TERRITORY_NAMES
 from helpdesk.db import get_session
+from helpdesk.directory.empty import explain_empty
 from helpdesk.directory.search import catch_up_index, rebuild_index, search_directory, search_index
 
 index_cli = AppGroup("index", help="The directory's search index.")
@@ -51,6 +52,7 @@ def search_command(query, basin, category, language, limit, page, as_json) -> No
                 for hit in result.hits
             ],
             "facets": {name: [asdict(f) for f in counts] for name, counts in result.facets.items()},
+            "needs": [m.code for m in result.needs],
         }
         click.echo(json.dumps(payload, ensure_ascii=False))
         return
@@ -64,6 +66,18 @@ def search_command(query, basin, category, language, limit, page, as_json) -> No
         )
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
+    if result.needs:
+        click.echo("Understood as: " + ", ".join(m.entry.label_en for m in result.needs))
+    empty = explain_empty(get_session(), text, filters, result)
+    if empty is not None:
+        if empty.reason == "filters":
+            click.echo(
+                f"{empty.without_filters} organisation(s) match without the filters; "
+                f"emptied by: {', '.join(empty.blocking) or 'the filters together'}."
+            )
+        perhaps = [e.label_en for e in empty.needs] + [c.label("fr") for c in empty.categories]
+        if perhaps:
+            click.echo("Perhaps: " + "; ".join(perhaps))
     click.echo(
         f"{result.total} organisation(s) found in {result.took_ms:.0f} ms"
         + (" (plain SQL: the index is being rebuilt)" if result.degraded else "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from directory_import.models import Organisation
 from directory_import.territory import BASINS
 from helpdesk import access
 from helpdesk.db import get_session
+from helpdesk.directory.empty import explain_empty
 from helpdesk.directory.params import parse_search_args
 from helpdesk.directory.search import FACET_NAMES, search_directory
 from helpdesk.directory.zones import served_commune_names
@@ -63,11 +64,14 @@ def search():
         page=params.page,
         territory=user_territory(),
     )
+    empty = explain_empty(get_session(), params.q, params.filters, result, territory=user_territory())
     template = "directory/_results.html" if request.args.get("partial") == "1" else "directory/search.html"
     return render_template(
         template,
         params=params,
         result=result,
+        empty=empty,
+        empty_url=lambda q: url_for("directory.search", q=params.q if q is None else q),
         errors=errors,
         facet_names=FACET_NAMES,
         facet_labels=facet_labels(),

@@ -37,6 +37,7 @@ from helpdesk.followup.models import (
     Transfer,
     UnmetNeed,
 )
+from helpdesk.orientation.unanswered import unanswered_by_theme
 
 ALL = "all"
 TREND_MONTHS = 12
@@ -154,6 +155,8 @@ class MonthlyFigures:
     callbacks_overdue: int = 0
     closed_with_feedback: int = 0
     transfers: dict[tuple[str, str], int] = field(default_factory=dict)
+    # request-page lead searches that found nothing, by theme ("" without a theme); never their text
+    unanswered_searches: dict[str, int] = field(default_factory=dict)
 
     @property
     def current(self) -> TrendPoint:
@@ -549,6 +552,9 @@ def monthly_figures(session: Session, month: Month, territory: str = ALL) -> Mon
     figures.callbacks_overdue = _callbacks_overdue(session, month, territory)
     figures.closed_with_feedback = _closed_with_feedback(session, month, territory, reopened)
     figures.transfers = _transfers(session, month, territory)
+    figures.unanswered_searches = unanswered_by_theme(
+        session, month.start, month.end, None if territory == ALL else [territory]
+    )
     return figures
 
 

@@ -15,7 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from helpdesk.csv_safety import FORMULA_START, neutralise
-from helpdesk.reports.report import MonthlyReport, Table, Value
+from helpdesk.reports.report import HIDDEN_SMALL, MonthlyReport, Table, Value
+from helpdesk.reports.suppression import THRESHOLD
 
 # The JSON name of each table's label codes.
 CODE_NAMES = {
@@ -59,6 +60,16 @@ def _service(report: MonthlyReport) -> dict[str, Value]:
     return {row.codes[0]: row.values[0] for row in report.table("service").rows}
 
 
+def _unanswered(report: MonthlyReport) -> dict[str, Any]:
+    """Lead searches of request pages that found nothing, by theme code ("" without a theme); in public mode
+    a count under the threshold reads as the report's mark for it."""
+    counts = report.figures.unanswered_searches if report.figures is not None else {}
+    return {
+        theme: (HIDDEN_SMALL if report.public and 0 < count < THRESHOLD else count)
+        for theme, count in sorted(counts.items())
+    }
+
+
 def to_json(report: MonthlyReport) -> str:
     service = _service(report)
     head = report.headline
@@ -88,6 +99,7 @@ def to_json(report: MonthlyReport) -> str:
     totals = zip(unmet.value_codes, unmet.rows[-1].values, strict=True)
     data["unmet_needs_total"] = {code: value.public for code, value in totals}
     data["transfers_total"] = report.table("transfers").rows[-1].values[0].public
+    data["unanswered_searches"] = _unanswered(report)
     data["trend"] = [
         {key: (v if key == "month" else v.public) for key, v in point.items()} for point in report.trend
     ]

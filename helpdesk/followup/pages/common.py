@@ -5,19 +5,22 @@ Access goes through ``helpdesk.access`` only.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from directory_import.models import utcnow
+from directory_import.models import Organisation, utcnow
 from directory_import.territory import TERRITORIES
 from helpdesk import access
 from helpdesk.auth.models import User
 from helpdesk.db import get_session
+from helpdesk.directory.empty import EmptySearch, explain_empty
 from helpdesk.directory.models import OrganisationNote
-from helpdesk.directory.search import find_organisations
+from helpdesk.directory.search import search_directory
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
 from helpdesk.followup.models import HelpRequest
@@ -82,13 +85,51 @@ def _forms(db, req: HelpRequest, **given):
     return forms
 
 
-def render_detail(db, req: HelpRequest, status: int = 200, **given):
+@dataclass
+class LeadSearch:
+    """The request page's lead search: the organisations found (leads already taken left out), and when the
+    search found nothing, why and what to try (``empty``) and the theme an unmet need would be about."""
+
+    query: str
+    hits: list[Organisation]
+    empty: EmptySearch | None = None
+    unmet_theme: str = ""
+
+
+def lead_search(db, req: HelpRequest, query: str) -> LeadSearch:
+    result = search_directory(db, query, limit=10, with_facets=False)
+    ids = [hit.id for hit in result.hits]
+    found = {o.id: o for o in db.scalars(select(Organisation).where(Organisation.id.in_(ids)))} if ids else {}
+    already = {lead.organisation_id for lead in req.leads}
+    hits = [found[i] for i in ids if i in found and not found[i].archived and i not in already]
+    empty = explain_empty(db, query, None, result) if not result.total else None
+    # The theme of an unmet need: the request's own, else the one the needs of the words point to most.
+    weights: dict[str, float] = {}
+    for match in result.needs:
+        for theme, weight in match.themes.items():
+            weights[theme] = max(weights.get(theme, 0.0), weight * match.quality)
+    theme = (
+        req.theme_codes[0] if req.theme_codes else (max(weights, key=weights.__getitem__) if weights else "")
+    )
+    return LeadSearch(query, hits, empty, theme)
+
+
+def render_detail(db, req: HelpRequest, status: int = 200, lead_found: LeadSearch | None = None, **given):
     forms = _forms(db, req, **given)
     lead_hits = []
     query = (forms["lead_search"].lead_q.data or "").strip()
-    if query and access.can_edit_request(current_user, req):
-        already = {lead.organisation_id for lead in req.leads}
-        lead_hits = [o for o in find_organisations(db, query, limit=10) if o.id not in already]
+    if lead_found is None and query and access.can_edit_request(current_user, req):
+        lead_found = lead_search(db, req, query)
+    if lead_found is not None:
+        lead_hits = lead_found.hits
+    unmet_prefilled = request.method == "GET" and request.args.get("unmet") == "1" and "unmet" not in given
+    if unmet_prefilled:
+        unmet = forms["unmet"]
+        unmet.reason.data = "no_service"
+        theme = request.args.get("unmet_theme", "")
+        if theme in {choice.value for choice in unmet.theme.choices}:
+            unmet.theme.data = theme
+        unmet.note.data = (request.args.get("unmet_note") or "")[:200]
     org_ids = [lead.organisation_id for lead in req.leads] + [o.id for o in lead_hits]
     notes: dict[int, list[OrganisationNote]] = {}
     if org_ids:
@@ -106,6 +147,14 @@ def render_detail(db, req: HelpRequest, status: int = 200, **given):
         forms=forms,
         lead_hits=lead_hits,
         lead_query=query,
+        lead_found=lead_found,
+        unmet_prefilled=unmet_prefilled,
+        empty=lead_found.empty if lead_found is not None else None,
+        empty_url=lambda q: (
+            url_for("followup.detail", request_id=req.id, lead_q=query if q is None else q) + "#leads"
+        ),
+        facet_labels={},
+        locale=current_language(),
         notes=notes,
         users=users,
         labels=LABELS,

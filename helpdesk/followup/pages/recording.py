@@ -4,7 +4,7 @@ recorded at intake. The intake page (``helpdesk.intake``) shares the helpers tur
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,6 +12,7 @@ from directory_import.models import Organisation
 from helpdesk import access
 from helpdesk.auth.models import User
 from helpdesk.db import get_session
+from helpdesk.directory.empty import meaningful
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
 from helpdesk.followup.models import HelpRequest
@@ -20,6 +21,7 @@ from helpdesk.followup.pages.common import (
     done,
     editable,
     failed,
+    lead_search,
     render_detail,
 )
 from helpdesk.followup.themes import active_themes, theme_labels
@@ -27,6 +29,7 @@ from helpdesk.forms import parse_id
 from helpdesk.i18n import current_language
 from helpdesk.identity import REFUSED_KINDS
 from helpdesk.identity_messages import identity_messages
+from helpdesk.orientation.unanswered import record_unanswered_search
 from helpdesk.vocabularies import IdentityKind, Status
 from helpdesk.vocabularies.errors import field_error_message
 from helpdesk.vocabularies.territories import TERRITORY_LABELS
@@ -36,9 +39,15 @@ from helpdesk.vocabularies.territories import TERRITORY_LABELS
 def detail(request_id: int):
     db = get_session()
     req = access.get_request_or_404(db, current_user, request_id)
+    query = (request.args.get("lead_q") or "").strip()[:200]
+    found = None
+    if query and access.can_edit_request(current_user, req):
+        found = lead_search(db, req, query)
+        if found.empty is not None and meaningful(query):
+            record_unanswered_search(db, req)  # by theme, without the text, for the monthly report
     ops.record_view(db, current_user, req)
     db.commit()
-    return render_detail(db, req)
+    return render_detail(db, req, lead_found=found)
 
 
 @login_required

@@ -1,0 +1,1 @@
+"""Orientation: from what a request says to the organisations that answer it (the needs thesaurus)."""
