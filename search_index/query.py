@@ -80,6 +80,7 @@ def search(
     territory: str | None = None,
     with_facets: bool = True,
     needs: NeedsThesaurus | None = None,
+    highlights: bool = True,
 ) -> SearchResult:
     """Search the live index.
 
@@ -88,7 +89,8 @@ def search(
     ``territory`` (a basin code) raises nearby results a little; ``needs``, a thesaurus, adds the
     organisations that answer the needs the text names (below those whose record holds the words; their
     hits name the needs in ``via_needs``). An empty text lists everything that
-    matches the filters. Raises ``IndexUnavailable`` when there is no usable index, ``ValueError`` for an
+    matches the filters. ``highlights=False`` leaves the hits without snippets, for callers that do not show
+    them (each one costs). Raises ``IndexUnavailable`` when there is no usable index, ``ValueError`` for an
     unknown filter.
     """
     started = time.perf_counter()
@@ -99,7 +101,9 @@ def search(
     for attempt in range(3):
         try:
             searcher = index.searcher()
-            result = _run(index, searcher, text, active, limit, page, table, territory, with_facets, needs)
+            result = _run(
+                index, searcher, text, active, limit, page, table, territory, with_facets, needs, highlights
+            )
             break
         except (OSError, EOFError) as error:
             # A file vanished between opening and reading (a concurrent commit): reopen and retry.
@@ -118,7 +122,7 @@ def synonym_table(extra_lines: tuple[str, ...]) -> SynonymTable:
 
 
 def _run(
-    index, searcher, text, active, limit, page, table, territory, with_facets, thesaurus
+    index, searcher, text, active, limit, page, table, territory, with_facets, thesaurus, highlights=True
 ) -> SearchResult:
     filter_query = filters_query(active)
     vocabulary = index_vocabulary(index, searcher)
@@ -224,7 +228,7 @@ def _run(
             docset |= tier.docs()
     total = len(docset)
     start = (page - 1) * limit
-    hits = [make_hit(hit, score, via) for hit, score, via in ranked[start : start + limit]]
+    hits = [make_hit(hit, score, via, highlights) for hit, score, via in ranked[start : start + limit]]
     facets = {}
     if with_facets:
         # A chosen facet still counts its other values (as if it were not chosen), so a person sees

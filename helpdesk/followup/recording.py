@@ -33,10 +33,6 @@ REFERENCE_PREFIXES = {
     "region": "REG",
 }
 
-# The codes of two vocabularies as tuples, for the modules that read them so (orientation, its tests).
-AGE_BANDS: tuple[str, ...] = AgeBand.codes()
-SITUATION_FLAGS: tuple[str, ...] = SituationFlag.codes()
-
 
 @dataclass
 class CallerRecord:
