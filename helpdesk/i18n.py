@@ -11,10 +11,6 @@ from flask import Flask, current_app, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
-# The labels of territories and roles live in their vocabularies; named here too for the templates' wiring.
-from helpdesk.vocabularies.roles import ROLE_LABELS  # noqa: F401
-from helpdesk.vocabularies.territories import TERRITORY_LABELS  # noqa: F401
-
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 
 
