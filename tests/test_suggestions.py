@@ -14,11 +14,11 @@ from directory_import.vocabulary import CATEGORIES, PUBLICS
 from helpdesk.db import get_session
 from helpdesk.directory.models import OrganisationNote
 from helpdesk.followup.models import HelpRequest, Lead
-from helpdesk.followup.recording import AGE_BANDS, SITUATION_FLAGS
 from helpdesk.followup.themes import SECTOR_THEMES
 from helpdesk.orientation import matching
 from helpdesk.orientation import suggestions as sg
 from helpdesk.orientation.profiles import OrganisationProfile, profile_of
+from helpdesk.vocabularies import AgeBand, SituationFlag
 from tests.conftest import csrf_token
 
 
@@ -52,8 +52,8 @@ def test_suggestion_tables_name_only_known_themes_categories_and_publics():
     assert set(matching.THEME_CATEGORIES) == themes
     for table in (matching.THEME_CATEGORIES, matching.FLAG_CATEGORIES):
         assert {code for weights in table.values() for code in weights} <= set(CATEGORIES)
-    assert set(matching.FLAG_CATEGORIES) | set(matching.FLAG_PUBLICS) <= set(SITUATION_FLAGS)
-    assert set(matching.AGE_PUBLICS) == set(AGE_BANDS)
+    assert set(matching.FLAG_CATEGORIES) | set(matching.FLAG_PUBLICS) <= set(SituationFlag.codes())
+    assert set(matching.AGE_PUBLICS) == set(AgeBand.codes())
     publics = {
         p for ps in list(matching.FLAG_PUBLICS.values()) + list(matching.AGE_PUBLICS.values()) for p in ps
     }
