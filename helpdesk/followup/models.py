@@ -107,6 +107,8 @@ class HelpRequest(Base):
     caller_organisation_text: Mapped[str] = mapped_column(String(300), default="")
     caller_phone: Mapped[str] = mapped_column(String(50), default="")
     caller_email: Mapped[str] = mapped_column(String(254), default="")
+    # The language the professional is written to in (fr, nl, en); "" on requests older than mail.
+    caller_language: Mapped[str] = mapped_column(String(5), default="", server_default="")
 
     # The situation, without identity.
     age_band: Mapped[str] = mapped_column(String(20), default="")
