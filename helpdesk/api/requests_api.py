@@ -22,7 +22,9 @@ from helpdesk.api.views import ApiError, api_blueprint
 from helpdesk.db import get_session
 from helpdesk.followup import operations as ops
 from helpdesk.followup.models import HelpRequest, Status
+from helpdesk.followup.orientation_mail import send_orientation
 from helpdesk.forms import in_calendar
+from helpdesk.i18n import current_language
 from helpdesk.identity_messages import identity_messages
 
 bp = api_blueprint("api_requests", __name__)
@@ -61,6 +63,7 @@ def request_json(req: HelpRequest, *, full: bool = True) -> dict[str, Any]:
                 "organisation": req.caller_organisation_text,
                 "phone": req.caller_phone,
                 "email": req.caller_email,
+                "language": req.caller_language,
             },
             "age_band": req.age_band,
             "gender": req.gender,
@@ -150,6 +153,12 @@ def _failed(error: ops.RequestError) -> ApiError:
             409,
             {"status": "anonymised"},
         )
+    if error.code == "no_address":
+        return ApiError(
+            _('No address: give "to", or record the professional\'s e-mail.'), 400, {"to": "required"}
+        )
+    if error.code == "no_lead":
+        return ApiError(_("No lead to send yet: add the services found first."), 400, {"leads": "required"})
     if error.code in ("identity_refused", "identity_suspected"):
         # A field holding anything refused is refused; the others wait for "identity_confirmed": true.
         fields, messages = {}, []
@@ -222,6 +231,7 @@ def requests_create():
             organisation_text=_text(caller, "organisation"),
             phone=_text(caller, "phone"),
             email=_text(caller, "email"),
+            language=_text(caller, "language") or current_language(),
         ),
         age_band=_text(data, "age_band"),
         gender=_text(data, "gender"),
@@ -384,3 +394,28 @@ def requests_reopen(request_id: int):
         raise _failed(error) from None
     _commit()
     return jsonify(request_json(req)), 200
+
+
+@bp.route("/requests/<int:request_id>/send-orientation", methods=["POST"])
+@login_required
+def requests_send_orientation(request_id: int):
+    """Queue the orientation e-mail to the asking professional (202: it leaves with the outbox)."""
+    req = _get(request_id, edit=True)
+    data = _body()
+    to = data.get("to")
+    if to is not None and not isinstance(to, str):
+        raise ApiError(_("Some fields are not valid."), 400, {"to": "invalid"})
+    try:
+        queued = send_orientation(
+            get_session(),
+            current_user,
+            req,
+            to=to or None,
+            language=_text(data, "language") or None,
+            message=_text(data, "message"),
+            identity_confirmed=data.get("identity_confirmed") is True,
+        )
+    except ops.RequestError as error:
+        raise _failed(error) from None
+    _commit()
+    return jsonify({"message_id": queued.message_id, "outbox_id": queued.id, "state": queued.state}), 202

@@ -39,6 +39,8 @@ from helpdesk.followup.labels import (
 from helpdesk.followup.recording import CallerRecord, IntakeRecord
 from helpdesk.forms import InCalendar, select_choices
 
+# Each language in its own name: the operator picks the professional's.
+MAIL_LANGUAGE_CHOICES = select_choices([("fr", "Français"), ("nl", "Nederlands"), ("en", "English")])
 OPEN_STATUSES = [(k, v) for k, v in STATUS_LABELS.items() if k != "closed"]
 
 
@@ -129,6 +131,22 @@ class CloseForm(IdentityCheck, VersionedForm):
     missing_reason = TextAreaField(_l("Why it could not be given"), validators=[Length(max=5000)])
 
 
+class OrientationMailForm(IdentityCheck, FlaskForm):
+    """The orientation e-mail to the asking professional: where, in which language, with a word of one's own."""
+
+    to = EmailField(
+        _l("To"),
+        validators=[Optional(), Email(), Length(max=254)],
+        description=_l("Empty: the professional's e-mail."),
+    )
+    language = SelectField(_l("Language"), choices=MAIL_LANGUAGE_CHOICES)
+    message = TextAreaField(
+        _l("A word of your own (optional)"),
+        validators=[Length(max=5000)],
+        description=_l("Never the question, nor anything on the person helped."),
+    )
+
+
 # ---------------------------------------------------------------- recording
 
 
@@ -177,6 +195,12 @@ class IntakeForm(FlaskForm):
         render_kw={"autocomplete": "off"},
     )
 
+    caller_language = SelectField(
+        _l("Language to write to them in"),
+        choices=MAIL_LANGUAGE_CHOICES,
+        validators=[Optional()],
+    )
+
     age_band = SelectField(_l("Age band"), validators=[Optional()])
     gender = SelectField(_l("Gender (optional)"), validators=[Optional()])
     languages = MultiCheckboxField(_l("Languages spoken"), validators=[Optional()])
@@ -221,6 +245,7 @@ class EditRequestForm(IntakeForm):
             "caller_sector",
             "caller_phone",
             "caller_email",
+            "caller_language",
             "age_band",
             "gender",
             "languages",
@@ -254,6 +279,7 @@ def record_from_form(form: IntakeForm, *, organisation_id: int | None, postcode:
             organisation_text=form.caller_organisation.data or "",
             phone=form.caller_phone.data or "",
             email=form.caller_email.data or "",
+            language=form.caller_language.data or "",
         ),
         age_band=form.age_band.data or "",
         gender=form.gender.data or "",

@@ -95,6 +95,7 @@ EVENT_LABELS = {
     "closed": _l("Closed"),
     "reopened": _l("Reopened"),
     "edited": _l("Request corrected"),
+    "orientation_sent": _l("Orientation sent by e-mail"),
 }
 FIELD_LABELS = {
     "caller_name": _l("Name of the professional"),

@@ -32,6 +32,7 @@ REFERENCE_PREFIXES = {
 }
 AGE_BANDS = ("0-11", "12-17", "18-24", "25-44", "45-64", "65-79", "80+")
 GENDERS = ("woman", "man", "other")
+CALLER_LANGUAGES = ("fr", "nl", "en")
 SITUATION_FLAGS = (
     "no_fixed_address",
     "no_health_insurance",
@@ -53,6 +54,7 @@ class CallerRecord:
     organisation_text: str = ""
     phone: str = ""
     email: str = ""
+    language: str = ""  # fr, nl or en: what the professional is written to in ("": the operator's)
 
 
 @dataclass
@@ -129,6 +131,8 @@ def _check_choices(record: IntakeRecord, session: Session) -> dict[str, str]:
         errors["channel"] = "invalid"
     if record.urgency not in {u.value for u in Urgency}:
         errors["urgency"] = "invalid"
+    if record.caller.language and record.caller.language not in CALLER_LANGUAGES:
+        errors["caller_language"] = "invalid"
     if record.age_band and record.age_band not in AGE_BANDS:
         errors["age_band"] = "invalid"
     if record.gender and record.gender not in GENDERS:
@@ -152,6 +156,12 @@ def _check_choices(record: IntakeRecord, session: Session) -> dict[str, str]:
     if record.residence_postcode and not normalize_postcode(record.residence_postcode):
         errors["residence_postcode"] = "invalid"
     return errors
+
+
+def default_caller_language(user: User) -> str:
+    """The operator's interface language, which the professional is written to in unless told otherwise."""
+    locale = (user.locale or "fr").split("_")[0]
+    return locale if locale in CALLER_LANGUAGES else "fr"
 
 
 def create_request(
@@ -184,6 +194,7 @@ def create_request(
         caller_organisation_text=caller.organisation_text.strip(),
         caller_phone=caller.phone.strip(),
         caller_email=caller.email.strip(),
+        caller_language=caller.language or default_caller_language(user),
         age_band=record.age_band,
         gender=record.gender,
         languages=sorted(set(record.languages)),
@@ -225,6 +236,7 @@ EDITABLE_FIELDS = {
     "situation_flags": "code",
     "caller_sector": "code",
     "caller_organisation_id": "code",
+    "caller_language": "code",
     "caller_function": "text",
     "caller_name": "contact",
     "caller_organisation_text": "contact",
@@ -264,6 +276,7 @@ def edit_request(
         "caller_organisation_text": caller.organisation_text.strip(),
         "caller_phone": caller.phone.strip(),
         "caller_email": caller.email.strip(),
+        "caller_language": caller.language or request.caller_language,
         "question": question,
     }
     changes: dict[str, Any] = {}

@@ -19,6 +19,19 @@ def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
+class NotRetryable(Exception):
+    """Only a queued or failed message can be sent again (not one being sent, nor one sent)."""
+
+
+def retry_message(db: Session, message: OutboxMessage) -> None:
+    """Send ``message`` again at the worker's next turn, with a fresh set of attempts; flushes."""
+    if message.state not in ("queued", "failed"):
+        raise NotRetryable(message.state)
+    message.state, message.run_after, message.attempts = "queued", utcnow(), 0
+    message.locked_by = None
+    db.flush()
+
+
 def render_mail(template: str, language: str, **context: Any) -> tuple[str, str]:
     """The text and HTML bodies of ``templates/mail/<template>.txt|.html`` in ``language``."""
     with force_locale(language):
