@@ -29,6 +29,7 @@ STATE_LABELS = {
     "failed": _l("Failed"),
 }
 PAGE_SIZE = 100
+WITHHELD_KINDS = ("password_link",)
 
 
 @bp.route("/outbox")
@@ -68,11 +69,14 @@ def outbox_message(message_id: int):
     message = _message_or_404(message_id)
     parsed = message_from_string(message.raw, policy=policy.default)
     text = parsed.get_body(("plain",))  # type: ignore[attr-defined]
+    # A password link is its owner's alone: an admin who read it could choose the password.
+    withheld = message.kind in WITHHELD_KINDS
     return render_template(
         "admin/outbox_message.html",
         message=message,
-        headers=[(k, str(v)) for k, v in parsed.items()],
-        text=text.get_content() if text is not None else "",
+        headers=[(k, str(v)) for k, v in parsed.items() if not k.lower().startswith("content-t")],
+        text="" if withheld or text is None else text.get_content(),
+        withheld=withheld,
         states=STATE_LABELS,
         retry_form=FlaskForm(),
     )
