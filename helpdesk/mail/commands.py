@@ -25,7 +25,7 @@ def send(as_json: bool) -> None:
     Example:
       helpdesk mail send
     """
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not app.config.get("MAIL_SERVER"):
         click.echo("No mail server configured (HELPDESK_MAIL_SERVER): nothing sent.", err=True)
     report = send_due(app)

@@ -22,7 +22,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy.orm import Session
 
 from directory_import.models import utcnow
 from helpdesk.jobs.queue import new_worker_id
@@ -113,20 +114,27 @@ def claim(app: Flask, worker_id: str, limit: int, due_by: datetime | None = None
     return [_Claimed(*row) for row in rows]
 
 
-def _mark(app: Flask, message_id: int, worker_id: str, **values: Any) -> bool:
-    """Write the end of one attempt, if this sender still holds the message; False when it lost it."""
-    with app.extensions["db_sessionmaker"]() as db:
-        changed = db.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message_id,
-                OutboxMessage.locked_by == worker_id,
-                OutboxMessage.state == "sending",
-            )
-            .values(locked_by=None, updated_at=utcnow(), **values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.commit()
+def _mark(db: Session, message_id: int, worker_id: str, **values: Any) -> bool:
+    """Write the end of one attempt and commit, if this sender still holds the message; False when it lost
+    it. One committed transaction per message: a message marked sent is never sent again.
+
+    On PostgreSQL this commit does not wait for the disk (``synchronous_commit = off``, this transaction
+    only): the database server crashing within a fraction of a second after it could forget the mark, and the
+    message would be sent a second time; it can never lose a message. A sender that dies has no such window
+    beyond the one message it was sending."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SET LOCAL synchronous_commit = off"))
+    changed = db.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.locked_by == worker_id,
+            OutboxMessage.state == "sending",
+        )
+        .values(locked_by=None, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.commit()
     if changed != 1:
         logger.warning("outbox message %s: no longer held by %s", message_id, worker_id)
     return changed == 1
@@ -180,10 +188,12 @@ def _retry_in(config: Any, attempts: int) -> float:
     return min(base * 2 ** max(attempts - 1, 0), float(config.get("MAIL_RETRY_MAX_SECONDS", 3600)))
 
 
-def _temporary(app: Flask, message: _Claimed, worker_id: str, error: str, report: SendReport) -> None:
+def _temporary(
+    app: Flask, db: Session, message: _Claimed, worker_id: str, error: str, report: SendReport
+) -> None:
     if message.attempts >= message.max_attempts:
         logger.warning("outbox message %s: failed after %s attempts: %s", message.id, message.attempts, error)
-        if _mark(app, message.id, worker_id, state="failed", last_error=error[:4000]):
+        if _mark(db, message.id, worker_id, state="failed", last_error=error[:4000]):
             report.failed += 1
         return
     later = utcnow() + timedelta(seconds=_retry_in(app.config, message.attempts))
@@ -194,7 +204,7 @@ def _temporary(app: Flask, message: _Claimed, worker_id: str, error: str, report
         error,
         later,
     )
-    if _mark(app, message.id, worker_id, state="queued", run_after=later, last_error=error[:4000]):
+    if _mark(db, message.id, worker_id, state="queued", run_after=later, last_error=error[:4000]):
         report.retried += 1
 
 
@@ -220,42 +230,44 @@ def send_due(
 
 
 def _send_batch(app: Flask, claimed: list[_Claimed], worker_id: str, report: SendReport) -> None:
-    smtp: smtplib.SMTP | None = None
-    try:
-        for index, message in enumerate(claimed):
-            if smtp is None:
+    # One session (one pooled connection) writes every message's end, each in its own commit.
+    with app.extensions["db_sessionmaker"]() as db:
+        smtp: smtplib.SMTP | None = None
+        try:
+            for index, message in enumerate(claimed):
+                if smtp is None:
+                    try:
+                        smtp = connect(app.config)
+                    except (smtplib.SMTPException, OSError) as error:
+                        # The server cannot be reached: every message of the batch waits for the next attempt.
+                        answer = f"{error.__class__.__name__}: {error}"
+                        for waiting in claimed[index:]:
+                            _temporary(app, db, waiting, worker_id, answer, report)
+                        return
                 try:
-                    smtp = connect(app.config)
-                except (smtplib.SMTPException, OSError) as error:
-                    # The server cannot be reached: every message of the batch waits for the next attempt.
-                    answer = f"{error.__class__.__name__}: {error}"
-                    for waiting in claimed[index:]:
-                        _temporary(app, waiting, worker_id, answer, report)
-                    return
-            try:
-                answer = _send_one(smtp, message)
-            except _Permanent as refused:
-                logger.warning("outbox message %s: refused: %s", message.id, refused)
-                if _mark(app, message.id, worker_id, state="failed", last_error=str(refused)[:4000]):
-                    report.failed += 1
-            except _Temporary as error:
-                _temporary(app, message, worker_id, str(error), report)
-                smtp = _close(smtp)  # a fresh connection for the next one
-            else:
-                if _mark(app, message.id, worker_id, state="sent", sent_at=utcnow(), last_error=answer):
-                    report.sent += 1
-    finally:
-        _close(smtp)
+                    answer = _send_one(smtp, message)
+                except _Permanent as refused:
+                    logger.warning("outbox message %s: refused: %s", message.id, refused)
+                    if _mark(db, message.id, worker_id, state="failed", last_error=str(refused)[:4000]):
+                        report.failed += 1
+                except _Temporary as error:
+                    _temporary(app, db, message, worker_id, str(error), report)
+                    _close(smtp)
+                    smtp = None  # a fresh connection for the next one
+                else:
+                    if _mark(db, message.id, worker_id, state="sent", sent_at=utcnow(), last_error=answer):
+                        report.sent += 1
+        finally:
+            _close(smtp)
 
 
 def _close(smtp: smtplib.SMTP | None) -> None:
     if smtp is None:
-        return None
+        return
     try:
         smtp.quit()
     except (smtplib.SMTPException, OSError):
         smtp.close()
-    return None
 
 
 def poll(app: Flask, worker_id: str, stop: threading.Event | None = None) -> int:

@@ -15,8 +15,8 @@ from helpdesk.identity_messages import put_identity_errors
 from helpdesk.mail.outbox import mail_configured
 
 _ERRORS = {
-    "no_address": ("to", lambda: _("No address: type the professional's e-mail.")),
-    "no_lead": ("language", lambda: _("No lead to send yet: add the services found first.")),
+    "no_address": lambda: _("No address: type the professional's e-mail."),
+    "no_lead": lambda: _("No lead to send yet: add the services found first."),
 }
 
 
@@ -34,12 +34,10 @@ def _preview(req, form) -> tuple[OrientationMail | None, int]:
 def _put_error(form, error: RequestError) -> None:
     code = error.code
     if code in _ERRORS:
-        name, message = _ERRORS[code]
-        form.form_errors.append(message())
+        form.form_errors.append(_ERRORS[code]())
         return
     if code in ("identity_refused", "identity_suspected"):
-        for message in put_identity_errors(form, error.fields, {}):
-            form.form_errors.append(message)
+        form.form_errors.extend(put_identity_errors(form, error.fields, {}))
         return
     for name, field_code in error.fields.items():
         target = getattr(form, name, None)
