@@ -17,10 +17,10 @@ from helpdesk.auth.models import User
 from helpdesk.followup.changes import RequestError, audit, guard_identity, record_event
 from helpdesk.followup.models import HelpRequest, LeadOutcome
 from helpdesk.followup.recording import CALLER_LANGUAGES
-from helpdesk.i18n import TERRITORY_LABELS
 from helpdesk.mail.messages import MailError, check_address
 from helpdesk.mail.models import OutboxMessage
 from helpdesk.mail.outbox import queue_mail, render_mail
+from helpdesk.vocabularies.territories import TERRITORY_LABELS
 
 # Leads not worth sending: the organisation refused, or could not be reached.
 _LEFT_OUT = (LeadOutcome.REFUSED.value, LeadOutcome.UNREACHABLE.value)
@@ -77,7 +77,7 @@ def lead_contacts(request: HelpRequest, language: str) -> list[LeadContact]:
         org = lead.organisation
         contacts.append(
             LeadContact(
-                name=org.display_name(language),
+                name=org.name_in(language),
                 address=_address(org, language),
                 phones=[p for p in _strings(org.phones) if p],
                 emails=[e for e in _strings(org.emails) if e],
