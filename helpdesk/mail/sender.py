@@ -19,10 +19,10 @@ import ssl
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask
-from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy import CursorResult, and_, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from directory_import.models import utcnow
@@ -124,7 +124,7 @@ def _mark(db: Session, message_id: int, worker_id: str, **values: Any) -> bool:
     beyond the one message it was sending."""
     if db.get_bind().dialect.name == "postgresql":
         db.execute(text("SET LOCAL synchronous_commit = off"))
-    changed = db.execute(
+    result = db.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.id == message_id,
@@ -133,7 +133,8 @@ def _mark(db: Session, message_id: int, worker_id: str, **values: Any) -> bool:
         )
         .values(locked_by=None, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    changed = cast(CursorResult, result).rowcount
     db.commit()
     if changed != 1:
         logger.warning("outbox message %s: no longer held by %s", message_id, worker_id)
