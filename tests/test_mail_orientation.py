@@ -3,6 +3,8 @@ SMTP server on loopback."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -207,6 +209,11 @@ def test_orientation_page_previews_then_sends(oriented, mail_app, smtp_server, c
     assert response.status_code == 302
     detail = client.get(f"/requests/{req.id}").get_data(as_text=True)
     assert "Orientation envoyée par e-mail" in detail  # the timeline, in the operator's French
+    # Closing offers the e-mail as the feedback given.
+    channel = re.search(r'<select[^>]*name="cl-feedback_channel".*?</select>', detail, re.S).group(0)
+    assert re.search(
+        r'<option[^>]*selected[^>]*value="email"|<option[^>]*value="email"[^>]*selected', channel
+    )
     assert send_due(mail_app).sent == 1
     assert smtp_server.received[0].message["Content-Language"] == "nl"
 

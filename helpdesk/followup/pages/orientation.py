@@ -10,9 +10,10 @@ from flask_login import current_user, login_required
 from helpdesk.followup import forms as f
 from helpdesk.followup.changes import RequestError
 from helpdesk.followup.orientation_mail import OrientationMail, compose_orientation, send_orientation
-from helpdesk.followup.pages.common import editable, field_error_message
+from helpdesk.followup.pages.common import editable
 from helpdesk.identity_messages import put_identity_errors
 from helpdesk.mail.outbox import mail_configured
+from helpdesk.vocabularies.errors import field_error_message
 
 _ERRORS = {
     "no_address": lambda: _("No address: type the professional's e-mail."),
