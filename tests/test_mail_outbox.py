@@ -199,3 +199,33 @@ def test_mail_message_non_ascii_names_and_subjects_are_encoded():
     assert parsed["Subject"] == "Orientation – démarches à suivre"
     assert parsed["To"].addresses[0].display_name == "Marie Dupont-Élise"
     assert "Voilà les pistes." in parsed.get_body(("plain",)).get_content()
+
+
+def test_mail_outbox_a_dead_senders_messages_are_taken_again_after_the_lease(mail_app, smtp_server):
+    from helpdesk.mail.sender import claim
+
+    [message_id] = _queue(mail_app)
+    assert [m.id for m in claim(mail_app, "sender-that-dies", 10)] == [message_id]
+    assert send_due(mail_app, "other").total == 0  # still held
+    mail_app.config["MAIL_LEASE_SECONDS"] = 0
+    assert send_due(mail_app, "other").sent == 1
+    assert len(smtp_server.received) == 1 and _states(mail_app) == {message_id: "sent"}
+
+
+def test_mail_outbox_cli_send_and_the_worker_poller_send_what_is_due(mail_app, smtp_server):
+    runner = mail_app.test_cli_runner()
+    _queue(mail_app, 2)
+    result = runner.invoke(args=["mail", "send", "--json"])
+    assert result.exit_code == 0 and '"sent": 2' in result.output
+    _queue(mail_app, 1, to="late@example.org")
+    from helpdesk.jobs.queue import run_pollers
+
+    assert run_pollers(mail_app, "worker-1") == 1  # the worker's turn at the outbox, between jobs
+    assert [r.rcpt_tos for r in smtp_server.received][-1] == ["late@example.org"]
+    assert len(smtp_server.received) == 3
+
+
+def test_mail_outbox_cli_send_without_server_sends_nothing(app):
+    _queue(app)
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert result.exit_code == 0 and "0 sent" in result.output
