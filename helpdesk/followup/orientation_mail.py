@@ -16,8 +16,7 @@ from directory_import.models import Organisation
 from helpdesk.auth.models import User
 from helpdesk.followup.changes import RequestError, audit, guard_identity, record_event
 from helpdesk.followup.models import HelpRequest, LeadOutcome
-from helpdesk.followup.recording import CALLER_LANGUAGES
-from helpdesk.mail.messages import MailError, check_address
+from helpdesk.mail.messages import MAIL_LANGUAGES, MailError, check_address
 from helpdesk.mail.models import OutboxMessage
 from helpdesk.mail.outbox import queue_mail, render_mail
 from helpdesk.vocabularies.territories import TERRITORY_LABELS
@@ -89,6 +88,12 @@ def lead_contacts(request: HelpRequest, language: str) -> list[LeadContact]:
     return contacts
 
 
+def default_caller_language(user: User) -> str:
+    """The operator's interface language, which the professional is written to in unless told otherwise."""
+    locale = (user.locale or "fr").split("_")[0]
+    return locale if locale in MAIL_LANGUAGES else "fr"
+
+
 def territory_reply_to(territory: str) -> str:
     return str((current_app.config.get("TERRITORY_REPLY_TO") or {}).get(territory, "") or "")
 
@@ -106,7 +111,7 @@ def compose_orientation(
     except MailError:
         raise RequestError("invalid", {"to": "invalid"}) from None
     language = language or request.caller_language or "fr"
-    if language not in CALLER_LANGUAGES:
+    if language not in MAIL_LANGUAGES:
         raise RequestError("invalid", {"language": "invalid"})
     leads = lead_contacts(request, language)
     if not leads:

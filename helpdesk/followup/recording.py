@@ -20,6 +20,7 @@ from directory_import.territory import LOCALITIES, TERRITORIES, basin_for_postco
 from helpdesk.auth.models import User
 from helpdesk.followup.changes import RequestError, audit, guard_identity, record_event, require_open, touch
 from helpdesk.followup.models import HelpRequest, ReferenceCounter, RequestTheme
+from helpdesk.followup.orientation_mail import MAIL_LANGUAGES, default_caller_language
 from helpdesk.followup.themes import all_themes
 from helpdesk.forms import parse_id
 from helpdesk.vocabularies import AgeBand, Channel, Gender, Language, Sector, SituationFlag, Status, Urgency
@@ -32,7 +33,6 @@ REFERENCE_PREFIXES = {
     "sud-est": "SE",
     "region": "REG",
 }
-CALLER_LANGUAGES = ("fr", "nl", "en")  # what the asking professional is written to in
 
 
 @dataclass
@@ -121,7 +121,7 @@ def _check_choices(record: IntakeRecord, session: Session) -> dict[str, str]:
         errors["channel"] = "invalid"
     if not Urgency.has(record.urgency):
         errors["urgency"] = "invalid"
-    if record.caller.language and record.caller.language not in CALLER_LANGUAGES:
+    if record.caller.language and record.caller.language not in MAIL_LANGUAGES:
         errors["caller_language"] = "invalid"
     if record.age_band and not AgeBand.has(record.age_band):
         errors["age_band"] = "invalid"
@@ -152,12 +152,6 @@ def _check_choices(record: IntakeRecord, session: Session) -> dict[str, str]:
     if record.residence_postcode and not normalize_postcode(record.residence_postcode):
         errors["residence_postcode"] = "invalid"
     return errors
-
-
-def default_caller_language(user: User) -> str:
-    """The operator's interface language, which the professional is written to in unless told otherwise."""
-    locale = (user.locale or "fr").split("_")[0]
-    return locale if locale in CALLER_LANGUAGES else "fr"
 
 
 def create_request(
