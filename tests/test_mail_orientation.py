@@ -227,3 +227,22 @@ def test_orientation_page_says_when_there_is_no_address(mail_app, make_user, mak
     page = client.get(f"/requests/{req.id}/orientation")
     assert page.status_code == 400
     assert "No address" in page.get_data(as_text=True) or "adresse" in page.get_data(as_text=True)
+
+
+def test_orientation_refuses_header_injection_through_the_professionals_name(
+    mail_app, make_user, make_request, make_organisation, client, token_of
+):
+    user = make_user("operator", "sud")
+    req = make_request(
+        user,
+        caller=CallerRecord(name="Jan\r\nBcc: victim@example.org", email="jan@example.be", language="nl"),
+    )
+    org = make_organisation(name_fr="Abri", phones=["02 500 00 00"])
+    with mail_app.app_context():
+        db = get_session()
+        ops.add_lead(db, db.merge(user), db.get(HelpRequest, req.id), org.id)
+        db.commit()
+    response = client.post(f"/api/v1/requests/{req.id}/send-orientation", json={}, headers=token_of(user))
+    assert response.status_code == 400
+    with mail_app.app_context():
+        assert get_session().scalars(select(OutboxMessage)).all() == []
