@@ -33,11 +33,13 @@ def thesaurus() -> NeedsThesaurus:
     return NeedsThesaurus(read_needs_csv(NEEDS_CSV))
 
 
-@pytest.fixture
-def sample_index(library_session, tmp_path) -> tuple[SearchIndex, dict[int, set[str]]]:
-    """The sample directory imported and indexed: (index, organisation id -> the project's category codes)."""
+@pytest.fixture(params=["socialbrussels", "json"])
+def sample_index(request, library_session, tmp_path) -> tuple[SearchIndex, dict[int, set[str]]]:
+    """The sample directory imported and indexed, in the social.brussels shape (numbered categories, as
+    ``make run`` imports it) and in the export shape (the project's codes): (index, organisation id -> the
+    project's category codes)."""
     path = tmp_path / "sample.json"
-    write_sample(path, fmt="socialbrussels")
+    write_sample(path, fmt=request.param)
     import_path(library_session, path, source="sample")
     library_session.commit()
     by_label = {fold(fr): code for code, (fr, _) in CATEGORIES.items()}
