@@ -178,7 +178,8 @@ def needs_thesaurus(session: Session) -> NeedsThesaurus:
     return thesaurus
 
 
-def match_needs(session: Session, text: str) -> list[NeedMatch]:
+def match_needs(session: Session, text: str, max_words: int = 400) -> list[NeedMatch]:
     """The needs ``text`` names (accents, stems and small typos tolerated), best first, each with its
-    weighted categories, publics and request themes."""
-    return needs_thesaurus(session).match(text)
+    weighted categories, publics and request themes. Reads a whole request question (its first
+    ``max_words`` meaningful words); a search reads its first 24."""
+    return needs_thesaurus(session).match(text, max_words=max_words)
