@@ -23,7 +23,9 @@ SECRET_KEY = None
 # Languages of the interface; English is the source language.
 LANGUAGES = ["fr", "nl", "en"]
 BABEL_DEFAULT_LOCALE = "fr"
-BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+# The helpdesk's time zone: the times pages show and read, the months of reports, the CLI's defaults.
+# Times are stored in UTC whatever this says. (Flask-Babel's BABEL_DEFAULT_TIMEZONE follows it.)
+TIMEZONE = "Europe/Brussels"
 
 # Sessions and login.
 SESSION_COOKIE_HTTPONLY = True

@@ -217,6 +217,8 @@ def generate(engine, count: int, seed: int = 6) -> None:
 
 
 def time_report(url: str, label: str, runs: int = 3) -> None:
+    from zoneinfo import ZoneInfo
+
     from helpdesk.db import get_session
     from helpdesk.reports.documents import render
     from helpdesk.reports.queries import Month, monthly_figures
@@ -224,7 +226,7 @@ def time_report(url: str, label: str, runs: int = 3) -> None:
 
     os.environ.setdefault("HELPDESK_INSTANCE_PATH", tempfile.mkdtemp(prefix="bench-report-"))
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True})
-    month = Month(2026, 10)
+    month = Month(2026, 10, ZoneInfo(app.config["TIMEZONE"]))
     with app.test_request_context():
         session = get_session()
         for public in (False, True):

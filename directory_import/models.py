@@ -22,7 +22,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -40,9 +42,33 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _to_utc(value: datetime) -> datetime:
+    # A naive value is taken as UTC: the schema's one convention (what SQLite stores and hands back).
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An instant, always timezone-aware UTC in Python, on SQLite as on PostgreSQL.
+
+    SQLite keeps no offset (it stores the wall clock it is given and hands back naive values) and
+    PostgreSQL answers in the session's zone: values are converted to UTC on the way in and come back
+    aware UTC, so no caller ever repairs a datetime. The column is ``DateTime(timezone=True)`` as before,
+    so the schema (and Alembic's comparison) does not change.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else _to_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else _to_utc(value)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Organisation(Base):

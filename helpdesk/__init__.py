@@ -49,7 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from helpdesk import db, errors, i18n, navigation, security
+    from helpdesk import db, errors, i18n, security
     from helpdesk.forms import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route: ids past the columns' range are 404
@@ -60,7 +60,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     auth_login.init_app(app)
     errors.init_app(app)
-    navigation.init_app(app)
 
     from helpdesk import jobs
 
@@ -70,18 +69,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     directory_search.init_app(app)
 
-    from helpdesk.admin.views import bp as admin_bp
-    from helpdesk.api.views import bp as api_bp
-    from helpdesk.auth.views import bp as auth_bp
-    from helpdesk.directory.views import bp as directory_bp
-    from helpdesk.followup.views import bp as followup_bp
-    from helpdesk.intake.views import bp as intake_bp
-    from helpdesk.main.views import bp as main_bp
-    from helpdesk.reports.views import bp as reports_bp
+    from helpdesk import templating
+    from helpdesk.blueprints import register_blueprints
 
-    for blueprint in (main_bp, auth_bp, intake_bp, followup_bp, directory_bp, reports_bp, admin_bp, api_bp):
-        app.register_blueprint(blueprint)
-    security.exempt_api_from_csrf(app, api_bp)
+    register_blueprints(app)
+    templating.init_app(app)
 
     from helpdesk.cli import register_commands
 

@@ -199,7 +199,7 @@ def users_tokens(email: str, as_json: bool) -> None:
 
 
 def _iso(value) -> str | None:
-    return accounts.as_utc(value).isoformat() if value else None
+    return value.isoformat() if value else None
 
 
 @users_cli.command("revoke-token")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from babel import Locale
 from flask import Flask, current_app, request, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -34,18 +36,20 @@ def language_label(code: str, locale: str | None = None) -> str:
     return name or code
 
 
+def local_zone() -> ZoneInfo:
+    """The helpdesk's time zone (``TIMEZONE``): what pages show, forms read and report months follow."""
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
 def init_app(app: Flask) -> None:
+    try:
+        ZoneInfo(app.config["TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValueError(f"TIMEZONE is not a time zone: {app.config['TIMEZONE']!r}") from None
+    # One setting: Flask-Babel's format_datetime shows times in the same zone as everything else.
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     # Catalogs live in helpdesk/translations (relative to the app's root path).
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(
-        current_language=current_language,
-        language_label=language_label,
-        LANGUAGE_NAMES=LANGUAGE_NAMES,
-        format_date=format_date,
-        format_datetime=format_datetime,
-        format_decimal=format_decimal,
-        format_percent=format_percent,
-    )
 
 
 # Labels shared by several areas, translated lazily at render time.

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import Flask, current_app, request, url_for
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from helpdesk import access
-from helpdesk.i18n import ROLE_LABELS, TERRITORY_LABELS
 
 
 @dataclass(frozen=True)
@@ -84,9 +83,3 @@ def nav_items() -> list[NavItem]:
                 )
             )
     return items
-
-
-def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(
-        nav_items=nav_items, TERRITORY_LABELS=TERRITORY_LABELS, ROLE_LABELS=ROLE_LABELS
-    )

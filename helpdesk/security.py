@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint, Flask, Response, abort, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
@@ -46,15 +48,18 @@ def _refuse_nul_characters() -> None:
                 abort(400)
 
 
-def exempt_api_from_csrf(app: Flask, api: Blueprint) -> None:
+def exempt_api_from_csrf(app: Flask, api: Iterable[Blueprint]) -> None:
     """A call with an ``Authorization`` header is authenticated by it alone (a cookie sent along is ignored),
-    so no CSRF risk; cookie-authenticated API writes still need the CSRF token."""
-    csrf.exempt(api)
+    so no CSRF risk; cookie-authenticated API writes still need the CSRF token. ``api``: the API's blueprints."""
+    names = set()
+    for blueprint in api:
+        csrf.exempt(blueprint)
+        names.add(blueprint.name)
 
     @app.before_request
     def _csrf_for_cookie_sessions() -> None:
         if (
-            request.blueprint == api.name
+            request.blueprint in names
             and request.method in ("POST", "PUT", "PATCH", "DELETE")
             and "Authorization" not in request.headers
         ):

@@ -37,8 +37,8 @@ def _age_tokens(app, days: int) -> None:
     with app.app_context():
         db = get_session()
         for row in db.scalars(select(ApiToken)):
-            row.created_at = accounts.as_utc(row.created_at) - timedelta(days=days)
-            row.expires_at = accounts.as_utc(row.expires_at) - timedelta(days=days)
+            row.created_at = row.created_at - timedelta(days=days)
+            row.expires_at = row.expires_at - timedelta(days=days)
         db.commit()
 
 
@@ -57,7 +57,7 @@ def test_api_token_lifetime_comes_from_the_setting(app, make_user, runner):
     token = runner.invoke(args=["users", "token", user.email]).output.strip()
     with app.app_context():
         row = get_session().scalar(select(ApiToken))
-        assert accounts.token_expiry(row) - accounts.as_utc(row.created_at) == timedelta(days=7)
+        assert accounts.token_expiry(row) - row.created_at == timedelta(days=7)
         assert accounts.user_for_api_token(get_session(), token, days=7) is not None
 
 
@@ -82,11 +82,11 @@ def test_api_token_last_use_is_written_at_most_once_a_minute(app, client, make_u
     with app.app_context():
         assert get_session().scalar(select(ApiToken.last_used_at)) == first
         db = get_session()
-        db.execute(update(ApiToken).values(last_used_at=accounts.as_utc(first) - timedelta(minutes=2)))
+        db.execute(update(ApiToken).values(last_used_at=first - timedelta(minutes=2)))
         db.commit()
     assert _api(client, token).status_code == 200
     with app.app_context():
-        assert accounts.as_utc(get_session().scalar(select(ApiToken.last_used_at))) > accounts.as_utc(first)
+        assert get_session().scalar(select(ApiToken.last_used_at)) > first
 
 
 def test_account_page_lists_own_tokens_with_label_dates_and_expiry(client, logged_in, make_user, token_for):

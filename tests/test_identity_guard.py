@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from helpdesk.db import get_session
 from helpdesk.directory.models import OrganisationNote
 from helpdesk.followup import operations as ops
-from helpdesk.followup.identity import find_identity, identity_warnings, is_national_number
 from helpdesk.followup.models import HelpRequest, RequestEvent
+from helpdesk.identity import find_identity, identity_warnings, is_national_number
 from tests.conftest import csrf_token
 from tests.test_api_requests import call, token_of  # noqa: F401 - fixtures
 from tests.test_followup import version_on

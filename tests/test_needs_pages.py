@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from directory_import.models import Organisation
 from helpdesk.audit import AuditEvent
 from helpdesk.db import get_session
+from helpdesk.i18n import local_zone
 from helpdesk.orientation.models import Need, UnansweredSearch
 from helpdesk.orientation.needs import needs_thesaurus, seed_needs, shipped_entries
 from helpdesk.reports.queries import Month, monthly_figures
@@ -108,7 +109,7 @@ def test_directory_page_finds_a_need_below_the_records_holding_the_word(
     assert first < second
     assert f"/directory/organisations/{orgs['food'].id}" not in page
     assert 'data-needs="depression"' in page
-    assert 'data-via-needs="depression"' in page[second:] and 'data-via-needs' not in page[first:second]
+    assert 'data-via-needs="depression"' in page[second:] and "data-via-needs" not in page[first:second]
 
 
 def test_dutch_and_typo_needs_find_the_service(client, logged_in, make_organisation, reindex):
@@ -190,7 +191,9 @@ def test_lead_search_without_result_explains_offers_an_unmet_need_and_is_counted
         rows = list(db.scalars(select(UnansweredSearch)))
         assert [(r.request_id, r.theme_code) for r in rows] == [(req.id, "housing")]
         assert not hasattr(rows[0], "text")
-        report = build_report(db, monthly_figures(db, Month.containing(datetime.now(UTC))), "en")
+        report = build_report(
+            db, monthly_figures(db, Month.containing(datetime.now(UTC), local_zone())), "en"
+        )
         assert json.loads(to_json(report))["unanswered_searches"] == {"housing": 1}
 
 

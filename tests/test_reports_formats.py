@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -14,7 +15,8 @@ from helpdesk.reports.documents import render
 from helpdesk.reports.queries import Month
 from tests.fixtures.reports import EXPECTED_ALL, EXPECTED_SUD
 
-OCTOBER = Month(2026, 10)
+BRUSSELS = ZoneInfo("Europe/Brussels")
+OCTOBER = Month(2026, 10, BRUSSELS)
 
 
 def _document(app, fmt, territory="sud", language="fr", public=False):

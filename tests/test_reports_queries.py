@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +12,8 @@ from helpdesk.db import get_session
 from helpdesk.reports.queries import Month, monthly_figures
 from tests.fixtures.reports import EXPECTED_ALL, EXPECTED_SUD, TREND_MONTHS
 
-OCTOBER = Month(2026, 10)
+BRUSSELS = ZoneInfo("Europe/Brussels")
+OCTOBER = Month(2026, 10, BRUSSELS)
 
 
 @pytest.fixture
@@ -29,14 +31,14 @@ def everything(app, october_world):
 def test_month_bounds_are_brussels_midnights_in_utc():
     assert OCTOBER.start == datetime(2026, 9, 30, 22, tzinfo=UTC)  # summer time
     assert OCTOBER.end == datetime(2026, 10, 31, 23, tzinfo=UTC)  # winter time since 25 October
-    assert Month(2026, 1).shift(-1) == Month(2025, 12)
-    assert str(Month.parse("2026-03").shift(12)) == "2027-03"
+    assert Month(2026, 1, BRUSSELS).shift(-1) == Month(2025, 12, BRUSSELS)
+    assert str(Month.parse("2026-03", BRUSSELS).shift(12)) == "2027-03"
 
 
 @pytest.mark.parametrize("text", ["2026-13", "2026-1", "26-10", "", "2026-10-01", "octobre"])
 def test_month_parse_refuses_what_is_not_a_month(text):
     with pytest.raises(ValueError):
-        Month.parse(text)
+        Month.parse(text, BRUSSELS)
 
 
 def test_monthly_figures_requests_received_closed_open(sud):
@@ -194,8 +196,8 @@ def test_a_reopened_request_keeps_its_closing_in_the_month_it_was_closed(app, ma
                 db.flush()
         db.commit()
         october = monthly_figures(db, OCTOBER, "sud")
-        november = monthly_figures(db, Month(2026, 11), "sud")
-        everywhere = monthly_figures(db, Month(2026, 11), "all")
+        november = monthly_figures(db, Month(2026, 11, BRUSSELS), "sud")
+        everywhere = monthly_figures(db, Month(2026, 11, BRUSSELS), "all")
     assert (october.received, october.closed, october.open_at_end) == (2, 2, 0)
     assert (october.closed_with_feedback, october.feedback_rate) == (2, 1.0)
     assert (october.time_to_close.n, october.time_to_close.median) == (2, 10.0)  # 15 and 5 days

@@ -7,6 +7,7 @@ lists the values each hidden small cell can still take. Suppression must leave a
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,8 @@ from helpdesk.reports.render import to_csv, to_json
 from helpdesk.reports.report import build_report
 from helpdesk.reports.suppression import PRIMARY, SECONDARY, Line, disclosed, suppress
 
-OCTOBER = Month(2026, 10)
+BRUSSELS = ZoneInfo("Europe/Brussels")
+OCTOBER = Month(2026, 10, BRUSSELS)
 
 
 def crosstab(cells: list[list[int]]) -> tuple[dict, list[Line]]:

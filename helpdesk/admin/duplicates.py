@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -12,13 +11,13 @@ from directory_import.dedupe import dismiss_pair, find_duplicates
 from directory_import.models import Organisation
 from helpdesk import access
 from helpdesk.admin.import_forms import DuplicatePairForm, MergeForm
-from helpdesk.admin.views import SECTIONS, bp, require
+from helpdesk.admin.merging import MergeError, merge_organisations
+from helpdesk.admin.views import require
 from helpdesk.audit import record_audit
 from helpdesk.db import get_session
-from helpdesk.directory.merging import MergeError, merge_organisations
 from helpdesk.directory.signals import directory_changed
 
-SECTIONS.append(("admin.duplicates", _l("Duplicates"), access.can_manage_directory))
+bp = Blueprint("admin_duplicates", __name__, url_prefix="/admin")
 
 PAGE_SIZE = 100
 
@@ -62,7 +61,7 @@ def duplicate_merge():
         changed = merge_organisations(db, keep, drop)
     except MergeError:
         flash(_("These organisations cannot be merged: one of them was merged already."), "error")
-        return redirect(url_for("admin.duplicates"))
+        return redirect(url_for("admin_duplicates.duplicates"))
     record_audit(
         db,
         "organisation.merge",
@@ -77,7 +76,7 @@ def duplicate_merge():
         _("“%(drop)s” was merged into “%(keep)s”.", drop=drop.display_name(), keep=keep.display_name()),
         "success",
     )
-    return redirect(url_for("admin.duplicates"))
+    return redirect(url_for("admin_duplicates.duplicates"))
 
 
 @bp.route("/duplicates/dismiss", methods=["POST"])
@@ -90,4 +89,4 @@ def duplicate_dismiss():
     dismiss_pair(db, first.id, second.id, dismissed_by=current_user.email)
     db.commit()
     flash(_("Marked as distinct organisations; this pair will not be proposed again."), "success")
-    return redirect(url_for("admin.duplicates"))
+    return redirect(url_for("admin_duplicates.duplicates"))

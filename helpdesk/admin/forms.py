@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from directory_import.territory import TERRITORIES
 from helpdesk.auth.models import ROLES
@@ -56,3 +56,37 @@ class FilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
+
+
+class SynonymForm(FlaskForm):
+    terms = StringField(
+        _l("Words that mean the same"),
+        validators=[DataRequired(), Length(max=1000)],
+        description=_l(
+            "Separated by commas, in French and Dutch, e.g. CAW, centre d'action sociale globale."
+        ),
+    )
+
+
+class DeleteForm(FlaskForm):
+    pass
+
+
+class ThemeForm(FlaskForm):
+    label_fr = StringField(_l("Label in French"), validators=[DataRequired(), Length(max=200)])
+    label_nl = StringField(_l("Label in Dutch"), validators=[DataRequired(), Length(max=200)])
+    label_en = StringField(_l("Label in English"), validators=[DataRequired(), Length(max=200)])
+    position = IntegerField(_l("Position in the list"), validators=[Optional(), NumberRange(min=0, max=999)])
+    active = BooleanField(_l("Offered at intake"), default=True)
+
+
+class NewThemeForm(ThemeForm):
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(),
+            Length(max=40),
+            Regexp(r"^[a-z][a-z0-9_]*$", message=_l("Lowercase letters, digits and underscores.")),
+        ],
+        description=_l("Used by the API and the reports; it cannot change later."),
+    )

@@ -7,7 +7,7 @@ import json
 import uuid
 from pathlib import Path
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -19,7 +19,7 @@ from directory_import.fetch import FetchError, check_url
 from directory_import.models import ImportRun
 from helpdesk import access
 from helpdesk.admin.import_forms import ConfirmImportForm, ImportForm
-from helpdesk.admin.views import SECTIONS, bp, require
+from helpdesk.admin.views import require
 from helpdesk.db import get_session
 from helpdesk.directory.import_jobs import EXCLUSIVE_KEY as IMPORT_EXCLUSIVE_KEY
 from helpdesk.directory.import_jobs import KIND as IMPORT_JOB
@@ -28,7 +28,7 @@ from helpdesk.directory.importing import discard_stale_dry_runs, fetch_options, 
 from helpdesk.jobs.models import Job
 from helpdesk.jobs.queue import AlreadyQueued, active_job, enqueue
 
-SECTIONS.append(("admin.imports", _l("Directory imports"), access.can_manage_directory))
+bp = Blueprint("admin_imports", __name__, url_prefix="/admin")
 
 HISTORY_LENGTH = 50
 ROWS_PER_PAGE = 100  # rejected rows and dropped values on a run's page
@@ -277,10 +277,10 @@ def imports():
         else:
             job = _start_import(db, payload)
             if job is not None:
-                return redirect(url_for("admin.import_job", job_id=job.id))
+                return redirect(url_for("admin_imports.import_job", job_id=job.id))
             if path is not None:
                 path.unlink(missing_ok=True)
-            return redirect(url_for("admin.imports"))
+            return redirect(url_for("admin_imports.imports"))
     runs = db.scalars(
         select(ImportRun).order_by(ImportRun.started_at.desc(), ImportRun.id.desc()).limit(HISTORY_LENGTH)
     ).all()
@@ -313,7 +313,7 @@ def job_state(job: Job) -> dict:
         "total": progress.get("total", 0),
         "attempts": job.attempts,
         "finished": job.finished,
-        "run_url": url_for("admin.import_run", run_id=run_id) if job.finished and run_id else None,
+        "run_url": url_for("admin_imports.import_run", run_id=run_id) if job.finished and run_id else None,
     }
 
 
@@ -346,7 +346,7 @@ def import_job(job_id: int):
                 ),
                 "success",
             )
-        return redirect(url_for("admin.import_run", run_id=run_id))
+        return redirect(url_for("admin_imports.import_run", run_id=run_id))
     return render_template(
         "admin/import_job.html", job=job, state=job_state(job), refresh_seconds=JOB_PAGE_REFRESH_SECONDS
     )
@@ -412,7 +412,7 @@ def import_confirm(run_id: int):
         abort(400)
     if not _can_confirm(run):
         flash(_("This dry run was already applied or its file is no longer available."), "error")
-        return redirect(url_for("admin.import_run", run_id=run.id))
+        return redirect(url_for("admin_imports.import_run", run_id=run.id))
     job = _start_import(
         db,
         import_payload(
@@ -426,5 +426,5 @@ def import_confirm(run_id: int):
         ),
     )
     if job is None:
-        return redirect(url_for("admin.import_run", run_id=run.id))
-    return redirect(url_for("admin.import_job", job_id=job.id))
+        return redirect(url_for("admin_imports.import_run", run_id=run.id))
+    return redirect(url_for("admin_imports.import_job", job_id=job.id))

@@ -1,4 +1,4 @@
-"""Admin section: the needs thesaurus (routes on ``helpdesk.admin.views.bp``), edited like the synonyms.
+"""Admin section: the needs thesaurus (blueprint ``admin_needs``), edited like the synonyms.
 
 The product ships the entries (``helpdesk/orientation/data/needs.csv``); admins and regional coordinators
 add, change and remove them here. Every change is audited; a re-seed never undoes one.
@@ -6,10 +6,7 @@ add, change and remove them here. Every change is audited; a re-seed never undoe
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import cast
-
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -18,7 +15,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from helpdesk import access
-from helpdesk.admin.views import SECTIONS, bp, require
+from helpdesk.admin.views import require
 from helpdesk.audit import record_audit
 from helpdesk.db import get_session
 from helpdesk.orientation.models import Need
@@ -26,7 +23,7 @@ from helpdesk.orientation.needs import NeedError, delete_need, entry_of, listed_
 from search_index.analysis import fold
 from search_index.needs import NeedEntry, format_weights, parse_weights
 
-SECTIONS.append(("admin.needs", _l("Needs thesaurus"), cast(Callable[[object], bool], access.can_edit_needs)))
+bp = Blueprint("admin_needs", __name__, url_prefix="/admin")
 
 WEIGHTS_HELP = _l("Codes with a weight from 0 to 1, separated by commas, e.g. ssm:1, mm:0.5.")
 
@@ -162,7 +159,7 @@ def need_new():
             record_audit(db, "need.create", user_id=current_user.id, object_type="need", object_id=need.id)
             db.commit()
             flash(_("Need %(code)s added: searches use it now.", code=need.code), "success")
-            return redirect(url_for("admin.needs"))
+            return redirect(url_for("admin_needs.needs"))
     return render_template("admin/need_form.html", form=form, need=None), 400 if form.errors else 200
 
 
@@ -182,7 +179,7 @@ def need_edit(need_id: int):
             record_audit(db, "need.update", user_id=current_user.id, object_type="need", object_id=need.id)
             db.commit()
             flash(_("Need %(code)s saved.", code=need.code), "success")
-            return redirect(url_for("admin.needs"))
+            return redirect(url_for("admin_needs.needs"))
         db.rollback()
     return render_template("admin/need_form.html", form=form, need=need), 400 if form.errors else 200
 
@@ -200,4 +197,4 @@ def need_delete(need_id: int):
         record_audit(db, "need.delete", user_id=current_user.id, object_type="need", object_id=object_id)
         db.commit()
         flash(_("Need %(code)s removed.", code=code), "success")
-    return redirect(url_for("admin.needs"))
+    return redirect(url_for("admin_needs.needs"))

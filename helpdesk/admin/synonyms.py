@@ -1,41 +1,24 @@
-"""Admin section: search synonyms (routes on ``helpdesk.admin.views.bp``).
+"""Admin section: search synonyms (blueprint ``admin_synonyms``).
 
 The product ships the sector's synonyms (CPAS/OCMW, sans-abri/dakloos...); admins add local ones here.
 """
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
 from helpdesk import access
-from helpdesk.admin.views import SECTIONS, bp, require
+from helpdesk.admin.forms import DeleteForm, SynonymForm
+from helpdesk.admin.views import require
 from helpdesk.db import get_session
 from helpdesk.directory.models import SearchSynonym
 from helpdesk.directory.search import SHIPPED_SYNONYMS
 from helpdesk.directory.synonyms import SynonymError, add_synonym_group, delete_synonym_group
 
-SECTIONS.append(("admin.synonyms", _l("Search synonyms"), access.can_manage_directory))
-
-
-class SynonymForm(FlaskForm):
-    terms = StringField(
-        _l("Words that mean the same"),
-        validators=[DataRequired(), Length(max=1000)],
-        description=_l(
-            "Separated by commas, in French and Dutch, e.g. CAW, centre d'action sociale globale."
-        ),
-    )
-
-
-class DeleteForm(FlaskForm):
-    pass
+bp = Blueprint("admin_synonyms", __name__, url_prefix="/admin")
 
 
 @bp.route("/synonyms", methods=["GET", "POST"])
@@ -52,7 +35,7 @@ def synonyms():
         else:
             db.commit()
             flash(_("Synonyms added: searches use them now."), "success")
-            return redirect(url_for("admin.synonyms"))
+            return redirect(url_for("admin_synonyms.synonyms"))
     groups = list(db.scalars(select(SearchSynonym).order_by(SearchSynonym.id)))
     return render_template(
         "admin/synonyms.html", form=form, groups=groups, delete_form=DeleteForm(), shipped=SHIPPED_SYNONYMS
@@ -70,4 +53,4 @@ def synonyms_delete(group_id: int):
         delete_synonym_group(db, group)
         db.commit()
         flash(_("Synonyms removed."), "success")
-    return redirect(url_for("admin.synonyms"))
+    return redirect(url_for("admin_synonyms.synonyms"))

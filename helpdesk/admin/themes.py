@@ -1,49 +1,25 @@
-"""Admin section: the bilingual list of themes (routes on ``helpdesk.admin.views.bp``).
+"""Admin section: the bilingual list of themes (blueprint ``admin_themes``).
 
-Themes are never deleted (past requests and reports refer to their codes): they are deactivated.
+Themes are never deleted (past requests and reports refer to their codes): they are deactivated. The changes
+are ``helpdesk.admin.operations``; a GET writes nothing (``helpdesk db upgrade`` seeds the sector's themes, and
+an empty list offers a button that does).
 """
 
 from __future__ import annotations
 
-import re
-
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
-from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from helpdesk import access
-from helpdesk.admin.views import SECTIONS, bp, require
-from helpdesk.audit import record_audit
+from helpdesk.admin import operations as ops
+from helpdesk.admin.forms import NewThemeForm, ThemeForm
+from helpdesk.admin.views import require
 from helpdesk.db import get_session
 from helpdesk.followup.models import Theme
-from helpdesk.followup.themes import all_themes
 
-SECTIONS.append(("admin.themes", _l("Themes"), access.can_manage_directory))
-
-
-class ThemeForm(FlaskForm):
-    label_fr = StringField(_l("Label in French"), validators=[DataRequired(), Length(max=200)])
-    label_nl = StringField(_l("Label in Dutch"), validators=[DataRequired(), Length(max=200)])
-    label_en = StringField(_l("Label in English"), validators=[DataRequired(), Length(max=200)])
-    position = IntegerField(_l("Position in the list"), validators=[Optional(), NumberRange(min=0, max=999)])
-    active = BooleanField(_l("Offered at intake"), default=True)
-
-
-class NewThemeForm(ThemeForm):
-    code = StringField(
-        _l("Code"),
-        validators=[
-            DataRequired(),
-            Length(max=40),
-            Regexp(r"^[a-z][a-z0-9_]*$", message=_l("Lowercase letters, digits and underscores.")),
-        ],
-        description=_l("Used by the API and the reports; it cannot change later."),
-    )
+bp = Blueprint("admin_themes", __name__, url_prefix="/admin")
 
 
 @bp.route("/themes", methods=["GET", "POST"])
@@ -51,32 +27,47 @@ class NewThemeForm(ThemeForm):
 def themes():
     require(access.can_manage_directory(current_user))
     db = get_session()
-    items = all_themes(db)
     form = NewThemeForm()
     if form.validate_on_submit():
-        if db.scalar(select(func.count(Theme.id)).where(Theme.code == form.code.data)):
+        try:
+            theme = ops.create_theme(
+                db,
+                code=form.code.data,
+                labels=(form.label_fr.data, form.label_nl.data, form.label_en.data),
+                position=form.position.data,
+                active=form.active.data,
+                by=current_user,
+            )
+        except ops.ThemeExists:
+            db.rollback()
             form.code.errors.append(_("This code exists already."))
         else:
-            position = form.position.data if form.position.data is not None else len(items)
-            theme = Theme(
-                code=form.code.data,
-                label_fr=form.label_fr.data.strip(),
-                label_nl=form.label_nl.data.strip(),
-                label_en=form.label_en.data.strip(),
-                position=position,
-                active=form.active.data,
-            )
-            db.add(theme)
-            db.flush()
-            record_audit(db, "theme.create", user_id=current_user.id, object_type="theme", object_id=theme.id)
             db.commit()
             flash(_("Theme %(code)s added.", code=theme.code), "success")
-            return redirect(url_for("admin.themes"))
-    db.commit()  # the seed, on a first visit
+            return redirect(url_for("admin_themes.themes"))
+    return _page(form, 400 if form.errors else 200)
+
+
+def _page(form: NewThemeForm, status: int, edited: ThemeForm | None = None, edited_id: int | None = None):
+    items = ops.stored_themes(get_session())
     forms = {t.id: ThemeForm(prefix=f"t{t.id}", obj=t, formdata=None) for t in items}
+    if edited is not None and edited_id is not None:
+        forms[edited_id] = edited
     return render_template(
-        "admin/themes.html", themes=items, forms=forms, form=form
-    ), 400 if form.errors else 200
+        "admin/themes.html", themes=items, forms=forms, form=form, seed_form=FlaskForm()
+    ), status
+
+
+@bp.route("/themes/seed", methods=["POST"])
+@login_required
+def themes_seed():
+    require(access.can_manage_directory(current_user))
+    if FlaskForm().validate_on_submit():
+        db = get_session()
+        added = ops.load_sector_themes(db, by=current_user)
+        db.commit()
+        flash(_("%(count)s themes of the sector added.", count=added), "success")
+    return redirect(url_for("admin_themes.themes"))
 
 
 @bp.route("/themes/<int:theme_id>", methods=["POST"])
@@ -90,19 +81,15 @@ def theme_edit(theme_id: int):
     form = ThemeForm(prefix=f"t{theme.id}")
     if not form.validate_on_submit():
         flash(_("The theme could not be saved: every label is required."), "error")
-        items = all_themes(db)
-        forms = {t.id: ThemeForm(prefix=f"t{t.id}", obj=t, formdata=None) for t in items}
-        forms[theme.id] = form
-        return render_template(
-            "admin/themes.html", themes=items, forms=forms, form=NewThemeForm(formdata=None)
-        ), 400
-    theme.label_fr, theme.label_nl, theme.label_en = (
-        re.sub(r"\s+", " ", v).strip() for v in (form.label_fr.data, form.label_nl.data, form.label_en.data)
+        return _page(NewThemeForm(formdata=None), 400, form, theme.id)
+    ops.update_theme(
+        db,
+        theme,
+        labels=(form.label_fr.data, form.label_nl.data, form.label_en.data),
+        position=form.position.data,
+        active=form.active.data,
+        by=current_user,
     )
-    if form.position.data is not None:
-        theme.position = form.position.data
-    theme.active = form.active.data
-    record_audit(db, "theme.update", user_id=current_user.id, object_type="theme", object_id=theme.id)
     db.commit()
     flash(_("Theme %(code)s saved.", code=theme.code), "success")
-    return redirect(url_for("admin.themes"))
+    return redirect(url_for("admin_themes.themes"))

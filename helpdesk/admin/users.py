@@ -7,15 +7,14 @@ confirmed it (see ``auth.confirmations``).
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from helpdesk import access
 from helpdesk.admin.forms import FilterForm, NewUserForm, PasswordResetForm, TokenRevokeForm, UserForm
-from helpdesk.admin.views import SECTIONS, bp, require
+from helpdesk.admin.views import require
 from helpdesk.audit import record_audit
 from helpdesk.auth import operations as accounts
 from helpdesk.auth.delivery import deliver_password_link
@@ -25,7 +24,7 @@ from helpdesk.auth.models import User
 from helpdesk.auth.views import revoke_token_of, token_expiry
 from helpdesk.db import get_session
 
-SECTIONS.append(("admin.users", _l("Accounts"), access.can_manage_users))
+bp = Blueprint("admin_users", __name__, url_prefix="/admin")
 
 
 def _send_password_link(db, user: User, purpose: str) -> None:
@@ -110,7 +109,7 @@ def user_new():
             flash(_("Account %(email)s created.", email=user.email), "success")
             _send_password_link(db, user, "invite")
             db.commit()
-            return redirect(url_for("admin.user_edit", user_id=user.id))
+            return redirect(url_for("admin_users.user_edit", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=None), 400 if form.errors else 200
 
 
@@ -151,7 +150,7 @@ def user_edit(user_id: int):
                 )
                 db.commit()
                 flash(_("Account %(email)s saved.", email=user.email), "success")
-                return redirect(url_for("admin.users"))
+                return redirect(url_for("admin_users.users"))
     return render_template(
         "admin/user_form.html",
         form=form,
@@ -161,7 +160,7 @@ def user_edit(user_id: int):
         revoke_form=TokenRevokeForm(),
         token_expiry=token_expiry,
         now=accounts.utcnow(),
-        revoke_url=lambda t: url_for("admin.user_token_revoke", user_id=user.id, token_id=t.id),
+        revoke_url=lambda t: url_for("admin_users.user_token_revoke", user_id=user.id, token_id=t.id),
     ), 400 if form.errors else 200
 
 
@@ -186,7 +185,7 @@ def user_password(user_id: int):
         )
         _send_password_link(db, user, "reset")
         db.commit()
-    return redirect(url_for("admin.user_edit", user_id=user.id))
+    return redirect(url_for("admin_users.user_edit", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/tokens/<int:token_id>/revoke", methods=["POST"])
@@ -195,4 +194,4 @@ def user_token_revoke(user_id: int, token_id: int):
     require(access.can_manage_users(current_user))
     user = _get_user_or_404(user_id)
     revoke_token_of(user.id, token_id, TokenRevokeForm())
-    return redirect(url_for("admin.user_edit", user_id=user.id))
+    return redirect(url_for("admin_users.user_edit", user_id=user.id))

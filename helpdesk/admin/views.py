@@ -1,18 +1,29 @@
-"""Administration: the index page; each section lives in its own module and adds routes to ``bp``."""
+"""Administration: the index page. Each section is a blueprint of its own (``admin_users``, ``admin_imports``,
+``admin_duplicates``, ``admin_themes``, ``admin_synonyms``, ``admin_needs``), registered by ``helpdesk.blueprints``; they share
+``require`` from here, and this module imports none of them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from flask import Blueprint, abort, render_template
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from helpdesk import access
+from helpdesk.auth.models import User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-# (endpoint, label, who may use it): each section module appends its entry.
-SECTIONS: list[tuple[str, object, Callable[[object], bool]]] = []
+# (endpoint, label, who may use it): the sections the index page lists.
+SECTIONS: tuple[tuple[str, object, Callable[[User], bool]], ...] = (
+    ("admin_duplicates.duplicates", _l("Duplicates"), access.can_manage_directory),
+    ("admin_imports.imports", _l("Directory imports"), access.can_manage_directory),
+    ("admin_needs.needs", _l("Needs thesaurus"), access.can_edit_needs),
+    ("admin_synonyms.synonyms", _l("Search synonyms"), access.can_manage_directory),
+    ("admin_themes.themes", _l("Themes"), access.can_manage_directory),
+    ("admin_users.users", _l("Accounts"), access.can_manage_users),
+)
 
 
 @bp.context_processor
@@ -32,9 +43,5 @@ def require(allowed: bool) -> None:
 @bp.route("/")
 @login_required
 def index():
-    require(access.can_manage_users(current_user) or access.can_manage_directory(current_user))
+    require(any(allowed(current_user) for _endpoint, _label, allowed in SECTIONS))
     return render_template("admin/index.html")
-
-
-# Sections register their routes on ``bp`` when imported.
-from helpdesk.admin import duplicates, imports, needs, synonyms, themes, users  # noqa: E402,F401

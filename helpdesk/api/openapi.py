@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import jsonify
 
 from directory_import.territory import TERRITORIES
-from helpdesk.api.views import bp
+from helpdesk.api.views import api_blueprint
 from helpdesk.followup.models import Channel, LeadOutcome, Status, UnmetReason, Urgency
 from helpdesk.followup.themes import SECTOR_THEMES
+
+bp = api_blueprint("api_openapi", __name__)
 
 
 def _ref(name: str) -> dict:

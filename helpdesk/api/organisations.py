@@ -1,4 +1,4 @@
-"""API resource: organisations of the directory (routes on ``helpdesk.api.views.bp``).
+"""API resource: organisations of the directory (blueprint ``api_organisations``).
 
 ``GET /api/v1/organisations?q=&category=&public=&basin=&commune=&language=&limit=&page=`` searches;
 ``GET /api/v1/organisations/<id>`` gives one organisation. Highlights are HTML-escaped text with the
@@ -13,12 +13,14 @@ from flask_login import current_user
 
 from directory_import.models import Organisation
 from helpdesk import access
-from helpdesk.api.views import ApiError, bp
+from helpdesk.api.views import ApiError, api_blueprint
 from helpdesk.db import get_session
 from helpdesk.directory.empty import explain_empty
 from helpdesk.directory.params import parse_search_args
 from helpdesk.directory.search import search_directory
 from helpdesk.directory.views import user_territory
+
+bp = api_blueprint("api_organisations", __name__)
 
 
 def _require_directory_reader() -> None:

@@ -18,18 +18,20 @@ from werkzeug.exceptions import NotFound
 
 from directory_import.territory import TERRITORIES
 from helpdesk import access
-from helpdesk.api.views import ApiError, bp
+from helpdesk.api.views import ApiError, api_blueprint
 from helpdesk.db import get_session
 from helpdesk.followup import operations as ops
-from helpdesk.followup.identity_messages import identity_messages
 from helpdesk.followup.models import HelpRequest, Status
 from helpdesk.forms import in_calendar
+from helpdesk.identity_messages import identity_messages
+
+bp = api_blueprint("api_requests", __name__)
 
 MAX_PAGE = 200
 
 
 def _iso(value: datetime | None) -> str | None:
-    return None if value is None else ops.as_utc(value).isoformat()
+    return None if value is None else value.isoformat()
 
 
 def request_json(req: HelpRequest, *, full: bool = True) -> dict[str, Any]:

@@ -1,4 +1,6 @@
-"""The JSON API, version 1: the blueprint and its error format; resources live in sibling modules.
+"""The JSON API, version 1: what its resources share. Each resource is a blueprint of its own
+(``api_organisations``, ``api_requests``, ``api_openapi``) made by ``api_blueprint``, registered by
+``helpdesk.blueprints``; this module imports none of them.
 
 Errors are JSON ``{"error": "...", "fields": {...}}`` with the right status code.
 """
@@ -7,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+URL_PREFIX = "/api/v1"
 
 
 class ApiError(Exception):
@@ -18,10 +20,12 @@ class ApiError(Exception):
         self.message, self.status, self.fields = message, status, fields or {}
 
 
-@bp.errorhandler(ApiError)
 def _api_error(error: ApiError):
     return jsonify({"error": error.message, "fields": error.fields}), error.status
 
 
-# Resources register their routes on ``bp`` when imported.
-from helpdesk.api import openapi, organisations, requests_api  # noqa: E402,F401
+def api_blueprint(name: str, import_name: str) -> Blueprint:
+    """A resource's blueprint under ``/api/v1``, answering its ``ApiError`` as JSON."""
+    bp = Blueprint(name, import_name, url_prefix=URL_PREFIX)
+    bp.register_error_handler(ApiError, _api_error)
+    return bp

@@ -159,7 +159,7 @@ def _commit_touch() -> None:
 
 @login_manager.unauthorized_handler
 def _unauthorized():
-    if request.blueprint == "api" or request.path.startswith("/api/"):
+    if (request.blueprint or "").startswith("api_") or request.path.startswith("/api/"):
         return jsonify({"error": _("Authentication required."), "fields": {}}), 401
     flash(_("Please sign in to continue."), "info")
     return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))

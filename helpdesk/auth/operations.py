@@ -43,13 +43,6 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def as_utc(value: datetime) -> datetime:
-    """SQLite returns naive datetimes even for timezone-aware columns; they were stored as UTC."""
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def get_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalize_email(email)))
 
@@ -158,7 +151,7 @@ def address_key(remote_addr: str) -> str:
 
 
 def _seconds_until(moment: datetime, now: datetime) -> int:
-    return max(1, math.ceil((as_utc(moment) - now).total_seconds()))
+    return max(1, math.ceil((moment - now).total_seconds()))
 
 
 def reserve_login_attempt(session: Session, email: str, remote_addr: str, throttle: Throttle) -> LoginAttempt:
@@ -187,14 +180,14 @@ def reserve_login_attempt(session: Session, email: str, remote_addr: str, thrott
     ).one()
     retry_after = 0
     if pair[0] >= throttle.max_failures:
-        retry_after = _seconds_until(as_utc(pair[1]) + throttle.window, now)
+        retry_after = _seconds_until(pair[1] + throttle.window, now)
     elif by_address[0] >= throttle.address_max_failures:
-        retry_after = _seconds_until(as_utc(by_address[1]) + throttle.window, now)
+        retry_after = _seconds_until(by_address[1] + throttle.window, now)
     elif by_address[0] >= throttle.address_slow_after:
         excess = by_address[0] - throttle.address_slow_after
         delay = min(throttle.max_delay, timedelta(seconds=2 ** min(excess, 16)))
-        if now < as_utc(by_address[2]) + delay:
-            retry_after = _seconds_until(as_utc(by_address[2]) + delay, now)
+        if now < by_address[2] + delay:
+            retry_after = _seconds_until(by_address[2] + delay, now)
     if retry_after:
         record_audit(
             session,
@@ -286,14 +279,14 @@ def load_session_user(
     if row is None or row.revoked_at is not None:
         return None
     now = utcnow()
-    if now - as_utc(row.last_seen_at) > idle or now - as_utc(row.created_at) > max_age:
+    if now - row.last_seen_at > idle or now - row.created_at > max_age:
         row.revoked_at = now
         return None
     user = row.user
     if not user.is_active:
         return None
     # Touch at most once a minute: one write per request would be wasteful.
-    if now - as_utc(row.last_seen_at) > timedelta(minutes=1):
+    if now - row.last_seen_at > timedelta(minutes=1):
         row.last_seen_at = now
     return user
 
@@ -410,7 +403,7 @@ def create_api_token(session: Session, user: User, label: str = "", *, days: int
 
 
 def token_expiry(token: ApiToken, days: int = API_TOKEN_DAYS) -> datetime:
-    return as_utc(token.expires_at) if token.expires_at else as_utc(token.created_at) + timedelta(days=days)
+    return token.expires_at if token.expires_at else token.created_at + timedelta(days=days)
 
 
 def user_for_api_token(session: Session, token: str, *, days: int = API_TOKEN_DAYS) -> User | None:
@@ -425,7 +418,7 @@ def user_for_api_token(session: Session, token: str, *, days: int = API_TOKEN_DA
     now = utcnow()
     if token_expiry(row, days) <= now:
         return None
-    if row.last_used_at is None or now - as_utc(row.last_used_at) > LAST_USED_RESOLUTION:
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         row.last_used_at = now
     return row.user
 
@@ -482,12 +475,7 @@ def live_password_link(session: Session, token: str) -> PasswordLink | None:
     if not token or len(token) > 200:
         return None
     link = session.scalar(select(PasswordLink).where(PasswordLink.token_hash == _token_hash(token)))
-    if (
-        link is None
-        or link.used_at is not None
-        or as_utc(link.expires_at) <= utcnow()
-        or not link.user.active
-    ):
+    if link is None or link.used_at is not None or link.expires_at <= utcnow() or not link.user.active:
         return None
     return link
 

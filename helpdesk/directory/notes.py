@@ -1,6 +1,7 @@
 """Operators' notes on organisations: dated, visible to every territory on the organisation page and in the
 lead lists; a note flagged as a correction lands in a regional queue exported (CSV) for the directory's
-maintainers. Routes on the ``directory`` blueprint; the organisation page includes ``directory/_notes.html``.
+maintainers. Blueprint ``directory_notes``; the organisation page includes ``directory/_notes.html``, fed by
+``organisation_notes_for_template`` (a Jinja global, wired by ``helpdesk.templating``).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Flask, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -22,13 +23,14 @@ from directory_import.models import Organisation, utcnow
 from helpdesk import access
 from helpdesk.audit import record_audit
 from helpdesk.auth.models import User
-from helpdesk.auth.views import _safe_next
+from helpdesk.csv_safety import neutralise
 from helpdesk.db import get_session
 from helpdesk.directory.models import OrganisationNote
-from helpdesk.directory.views import bp
-from helpdesk.followup.identity import IdentityFound, check_texts
-from helpdesk.followup.identity_messages import put_identity_errors
-from helpdesk.reports.render import neutralise
+from helpdesk.identity import IdentityFound, check_texts
+from helpdesk.identity_messages import put_identity_errors
+from helpdesk.redirects import safe_next
+
+bp = Blueprint("directory_notes", __name__, url_prefix="/directory")
 
 CORRECTION_STATUSES = ("open", "done")
 
@@ -177,9 +179,9 @@ def organisation_notes(organisation_id: int):
                 db.commit()
                 flash(_("Note added."), "success")
                 return redirect(
-                    _safe_next(request.args.get("next"))
+                    safe_next(request.args.get("next"))
                     if request.args.get("next")
-                    else url_for("directory.organisation_notes", organisation_id=organisation.id)
+                    else url_for("directory_notes.organisation_notes", organisation_id=organisation.id)
                 )
     return render_template(
         "directory/organisation_notes.html", organisation=organisation, note_form=form
@@ -235,19 +237,13 @@ def correction_done(note_id: int):
     )
     db.commit()
     flash(_("Correction marked as done."), "success")
-    return redirect(url_for("directory.corrections"))
+    return redirect(url_for("directory_notes.corrections"))
 
 
-def _organisation_notes_for_template(organisation_id: int) -> dict:
+def organisation_notes_for_template(organisation_id: int) -> dict:
     """What ``directory/_notes.html`` shows: the notes (signed-in users only) and the form (operators)."""
     if not getattr(current_user, "is_authenticated", False) or not current_user.active:
         return {"notes": [], "authors": {}, "can_write": False}
     db = get_session()
     notes = notes_of(db, organisation_id)
     return {"notes": notes, "authors": _authors(db, notes), "can_write": access.can_write_notes(current_user)}
-
-
-@bp.record_once
-def _register_globals(state) -> None:
-    app: Flask = state.app
-    app.jinja_env.globals.update(organisation_notes=_organisation_notes_for_template, NoteForm=NoteForm)

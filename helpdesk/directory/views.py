@@ -139,7 +139,3 @@ def organisation_print(organisation_id: int):
         contact=contact_text(org, locale),
         served_commune_names=served_commune_names,
     )
-
-
-# Operators' notes add their routes to ``bp`` (helpdesk/directory/notes.py).
-from helpdesk.directory import notes  # noqa: E402,F401

@@ -9,7 +9,6 @@ audit trail (no free text there), flush, never commit. Raised errors carry a cod
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,8 +16,8 @@ from sqlalchemy.orm import Session
 from directory_import.models import utcnow
 from helpdesk.audit import record_audit
 from helpdesk.auth.models import User
-from helpdesk.followup.identity import IdentityFound, check_texts
 from helpdesk.followup.models import HelpRequest, RequestEvent, Status
+from helpdesk.identity import IdentityFound, check_texts
 
 
 class RequestError(Exception):
@@ -34,13 +33,6 @@ class VersionConflict(RequestError):
 
     def __init__(self) -> None:
         super().__init__("version_conflict")
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
 
 
 def record_event(
@@ -61,7 +53,7 @@ def audit(session: Session, user: User | None, action: str, request: HelpRequest
 
 
 def guard_identity(texts: dict[str, str], confirmed: bool) -> None:
-    """Free text others read must not identify the beneficiary (``helpdesk.followup.identity``).
+    """Free text others read must not identify the beneficiary (``helpdesk.identity``).
 
     A national register or BIS number or a date of birth raises ``identity_refused``, confirmed or not; a
     warning (a name, a personal e-mail or phone...) raises ``identity_suspected`` until the operator confirms.

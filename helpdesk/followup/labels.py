@@ -104,13 +104,3 @@ FIELD_LABELS = {
     "caller_email": _l("E-mail to call back"),
 }
 TRANSFER_KIND_LABELS = {"transfer": _l("Transfer"), "share": _l("Shared for advice")}
-IDENTITY_LABELS = {
-    "national_number": _l("a national register number"),
-    "bis_number": _l("a BIS number"),
-    "birth_date": _l("a date of birth"),
-    "national_number_like": _l("something that looks like a national register number"),
-    "birth_date_like": _l("a date that looks like a date of birth"),
-    "civil_name": _l("a person's name"),
-    "email": _l("an e-mail address"),
-    "phone": _l("a phone number"),
-}

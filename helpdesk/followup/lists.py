@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session, selectinload
 from directory_import.territory import TERRITORIES
 from helpdesk import access
 from helpdesk.auth.models import User
-from helpdesk.followup.changes import as_utc
 from helpdesk.followup.models import Callback, HelpRequest, Status, Transfer
 
 LIST_LIMIT = 200  # rows per list: beyond that, the filters narrow it down
@@ -63,7 +62,7 @@ def todo_list(session: Session, user: User, *, now: datetime, zone: ZoneInfo) ->
     ).all()
     todo = Todo()
     for callback, req in callbacks:
-        due = as_utc(callback.due_at)
+        due = callback.due_at
         key = "overdue" if due < now else "today" if due < end_of_day else "upcoming"
         todo.groups[key].append((callback, req))
     todo.waiting = list(

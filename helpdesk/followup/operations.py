@@ -17,7 +17,7 @@ Every operation takes a session and the acting user, flushes and never commits.
 from __future__ import annotations
 
 from helpdesk.followup.callbacks import add_callback, complete_callback
-from helpdesk.followup.changes import RequestError, VersionConflict, as_utc, guard_identity
+from helpdesk.followup.changes import RequestError, VersionConflict, guard_identity
 from helpdesk.followup.closing import ClosingRecord, close_request, reopen_request
 from helpdesk.followup.leads import add_lead, add_unmet_need, update_lead
 from helpdesk.followup.recording import (
@@ -44,7 +44,6 @@ __all__ = [
     "add_lead",
     "add_unmet_need",
     "anonymise_closed_requests",
-    "as_utc",
     "close_request",
     "complete_callback",
     "create_request",

@@ -5,11 +5,8 @@ place that maps them to URLs (endpoint names are the functions' names, used by `
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint
 
-from helpdesk.followup.operations import as_utc
 from helpdesk.followup.pages import callbacks, closing, leads, lists, recording, transfers
 
 bp = Blueprint("followup", __name__, url_prefix="/requests")
@@ -35,11 +32,3 @@ _ROUTES = (
 )
 for rule, view, methods in _ROUTES:
     bp.add_url_rule(rule, view_func=view, methods=methods)
-
-
-@bp.app_template_filter("fromisoformat")
-def _fromisoformat(value: str) -> datetime | None:
-    try:
-        return as_utc(datetime.fromisoformat(value))
-    except (TypeError, ValueError):
-        return None

@@ -6,8 +6,8 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import text
 
-from helpdesk.auth.views import _safe_next
 from helpdesk.db import get_session
+from helpdesk.redirects import safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -30,7 +30,7 @@ def language():
         if current_user.is_authenticated:
             current_user.locale = code
             get_session().commit()
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.route("/healthz")

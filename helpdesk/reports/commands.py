@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -10,26 +11,33 @@ from flask.cli import AppGroup
 
 from directory_import.territory import TERRITORIES
 from helpdesk.db import get_session
+from helpdesk.i18n import local_zone
 from helpdesk.reports.documents import FORMATS, LANGUAGES, default_month, render
 from helpdesk.reports.queries import ALL, FIRST_MONTH, LAST_MONTH, Month, MonthOutOfRange
 
 report_cli = AppGroup("report", help="Activity reports.")
 
 
-def _month(_ctx, _param, value: str | None) -> Month:
+def _month(_ctx, _param, value: str | None) -> str | None:
+    """Check the form of the month here; the command reads it in the helpdesk's zone (``TIMEZONE``)."""
     if value is None:
-        return default_month()
+        return None
     try:
-        return Month.parse(value)
+        Month.parse(value, ZoneInfo("UTC"))
     except MonthOutOfRange:
         first, last = ("%04d-%02d" % m for m in (FIRST_MONTH, LAST_MONTH))
         raise click.BadParameter(f"choose a month from {first} to {last}") from None
     except ValueError:
         raise click.BadParameter("use the form YYYY-MM, e.g. 2026-10") from None
+    return value
 
 
 @report_cli.command("monthly")
-@click.option("--month", callback=_month, help="The month, YYYY-MM (Brussels time). Default: last month.")
+@click.option(
+    "--month",
+    callback=_month,
+    help="The month, YYYY-MM, in the helpdesk's time zone (TIMEZONE). Default: last month.",
+)
 @click.option(
     "--territory",
     type=click.Choice(TERRITORIES + (ALL,)),
@@ -48,16 +56,20 @@ def _month(_ctx, _param, value: str | None) -> Month:
     required=True,
     help="The file to write.",
 )
-def report_monthly(month: Month, territory: str, fmt: str, language: str, public: bool, output: Path) -> None:
+def report_monthly(
+    month: str | None, territory: str, fmt: str, language: str, public: bool, output: Path
+) -> None:
     """Write the monthly activity report of one territory, or all, to a file.
 
     Example: helpdesk report monthly --month 2026-10 --territory sud --format xlsx --public --output sud.xlsx
     """
+    zone = local_zone()
+    chosen = Month.parse(month, zone) if month else default_month(zone)
     with current_app.test_request_context():
-        document = render(get_session(), month, territory, fmt, language, public)
+        document = render(get_session(), chosen, territory, fmt, language, public)
     output.write_bytes(document.content)
     kind = "public" if public else "internal"
-    click.echo(f"Wrote the {kind} report {month} for {territory} ({fmt}, {language}) to {output}.")
+    click.echo(f"Wrote the {kind} report {chosen} for {territory} ({fmt}, {language}) to {output}.")
 
 
 COMMANDS = [report_cli]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import render_template
 from flask_babel import force_locale
@@ -36,9 +37,9 @@ class Document:
     filename: str
 
 
-def default_month(now: datetime | None = None) -> Month:
-    """The last complete month."""
-    return Month.containing(now or utcnow()).shift(-1)
+def default_month(zone: ZoneInfo, now: datetime | None = None) -> Month:
+    """The last complete month in ``zone``."""
+    return Month.containing(now or utcnow(), zone).shift(-1)
 
 
 def make_report(session: Session, month: Month, territory: str, language: str, public: bool) -> MonthlyReport:

@@ -1,7 +1,8 @@
 """The figures of the monthly activity report: SQL aggregates that run the same on SQLite and PostgreSQL.
 
-Months are calendar months in Europe/Brussels; timestamps are stored in UTC, so a month is the half-open
-UTC interval between two Brussels midnights (23 or 25 hours at the clock changes are handled by zoneinfo).
+Months are calendar months in the helpdesk's zone (``TIMEZONE``, Europe/Brussels by default), carried by
+each ``Month``; timestamps are stored in UTC, so a month is the half-open UTC interval between two local
+midnights (23 or 25 hours at the clock changes are handled by zoneinfo).
 A territory's report covers the requests that territory holds now (``HelpRequest.territory``); the
 territories' reports partition the report for "all".
 
@@ -38,7 +39,6 @@ from helpdesk.followup.models import (
 )
 from helpdesk.orientation.unanswered import unanswered_by_theme
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 ALL = "all"
 TREND_MONTHS = 12
 SATURATION_ROWS = 15
@@ -53,31 +53,32 @@ class MonthOutOfRange(ValueError):
 
 @dataclass(frozen=True, order=True)
 class Month:
-    """A calendar month in Brussels."""
+    """A calendar month in a time zone (the helpdesk's: ``helpdesk.i18n.local_zone``)."""
 
     year: int
     month: int
+    zone: ZoneInfo = field(compare=False)
 
     @classmethod
-    def parse(cls, text: str) -> Month:
+    def parse(cls, text: str, zone: ZoneInfo) -> Month:
         """``"2026-10"`` to a month; ValueError on anything else, ``MonthOutOfRange`` outside the months a
         report can cover (its trend and comparisons reach back 12 months and one month ahead)."""
         match = MONTH_RE.match((text or "").strip())
         if not match:
             raise ValueError(f"not a month: {text!r}")
-        month = cls(int(match.group(1)), int(match.group(2)))
+        month = cls(int(match.group(1)), int(match.group(2)), zone)
         if not FIRST_MONTH <= (month.year, month.month) <= LAST_MONTH:
             raise MonthOutOfRange(str(month))
         return month
 
     @classmethod
-    def containing(cls, moment: datetime) -> Month:
-        local = moment.astimezone(BRUSSELS)
-        return cls(local.year, local.month)
+    def containing(cls, moment: datetime, zone: ZoneInfo) -> Month:
+        local = moment.astimezone(zone)
+        return cls(local.year, local.month, zone)
 
     def shift(self, months: int) -> Month:
         index = self.year * 12 + self.month - 1 + months
-        return Month(index // 12, index % 12 + 1)
+        return Month(index // 12, index % 12 + 1, self.zone)
 
     @property
     def first_day(self) -> date:
@@ -86,7 +87,7 @@ class Month:
     @cached_property  # computed once per month object: the report compares many instants with it
     def start(self) -> datetime:
         """The first instant of the month, in UTC."""
-        return datetime(self.year, self.month, 1, tzinfo=BRUSSELS).astimezone(UTC)
+        return datetime(self.year, self.month, 1, tzinfo=self.zone).astimezone(UTC)
 
     @cached_property
     def end(self) -> datetime:
@@ -218,10 +219,6 @@ class _History:
         )
 
 
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _ever_reopened():
     return select(RequestEvent.request_id).where(RequestEvent.kind == "reopened")
 
@@ -250,14 +247,12 @@ def _reopened_histories(session: Session, territory: str) -> list[_History]:
     for request_id, created_at, closed_at, feedback, kind, at, changes in session.execute(stmt):
         history = histories.get(request_id)
         if history is None:
-            history = histories[request_id] = _History(
-                request_id, _utc(created_at), _utc(closed_at) if closed_at else None, bool(feedback)
-            )
+            history = histories[request_id] = _History(request_id, created_at, closed_at, bool(feedback))
         if kind == "closed":
             given = bool((changes or {}).get("feedback_given"))
-            history.closings.append(_Closing(_utc(at), given))
+            history.closings.append(_Closing(at, given))
         elif history.closings and history.closings[-1].reopened_at is None:
-            history.closings[-1].reopened_at = _utc(at)
+            history.closings[-1].reopened_at = at
     return list(histories.values())
 
 
@@ -565,7 +560,6 @@ def monthly_figures(session: Session, month: Month, territory: str = ALL) -> Mon
 
 __all__ = [
     "ALL",
-    "BRUSSELS",
     "Durations",
     "Month",
     "MonthlyFigures",

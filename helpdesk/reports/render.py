@@ -14,10 +14,9 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from helpdesk.csv_safety import FORMULA_START, neutralise
 from helpdesk.reports.report import HIDDEN_SMALL, MonthlyReport, Table, Value
 from helpdesk.reports.suppression import THRESHOLD
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # The JSON name of each table's label codes.
 CODE_NAMES = {
@@ -37,11 +36,6 @@ CODE_NAMES = {
     "unmet_by_theme": ("theme",),
     "transfers": ("from", "to"),
 }
-
-
-def neutralise(text: str) -> str:
-    """A text a spreadsheet would take for a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _rows_as_dicts(table: Table) -> list[dict[str, Any]]:

@@ -202,17 +202,66 @@ def build_report(
 
 
 def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str]) -> MonthlyReport:
+    """Every figure is counted first (in a fixed order, with the lines that add up), public mode decides
+    what to hide over all of them at once, then each table reads its figures."""
     b = _Builder(f, locale, public, themes)
     current = str(f.month)
-
     # Trend and headline share their keys: the month's "received" is one figure wherever it appears.
-    for point in f.trend:
+    _count_trend(b)
+    dims = _count_dimensions(b, ("received", current))
+    leads = _count_leads(b)
+    _count_saturation(b)
+    unmet = _count_unmet_needs(b)
+    transfer_pairs = _count_transfers(b)
+    _count_service(b, ("closed", current))
+    b.run_suppression()
+
+    report = MonthlyReport(
+        month=current,
+        territory=f.territory,
+        territory_label=(
+            str(_l("All territories")) if f.territory == "all" else L.territory_label(f.territory)
+        ),
+        language=locale,
+        public=public,
+        figures=f,
+        suppression=(b.values, b.lines, b.hidden),
+        headline=_headline(b, current),
+    )
+    report.tables.append(_requests_table(report.headline))
+    report.tables += _dimension_tables(b, dims)
+    report.tables.append(_leads_table(b, leads))
+    report.tables.append(_saturation_table(b))
+    report.tables += _unmet_needs_tables(b, unmet)
+    report.tables.append(_service_table(b))
+    report.tables.append(_transfers_table(b, transfer_pairs))
+    trend_table, report.trend = _trend(b)
+    report.tables.append(trend_table)
+    return report
+
+
+@dataclass(frozen=True)
+class _UnmetLayout:
+    """The cross table of unmet needs: its periods, its (reason, theme) cells and its margins' codes."""
+
+    periods: list[str]
+    pairs: list[tuple[str, str]]
+    reasons: list[str]
+    themes: list[str]
+
+
+# -- counting: every figure and every line that must add up, before public mode decides ------------------
+def _count_trend(b: _Builder) -> None:
+    for point in b.f.trend:
         b.count(("received", point.month), point.received)
         b.count(("closed", point.month), point.closed)
         b.count(("open_at_end", point.month), point.open_at_end)
         b.count(("unmet_total", point.month), point.unmet_needs)
-    received = ("received", current)
 
+
+def _count_dimensions(b: _Builder, received: tuple[str, str]) -> dict[str, dict[str, int]]:
+    """The one-column tables, by code; those that split the month's requests add up to ``received``."""
+    f = b.f
     dims: dict[str, dict[str, int]] = {
         "by_channel": _fixed(f.by_channel, [c.value for c in Channel]),
         "by_received_territory": _fixed(f.by_received_territory, list(TERRITORIES)),
@@ -224,22 +273,31 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
         "by_situation_flag": _open(f.by_situation_flag),
         "by_language": _open(f.by_language),
     }
-    if public:
+    if b.public:
         for dim in FREE_TEXT_DIMENSIONS:
             dims[dim] = _group_small(dims[dim])
     for dim, counts in dims.items():
         keys = [b.count((dim, code), count) for code, count in counts.items()]
         if dim in RECEIVED_DIMENSIONS:
             b.line(received, keys)
+    return dims
 
-    leads = _fixed(f.leads_by_outcome, [o.value for o in LeadOutcome])
+
+def _count_leads(b: _Builder) -> dict[str, int]:
+    leads = _fixed(b.f.leads_by_outcome, [o.value for o in LeadOutcome])
     lead_keys = [b.count(("leads", outcome), n) for outcome, n in leads.items()]
-    b.line(b.count(("leads_total",), f.leads_proposed), lead_keys)
+    b.line(b.count(("leads_total",), b.f.leads_proposed), lead_keys)
+    return leads
 
-    for row in f.saturation:
+
+def _count_saturation(b: _Builder) -> None:
+    for row in b.f.saturation:
         b.count(("saturation", row.organisation_id, row.theme, "waiting_list"), row.waiting_list)
         b.count(("saturation", row.organisation_id, row.theme, "refused"), row.refused)
 
+
+def _count_unmet_needs(b: _Builder) -> _UnmetLayout:
+    f = b.f
     periods = [str(p) for p in f.unmet_periods]
     pairs = sorted(f.unmet_needs, key=lambda k: (-f.unmet_needs[k][0], k))
     reasons = [r.value for r in UnmetReason] + sorted({r for r, _ in pairs} - {r.value for r in UnmetReason})
@@ -258,16 +316,25 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
                 margin.append(key)
                 b.line(key, [cells[p] for p in members])
             b.line(total, margin)
+    return _UnmetLayout(periods, pairs, reasons, unmet_themes)
 
+
+def _count_transfers(b: _Builder) -> list[tuple[str, str]]:
+    f = b.f
     transfer_pairs = [(a, c) for a in TERRITORIES for c in TERRITORIES if a != c]
     transfer_pairs += sorted(set(f.transfers) - set(transfer_pairs))
     transfer_keys = [b.count(("transfer", a, c), f.transfers.get((a, c), 0)) for a, c in transfer_pairs]
     b.line(b.count(("transfers_total",), sum(f.transfers.values())), transfer_keys)
+    return transfer_pairs
 
+
+def _count_service(b: _Builder, closed: tuple[str, str]) -> None:
+    """Callbacks, feedback and durations; a rate or a duration is hidden with the counts it rests on."""
+    f = b.f
     b.count(("callbacks_overdue",), f.callbacks_overdue)
     given = b.count(("feedback_given",), f.closed_with_feedback)
     not_given = b.count(("feedback_not_given",), f.closed - f.closed_with_feedback)
-    b.line(("closed", current), [given, not_given])
+    b.line(closed, [given, not_given])
     b.measure(("feedback_rate",), f.feedback_rate, "ratio")
     b.measure_depends[("feedback_rate",)] = [given, not_given]
     for name, durations in (("first_answer", f.time_to_first_answer), ("close", f.time_to_close)):
@@ -277,55 +344,48 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
         b.measure_depends[(name, "median")] = [n_key]
         b.measure_depends[(name, "p90")] = [n_key]
 
-    b.run_suppression()
 
-    report = MonthlyReport(
-        month=current,
-        territory=f.territory,
-        territory_label=(
-            str(_l("All territories")) if f.territory == "all" else L.territory_label(f.territory)
-        ),
-        language=locale,
-        public=public,
-        figures=f,
-        suppression=(b.values, b.lines, b.hidden),
-        headline={
-            "received": b.value(received),
-            "closed": b.value(("closed", current)),
-            "open_at_end": b.value(("open_at_end", current)),
-            "unmet_needs": b.value(("unmet_total", current)),
-            "leads_proposed": b.value(("leads_total",)),
-            "feedback_rate": b.value(("feedback_rate",)),
-            "time_to_close_median": b.value(("close", "median")),
-            "callbacks_overdue": b.value(("callbacks_overdue",)),
-        },
+# -- tables: each reads the figures counted above, once public mode has decided --------------------------
+def _headline(b: _Builder, current: str) -> dict[str, Value]:
+    return {
+        "received": b.value(("received", current)),
+        "closed": b.value(("closed", current)),
+        "open_at_end": b.value(("open_at_end", current)),
+        "unmet_needs": b.value(("unmet_total", current)),
+        "leads_proposed": b.value(("leads_total",)),
+        "feedback_rate": b.value(("feedback_rate",)),
+        "time_to_close_median": b.value(("close", "median")),
+        "callbacks_overdue": b.value(("callbacks_overdue",)),
+    }
+
+
+def _requests_table(headline: dict[str, Value]) -> Table:
+    return Table(
+        "requests",
+        str(TITLES["requests"]),
+        [str(_l("Figure")), str(_l("Value"))],
+        1,
+        [
+            Row(("received",), (str(_l("Received in the month")),), [headline["received"]]),
+            Row(("closed",), (str(_l("Closed in the month")),), [headline["closed"]]),
+            Row(
+                ("open_at_end",),
+                (str(_l("Open at the end of the month")),),
+                [headline["open_at_end"]],
+            ),
+        ],
     )
-    count_col = str(_l("Requests"))
-    value_col = str(_l("Value"))
 
-    def simple(key: str, header: str, label_of, dim_key: str | None = None) -> Table:
-        counts = dims[dim_key or key]
-        rows = [Row((code,), (label_of(code),), [b.value((dim_key or key, code))]) for code in counts]
+
+def _dimension_tables(b: _Builder, dims: dict[str, dict[str, int]]) -> list[Table]:
+    themes, locale = b.themes, b.locale
+    count_col = str(_l("Requests"))
+
+    def simple(key: str, header: str, label_of) -> Table:
+        rows = [Row((code,), (label_of(code),), [b.value((key, code))]) for code in dims[key]]
         return Table(key, str(TITLES[key]), [header, count_col], 1, rows)
 
-    report.tables.append(
-        Table(
-            "requests",
-            str(TITLES["requests"]),
-            [str(_l("Figure")), value_col],
-            1,
-            [
-                Row(("received",), (str(_l("Received in the month")),), [report.headline["received"]]),
-                Row(("closed",), (str(_l("Closed in the month")),), [report.headline["closed"]]),
-                Row(
-                    ("open_at_end",),
-                    (str(_l("Open at the end of the month")),),
-                    [report.headline["open_at_end"]],
-                ),
-            ],
-        )
-    )
-    report.tables += [
+    return [
         simple("by_channel", str(_l("Channel")), lambda c: L.code_label(c, L.CHANNEL_LABELS)),
         simple("by_received_territory", str(_l("Territory")), L.territory_label),
         simple("by_residence_basin", str(_l("Basin of residence")), L.territory_label),
@@ -336,39 +396,45 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
         simple("by_situation_flag", str(_l("Situation")), L.code_label),
         simple("by_language", str(_l("Language")), lambda c: L.language_label(c, locale)),
     ]
+
+
+def _leads_table(b: _Builder, leads: dict[str, int]) -> Table:
     rows = [Row((o,), (L.code_label(o, L.OUTCOME_LABELS),), [b.value(("leads", o))]) for o in leads]
     rows.append(Row(("total",), (str(_l("Total")),), [b.value(("leads_total",))]))
-    report.tables.append(
-        Table("leads", str(TITLES["leads"]), [str(_l("Outcome")), str(_l("Leads"))], 1, rows)
+    return Table("leads", str(TITLES["leads"]), [str(_l("Outcome")), str(_l("Leads"))], 1, rows)
+
+
+def _saturation_table(b: _Builder) -> Table:
+    themes = b.themes
+    name_attr = "name_nl" if b.locale == "nl" else "name_fr"
+    return Table(
+        "saturation",
+        str(TITLES["saturation"]),
+        [
+            str(_l("Organisation")),
+            str(_l("Theme")),
+            str(L.OUTCOME_LABELS["waiting_list"]),
+            str(L.OUTCOME_LABELS["refused"]),
+        ],
+        2,
+        [
+            Row(
+                (str(r.organisation_id), r.theme),
+                (getattr(r, name_attr) or r.name_fr or r.name_nl, L.code_label(r.theme, themes)),
+                [
+                    b.value(("saturation", r.organisation_id, r.theme, "waiting_list")),
+                    b.value(("saturation", r.organisation_id, r.theme, "refused")),
+                ],
+            )
+            for r in b.f.saturation
+        ],
+        ("waiting_list", "refused"),
     )
 
-    name_attr = "name_nl" if locale == "nl" else "name_fr"
-    report.tables.append(
-        Table(
-            "saturation",
-            str(TITLES["saturation"]),
-            [
-                str(_l("Organisation")),
-                str(_l("Theme")),
-                str(L.OUTCOME_LABELS["waiting_list"]),
-                str(L.OUTCOME_LABELS["refused"]),
-            ],
-            2,
-            [
-                Row(
-                    (str(r.organisation_id), r.theme),
-                    (getattr(r, name_attr) or r.name_fr or r.name_nl, L.code_label(r.theme, themes)),
-                    [
-                        b.value(("saturation", r.organisation_id, r.theme, "waiting_list")),
-                        b.value(("saturation", r.organisation_id, r.theme, "refused")),
-                    ],
-                )
-                for r in f.saturation
-            ],
-            ("waiting_list", "refused"),
-        )
-    )
 
+def _unmet_needs_tables(b: _Builder, unmet: _UnmetLayout) -> list[Table]:
+    """The cross table of reasons and themes, then its two margins."""
+    themes, periods = b.themes, unmet.periods
     period_cols = [str(_l("This month")), str(_l("Month before")), str(_l("Same month a year before"))]
     rows = [
         Row(
@@ -376,127 +442,126 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
             (L.code_label(pair[0], L.REASON_LABELS), L.code_label(pair[1], themes)),
             [b.value(("unmet", p, *pair)) for p in periods],
         )
-        for pair in pairs
+        for pair in unmet.pairs
     ]
     rows.append(Row(("total", ""), (str(_l("Total")), ""), [b.value(("unmet_total", p)) for p in periods]))
-    report.tables.append(
-        Table(
-            "unmet_needs",
-            str(TITLES["unmet_needs"]),
-            [str(_l("Reason")), str(_l("Theme"))] + period_cols,
-            2,
-            rows,
-            PERIOD_CODES,
-        )
+    cross = Table(
+        "unmet_needs",
+        str(TITLES["unmet_needs"]),
+        [str(_l("Reason")), str(_l("Theme"))] + period_cols,
+        2,
+        rows,
+        PERIOD_CODES,
     )
     rows = [
         Row((r,), (L.code_label(r, L.REASON_LABELS),), [b.value(("unmet_reason", p, r)) for p in periods])
-        for r in reasons
+        for r in unmet.reasons
     ]
-    report.tables.append(
-        Table(
-            "unmet_by_reason",
-            str(TITLES["unmet_by_reason"]),
-            [str(_l("Reason"))] + period_cols,
-            1,
-            rows,
-            PERIOD_CODES,
-        )
+    by_reason = Table(
+        "unmet_by_reason",
+        str(TITLES["unmet_by_reason"]),
+        [str(_l("Reason"))] + period_cols,
+        1,
+        rows,
+        PERIOD_CODES,
     )
     rows = [
         Row((t,), (L.code_label(t, themes),), [b.value(("unmet_theme", p, t)) for p in periods])
-        for t in unmet_themes
+        for t in unmet.themes
     ]
-    report.tables.append(
-        Table(
-            "unmet_by_theme",
-            str(TITLES["unmet_by_theme"]),
-            [str(_l("Theme"))] + period_cols,
-            1,
-            rows,
-            PERIOD_CODES,
-        )
+    by_theme = Table(
+        "unmet_by_theme",
+        str(TITLES["unmet_by_theme"]),
+        [str(_l("Theme"))] + period_cols,
+        1,
+        rows,
+        PERIOD_CODES,
+    )
+    return [cross, by_reason, by_theme]
+
+
+def _service_table(b: _Builder) -> Table:
+    return Table(
+        "service",
+        str(TITLES["service"]),
+        [str(_l("Figure")), str(_l("Value"))],
+        1,
+        [
+            Row(
+                ("time_to_first_answer_median",),
+                (str(_l("Time to first answer, median (days)")),),
+                [b.value(("first_answer", "median"))],
+            ),
+            Row(
+                ("time_to_first_answer_p90",),
+                (str(_l("Time to first answer, 90th percentile (days)")),),
+                [b.value(("first_answer", "p90"))],
+            ),
+            Row(
+                ("first_answered",),
+                (str(_l("Requests first answered in the month")),),
+                [b.value(("first_answer", "n"))],
+            ),
+            Row(
+                ("time_to_close_median",),
+                (str(_l("Time to closing, median (days)")),),
+                [b.value(("close", "median"))],
+            ),
+            Row(
+                ("time_to_close_p90",),
+                (str(_l("Time to closing, 90th percentile (days)")),),
+                [b.value(("close", "p90"))],
+            ),
+            Row(
+                ("callbacks_overdue",),
+                (str(_l("Callbacks overdue at the end of the month")),),
+                [b.value(("callbacks_overdue",))],
+            ),
+            Row(
+                ("closed_with_feedback",),
+                (str(_l("Closed with feedback to the professional")),),
+                [b.value(("feedback_given",))],
+            ),
+            Row(
+                ("closed_without_feedback",),
+                (str(_l("Closed without feedback")),),
+                [b.value(("feedback_not_given",))],
+            ),
+            Row(
+                ("feedback_rate",),
+                (str(_l("Share of closed requests with feedback")),),
+                [b.value(("feedback_rate",))],
+            ),
+        ],
     )
 
-    report.tables.append(
-        Table(
-            "service",
-            str(TITLES["service"]),
-            [str(_l("Figure")), value_col],
-            1,
-            [
-                Row(
-                    ("time_to_first_answer_median",),
-                    (str(_l("Time to first answer, median (days)")),),
-                    [b.value(("first_answer", "median"))],
-                ),
-                Row(
-                    ("time_to_first_answer_p90",),
-                    (str(_l("Time to first answer, 90th percentile (days)")),),
-                    [b.value(("first_answer", "p90"))],
-                ),
-                Row(
-                    ("first_answered",),
-                    (str(_l("Requests first answered in the month")),),
-                    [b.value(("first_answer", "n"))],
-                ),
-                Row(
-                    ("time_to_close_median",),
-                    (str(_l("Time to closing, median (days)")),),
-                    [b.value(("close", "median"))],
-                ),
-                Row(
-                    ("time_to_close_p90",),
-                    (str(_l("Time to closing, 90th percentile (days)")),),
-                    [b.value(("close", "p90"))],
-                ),
-                Row(
-                    ("callbacks_overdue",),
-                    (str(_l("Callbacks overdue at the end of the month")),),
-                    [b.value(("callbacks_overdue",))],
-                ),
-                Row(
-                    ("closed_with_feedback",),
-                    (str(_l("Closed with feedback to the professional")),),
-                    [b.value(("feedback_given",))],
-                ),
-                Row(
-                    ("closed_without_feedback",),
-                    (str(_l("Closed without feedback")),),
-                    [b.value(("feedback_not_given",))],
-                ),
-                Row(
-                    ("feedback_rate",),
-                    (str(_l("Share of closed requests with feedback")),),
-                    [b.value(("feedback_rate",))],
-                ),
-            ],
-        )
-    )
 
+def _transfers_table(b: _Builder, transfer_pairs: list[tuple[str, str]]) -> Table:
     rows = [
         Row((a, c), (L.territory_label(a), L.territory_label(c)), [b.value(("transfer", a, c))])
         for a, c in transfer_pairs
     ]
     rows.append(Row(("total", ""), (str(_l("Total")), ""), [b.value(("transfers_total",))]))
-    report.tables.append(
-        Table(
-            "transfers",
-            str(TITLES["transfers"]),
-            [str(_l("From")), str(_l("To")), str(_l("Transfers"))],
-            2,
-            rows,
-        )
+    return Table(
+        "transfers",
+        str(TITLES["transfers"]),
+        [str(_l("From")), str(_l("To")), str(_l("Transfers"))],
+        2,
+        rows,
     )
 
+
+def _trend(b: _Builder) -> tuple[Table, list[dict[str, Any]]]:
+    """The 12-month table, and the same points for the chart (``MonthlyReport.trend``)."""
     trend_cols = [
         str(_l("Received")),
         str(_l("Closed")),
         str(_l("Open at month end")),
         str(_l("Unmet needs")),
     ]
+    points: list[dict[str, Any]] = []
     trend_rows = []
-    for point in f.trend:
+    for point in b.f.trend:
         values = {
             name: b.value((key, point.month))
             for name, key in (
@@ -506,16 +571,14 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
                 ("unmet_needs", "unmet_total"),
             )
         }
-        report.trend.append({"month": point.month, **values})
+        points.append({"month": point.month, **values})
         trend_rows.append(Row((point.month,), (point.month,), list(values.values())))
-    report.tables.append(
-        Table(
-            "trend",
-            str(TITLES["trend"]),
-            [str(_l("Month"))] + trend_cols,
-            1,
-            trend_rows,
-            ("received", "closed", "open_at_end", "unmet_needs"),
-        )
+    table = Table(
+        "trend",
+        str(TITLES["trend"]),
+        [str(_l("Month"))] + trend_cols,
+        1,
+        trend_rows,
+        ("received", "closed", "open_at_end", "unmet_needs"),
     )
-    return report
+    return table, points

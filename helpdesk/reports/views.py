@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from helpdesk import access
 from helpdesk.db import get_session
-from helpdesk.i18n import current_language
+from helpdesk.i18n import current_language, local_zone
 from helpdesk.reports.documents import (
     FORMATS,
     LANGUAGES,
@@ -41,8 +41,9 @@ def monthly():
         abort(403)
     error = None
     month_text = request.args.get("month", "").strip()
+    zone = local_zone()
     try:
-        month = Month.parse(month_text) if month_text else default_month()
+        month = Month.parse(month_text, zone) if month_text else default_month(zone)
     except MonthOutOfRange:
         error = _(
             "There is no report for %(value)s: choose a month from %(first)s to %(last)s.",
@@ -50,10 +51,10 @@ def monthly():
             first="%04d-%02d" % FIRST_MONTH,
             last="%04d-%02d" % LAST_MONTH,
         )
-        month = default_month()
+        month = default_month(zone)
     except ValueError:
         error = _("“%(value)s” is not a month: use the form YYYY-MM, e.g. 2026-10.", value=month_text)
-        month = default_month()
+        month = default_month(zone)
     default_territory = ALL if ALL in allowed else current_user.territory
     territory = request.args.get("territory", default_territory)
     if territory not in allowed:

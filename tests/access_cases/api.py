@@ -5,9 +5,9 @@ from tests.access_cases.requests import sees, works
 
 # ---- organisations of the directory (helpdesk/api/organisations.py)
 CASES: list = [
-    Case("api.organisations_search", url="/api/v1/organisations?q=maison", expect=signed_in),
+    Case("api_organisations.organisations_search", url="/api/v1/organisations?q=maison", expect=signed_in),
     Case(
-        "api.organisations_detail",
+        "api_organisations.organisations_detail",
         url=lambda w: f"/api/v1/organisations/{w.ids['organisation']}",
         expect=signed_in,
     ),
@@ -16,18 +16,20 @@ CASES: list = [
 # ---- help requests (helpdesk/api/requests_api.py); the world comes from tests/access_cases/requests.py.
 # Writes send invalid bodies: an allowed user gets 400, others 404 (403 for accounts without request work).
 CASES += [
-    Case("api.openapi", url="/api/v1/openapi.json", expect=anyone),
-    Case("api.requests_create", "POST", "/api/v1/requests", {}, json=True, expect=works),
-    Case("api.requests_list", url="/api/v1/requests", expect=works),
-    Case("api.requests_detail", url=lambda w: f"/api/v1/requests/{w.ids['sud']}", expect=sees("sud")),
+    Case("api_openapi.openapi", url="/api/v1/openapi.json", expect=anyone),
+    Case("api_requests.requests_create", "POST", "/api/v1/requests", {}, json=True, expect=works),
+    Case("api_requests.requests_list", url="/api/v1/requests", expect=works),
     Case(
-        "api.requests_detail",
+        "api_requests.requests_detail", url=lambda w: f"/api/v1/requests/{w.ids['sud']}", expect=sees("sud")
+    ),
+    Case(
+        "api_requests.requests_detail",
         url=lambda w: f"/api/v1/requests/{w.ids['moved']}",
         expect=sees("sud"),
         label="transferred away",
     ),
     Case(
-        "api.requests_add_lead",
+        "api_requests.requests_add_lead",
         "POST",
         lambda w: f"/api/v1/requests/{w.ids['sud']}/leads",
         {},
@@ -35,7 +37,7 @@ CASES += [
         expect=sees("sud"),
     ),
     Case(
-        "api.requests_transfer",
+        "api_requests.requests_transfer",
         "POST",
         lambda w: f"/api/v1/requests/{w.ids['sud']}/transfer",
         {},
@@ -43,7 +45,7 @@ CASES += [
         expect=sees("sud"),
     ),
     Case(
-        "api.requests_transfer",
+        "api_requests.requests_transfer",
         "POST",
         lambda w: f"/api/v1/requests/{w.ids['moved']}/transfer",
         {},
@@ -52,7 +54,7 @@ CASES += [
         label="transferred away",
     ),
     Case(
-        "api.requests_close",
+        "api_requests.requests_close",
         "POST",
         lambda w: f"/api/v1/requests/{w.ids['sud']}/close",
         {},
@@ -60,7 +62,7 @@ CASES += [
         expect=sees("sud"),
     ),
     Case(
-        "api.requests_reopen",
+        "api_requests.requests_reopen",
         "POST",
         lambda w: f"/api/v1/requests/{w.ids['sud']}/reopen",
         {},

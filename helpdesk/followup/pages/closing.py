@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
-from helpdesk.followup.pages.common import done, editable, failed, local_zone, render_detail
+from helpdesk.followup.pages.common import done, editable, failed, render_detail
+from helpdesk.i18n import local_zone
 
 
 @login_required

@@ -6,9 +6,8 @@ Access goes through ``helpdesk.access`` only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -24,7 +23,6 @@ from helpdesk.directory.models import OrganisationNote
 from helpdesk.directory.search import search_directory
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
-from helpdesk.followup.identity_messages import put_identity_errors
 from helpdesk.followup.labels import (
     AGE_BAND_LABELS,
     CHANNEL_LABELS,
@@ -40,10 +38,10 @@ from helpdesk.followup.labels import (
     URGENCY_LABELS,
 )
 from helpdesk.followup.models import HelpRequest
-from helpdesk.followup.operations import as_utc
 from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import select_choices
 from helpdesk.i18n import TERRITORY_LABELS, current_language
+from helpdesk.identity_messages import put_identity_errors
 
 LABELS = {
     "channel": CHANNEL_LABELS,
@@ -65,10 +63,6 @@ LABELS = {
 def require_request_worker() -> None:
     if not access.works_on_requests(current_user):
         abort(403)
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels"))
 
 
 def field_error_message(code: str) -> str:
@@ -205,7 +199,6 @@ def render_detail(db, req: HelpRequest, status: int = 200, lead_found: LeadSearc
         labels=LABELS,
         themes=theme_labels(db, current_language()),
         now=utcnow(),
-        as_utc=as_utc,
         can_edit=access.can_edit_request(current_user, req),
         holds=req.territory == current_user.territory,
         lead_forms={lead.id: f.LeadUpdateForm(prefix=f"lead{lead.id}", obj=lead) for lead in req.leads},

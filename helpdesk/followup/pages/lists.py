@@ -12,10 +12,9 @@ from directory_import.territory import TERRITORIES
 from helpdesk import access
 from helpdesk.db import get_session
 from helpdesk.followup import lists
-from helpdesk.followup.operations import as_utc
-from helpdesk.followup.pages.common import LABELS, local_zone, require_request_worker
+from helpdesk.followup.pages.common import LABELS, require_request_worker
 from helpdesk.followup.themes import theme_labels
-from helpdesk.i18n import current_language
+from helpdesk.i18n import current_language, local_zone
 
 
 @login_required
@@ -28,7 +27,6 @@ def todo():
         groups=todo.groups,
         waiting=todo.waiting,
         labels=LABELS,
-        as_utc=as_utc,
         themes=theme_labels(db, current_language()),
     )
 
@@ -51,7 +49,6 @@ def queue():
         passed_on=lists.passed_on_requests(db, current_user),
         labels=LABELS,
         themes=theme_labels(db, current_language()),
-        as_utc=as_utc,
         filters=asdict(filters),
         territories=TERRITORIES,
         can_review_corrections=access.can_review_corrections(current_user),

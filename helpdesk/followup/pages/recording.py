@@ -15,9 +15,6 @@ from helpdesk.db import get_session
 from helpdesk.directory.empty import meaningful
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
-from helpdesk.followup.identity import REFUSED_KINDS
-from helpdesk.followup.identity_messages import identity_messages
-from helpdesk.followup.labels import IDENTITY_LABELS
 from helpdesk.followup.models import HelpRequest, Status
 from helpdesk.followup.pages.common import (
     conflict,
@@ -31,6 +28,8 @@ from helpdesk.followup.pages.common import (
 from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import parse_id
 from helpdesk.i18n import TERRITORY_LABELS, current_language
+from helpdesk.identity import REFUSED_KINDS
+from helpdesk.identity_messages import IDENTITY_LABELS, identity_messages
 from helpdesk.orientation.unanswered import record_unanswered_search
 
 

@@ -6,9 +6,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from helpdesk.followup.identity import REFUSED_KINDS
-from helpdesk.followup.labels import IDENTITY_LABELS
+from helpdesk.identity import REFUSED_KINDS
+
+# What each kind of finding is called in a message ("The question contains a phone number").
+IDENTITY_LABELS = {
+    "national_number": _l("a national register number"),
+    "bis_number": _l("a BIS number"),
+    "birth_date": _l("a date of birth"),
+    "national_number_like": _l("something that looks like a national register number"),
+    "birth_date_like": _l("a date that looks like a date of birth"),
+    "civil_name": _l("a person's name"),
+    "email": _l("an e-mail address"),
+    "phone": _l("a phone number"),
+}
 
 
 def _codes(kinds: list[str] | str) -> list[str]:

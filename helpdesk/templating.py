@@ -1,0 +1,46 @@
+"""The app-wide Jinja wiring, in one place: globals and filters every template may use.
+
+Blueprint modules register none; ``create_app`` calls ``init_app``. (A context processor that only one
+blueprint's templates need stays on that blueprint, e.g. the import pages' message helpers.)
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
+
+from helpdesk.directory.notes import NoteForm, organisation_notes_for_template
+from helpdesk.i18n import LANGUAGE_NAMES, ROLE_LABELS, TERRITORY_LABELS, current_language, language_label
+from helpdesk.navigation import nav_items
+
+
+def fromisoformat(value: str) -> datetime | None:
+    """An instant written as ISO text into a request's history (JSON), as aware UTC; None if it is not one."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        # Languages and numbers, dates and times in the reader's language and the helpdesk's zone.
+        current_language=current_language,
+        language_label=language_label,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_decimal=format_decimal,
+        format_percent=format_percent,
+        # Navigation and shared labels.
+        nav_items=nav_items,
+        TERRITORY_LABELS=TERRITORY_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        # Operators' notes, included on every page that shows an organisation.
+        organisation_notes=organisation_notes_for_template,
+        NoteForm=NoteForm,
+    )
+    app.jinja_env.filters["fromisoformat"] = fromisoformat
