@@ -21,6 +21,7 @@ from whoosh.lang.snowball import DutchStemmer, FrenchStemmer
 
 from search_index.analysis import STOP_WORDS, fold, split_compound, words
 
+SHIPPED_FILE = Path(__file__).resolve().parent / "data" / "needs.csv"
 CSV_FIELDS = ("code", "label_en", "fr", "nl", "categories", "publics", "themes", "terms")
 TYPO_PENALTY = 0.15  # match quality lost per edit
 GAP_PENALTY = 0.1  # per word of the text skipped inside a phrase ("perte totale d'autonomie")
@@ -138,6 +139,18 @@ def read_needs_csv(path: str | Path) -> list[NeedEntry]:
             except ValueError as error:
                 raise ValueError(f"{path}: row {number}: {error}") from error
     return entries
+
+
+@lru_cache(maxsize=1)
+def shipped_needs() -> tuple[NeedEntry, ...]:
+    """The entries the product ships (``search_index/data/needs.csv``)."""
+    return tuple(read_needs_csv(SHIPPED_FILE))
+
+
+@lru_cache(maxsize=1)
+def shipped_thesaurus() -> NeedsThesaurus:
+    """The shipped entries, ready to match: what ``search`` uses unless given the application's own."""
+    return NeedsThesaurus(shipped_needs())
 
 
 def tolerated_edits(word: str) -> int:

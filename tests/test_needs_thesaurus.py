@@ -1,4 +1,4 @@
-"""The needs thesaurus shipped in ``helpdesk/orientation/data/needs.csv``, reviewed like code: every category,
+"""The needs thesaurus shipped in ``search_index/data/needs.csv``, reviewed like code: every category,
 public and request theme it names exists in the project's vocabularies, and its entries are usable."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from helpdesk.followup.themes import SECTOR_THEMES
 from search_index.analysis import fold
 from search_index.needs import NeedEntry, NeedsThesaurus, parse_weights, read_needs_csv, tolerated_edits
 
-NEEDS_CSV = Path(__file__).resolve().parent.parent / "helpdesk" / "orientation" / "data" / "needs.csv"
+NEEDS_CSV = Path(__file__).resolve().parent.parent / "search_index" / "data" / "needs.csv"
 ENTRIES = read_needs_csv(NEEDS_CSV)
 
 
