@@ -63,6 +63,7 @@ WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
 # Directory.
 DIRECTORY_SOURCES = []  # e.g. ["https://example.org/export.json", "/srv/exports/directory.csv"]
+SUGGESTIONS_SHOWN = 8  # organisations proposed on a request page (the API takes ?limit=, up to 50)
 DIRECTORY_PUBLIC = False  # open the directory pages and API to visitors without login
 FETCH_TIMEOUT_SECONDS = 30  # the whole download's budget (connections, retries, body), not one read's
 FETCH_MAX_BYTES = 200 * 1024 * 1024

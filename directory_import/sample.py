@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from directory_import.geography import Point, postcode_centre
 from directory_import.territory import LOCALITIES
 from directory_import.vocabulary import CATEGORIES
 
@@ -365,6 +366,7 @@ def generate(count: int = 320, seed: int = 2026, *, first_id: int = 10001) -> It
 def _record(rnd: random.Random, source_id: int, spec: dict[str, Any]) -> dict[str, Any]:
     code, has_nl = spec["kind"], spec["has_nl"]
     locality = LOCALITIES[spec["postcode"]]
+    centre = postcode_centre(spec["postcode"]) or Point(50.8467, 4.3525)
     label_fr, label_nl = CATEGORIES[code]
     slug = _slug(spec["nameFr"]) or f"org{source_id}"
     hours = rnd.choice(HOURS)
@@ -389,8 +391,9 @@ def _record(rnd: random.Random, source_id: int, spec: dict[str, Any]) -> dict[st
             "postalCode": spec["postcode"],
             "municipalityFr": locality.name_fr,
             "municipalityNl": locality.name_nl,
-            "lat": round(50.80 + rnd.random() * 0.1, 5),
-            "lon": round(4.30 + rnd.random() * 0.12, 5),
+            # Within about a kilometre of the postcode's centre (the addresses are invented anyway).
+            "lat": round(centre.latitude + (rnd.random() - 0.5) * 0.018, 5),
+            "lon": round(centre.longitude + (rnd.random() - 0.5) * 0.028, 5),
         },
         "phones": [_phone(rnd)] + ([_phone(rnd)] if rnd.random() < 0.2 else []),
         "emails": [f"{rnd.choice(['info', 'accueil', 'contact', 'secretariat'])}@{slug}.example"],
@@ -488,6 +491,8 @@ def api_record(rnd: random.Random, record: dict[str, Any]) -> dict[str, Any]:
         "remarkFr": None,
         "remarkNl": None,
         "langStatus": "FR-NL" if has_nl else "FR",
+        # The languages spoken besides the regime's (the language offer), as ISO codes.
+        "languageOffer": [code for code in record["languages"] if code not in ("fr", "nl")],
         "isInterpreting": rnd.random() < 0.2,
         "lastUpdate": f"{day}/{month}/{year[2:]}",
         "startDate": None,

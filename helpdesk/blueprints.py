@@ -13,7 +13,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk import security
     from helpdesk.admin import duplicates, imports, needs, synonyms, themes, users
     from helpdesk.admin import views as admin
-    from helpdesk.api import openapi, organisations, requests_api
+    from helpdesk.api import openapi, organisations, requests_api, suggestions
     from helpdesk.auth import views as auth
     from helpdesk.directory import notes
     from helpdesk.directory import views as directory
@@ -22,7 +22,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk.main import views as main
     from helpdesk.reports import views as reports
 
-    api: list[Blueprint] = [organisations.bp, requests_api.bp, openapi.bp]
+    api: list[Blueprint] = [organisations.bp, requests_api.bp, suggestions.bp, openapi.bp]
     for blueprint in (
         main.bp,
         auth.bp,

@@ -86,6 +86,7 @@ def search(
     territory: str | None = None,
     with_facets: bool = True,
     needs: NeedsThesaurus | None | _Shipped = SHIPPED,
+    highlights: bool = True,
 ) -> SearchResult:
     """Search the live index.
 
@@ -93,8 +94,9 @@ def search(
     ``synonyms`` is a ``SynonymTable`` or extra lines ("a, b, c") added to ``DEFAULT_SYNONYMS``;
     ``territory`` (a basin code) raises nearby results a little; ``needs``, a thesaurus (the shipped one
     unless given, None for none), adds the organisations that answer the needs the text names (below those
-    whose record holds the words; their hits name the needs in ``via_needs``). An empty text lists everything that
-    matches the filters. Raises ``IndexUnavailable`` when there is no usable index, ``ValueError`` for an
+    whose record holds the words; their hits name the needs in ``via_needs``). An empty text lists everything
+    that matches the filters. ``highlights=False`` leaves the hits without snippets, for callers that do not
+    show them (each one costs). Raises ``IndexUnavailable`` when there is no usable index, ``ValueError`` for an
     unknown filter.
     """
     started = time.perf_counter()
@@ -107,7 +109,17 @@ def search(
         try:
             searcher = index.searcher()
             result = _run(
-                index, searcher, text, active, limit, page, table, territory, with_facets, thesaurus
+                index,
+                searcher,
+                text,
+                active,
+                limit,
+                page,
+                table,
+                territory,
+                with_facets,
+                thesaurus,
+                highlights,
             )
             break
         except (OSError, EOFError) as error:
@@ -127,7 +139,7 @@ def synonym_table(extra_lines: tuple[str, ...]) -> SynonymTable:
 
 
 def _run(
-    index, searcher, text, active, limit, page, table, territory, with_facets, thesaurus
+    index, searcher, text, active, limit, page, table, territory, with_facets, thesaurus, highlights=True
 ) -> SearchResult:
     filter_query = filters_query(active)
     vocabulary = index_vocabulary(index, searcher)
@@ -233,7 +245,7 @@ def _run(
             docset |= tier.docs()
     total = len(docset)
     start = (page - 1) * limit
-    hits = [make_hit(hit, score, via) for hit, score, via in ranked[start : start + limit]]
+    hits = [make_hit(hit, score, via, highlights) for hit, score, via in ranked[start : start + limit]]
     facets = {}
     if with_facets:
         # A chosen facet still counts its other values (as if it were not chosen), so a person sees

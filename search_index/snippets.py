@@ -11,10 +11,13 @@ HIGHLIGHT_FIELDS = ("name_fr", "name_nl", "acronym", "desc_fr", "desc_nl")
 SNIPPET_CHARS = 180
 
 
-def make_hit(hit, score: float, via_needs: tuple[str, ...] = ()) -> SearchHit:
+def make_hit(hit, score: float, via_needs: tuple[str, ...] = (), with_highlights: bool = True) -> SearchHit:
+    """A result; ``with_highlights=False`` leaves out the snippets (each one costs)."""
     stored = hit.fields()
     matched: dict[str, set[str]] = {}
-    for field_name, term in hit.matched_terms() if hit.results.has_matched_terms() else ():
+    for field_name, term in (
+        hit.matched_terms() if with_highlights and hit.results.has_matched_terms() else ()
+    ):
         matched.setdefault(field_name, set()).add(term.decode("utf-8") if isinstance(term, bytes) else term)
     highlights = {}
     for field_name in HIGHLIGHT_FIELDS:

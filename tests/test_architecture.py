@@ -118,6 +118,7 @@ LIBRARY_TESTS = [
     "test_import_readers_properties.py",
     "test_search_index.py",
     "test_territory.py",
+    "test_geography.py",
 ]
 APP_FIXTURES = {
     "app",

@@ -377,6 +377,14 @@ def test_search_highlights_are_escaped(session, lib_index):
     assert "<mark>médicale</mark>" in html
 
 
+def test_search_without_highlights_gives_the_same_hits_bare(session, lib_index):
+    _add(session, name_fr="Maison médicale du Midi", description_fr="Médecine générale")
+    rebuild(lib_index, session)
+    full, bare = search(lib_index, "medicale"), search(lib_index, "medicale", highlights=False)
+    assert [(h.id, h.score) for h in bare.hits] == [(h.id, h.score) for h in full.hits]
+    assert full.hits[0].highlights and bare.hits[0].highlights == {}
+
+
 def test_search_pages_do_not_overlap(session, lib_index):
     for i in range(25):
         _add(session, name_fr=f"Épicerie sociale {i}", source_id=f"e{i}")

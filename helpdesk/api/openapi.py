@@ -8,6 +8,7 @@ from directory_import.territory import TERRITORIES
 from helpdesk.api.views import api_blueprint
 from helpdesk.followup.models import Channel, LeadOutcome, Status, UnmetReason, Urgency
 from helpdesk.followup.themes import SECTOR_THEMES
+from helpdesk.orientation.suggestions import CAUTION_CODES, REASON_CODES
 
 bp = api_blueprint("api_openapi", __name__)
 
@@ -34,6 +35,25 @@ IDENTITY_CONFIRMED = {
     "of birth is refused whatever this says (400, field code identity_refused).",
 }
 VERSION = {"type": "integer", "description": "The version you saw; 409 if it changed."}
+ORGANISATION_SUMMARY = {
+    "id": {"type": "integer"},
+    "source_id": {"type": "string"},
+    "name_fr": {"type": "string"},
+    "name_nl": {"type": "string"},
+    "postcode": {"type": "string"},
+    "basin": {"type": "string"},
+}
+
+
+def _coded_list(codes: tuple[str, ...], label_example: str, value_example: str = "") -> dict:
+    """A list of ``{"code", "label"}`` (and ``"value"``) objects: the suggestions' reasons and warnings."""
+    properties: dict = {
+        "code": {"type": "string", "enum": list(codes)},
+        "label": {"type": "string", "example": label_example},
+    }
+    if value_example:
+        properties["value"] = {"type": "string", "example": value_example}
+    return {"type": "array", "items": {"type": "object", "properties": properties}}
 
 
 def _change_body(properties: dict, required: list[str] | None = None) -> dict:
@@ -301,6 +321,22 @@ def spec() -> dict:
                         "note": {"type": "string"},
                     },
                 },
+                "Suggestion": {
+                    "type": "object",
+                    "required": ["organisation", "score", "reasons", "warnings"],
+                    "properties": {
+                        "organisation": {"type": "object", "properties": ORGANISATION_SUMMARY},
+                        "score": {"type": "number", "description": "The sum of `parts`."},
+                        "parts": {
+                            "type": "object",
+                            "additionalProperties": {"type": "number"},
+                            "description": "The score's named parts that count: theme, situation, question, "
+                            "public, age, language, place, serves, experience, history, closure.",
+                        },
+                        "reasons": _coded_list(REASON_CODES, "parle arabe", value_example="ar"),
+                        "warnings": _coded_list(CAUTION_CODES, "liste d'attente 3 fois sur 4"),
+                    },
+                },
                 "Term": TERM,
                 "OtherName": OTHER_NAME,
                 "Organisation": _organisation_schema(),
@@ -396,6 +432,30 @@ def spec() -> dict:
                         "content": {"application/json": {"schema": _ref("Lead")}},
                     },
                     "responses": {"201": _json(_ref("Lead"), "Added."), **ERRORS},
+                }
+            },
+            "/requests/{id}/suggestions": {
+                "get": {
+                    "summary": "Organisations to propose for the request, best first, with their reasons and the "
+                    "helpdesk's warnings (outcomes of the last 90 days, notes)",
+                    "parameters": [
+                        REQUEST_ID,
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "default": 10, "minimum": 1, "maximum": 50},
+                        },
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {"suggestions": {"type": "array", "items": _ref("Suggestion")}},
+                            },
+                            "The suggestions (none while the request has neither themes nor a question).",
+                        ),
+                        **ERRORS,
+                    },
                 }
             },
             "/requests/{id}/transfer": {

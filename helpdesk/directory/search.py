@@ -185,12 +185,14 @@ def search_directory(
     territory: str | None = None,
     with_facets: bool = True,
     needs: bool = True,
+    highlights: bool = True,
 ) -> SearchResult:
     """Ranked search of active organisations; plain SQL (``degraded``) while the index is unavailable.
 
     With ``needs`` (the default) the text is also read through the needs thesaurus: the organisations that
     answer a need it names come after those whose record holds the words (``hit.via_needs`` names the
-    needs; ``result.needs`` lists what the text was understood as)."""
+    needs; ``result.needs`` lists what the text was understood as). ``highlights=False``: hits without
+    snippets, for callers that do not show them."""
     app = current_app._get_current_object()
     state = _state(app)
     if state.rebuilding is None or not state.rebuilding.is_alive():
@@ -207,6 +209,7 @@ def search_directory(
                 territory=territory,
                 with_facets=with_facets,
                 needs=thesaurus,
+                highlights=highlights,
             )
         except IndexUnavailable as error:
             if schedule_rebuild(app, reason=str(error)) is None:  # rebuilt already, in this thread
@@ -220,6 +223,7 @@ def search_directory(
                     territory=territory,
                     with_facets=with_facets,
                     needs=thesaurus,
+                    highlights=highlights,
                 )
     return sql_search(session, text, filters, limit=limit, page=page)
 

@@ -179,6 +179,10 @@ class Lead(Base):
     """An organisation proposed for a request, with its own outcome."""
 
     __tablename__ = "leads"
+    # The suggestions read the outcomes of a few dozen organisations' leads from this index alone.
+    __table_args__ = (
+        Index("ix_leads_organisation_history", "organisation_id", "updated_at", "outcome", "request_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), index=True)

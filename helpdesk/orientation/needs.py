@@ -1,5 +1,5 @@
-"""The needs thesaurus of the helpdesk: seeded from the file the product ships (``search_index/data/needs.csv``), edited by admins and regional
-coordinators, read by every search (flush, never commit).
+"""The needs thesaurus of the helpdesk: seeded from the file the product ships (``search_index/data/needs.csv``),
+edited by admins and regional coordinators, read by every search (flush, never commit).
 
 Seeding is idempotent and respects the admins' work: a shipped entry is refreshed from the file only while
 nobody has edited it, and an entry an admin deleted stays deleted (a tombstone row).

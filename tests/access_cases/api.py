@@ -37,6 +37,17 @@ CASES += [
         expect=sees("sud"),
     ),
     Case(
+        "api_suggestions.requests_suggestions",
+        url=lambda w: f"/api/v1/requests/{w.ids['sud']}/suggestions",
+        expect=sees("sud"),
+    ),
+    Case(
+        "api_suggestions.requests_suggestions",
+        url=lambda w: f"/api/v1/requests/{w.ids['moved']}/suggestions?limit=3",
+        expect=sees("sud"),
+        label="transferred away",
+    ),
+    Case(
         "api_requests.requests_transfer",
         "POST",
         lambda w: f"/api/v1/requests/{w.ids['sud']}/transfer",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -42,6 +42,8 @@ from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import select_choices
 from helpdesk.i18n import TERRITORY_LABELS, current_language
 from helpdesk.identity_messages import put_identity_errors
+from helpdesk.orientation.labels import PART_LABELS, reason_label, warning_label
+from helpdesk.orientation.suggestions import suggest_for_request
 
 LABELS = {
     "channel": CHANNEL_LABELS,
@@ -169,6 +171,9 @@ def render_detail(db, req: HelpRequest, status: int = 200, lead_found: LeadSearc
         if theme in {choice.value for choice in unmet.theme.choices}:
             unmet.theme.data = theme
         unmet.note.data = (request.args.get("unmet_note") or "")[:200]
+    suggestions = []
+    if access.can_edit_request(current_user, req) and req.status != "closed":
+        suggestions = suggest_for_request(db, req, limit=int(current_app.config["SUGGESTIONS_SHOWN"]))
     org_ids = [lead.organisation_id for lead in req.leads] + [o.id for o in lead_hits]
     notes: dict[int, list[OrganisationNote]] = {}
     if org_ids:
@@ -194,6 +199,10 @@ def render_detail(db, req: HelpRequest, status: int = 200, lead_found: LeadSearc
         ),
         facet_labels={},
         locale=current_language(),
+        suggestions=suggestions,
+        reason_label=reason_label,
+        warning_label=warning_label,
+        part_labels=PART_LABELS,
         notes=notes,
         users=users,
         labels=LABELS,
