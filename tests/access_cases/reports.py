@@ -46,3 +46,17 @@ CASES = [
         label="nord xlsx",
     ),
 ]
+CASES += [
+    Case(
+        "reports.monthly",
+        url="/reports/?period=2026-Q4&territory=sud",
+        expect=_coordinators("sud"),
+        label="sud quarter",
+    ),
+    Case(
+        "reports.monthly",
+        url="/reports/?period=2026-01..2026-06&territory=all&format=json",
+        expect=_coordinators("all"),
+        label="all range json",
+    ),
+]
