@@ -236,3 +236,19 @@ def test_no_code_left_bare_in_any_table_of_any_format(app, language):
         assert f">{code}<" not in page, code
     sectors = {row["sector"]: row["label"] for row in data["by_sector"]}
     assert sectors["hospital"] == ("Hôpital" if language == "fr" else "Ziekenhuis")
+
+
+@pytest.mark.parametrize(
+    "locale,received,closed,month",
+    [
+        ("fr", "Demandes reçues", "Demandes clôturées", "octobre 2026"),
+        ("nl", "Ontvangen aanvragen", "Afgesloten aanvragen", "oktober 2026"),
+    ],
+)
+def test_headline_labels_agree_in_number_and_trend_months_read_as_words(
+    client, logged_in, october_world, locale, received, closed, month
+):
+    logged_in("coordinator", "sud", locale=locale)
+    text = html.unescape(client.get("/reports/?month=2026-10").get_data(as_text=True))
+    assert f"<dt>{received}</dt>" in text and f"<dt>{closed}</dt>" in text
+    assert f'<th scope="row">{month}</th>' in text

@@ -74,7 +74,7 @@ def public_note(report: MonthlyReport) -> str:
 def report_charts(report: MonthlyReport) -> list[tuple[str, Markup]]:
     """(visible caption, SVG) per chart."""
     months = [point["month"] for point in report.trend]
-    received, closed = _("Received"), _("Closed")
+    received, closed = _("Requests received"), _("Requests closed")
     result = [
         charts.grouped_columns(
             "chart-trend",

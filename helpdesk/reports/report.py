@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from babel.dates import format_date
@@ -707,8 +708,8 @@ def _transfers_table(b: _Builder, transfer_pairs: list[tuple[str, str]]) -> Tabl
 def _trend(b: _Builder) -> tuple[Table, list[dict[str, Any]]]:
     """The 12-month table, and the same points for the chart (``MonthlyReport.trend``)."""
     trend_cols = [
-        str(_l("Received")),
-        str(_l("Closed")),
+        str(_l("Requests received")),
+        str(_l("Requests closed")),
         str(_l("Open at month end")),
         str(_l("Unmet needs")),
     ]
@@ -725,7 +726,9 @@ def _trend(b: _Builder) -> tuple[Table, list[dict[str, Any]]]:
             )
         }
         points.append({"month": point.month, **values})
-        trend_rows.append(Row((point.month,), (point.month,), list(values.values())))
+        year, month = (int(part) for part in point.month.split("-"))
+        in_words = format_date(date(year, month, 1), "LLLL y", locale=b.locale)
+        trend_rows.append(Row((point.month,), (in_words,), list(values.values())))
     table = Table(
         "trend",
         str(TITLES["trend"]),
