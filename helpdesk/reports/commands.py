@@ -22,6 +22,7 @@ from helpdesk.reports.queries import (
     MonthOutOfRange,
     Period,
 )
+from helpdesk.reports.territories import SIDE_FORMATS, side_document
 
 report_cli = AppGroup("report", help="Activity reports.")
 
@@ -130,6 +131,31 @@ def report_period(period: str, territory: str, fmt: str, language: str, public: 
     """
     chosen = Period.parse(period, local_zone())
     _write(chosen, territory, fmt, language, public, output)
+
+
+@report_cli.command("territories")
+@click.option("--period", callback=_period, required=True, help="As for ``report period``.")
+@click.option("--format", "fmt", type=click.Choice(SIDE_FORMATS), default="html", show_default=True)
+@click.option("--language", type=click.Choice(LANGUAGES), default="fr", show_default=True)
+@click.option(
+    "--public", is_flag=True, help="Hide counts under 5 (and what would reveal them) and free text."
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The file to write.",
+)
+def report_territories(period: str, fmt: str, language: str, public: bool, output: Path) -> None:
+    """Write the five basins, the regional level and all side by side for one period, to a file.
+
+    Example: helpdesk report territories --period 2026 --format xlsx --language nl --output 2026.xlsx
+    """
+    chosen = Period.parse(period, local_zone())
+    with current_app.test_request_context():
+        document = side_document(get_session(), chosen, fmt, language, public)
+    output.write_bytes(document.content)
+    click.echo(f"Wrote the territories side by side {chosen} ({fmt}, {language}) to {output}.")
 
 
 COMMANDS = [report_cli]

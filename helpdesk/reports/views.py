@@ -33,6 +33,13 @@ from helpdesk.reports.queries import (
     MonthOutOfRange,
     Period,
 )
+from helpdesk.reports.territories import (
+    SIDE_FORMATS,
+    side_by_side,
+    side_document,
+    side_page_chart,
+    side_title,
+)
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -84,6 +91,17 @@ def _period(text: str, zone) -> tuple[Month | Period, str | None]:
         return default_month(zone), period_error(text, error)
 
 
+def _download(document) -> Response:
+    return Response(
+        document.content,
+        mimetype=document.mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{document.filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 @bp.route("/")
 @login_required
 def monthly():
@@ -110,14 +128,7 @@ def monthly():
         if fmt not in FORMATS:
             abort(404)
         document = render(get_session(), month, territory, fmt, language, public)
-        return Response(
-            document.content,
-            mimetype=document.mimetype,
-            headers={
-                "Content-Disposition": f'attachment; filename="{document.filename}"',
-                "Cache-Control": "no-store",
-            },
-        )
+        return _download(document)
     report = make_report(get_session(), month, territory, current_language(), public)
     return render_template(
         "reports/monthly.html",
@@ -129,4 +140,39 @@ def monthly():
         period_value=period_text if (error or period_text) else report.month,
         territories=_territory_choices(allowed),
         formats=FORMATS,
+        side_by_side=ALL in allowed,
+    ), (400 if error else 200)
+
+
+@bp.route("/territories")
+@login_required
+def territories():
+    """The territories side by side (regional coordinators: those who may read every territory's report)."""
+    allowed = access.report_territories(current_user)
+    if not allowed:
+        abort(403)
+    if ALL not in allowed:
+        abort(404)
+    zone = local_zone()
+    period_text = request.args.get("period", "").strip()
+    month, error = _period(period_text, zone) if period_text else (default_month(zone), None)
+    public = request.args.get("public") in ("1", "on", "true")
+    fmt = request.args.get("format", "")
+    language = request.args.get("language", "")
+    if language not in LANGUAGES:
+        language = current_language()
+    if fmt and error is None:
+        if fmt not in SIDE_FORMATS:
+            abort(404)
+        document = side_document(get_session(), month, fmt, language, public)
+        return _download(document)
+    view = side_by_side(get_session(), month, current_language(), public)
+    return render_template(
+        "reports/territories.html",
+        view=view,
+        title=side_title(view),
+        chart=side_page_chart(view),
+        error=error,
+        formats=SIDE_FORMATS,
+        period_value=period_text or view.period,
     ), (400 if error else 200)

@@ -60,3 +60,24 @@ CASES += [
         label="all range json",
     ),
 ]
+
+
+def _region_only(user) -> str:
+    """The territories side by side: the regional coordinators (who read every territory's report)."""
+    if user is None:
+        return "login"
+    role, own = user
+    if role != "coordinator":
+        return "forbidden"
+    return "ok" if own == "region" else "hidden"
+
+
+CASES += [
+    Case("reports.territories", url="/reports/territories?period=2026-Q4", expect=_region_only),
+    Case(
+        "reports.territories",
+        url="/reports/territories?period=2026&format=csv&public=1",
+        expect=_region_only,
+        label="year csv public",
+    ),
+]
