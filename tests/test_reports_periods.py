@@ -234,6 +234,10 @@ def test_no_code_left_bare_in_any_table_of_any_format(app, language):
     for code in CODES:
         assert code not in labels and code not in csv_labels, code
         assert f">{code}<" not in page, code
+    book = load_workbook(io.BytesIO(documents["xlsx"].content))
+    cells = [str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value]
+    for code in CODES:
+        assert code not in cells, code
     sectors = {row["sector"]: row["label"] for row in data["by_sector"]}
     assert sectors["hospital"] == ("Hôpital" if language == "fr" else "Ziekenhuis")
 

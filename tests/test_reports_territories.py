@@ -29,6 +29,9 @@ def test_side_by_side_json_has_every_territory_and_the_key_indicators(client, lo
     # The same figures as each territory's own report (tests/fixtures/reports.py).
     assert rows["received"]["sud"] == 6 and rows["received"]["all"] == 8
     assert rows["received"]["nord"] == 1 and rows["received"]["region"] == 1
+    # Where they were received: D was received by Nord and is held by Sud.
+    here = rows["received_here"]
+    assert (here["sud"], here["nord"], here["region"], here["sud-est"], here["all"]) == (5, 2, 1, 0, 8)
     assert rows["by_channel.phone"]["sud"] == 4
     assert rows["transfers_out"]["nord"] == 1 and rows["transfers_in"]["sud"] == 1
     assert rows["transfers_in"]["nord"] == 1 and rows["transfers_out"]["sud-est"] == 1

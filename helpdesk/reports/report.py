@@ -635,6 +635,7 @@ def _unmet_needs_tables(b: _Builder, unmet: _UnmetLayout) -> list[Table]:
 
 
 def _service_table(b: _Builder) -> Table:
+    monthly = b.f.month.kind == "month"
     return Table(
         "service",
         str(TITLES["service"]),
@@ -653,7 +654,13 @@ def _service_table(b: _Builder) -> Table:
             ),
             Row(
                 ("first_answered",),
-                (str(_l("Requests first answered in the month")),),
+                (
+                    str(
+                        _l("Requests first answered in the month")
+                        if monthly
+                        else _l("Requests first answered in the period")
+                    ),
+                ),
                 [b.value(("first_answer", "n"))],
             ),
             Row(
@@ -668,7 +675,13 @@ def _service_table(b: _Builder) -> Table:
             ),
             Row(
                 ("callbacks_overdue",),
-                (str(_l("Callbacks overdue at the end of the month")),),
+                (
+                    str(
+                        _l("Callbacks overdue at the end of the month")
+                        if monthly
+                        else _l("Callbacks overdue at the end of the period")
+                    ),
+                ),
                 [b.value(("callbacks_overdue",))],
             ),
             Row(

@@ -71,10 +71,26 @@ def _transfer_value(report: MonthlyReport, direction: str) -> Value:
     return Value(number, str(number))
 
 
-def _rows_of(report: MonthlyReport) -> list[tuple[str, str, Value]]:
+def _received_here(everything: MonthlyReport, code: str) -> Value:
+    """Requests received by the helpdesk of ``code`` (wherever they are held now), from the report of all
+    territories (so, in public mode, with its suppression); for all territories, every request."""
+    if code == ALL:
+        return everything.headline["received"]
+    rows = {row.codes[0]: row.values[0] for row in everything.table("by_received_territory").rows}
+    return rows.get(code) or Value(0, "0")
+
+
+def _rows_of(report: MonthlyReport, everything: MonthlyReport) -> list[tuple[str, str, Value]]:
     head = report.headline
     service = {row.codes[0]: row.values[0] for row in report.table("service").rows}
-    rows = [("received", str(_l("Requests received")), head["received"])]
+    rows = [
+        (
+            "received_here",
+            str(_l("Requests received by this helpdesk")),
+            _received_here(everything, report.territory),
+        ),
+        ("received", str(_l("Requests of the period held now")), head["received"]),
+    ]
     for row in report.table("by_channel").rows:
         rows.append((f"by_channel.{row.codes[0]}", f"{_l('Channel')}: {row.labels[0]}", row.values[0]))
     rows += [
@@ -117,15 +133,15 @@ def side_by_side(session: Session, period: Month | Period, language: str, public
             territories=[(r.territory, r.territory_label) for r in reports],
             definition=str(DEFINITION),
         )
-        columns = [_rows_of(r) for r in reports]
+        columns = [_rows_of(r, reports[-1]) for r in reports]
         for i, (code, label, _value) in enumerate(columns[0]):
             result.rows.append(SideRow(code, label, [column[i][2] for column in columns]))
     return result
 
 
 def side_chart(view: SideBySide, title: str, description: str) -> Markup:
-    """Requests received per territory: the basins beside the regional line, at a glance."""
-    received = next(row for row in view.rows if row.code == "received")
+    """Requests received by each helpdesk: the basins beside the regional line, at a glance."""
+    received = next(row for row in view.rows if row.code == "received_here")
     items = [(label, value) for (_code, label), value in zip(view.territories, received.values, strict=True)]
     return charts.horizontal_bars("chart-territories", title, description, items)
 
@@ -196,7 +212,7 @@ def side_page_chart(view: SideBySide) -> Markup:
     return side_chart(
         view,
         _("Requests received by territory"),
-        _("One bar per territory: requests received in the period."),
+        _("One bar per territory: requests its helpdesk received in the period."),
     )
 
 
