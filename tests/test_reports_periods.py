@@ -256,3 +256,26 @@ def test_headline_labels_agree_in_number_and_trend_months_read_as_words(
     text = html.unescape(client.get("/reports/?month=2026-10").get_data(as_text=True))
     assert f"<dt>{received}</dt>" in text and f"<dt>{closed}</dt>" in text
     assert f'<th scope="row">{month}</th>' in text
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_period_same_figures_in_french_and_dutch(app, october_world, public):
+    def figures(language):
+        data = _json(app, Period.parse("2026-Q4", BRUSSELS), language=language, public=public)
+        for key in ("language", "period_label", "definitions", "attribution"):
+            data.pop(key)
+        for comparison in data["comparisons"].values():
+            comparison.pop("label")
+        return json.dumps(
+            {
+                k: (
+                    [{x: y for x, y in r.items() if x not in ("label", "organisation")} for r in v]
+                    if isinstance(v, list) and v and isinstance(v[0], dict)
+                    else v
+                )
+                for k, v in data.items()
+            },
+            sort_keys=True,
+        )
+
+    assert figures("fr") == figures("nl")
