@@ -71,6 +71,11 @@ def _transfer_value(report: MonthlyReport, direction: str) -> Value:
     return Value(number, str(number))
 
 
+def _part(group, item: str) -> str:
+    """ "Channel: Phone", spaced as the language wants ("Canal : Téléphone")."""
+    return _("%(group)s: %(item)s", group=str(group), item=item)
+
+
 def _received_here(everything: MonthlyReport, code: str) -> Value:
     """Requests received by the helpdesk of ``code`` (wherever they are held now), from the report of all
     territories (so, in public mode, with its suppression); for all territories, every request."""
@@ -92,7 +97,7 @@ def _rows_of(report: MonthlyReport, everything: MonthlyReport) -> list[tuple[str
         ("received", str(_l("Requests of the period held now")), head["received"]),
     ]
     for row in report.table("by_channel").rows:
-        rows.append((f"by_channel.{row.codes[0]}", f"{_l('Channel')}: {row.labels[0]}", row.values[0]))
+        rows.append((f"by_channel.{row.codes[0]}", _part(_l("Channel"), row.labels[0]), row.values[0]))
     rows += [
         (
             "time_to_first_answer_median",
@@ -105,7 +110,7 @@ def _rows_of(report: MonthlyReport, everything: MonthlyReport) -> list[tuple[str
     ]
     for row in report.table("unmet_by_reason").rows:
         rows.append(
-            (f"unmet_by_reason.{row.codes[0]}", f"{_l('Unmet needs')}: {row.labels[0]}", row.values[0])
+            (f"unmet_by_reason.{row.codes[0]}", _part(_l("Unmet needs"), row.labels[0]), row.values[0])
         )
     rows += [
         ("transfers_out", str(_l("Transfers out")), _transfer_value(report, "out")),
@@ -113,7 +118,7 @@ def _rows_of(report: MonthlyReport, everything: MonthlyReport) -> list[tuple[str
     ]
     for row in report.table("leads").rows:
         if row.codes[0] != "total":
-            rows.append((f"leads.{row.codes[0]}", f"{_l('Leads')}: {row.labels[0]}", row.values[0]))
+            rows.append((f"leads.{row.codes[0]}", _part(_l("Leads"), row.labels[0]), row.values[0]))
     rows.append(("leads_proposed", str(_l("Leads proposed")), head["leads_proposed"]))
     return rows
 
