@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 from directory_import.territory import TERRITORIES
 from helpdesk import access
 from helpdesk.auth.models import User
-from helpdesk.followup.models import Callback, HelpRequest, Status, Transfer
+from helpdesk.followup.models import Callback, HelpRequest, Transfer
+from helpdesk.vocabularies import Status
 
 LIST_LIMIT = 200  # rows per list: beyond that, the filters narrow it down
 PASSED_ON_LIMIT = 50
@@ -109,7 +110,7 @@ def readable_requests(session: Session, user: User, filters: RequestFilters) -> 
         .options(selectinload(HelpRequest.themes))
         .order_by(HelpRequest.updated_at.desc())
     )
-    if filters.status in {s.value for s in Status}:
+    if Status.has(filters.status):
         stmt = stmt.where(HelpRequest.status == filters.status)
     if filters.territory in TERRITORIES:
         stmt = stmt.where(HelpRequest.territory == filters.territory)
