@@ -89,6 +89,8 @@ EVENT_LABELS = {
     "unmet_need_added": _l("Unmet need recorded"),
     "callback_added": _l("Callback planned"),
     "callback_done": _l("Callback done"),
+    "callback_moved": _l("Callback moved with the request"),
+    "callback_cancelled": _l("Callback cancelled"),
     "transferred": _l("Transferred"),
     "shared": _l("Shared for advice"),
     "comment": _l("Note"),

@@ -6,8 +6,14 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import text
 
+from helpdesk import access
+from helpdesk.auth.operations import accounts_awaiting_confirmation
 from helpdesk.db import get_session
+from helpdesk.followup.labels import STATUS_LABELS, URGENCY_LABELS
+from helpdesk.i18n import local_zone
+from helpdesk.main.day import operator_day
 from helpdesk.redirects import safe_next
+from helpdesk.reports.documents import default_month
 
 bp = Blueprint("main", __name__)
 
@@ -18,7 +24,22 @@ def home():
         if current_app.config.get("DIRECTORY_PUBLIC"):
             return redirect(url_for("directory.search"))
         return redirect(url_for("auth.login"))
-    return render_template("main/home.html")
+    db = get_session()
+    return render_template(
+        "main/home.html",
+        day=operator_day(db, current_user) if access.works_on_requests(current_user) else None,
+        pending_accounts=len(accounts_awaiting_confirmation(db, current_user)),
+        can_confirm=access.can_confirm_accounts(current_user),
+        status_labels=STATUS_LABELS,
+        urgency_labels=URGENCY_LABELS,
+        report_month=last_report_month() if access.report_territories(current_user) else None,
+    )
+
+
+def last_report_month() -> str:
+    """The last complete month, as the report page reads it (``YYYY-MM``)."""
+    month = default_month(local_zone())
+    return "%04d-%02d" % (month.year, month.month)
 
 
 @bp.route("/language", methods=["POST"])

@@ -40,7 +40,7 @@ from helpdesk.followup.labels import (
 from helpdesk.followup.models import HelpRequest
 from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import select_choices
-from helpdesk.i18n import TERRITORY_LABELS, current_language
+from helpdesk.i18n import TERRITORY_LABELS, current_language, local_zone
 from helpdesk.identity_messages import put_identity_errors
 from helpdesk.orientation.labels import PART_LABELS, reason_label, warning_label
 from helpdesk.orientation.suggestions import suggest_for_request
@@ -95,7 +95,7 @@ def _forms(db, req: HelpRequest, **given):
         "transfer": f.TransferForm(prefix="tr"),
         "share": f.ShareForm(prefix="sh"),
         "comment": f.CommentForm(prefix="cm"),
-        "close": f.CloseForm(prefix="cl"),
+        "close": close_form(),
         "reopen": f.ReopenForm(prefix="ro"),
     }
     forms.update(given)
@@ -124,6 +124,16 @@ def _forms(db, req: HelpRequest, **given):
         if name not in given or forms[name].errors.get("version") is not None:
             forms[name].version.data = req.version
     return forms
+
+
+def close_form() -> f.CloseForm:
+    """The closing form, its "when" prefilled with now in the helpdesk's local time, to the minute."""
+    form = f.CloseForm(prefix="cl")
+    if form.feedback_at.data is None:
+        form.feedback_at.data = (
+            utcnow().astimezone(local_zone()).replace(tzinfo=None, second=0, microsecond=0)
+        )
+    return form
 
 
 @dataclass
