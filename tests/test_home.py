@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from helpdesk.auth import operations as accounts
 from helpdesk.db import get_session
@@ -284,3 +285,36 @@ def test_timeline_shows_the_closing_channel_label_in_dutch(app, client, logged_i
     page = client.get(f"/requests/{req.id}").get_data(as_text=True)
     timeline = page[page.find('id="timeline"') :]
     assert "Telefoon" in timeline and not re.search(r"\bphone\b", timeline)
+
+
+def home_statements(app, client) -> int:
+    statements = []
+
+    def count(*_args) -> None:
+        statements.append(1)
+
+    engine = app.extensions["db_engine"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_home_runs_as_many_queries_for_one_request_as_for_many(app, client, make_user, make_request):
+    sud, colleague = make_user("operator", "sud"), make_user("operator", "sud")
+    login(client, sud.email)
+
+    def add_followed_request_with_news() -> None:
+        req = make_request(sud)
+        take(app, sud, req)
+        plan_callback(app, sud, req, datetime.now(UTC) - timedelta(hours=1))
+        act(app, lambda db: ops.add_comment(db, db.merge(colleague), db.get(HelpRequest, req.id), note="Vu."))
+        make_request(sud)
+
+    add_followed_request_with_news()
+    few = home_statements(app, client)
+    for _ in range(5):
+        add_followed_request_with_news()
+    assert home_statements(app, client) == few  # no query per row (no N+1)
