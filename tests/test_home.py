@@ -21,6 +21,7 @@ TEXTS = {
         "no_news": "Pas de nouvelles depuis votre dernière consultation.",
         "queue_empty": "La file est vide.",
         "confirm": "1 compte à confirmer",
+        "shared_by": "partagée pour avis par Bassin Nord",
     },
     "nl": {
         "overdue": "Achterstallige terugbelafspraken",
@@ -28,6 +29,7 @@ TEXTS = {
         "no_news": "Geen nieuws sinds u ze laatst opende.",
         "queue_empty": "De wachtrij is leeg.",
         "confirm": "1 account te bevestigen",
+        "shared_by": "gedeeld voor advies door",
     },
 }
 
@@ -105,6 +107,7 @@ def test_home_operator_sees_the_day_of_their_territory_only(app, client, make_us
     assert today.reference in block(page, "today")
     assert queued.reference in block(page, "queue") and handed.reference not in block(page, "queue")
     assert handed.reference in block(page, "handed") and shared.reference in block(page, "handed")
+    assert TEXTS[locale]["shared_by"] in block(page, "handed")
     assert TEXTS[locale]["no_news"] in block(page, "news")
     assert 'href="/requests/todo#overdue"' in block(page, "overdue")
     assert elsewhere.reference not in page  # nothing from another basin

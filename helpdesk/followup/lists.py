@@ -189,7 +189,7 @@ def handed_to_us(session: Session, user: User) -> list[HelpRequest]:
                 HelpRequest.status != Status.CLOSED.value,
                 or_(transferred, shared),
             )
-            .options(selectinload(HelpRequest.themes))
+            .options(selectinload(HelpRequest.themes), selectinload(HelpRequest.transfers))
             .order_by((HelpRequest.urgency == "urgent").desc(), HelpRequest.updated_at)
             .limit(LIST_LIMIT)
         )
