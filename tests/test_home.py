@@ -143,7 +143,9 @@ def test_home_news_on_a_followed_request_until_it_is_opened(app, client, make_us
         app, lambda db: ops.add_comment(db, db.merge(colleague), db.get(HelpRequest, req.id), note="Rappelé.")
     )
     page = client.get("/").get_data(as_text=True)
-    assert req.reference in block(page, "news")
+    assert req.reference in block(page, "news") and f'href="/requests/{req.id}#timeline"' in block(
+        page, "news"
+    )
     client.get(f"/requests/{req.id}")
     page = client.get("/").get_data(as_text=True)
     assert req.reference not in block(page, "news") and TEXTS[locale]["no_news"] in block(page, "news")
