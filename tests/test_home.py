@@ -22,6 +22,7 @@ TEXTS = {
         "queue_empty": "La file est vide.",
         "confirm": "1 compte à confirmer",
         "shared_by": "partagée pour avis par Bassin Nord",
+        "report": r"Lire le rapport de [a-zéû]+ \d{4}",
     },
     "nl": {
         "overdue": "Achterstallige terugbelafspraken",
@@ -30,6 +31,7 @@ TEXTS = {
         "queue_empty": "De wachtrij is leeg.",
         "confirm": "1 account te bevestigen",
         "shared_by": "gedeeld voor advies door",
+        "report": r"Het verslag van [a-z]+ \d{4} lezen",
     },
 }
 
@@ -173,6 +175,7 @@ def test_home_regional_coordinator_sees_accounts_to_confirm_and_last_months_repo
     waiting = block(page, "coordination")
     assert TEXTS[locale]["confirm"] in waiting and 'href="/auth/confirmations"' in waiting
     assert re.search(r'href="/reports/\?month=\d{4}-\d{2}"', waiting)
+    assert re.search(TEXTS[locale]["report"], waiting)
     assert TEXTS[locale]["queue_empty"] in block(page, "queue")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
@@ -36,10 +38,10 @@ def home():
     )
 
 
-def last_report_month() -> str:
-    """The last complete month, as the report page reads it (``YYYY-MM``)."""
+def last_report_month() -> date:
+    """The first day of the last complete month (the report page reads it as ``YYYY-MM``)."""
     month = default_month(local_zone())
-    return "%04d-%02d" % (month.year, month.month)
+    return date(month.year, month.month, 1)
 
 
 @bp.route("/language", methods=["POST"])
