@@ -14,6 +14,9 @@ SEARCH_INDEX_DIR = "search-index"
 SEARCH_CATCH_UP_SECONDS = 10
 # More changed organisations than this (a whole import made elsewhere): a background rebuild instead.
 SEARCH_CATCH_UP_MAX_IN_SEARCH = 2000
+# Rebuild a missing or broken index in a background thread while pages answer from SQL (True), or in the
+# request that found it (False). None: in the background, except when the app is testing (TESTING).
+SEARCH_REBUILD_IN_BACKGROUND = None
 # PostgreSQL: seconds to wait for a connection before answering "temporarily unavailable" (503).
 DATABASE_CONNECT_TIMEOUT_SECONDS = 5
 
@@ -33,6 +36,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = True  # set HELPDESK_SESSION_COOKIE_SECURE=false only for plain-HTTP development
 SESSION_IDLE_MINUTES = 60
 SESSION_MAX_HOURS = 12
+REMEMBER_COOKIE_DURATION = 0  # Flask-Login's remember-me cookie (seconds): none, sessions end as above
 # Sign-in throttle, counted in the database over the window: failures for one account from one client
 # address stop that address for that account (its owner elsewhere still signs in); failures from one address
 # over any accounts first space its attempts (1 s, 2 s, 4 s... up to 60 s), then stop it (429, Retry-After).

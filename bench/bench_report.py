@@ -34,36 +34,12 @@ from helpdesk.followup.models import (  # noqa: E402
     Transfer,
     UnmetNeed,
 )
+from helpdesk.followup.themes import SECTOR_THEMES  # noqa: E402
+from helpdesk.vocabularies import Channel, LeadOutcome, UnmetReason  # noqa: E402
 
-THEMES = [
-    "mental_health",
-    "addiction",
-    "housing",
-    "food",
-    "after_prison",
-    "perinatal",
-    "end_of_life",
-    "home_care",
-    "financial_access",
-    "disability",
-    "transport",
-    "rights",
-    "migration",
-    "older_people",
-    "youth",
-    "violence",
-]
-REASONS = [
-    "no_service",
-    "waiting_list",
-    "eligibility",
-    "language",
-    "cost",
-    "distance",
-    "administrative",
-    "other",
-]
-OUTCOMES = ["proposed", "contacted", "accepted", "waiting_list", "refused", "unreachable"]
+THEMES = [code for code, *_labels in SECTOR_THEMES]
+REASONS = list(UnmetReason.codes())
+OUTCOMES = list(LeadOutcome.codes())
 FUNCTIONS = [
     "Assistant social",
     "Infirmière",
@@ -123,7 +99,7 @@ def generate(engine, count: int, seed: int = 6) -> None:
                     "reference": f"B-{i:07d}",
                     "territory": territory,
                     "received_territory": territory if rng.random() < 0.9 else rng.choice(TERRITORIES),
-                    "channel": rng.choice(["phone", "phone", "email", "walk_in", "video", "other"]),
+                    "channel": rng.choice([Channel.PHONE.value, *Channel.codes()]),  # phone twice as often
                     "urgency": "normal",
                     "status": "closed" if closed else "in_progress",
                     "caller_function": rng.choice(FUNCTIONS),

@@ -38,11 +38,11 @@ from helpdesk.auth import operations as accounts  # noqa: E402
 from helpdesk.db import get_engine, get_session, make_engine  # noqa: E402
 from helpdesk.directory.search import rebuild_index  # noqa: E402
 from helpdesk.followup import operations as ops  # noqa: E402
-from helpdesk.followup.models import HelpRequest, Lead, LeadOutcome, RequestTheme  # noqa: E402
-from helpdesk.followup.recording import SITUATION_FLAGS  # noqa: E402
+from helpdesk.followup.models import HelpRequest, Lead, RequestTheme  # noqa: E402
 from helpdesk.followup.themes import SECTOR_THEMES, seed_themes  # noqa: E402
 from helpdesk.orientation.profiles import EXTENSION  # noqa: E402
 from helpdesk.orientation.suggestions import suggest_for_request  # noqa: E402
+from helpdesk.vocabularies import LeadOutcome, SituationFlag  # noqa: E402
 
 PASSWORD = "bench password 2026"
 QUESTIONS = [
@@ -129,7 +129,7 @@ def requests_to_time(app, count: int, rnd: random.Random) -> tuple[list[int], st
                 territory="region",
                 caller=ops.CallerRecord(name=f"AS {i}", phone="02 555 12 34"),
                 themes=rnd.sample(codes, rnd.choice([0, 1, 1, 2])),
-                situation_flags=rnd.sample(SITUATION_FLAGS, rnd.choice([0, 0, 1, 2])),
+                situation_flags=rnd.sample(SituationFlag.codes(), rnd.choice([0, 0, 1, 2])),
                 languages=rnd.choice(LANGUAGES),
                 residence_postcode=rnd.choice(sorted(LOCALITIES)),
                 age_band=rnd.choice(["18-24", "25-44", "45-64", "80+", ""]),

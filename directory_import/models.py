@@ -71,6 +71,20 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
 
 
+def name_in(
+    language: str, names: tuple[str, str], official: tuple[str, str] = ("", ""), last: str = ""
+) -> str:
+    """The first name a reader of ``language`` should see, from ``names`` and ``official`` (each a French and
+    Dutch pair): ``language``'s name, the other language's, ``language``'s official name, the other's, ``last``.
+    ``Organisation.name_in`` and the search hits use it, so an organisation is named alike everywhere."""
+    order = (1, 0) if language == "nl" else (0, 1)
+    for pair in (names, official):
+        for i in order:
+            if pair[i]:
+                return pair[i]
+    return last
+
+
 class Organisation(Base):
     """One actor of the directory, imported from a source or created locally (source ``local``)."""
 
@@ -151,10 +165,16 @@ class Organisation(Base):
 
     parent: Mapped[Organisation | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
 
-    def display_name(self, locale: str = "fr") -> str:
-        """The name in the reader's language, the other language as fallback."""
-        first, second = (self.name_nl, self.name_fr) if locale == "nl" else (self.name_fr, self.name_nl)
-        return first or second or self.source_id
+    def name_in(self, language: str) -> str:
+        """Its name for a reader of ``language`` ("fr" or "nl"; any other reads French first): the name in that
+        language, else the other language's, else the official name (that language's, then the other's), else
+        the source's id. The one rule for every page, report, export and API answer."""
+        return name_in(
+            language,
+            (self.name_fr, self.name_nl),
+            (self.official_name_fr, self.official_name_nl),
+            self.source_id,
+        )
 
     def serves(self, commune_code: str) -> bool:
         """Whether its action zones cover the commune ``commune_code`` (a ``territory.COMMUNES`` code)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +24,6 @@ from directory_import.models import VocabularyTerm
 from directory_import.normalize import clean_line
 from directory_import.readers.base import CategoryRecord, OrganisationRecord, ReaderItem, SourceError
 from directory_import.readers.socialbrussels import _label, key
-
-logger = logging.getLogger(__name__)
 
 KINDS = ("sectors", "categories", "actionzones", "languageoffer", "legalstatus")
 # Which record field each kind labels.

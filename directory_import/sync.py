@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import logging
 import pickle  # nosec B403 - only for the plan's own temporary file
 import re
 import tempfile
@@ -42,8 +41,6 @@ from directory_import.readers import (
     read_source,
 )
 from directory_import.readers.base import params
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_SOURCE_KEY = "bruxelles-social"
 BATCH_SIZE = 1000

@@ -206,14 +206,6 @@ def transfer_targets(territory: str) -> tuple[str, ...]:
     return (REGION,) + tuple(sorted(neighbours(territory)))
 
 
-def postcodes_of_basin(basin: str) -> tuple[str, ...]:
-    return tuple(sorted(p for p, loc in LOCALITIES.items() if loc.basin == basin))
-
-
-def is_territory(code: str) -> bool:
-    return code in TERRITORIES
-
-
 # Words of a zone that covers the whole region (or more): every commune is served.
 _WHOLE_REGION = re.compile(
     r"r[ée]gion|gewest|bruxelles[- ]capitale|brussel[- ]hoofdstad|hoofdstedelijk|19 communes|19 gemeenten|"

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, aliased
 from werkzeug.exceptions import NotFound
 
 from directory_import.territory import BASINS, REGION, TERRITORIES
-from helpdesk.auth.models import Role, User
+from helpdesk.auth.models import User
 from helpdesk.followup.models import HelpRequest, Transfer
+from helpdesk.vocabularies import Role
 
 
 def _works_on_requests(user: User) -> bool:

@@ -9,7 +9,6 @@ Nothing here reads Flask's configuration: callers pass a database URL and a path
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import sqlite3
@@ -19,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
-
-logger = logging.getLogger(__name__)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"

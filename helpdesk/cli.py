@@ -13,6 +13,7 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,9 @@ from helpdesk.auth import operations as accounts
 from helpdesk.auth.login import passwords
 from helpdesk.auth.models import ROLES, User
 from helpdesk.db import get_session, make_engine, upgrade_database
+from helpdesk.i18n import cli_language
 from helpdesk.jobs.commands import run_with_worker
+from helpdesk.vocabularies.errors import account_error_message
 
 AREA_COMMAND_MODULES = (
     "helpdesk.directory.commands",
@@ -98,21 +101,11 @@ def users_create(
             locale=language,
         )
     except accounts.AccountError as error:
-        raise click.ClickException(_ACCOUNT_ERRORS.get(str(error), str(error))) from None
+        with force_locale(cli_language()):
+            message = account_error_message(str(error))
+        raise click.ClickException(message) from None
     db.commit()
     click.echo(f"Created {user.email} ({user.role}, {user.territory}).")
-
-
-_ACCOUNT_ERRORS = {
-    "invalid_email": "That is not an e-mail address.",
-    "invalid_role": "Unknown role.",
-    "invalid_territory": "Unknown territory.",
-    "password_too_short": "The password is too short (12 characters at least).",
-    "password_too_long": "The password is too long.",
-    "password_common": "This password is too common or too easy to guess.",
-    "password_contains_email": "The password must not contain the e-mail address or its parts.",
-    "email_taken": "An account with this e-mail address exists already.",
-}
 
 
 @users_cli.command("list")

@@ -5,7 +5,6 @@ Views and CLI commands commit; operations only flush. A request that fails is ro
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,8 +17,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from helpdesk.folding import SQLITE_FUNCTION, fold_text
-
-logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # Execution option of the engine behind reader sessions (see ``reader_session``).
@@ -80,7 +77,7 @@ def make_engine(url: str, *, connect_timeout: int = 5, **kwargs) -> Engine:
 def init_app(app: Flask) -> None:
     url = resolve_database_url(app.config["DATABASE_URL"], app.instance_path)
     app.config["DATABASE_URL"] = url
-    engine = make_engine(url, connect_timeout=app.config.get("DATABASE_CONNECT_TIMEOUT_SECONDS", 5))
+    engine = make_engine(url, connect_timeout=app.config["DATABASE_CONNECT_TIMEOUT_SECONDS"])
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
     app.extensions["db_reader_sessionmaker"] = sessionmaker(

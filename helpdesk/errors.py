@@ -11,6 +11,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from helpdesk.vocabularies.errors import RequestRefusal
+
 logger = logging.getLogger(__name__)
 
 
@@ -90,13 +92,13 @@ def init_app(app: Flask) -> None:
             return make_response(
                 jsonify(
                     {
-                        "error": _("Someone else changed this request in the meantime."),
+                        "error": str(RequestRefusal.CONFLICT.label),
                         "fields": {"version": "conflict"},
                     }
                 ),
                 409,
             )
-        return _render(409, _("Someone else changed this request in the meantime."))
+        return _render(409, str(RequestRefusal.CONFLICT.label))
 
     @app.errorhandler(DBAPIError)
     def _database(error: DBAPIError):

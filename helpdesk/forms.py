@@ -9,6 +9,8 @@ from werkzeug.routing import IntegerConverter
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from helpdesk.vocabularies import Vocabulary
+
 # The largest id an integer column holds (PostgreSQL's ``integer``); SQLite takes more, the bound keeps both
 # databases answering alike, and a larger number is no id (rather than an OverflowError, a 500).
 MAX_ID = 2**31 - 1
@@ -19,6 +21,13 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 def select_choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
     """``(value, label)`` pairs as WTForms choices (tuples are deprecated since WTForms 3.3)."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def vocabulary_choices(members: Iterable[Vocabulary], blank: object | None = None) -> list[SelectChoice]:
+    """A vocabulary's codes and labels as choices (``vocabulary_choices(Channel)``), after an empty choice
+    labelled ``blank`` when given."""
+    first = [SelectChoice("", blank)] if blank is not None else []
+    return first + [SelectChoice(member.value, member.label) for member in members]
 
 
 def parse_id(raw: object) -> int | None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from flask import Flask, current_app, request, session
 from flask_babel import Babel, get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
@@ -27,6 +28,17 @@ def current_language() -> str:
     return str(get_locale() or "fr").split("_")[0]
 
 
+def cli_language() -> str:
+    """The language of the CLI's messages: the environment's (``LC_ALL``, ``LC_MESSAGES``, ``LANG``) when it
+    is one of the app's languages, else English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            language = value.split(".")[0].split("_")[0].lower()
+            return language if language in current_app.config["LANGUAGES"] else "en"
+    return "en"
+
+
 def language_label(code: str, locale: str | None = None) -> str:
     """The name of language ``code`` (ISO 639-1) in ``locale`` (default: the reader's), else the code."""
     try:
@@ -41,6 +53,19 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
 
 
+class Named(Protocol):
+    def name_in(self, language: str) -> str: ...
+
+
+def org_name(organisation: Named | None, language: str | None = None) -> str:
+    """An organisation's (or a search hit's) name for a reader of ``language``, by default the reader's:
+    ``Organisation.name_in``'s order (that language, the other one, the official name). In templates, the
+    filter ``{{ org|org_name }}``."""
+    if organisation is None:
+        return ""
+    return organisation.name_in(language or current_language())
+
+
 def init_app(app: Flask) -> None:
     try:
         ZoneInfo(app.config["TIMEZONE"])
@@ -50,16 +75,3 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     # Catalogs live in helpdesk/translations (relative to the app's root path).
     Babel(app, locale_selector=select_locale)
-
-
-# Labels shared by several areas, translated lazily at render time.
-TERRITORY_LABELS = {
-    "nord": _l("North basin"),
-    "nord-est": _l("North-East basin"),
-    "centre-ouest": _l("Centre-West basin"),
-    "sud": _l("South basin"),
-    "sud-est": _l("South-East basin"),
-    "region": _l("Regional level"),
-    "outside": _l("Outside Brussels"),
-}
-ROLE_LABELS = {"operator": _l("Operator"), "coordinator": _l("Coordinator"), "admin": _l("Administrator")}

@@ -6,21 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from helpdesk.identity import REFUSED_KINDS
-
-# What each kind of finding is called in a message ("The question contains a phone number").
-IDENTITY_LABELS = {
-    "national_number": _l("a national register number"),
-    "bis_number": _l("a BIS number"),
-    "birth_date": _l("a date of birth"),
-    "national_number_like": _l("something that looks like a national register number"),
-    "birth_date_like": _l("a date that looks like a date of birth"),
-    "civil_name": _l("a person's name"),
-    "email": _l("an e-mail address"),
-    "phone": _l("a phone number"),
-}
+from helpdesk.vocabularies import IdentityKind
 
 
 def _codes(kinds: list[str] | str) -> list[str]:
@@ -29,7 +17,7 @@ def _codes(kinds: list[str] | str) -> list[str]:
 
 def identity_what(kinds: list[str] | str) -> str:
     """``"national_number,phone"`` as "a national register number, a phone number" in the user's language."""
-    return ", ".join(str(IDENTITY_LABELS.get(code, code)) for code in _codes(kinds))
+    return ", ".join(IdentityKind.label_of(code) for code in _codes(kinds))
 
 
 def identity_messages(field: str, kinds: list[str] | str, *, api: bool = False) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from directory_import.models import (  # noqa: F401
     SourceState,
 )
 from helpdesk.audit import AuditEvent  # noqa: F401
-from helpdesk.auth.models import ApiToken, LoginFailure, Role, User, UserSession  # noqa: F401
+from helpdesk.auth.models import ApiToken, LoginFailure, User, UserSession  # noqa: F401
 from helpdesk.directory.models import OrganisationNote, SearchSynonym  # noqa: F401
 from helpdesk.followup.models import (  # noqa: F401
     Callback,

@@ -39,7 +39,7 @@ def _works_on_requests(user) -> bool:
 
 def _directory(user) -> bool:
     return access.can_read_directory(
-        user if user.is_authenticated else None, current_app.config.get("DIRECTORY_PUBLIC", False)
+        user if user.is_authenticated else None, current_app.config["DIRECTORY_PUBLIC"]
     )
 
 

@@ -12,8 +12,10 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
 from helpdesk.directory.notes import NoteForm, organisation_notes_for_template
-from helpdesk.i18n import LANGUAGE_NAMES, ROLE_LABELS, TERRITORY_LABELS, current_language, language_label
+from helpdesk.i18n import LANGUAGE_NAMES, current_language, language_label, org_name
 from helpdesk.navigation import nav_items
+from helpdesk.vocabularies.roles import ROLE_LABELS
+from helpdesk.vocabularies.territories import TERRITORY_LABELS
 
 
 def fromisoformat(value: str) -> datetime | None:
@@ -44,3 +46,4 @@ def init_app(app: Flask) -> None:
         NoteForm=NoteForm,
     )
     app.jinja_env.filters["fromisoformat"] = fromisoformat
+    app.jinja_env.filters["org_name"] = org_name  # an organisation's name in the reader's language

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
+from directory_import.models import name_in
 from search_index.needs import NeedMatch
 
 
@@ -38,9 +39,9 @@ class SearchHit:
     highlights: dict[str, Snippet] = field(default_factory=dict)
     via_needs: tuple[str, ...] = ()  # found through these needs, not through the words typed
 
-    def name(self, locale: str) -> str:
-        first, second = (self.name_nl, self.name_fr) if locale == "nl" else (self.name_fr, self.name_nl)
-        return first or second or self.source_id
+    def name_in(self, language: str) -> str:
+        """Its name for a reader of ``language``, by the rule of ``Organisation.name_in``."""
+        return name_in(language, (self.name_fr, self.name_nl), last=self.source_id)
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,8 @@ from search_index.analysis import compound_plain_analyzer, dutch_analyzer, frenc
 
 FACETS = ("category", "public", "basin", "commune", "language")
 
-# Fields searched with the French analyzer, the Dutch one, and plain folding.
-FRENCH_FIELDS = ("name_fr", "other_fr", "desc_fr", "tags_fr")
-DUTCH_FIELDS = ("name_nl", "other_nl", "desc_nl", "tags_nl")
 # Fields a search can filter on besides the facets: the communes an organisation's action zones cover.
 FILTERS = FACETS + ("serves",)
-PLAIN_FIELDS = ("acronym", "place", "names_plain")
 
 SCHEMA_VERSION = 2
 

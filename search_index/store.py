@@ -3,7 +3,7 @@
 Layout of the index folder::
 
     CURRENT          name of the live generation folder (replaced atomically with os.replace)
-    write.lock       one writer at a time across processes (fcntl lock, retried until a timeout)
+    write.lock       one writer at a time across processes (filelock's flock, retried until a timeout)
     gen-<stamp>/     a complete Whoosh index; ``rebuild`` fills a new one and then points CURRENT at it
 
 Readers open the generation named in CURRENT and keep their files open, so a swap or a commit never
@@ -13,8 +13,6 @@ search and reopen, so new data shows without a restart.
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import gc
 import json
 import logging
@@ -29,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from whoosh import index as whoosh_index
 
 from search_index.schema import SCHEMA_VERSION, build_schema
@@ -134,29 +133,24 @@ class SearchIndex:
         """Hold the index's write lock; retries until ``timeout`` (default ``lock_timeout``) then raises
         ``IndexBusy``."""
         self.path.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path / LOCK, "a+")  # noqa: SIM115 - closed below
-        deadline = time.monotonic() + (self.lock_timeout if timeout is None else timeout)
-        delay = 0.01
+        # filelock's flock on Unix: released by the kernel if the process dies, exclusive between processes and
+        # between two SearchIndex objects of one process; the file stays (unlinking it while another process
+        # waits on it would let two writers in), and no soft-lock fallback (it could outlive a killed process).
+        lock = FileLock(
+            self.path / LOCK,
+            thread_local=False,
+            preserve_lock_file=True,
+            fallback_to_soft=False,
+            poll_interval=0.02,
+        )
         try:
-            while True:
-                try:
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except OSError as error:
-                    if error.errno not in (errno.EAGAIN, errno.EACCES):
-                        raise
-                    if time.monotonic() > deadline:
-                        raise IndexBusy(
-                            f"the search index at {self.path} is locked by another writer"
-                        ) from None
-                    time.sleep(delay)
-                    delay = min(delay * 2, 0.2)
+            lock.acquire(timeout=self.lock_timeout if timeout is None else timeout)
+        except Timeout:
+            raise IndexBusy(f"the search index at {self.path} is locked by another writer") from None
+        try:
             yield
         finally:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-            finally:
-                handle.close()
+            lock.release()
 
     # --- reading -----------------------------------------------------------------------------------
     def searcher(self):

@@ -36,7 +36,7 @@ def test_import_cli_json_report_has_exactly_the_documented_keys(runner, data_dir
 def test_import_cli_summary_and_rejected_rows(runner, data_dir):
     result = runner.invoke(args=["directory", "import", str(data_dir / "directory_malformed.csv")])
     assert result.exit_code == 0
-    assert "line 3: this row has 5 cells where the header has 23 columns" in result.output
+    assert "line 3: This row has 5 cells where the header has 23 columns." in result.output
     assert "Imported:" in result.output and "3 added" in result.output
 
 
@@ -54,7 +54,7 @@ def test_import_cli_broken_file_exits_non_zero_and_changes_nothing(app, runner, 
     runner.invoke(args=["directory", "import", str(data_dir / "directory_v1.json"), "--quiet"])
     result = runner.invoke(args=["directory", "import", str(data_dir / "directory_broken.json")])
     assert result.exit_code != 0
-    assert "Nothing imported" in result.output and "the JSON is broken" in result.output
+    assert "Nothing imported" in result.output and "The JSON is broken" in result.output
     with app.app_context():
         db = get_session()
         assert db.scalar(select(func.count()).select_from(Organisation)) == 8
@@ -64,7 +64,15 @@ def test_import_cli_broken_file_exits_non_zero_and_changes_nothing(app, runner, 
 
 def test_import_cli_missing_file_is_a_clear_error(runner, tmp_path):
     result = runner.invoke(args=["directory", "import", str(tmp_path / "nowhere.json")])
-    assert result.exit_code != 0 and "no such file" in result.output
+    assert result.exit_code != 0 and "There is no file at" in result.output
+
+
+def test_import_cli_speaks_the_shells_language_with_the_pages_texts(runner, tmp_path, monkeypatch):
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "fr_BE.UTF-8")
+    result = runner.invoke(args=["directory", "import", str(tmp_path / "nowhere.json")])
+    assert result.exit_code != 0 and "Il n'y a pas de fichier" in result.output
 
 
 def test_import_cli_format_can_be_forced(runner, data_dir):
@@ -72,7 +80,7 @@ def test_import_cli_format_can_be_forced(runner, data_dir):
         args=["directory", "import", str(data_dir / "directory_v1.json"), "--format", "csv", "--json"]
     )
     assert result.exit_code != 0
-    assert "no column separator" in result.output
+    assert "No column separator in the first line" in result.output
 
 
 def test_import_cli_hsds_uses_the_package_name_as_source(app, runner, data_dir):

@@ -163,10 +163,10 @@ def test_fetch_guard_cli_import_and_sync_refuse_an_internal_address(
 ):
     slow_server.body = json.dumps({"organisations": v1_organisations}).encode()
     imported = runner.invoke(args=["directory", "import", slow_server.url, "--quiet"])
-    assert imported.exit_code != 0 and "not a public address" in imported.output
+    assert imported.exit_code != 0 and "is an address of an internal network" in imported.output
     app.config["DIRECTORY_SOURCES"] = [slow_server.url]
     synced = runner.invoke(args=["directory", "sync", "--quiet"])
-    assert synced.exit_code != 0 and "not a public address" in synced.output
+    assert synced.exit_code != 0 and "is an address of an internal network" in synced.output
     assert slow_server.requests == 0
     app.config["FETCH_ALLOWED_HOSTS"] = ["127.0.0.1"]
     allowed = runner.invoke(args=["directory", "sync"])

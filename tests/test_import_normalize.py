@@ -49,6 +49,9 @@ def test_normalize_phone_one_format(raw, expected):
         ("info@", None),
         ("pas d'email", None),
         ("a@b", None),
+        ("jean..dupont@asbl.be", None),  # email-validator's rules: no empty part between dots
+        (".info@asbl.be", None),
+        ("Info@Sïte.BE", "info@sïte.be"),  # an international domain
     ],
 )
 def test_normalize_email(raw, expected):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import select, update
 
 from directory_import.models import Base
@@ -81,7 +82,7 @@ def test_retention_past_the_period_leaves_no_free_text_anywhere(
         # The clock frozen one day before the end of the period: nothing is touched.
         assert (
             anonymise_closed_requests(
-                db, older_than_months=months, now=CLOSED_AT + timedelta(days=round(months * 30.44) - 1)
+                db, older_than_months=months, now=CLOSED_AT + relativedelta(months=months) - timedelta(days=1)
             )
             == 0
         )
@@ -92,7 +93,7 @@ def test_retention_past_the_period_leaves_no_free_text_anywhere(
         # One day after: every trace of the text is gone, the statistics stay.
         assert (
             anonymise_closed_requests(
-                db, older_than_months=months, now=CLOSED_AT + timedelta(days=round(months * 30.44) + 1)
+                db, older_than_months=months, now=CLOSED_AT + relativedelta(months=months) + timedelta(days=1)
             )
             == 1
         )

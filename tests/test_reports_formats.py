@@ -43,7 +43,7 @@ def test_report_json_has_the_documented_shape_and_figures(app, october_world):
     assert data["month"] == "2026-10" and data["territory"] == "all"
     assert data["requests"] == EXPECTED_ALL["requests"]
     themes = {row["theme"]: row for row in data["by_theme"]}
-    assert themes["housing"] == {"theme": "housing", "label": "Logement", "count": 4}
+    assert themes["housing"] == {"theme": "housing", "label": "Logement et sans-abrisme", "count": 4}
     assert themes["youth"]["count"] == 0
     transfers = {(t["from"], t["to"]): t["count"] for t in data["transfers"] if t["count"]}
     assert transfers == EXPECTED_ALL["transfers"]
@@ -108,7 +108,8 @@ def test_report_xlsx_one_sheet_per_table_with_frozen_headers_and_formats(app, oc
     assert sheet.freeze_panes == "A2"
     assert [c.value for c in sheet[1]] == ["Thema", "Aanvragen"]
     values = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
-    assert values["Huisvesting"].value == 3 and values["Huisvesting"].number_format == "#,##0"
+    housing = values["Huisvesting en dakloosheid"]  # the theme's label, as on the request pages
+    assert housing.value == 3 and housing.number_format == "#,##0"
     service = {row[0].value: row[1] for row in book["Dienstverlening"].iter_rows(min_row=2)}
     rate = service["Aandeel afgesloten aanvragen met terugkoppeling"]
     assert rate.value == pytest.approx(0.6) and rate.number_format == "0.0%"

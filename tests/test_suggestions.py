@@ -14,11 +14,11 @@ from directory_import.vocabulary import CATEGORIES, PUBLICS
 from helpdesk.db import get_session
 from helpdesk.directory.models import OrganisationNote
 from helpdesk.followup.models import HelpRequest, Lead
-from helpdesk.followup.recording import AGE_BANDS, SITUATION_FLAGS
 from helpdesk.followup.themes import SECTOR_THEMES
 from helpdesk.orientation import matching
 from helpdesk.orientation import suggestions as sg
 from helpdesk.orientation.profiles import OrganisationProfile, profile_of
+from helpdesk.vocabularies import AgeBand, SituationFlag
 from tests.conftest import csrf_token
 
 
@@ -52,8 +52,8 @@ def test_suggestion_tables_name_only_known_themes_categories_and_publics():
     assert set(matching.THEME_CATEGORIES) == themes
     for table in (matching.THEME_CATEGORIES, matching.FLAG_CATEGORIES):
         assert {code for weights in table.values() for code in weights} <= set(CATEGORIES)
-    assert set(matching.FLAG_CATEGORIES) | set(matching.FLAG_PUBLICS) <= set(SITUATION_FLAGS)
-    assert set(matching.AGE_PUBLICS) == set(AGE_BANDS)
+    assert set(matching.FLAG_CATEGORIES) | set(matching.FLAG_PUBLICS) <= set(SituationFlag.codes())
+    assert set(matching.AGE_PUBLICS) == set(AgeBand.codes())
     publics = {
         p for ps in list(matching.FLAG_PUBLICS.values()) + list(matching.AGE_PUBLICS.values()) for p in ps
     }
@@ -590,3 +590,21 @@ def test_suggestions_for_a_theme_admins_added_come_from_its_label(
     assert [s["organisation"]["id"] for s in found] == [agency.id]
     assert {"code": "theme", "value": "employment", "label": "thème : Emploi"} in found[0]["reasons"]
     assert found[0]["parts"]["theme"] > 0
+
+
+def test_suggestions_read_again_only_what_changed_and_leave_the_archived(app, make_organisation):
+    from directory_import.models import Organisation
+    from helpdesk.orientation.profiles import active_directory
+
+    food = [{"code": "aidealim", "label_fr": "Aide alimentaire"}]
+    first = make_organisation(name_fr="Épicerie sociale Le Nid", postcode="1060", categories=food)
+    second = make_organisation(name_fr="Restaurant social Babel", postcode="1060", categories=food)
+    with app.app_context():
+        db = get_session()
+        assert set(active_directory(app, db).profiles) == {first.id, second.id}
+        org = db.get(Organisation, second.id)
+        org.archived, org.name_fr = True, "Restaurant social Babel (fermé)"
+        db.get(Organisation, first.id).languages = ["fr", "ar"]
+        db.commit()
+        profiles = active_directory(app, db).profiles
+        assert set(profiles) == {first.id} and profiles[first.id].languages == {"fr", "ar"}

@@ -16,6 +16,7 @@ from helpdesk.admin.views import require
 from helpdesk.audit import record_audit
 from helpdesk.db import get_session
 from helpdesk.directory.signals import directory_changed
+from helpdesk.i18n import org_name
 
 bp = Blueprint("admin_duplicates", __name__, url_prefix="/admin")
 
@@ -73,7 +74,7 @@ def duplicate_merge():
     db.commit()
     directory_changed.send(current_app._get_current_object(), organisation_ids=changed)
     flash(
-        _("“%(drop)s” was merged into “%(keep)s”.", drop=drop.display_name(), keep=keep.display_name()),
+        _("“%(drop)s” was merged into “%(keep)s”.", drop=org_name(drop), keep=org_name(keep)),
         "success",
     )
     return redirect(url_for("admin_duplicates.duplicates"))

@@ -8,7 +8,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from directory_import.territory import TERRITORIES
 from helpdesk.auth.models import ROLES
 from helpdesk.forms import select_choices
-from helpdesk.i18n import LANGUAGE_NAMES, ROLE_LABELS, TERRITORY_LABELS
+from helpdesk.i18n import LANGUAGE_NAMES
+from helpdesk.vocabularies.roles import ROLE_LABELS
+from helpdesk.vocabularies.territories import TERRITORY_LABELS
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 

@@ -18,11 +18,11 @@ from helpdesk.admin.views import require
 from helpdesk.audit import record_audit
 from helpdesk.auth import operations as accounts
 from helpdesk.auth.delivery import deliver_password_link
-from helpdesk.auth.forms import account_error_message
 from helpdesk.auth.login import passwords
 from helpdesk.auth.models import User
 from helpdesk.auth.views import revoke_token_of, token_expiry
 from helpdesk.db import get_session
+from helpdesk.vocabularies.errors import account_error_message
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin")
 

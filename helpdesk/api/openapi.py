@@ -6,9 +6,20 @@ from flask import jsonify
 
 from directory_import.territory import TERRITORIES
 from helpdesk.api.views import api_blueprint
-from helpdesk.followup.models import Channel, LeadOutcome, Status, UnmetReason, Urgency
 from helpdesk.followup.themes import SECTOR_THEMES
 from helpdesk.orientation.suggestions import CAUTION_CODES, REASON_CODES
+from helpdesk.vocabularies import (
+    AgeBand,
+    Channel,
+    Gender,
+    Language,
+    LeadOutcome,
+    Sector,
+    SituationFlag,
+    Status,
+    UnmetReason,
+    Urgency,
+)
 
 bp = api_blueprint("api_openapi", __name__)
 
@@ -113,6 +124,11 @@ def _organisation_schema() -> dict:
                 "description": "The source key (`local` for organisations created here).",
             },
             "source_id": {"type": "string", "description": "The organisation's id in its source."},
+            "name": {
+                "type": "string",
+                "description": "The name in the reader's language (the account's, else Accept-Language): "
+                "that language's, else the other one's, else the official name.",
+            },
             "name_fr": _pair("The name shown (official names in capitals are made readable)."),
             "name_nl": _pair("The name shown, in Dutch."),
             "official_name_fr": _pair(
@@ -229,7 +245,13 @@ def spec() -> dict:
                     "properties": {
                         "name": {"type": "string"},
                         "function": {"type": "string"},
-                        "sector": {"type": "string"},
+                        "sector": {
+                            "type": "string",
+                            "description": "One of "
+                            + ", ".join(Sector.codes())
+                            + " (older requests may hold "
+                            "free text; an empty string when not said).",
+                        },
                         "organisation_id": {"type": "integer", "nullable": True},
                         "organisation": {
                             "type": "string",
@@ -243,22 +265,28 @@ def spec() -> dict:
                     "type": "object",
                     "required": ["question"],
                     "properties": {
-                        "channel": {"type": "string", "enum": [c.value for c in Channel], "default": "phone"},
+                        "channel": {"type": "string", "enum": list(Channel.codes()), "default": "phone"},
                         "urgency": {
                             "type": "string",
-                            "enum": [u.value for u in Urgency],
+                            "enum": list(Urgency.codes()),
                             "default": "normal",
                         },
                         "territory": {**territory, "description": "Defaults to the token owner's territory."},
                         "caller": _ref("Caller"),
                         "age_band": {
                             "type": "string",
-                            "enum": ["0-11", "12-17", "18-24", "25-44", "45-64", "65-79", "80+"],
+                            "enum": list(AgeBand.codes()),
                         },
-                        "gender": {"type": "string", "enum": ["woman", "man", "other"]},
-                        "languages": STRINGS,
+                        "gender": {"type": "string", "enum": list(Gender.codes())},
+                        "languages": {
+                            "type": "array",
+                            "items": {"type": "string", "enum": list(Language.codes())},
+                        },
                         "residence_postcode": {"type": "string", "example": "1060"},
-                        "situation_flags": STRINGS,
+                        "situation_flags": {
+                            "type": "array",
+                            "items": {"type": "string", "enum": list(SituationFlag.codes())},
+                        },
                         "themes": {"type": "array", "items": theme},
                         "question": {"type": "string", "description": "Never the beneficiary's identity."},
                         "identity_confirmed": IDENTITY_CONFIRMED,
@@ -271,9 +299,9 @@ def spec() -> dict:
                         "reference": {"type": "string", "example": "SUD-2026-00042"},
                         "territory": territory,
                         "received_territory": territory,
-                        "status": {"type": "string", "enum": [s.value for s in Status]},
-                        "urgency": {"type": "string"},
-                        "channel": {"type": "string"},
+                        "status": {"type": "string", "enum": list(Status.codes())},
+                        "urgency": {"type": "string", "enum": list(Urgency.codes())},
+                        "channel": {"type": "string", "enum": list(Channel.codes())},
                         "themes": {"type": "array", "items": theme},
                         "version": {"type": "integer"},
                         "created_at": {"type": "string", "format": "date-time"},
@@ -306,7 +334,7 @@ def spec() -> dict:
                         "organisation_id": {"type": "integer"},
                         "outcome": {
                             "type": "string",
-                            "enum": [o.value for o in LeadOutcome],
+                            "enum": list(LeadOutcome.codes()),
                             "default": "proposed",
                         },
                         "note": {"type": "string"},
@@ -316,7 +344,7 @@ def spec() -> dict:
                     "type": "object",
                     "required": ["reason"],
                     "properties": {
-                        "reason": {"type": "string", "enum": [r.value for r in UnmetReason]},
+                        "reason": {"type": "string", "enum": list(UnmetReason.codes())},
                         "theme": theme,
                         "note": {"type": "string"},
                     },
@@ -346,6 +374,11 @@ def spec() -> dict:
                         "id": {"type": "integer"},
                         "source": {"type": "string"},
                         "source_id": {"type": "string"},
+                        "name": {
+                            "type": "string",
+                            "description": "The name in the reader's language (the account's, else "
+                            "Accept-Language): that language's, else the other one's, else the official name.",
+                        },
                         "acronym": {"type": "string"},
                         "name_fr": {"type": "string"},
                         "name_nl": {"type": "string"},
@@ -391,7 +424,7 @@ def spec() -> dict:
                         {
                             "name": "status",
                             "in": "query",
-                            "schema": {"type": "string", "enum": [s.value for s in Status]},
+                            "schema": {"type": "string", "enum": list(Status.codes())},
                         },
                         {"name": "territory", "in": "query", "schema": territory},
                         {"name": "theme", "in": "query", "schema": theme},
@@ -494,7 +527,7 @@ def spec() -> dict:
                                 "description": "What was proposed to the professional.",
                             },
                             "feedback_at": {"type": "string", "format": "date-time"},
-                            "feedback_channel": {"type": "string", "enum": [c.value for c in Channel]},
+                            "feedback_channel": {"type": "string", "enum": list(Channel.codes())},
                             "no_feedback_reason": {
                                 "type": "string",
                                 "description": "Why no feedback could be given.",

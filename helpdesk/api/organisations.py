@@ -19,22 +19,16 @@ from helpdesk.directory.empty import explain_empty
 from helpdesk.directory.params import parse_search_args
 from helpdesk.directory.search import search_directory
 from helpdesk.directory.views import user_territory
+from helpdesk.i18n import current_language
+from helpdesk.vocabularies.errors import FieldError, field_error_message
 
 bp = api_blueprint("api_organisations", __name__)
 
 
 def _require_directory_reader() -> None:
     user = current_user if current_user.is_authenticated else None
-    if not access.can_read_directory(user, current_app.config.get("DIRECTORY_PUBLIC", False)):
+    if not access.can_read_directory(user, current_app.config["DIRECTORY_PUBLIC"]):
         raise ApiError(_("Authentication required."), 401)
-
-
-def _error_messages() -> dict[str, str]:
-    return {
-        "too_long": _("Too long."),
-        "not_a_number": _("Must be a whole number."),
-        "out_of_range": _("Out of the accepted range."),
-    }
 
 
 @bp.route("/organisations")
@@ -44,9 +38,8 @@ def organisations_search():
         set(request.args) - {"q", "page", "limit", "category", "public", "basin", "commune", "language"}
     )
     params, errors = parse_search_args(request.args)
-    messages = _error_messages()
-    fields = {name: messages[code] for name, code in errors.items()}
-    fields.update({name: _("Unknown parameter.") for name in unknown})
+    fields = {name: field_error_message(code) for name, code in errors.items()}
+    fields.update({name: field_error_message(FieldError.UNKNOWN_PARAMETER) for name in unknown})
     if fields:
         raise ApiError(_("Invalid parameters."), 400, fields)
     result = search_directory(
@@ -67,6 +60,7 @@ def organisations_search():
                     "id": hit.id,
                     "source": hit.source,
                     "source_id": hit.source_id,
+                    "name": hit.name_in(current_language()),
                     "name_fr": hit.name_fr,
                     "name_nl": hit.name_nl,
                     "acronym": hit.acronym,
@@ -222,4 +216,4 @@ def organisations_detail(organisation_id: int):
     org = get_session().get(Organisation, organisation_id)
     if org is None:
         raise ApiError(_("No such organisation."), 404)
-    return jsonify(organisation_json(org))
+    return jsonify({"name": org.name_in(current_language()), **organisation_json(org)})

@@ -21,9 +21,11 @@ from helpdesk import access
 from helpdesk.api.views import ApiError, api_blueprint
 from helpdesk.db import get_session
 from helpdesk.followup import operations as ops
-from helpdesk.followup.models import HelpRequest, Status
+from helpdesk.followup.models import HelpRequest
 from helpdesk.forms import in_calendar
 from helpdesk.identity_messages import identity_messages
+from helpdesk.vocabularies import Status
+from helpdesk.vocabularies.errors import FieldError, RequestRefusal
 
 bp = api_blueprint("api_requests", __name__)
 
@@ -128,28 +130,15 @@ def _text(data: dict, key: str, default: str = "") -> str:
 
 
 def _messages(fields: dict[str, str]) -> dict[str, str]:
-    labels = {
-        "required": _("This field is required."),
-        "invalid": _("This value is not valid."),
-        "duplicate": _("This organisation is already a lead."),
-    }
-    return {k: labels.get(v, v) for k, v in fields.items()}
+    return {name: FieldError.label_of(code) for name, code in fields.items()}
 
 
 def _failed(error: ops.RequestError) -> ApiError:
     get_session().rollback()
     if isinstance(error, ops.VersionConflict):
-        return ApiError(_("Someone else changed this request in the meantime."), 409, {"version": "conflict"})
-    if error.code == "closed":
-        return ApiError(_("This request is closed."), 409, {"status": "closed"})
-    if error.code == "not_closed":
-        return ApiError(_("This request is not closed."), 409, {"status": "not_closed"})
-    if error.code == "anonymised":
-        return ApiError(
-            _("This request was anonymised after the retention period: record a new request."),
-            409,
-            {"status": "anonymised"},
-        )
+        return _conflict()
+    if RequestRefusal.has(error.code):
+        return ApiError(RequestRefusal.label_of(error.code), 409, {"status": error.code})
     if error.code in ("identity_refused", "identity_suspected"):
         # A field holding anything refused is refused; the others wait for "identity_confirmed": true.
         fields, messages = {}, []
@@ -167,9 +156,11 @@ def _commit():
         get_session().commit()
     except StaleDataError:
         get_session().rollback()
-        raise ApiError(
-            _("Someone else changed this request in the meantime."), 409, {"version": "conflict"}
-        ) from None
+        raise _conflict() from None
+
+
+def _conflict() -> ApiError:
+    return ApiError(str(RequestRefusal.CONFLICT.label), 409, {"version": "conflict"})
 
 
 def _get(request_id: int, *, edit: bool = False) -> HelpRequest:
@@ -249,7 +240,7 @@ def requests_list():
     errors = {}
     stmt = select(HelpRequest).where(access.request_scope(current_user)).order_by(HelpRequest.id.desc())
     if args.get("status"):
-        if args["status"] not in {s.value for s in Status}:
+        if not Status.has(args["status"]):
             errors["status"] = "invalid"
         stmt = stmt.where(HelpRequest.status == args["status"])
     if args.get("territory"):

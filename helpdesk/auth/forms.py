@@ -1,6 +1,5 @@
 """Forms of the sign-in and account pages, and the messages of account errors."""
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
@@ -54,30 +53,3 @@ class PasswordChangeForm(SetPasswordForm):
 
 class RevokeForm(FlaskForm):
     """A button that revokes an API token (only the CSRF token)."""
-
-
-def account_error_message(code: str) -> str:
-    """The reader's-language message of an ``AccountError`` code."""
-    return {
-        "invalid_email": _("Enter a valid e-mail address."),
-        "email_taken": _("An account with this e-mail address exists already."),
-        "invalid_role": _("Unknown role."),
-        "invalid_territory": _("Unknown territory."),
-        "password_too_short": _(
-            "The password is too short: at least %(n)s characters.", n=MIN_PASSWORD_LENGTH
-        ),
-        "password_too_long": _("The password is too long."),
-        "password_common": _("This password is too common or too easy to guess: attackers try it first."),
-        "password_contains_email": _("The password must not contain your e-mail address or its parts."),
-        "password_same_as_before": _("This is your current password: choose a new one."),
-        "cannot_confirm": _("You cannot confirm this account."),
-    }.get(code, _("The account could not be saved."))
-
-
-ACCOUNT_EVENT_LABELS = {
-    "user.create": _l("Account created"),
-    "user.update": _l("Account changed by an administrator"),
-    "user.password_reset": _l("Password reset by an administrator"),
-    "user.password_set": _l("Password chosen through a link"),
-    "user.confirm": _l("Account confirmed"),
-}

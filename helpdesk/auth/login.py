@@ -68,7 +68,6 @@ def init_app(app: Flask) -> None:
         app.config["LOGIN_QUEUE_LENGTH"],
         app.config["LOGIN_QUEUE_SECONDS"],
     )
-    app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(seconds=0))
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
 

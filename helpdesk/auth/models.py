@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory_import.models import Base, utcnow
-
-
-class Role(enum.StrEnum):
-    OPERATOR = "operator"
-    COORDINATOR = "coordinator"
-    ADMIN = "admin"
-
+from helpdesk.vocabularies import Role
 
 ROLES: tuple[str, ...] = tuple(r.value for r in Role)
 

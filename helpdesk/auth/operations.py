@@ -14,12 +14,15 @@ from sqlalchemy import String, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from directory_import.models import utcnow
+from directory_import.normalize import email_address
 from directory_import.territory import TERRITORIES
 from helpdesk import access
 from helpdesk.audit import AuditEvent, record_audit
-from helpdesk.auth.models import ROLES, ApiToken, LoginFailure, PasswordLink, Role, User, UserSession
+from helpdesk.auth.models import ROLES, ApiToken, LoginFailure, PasswordLink, User, UserSession
 from helpdesk.auth.password_policy import password_problem
 from helpdesk.auth.passwords import Passwords
+from helpdesk.vocabularies import Role
+from helpdesk.vocabularies.account_events import AccountEvent
 
 REQUEST_ROLES = (Role.OPERATOR.value, Role.COORDINATOR.value)
 API_TOKEN_DAYS = 90
@@ -65,9 +68,10 @@ def create_user(
 
     The password is checked and hashed before anything is read, so no lock is held while hashing.
     """
-    email = normalize_email(email)
-    if "@" not in email or len(email) > 254:
+    checked = email_address(email or "")
+    if checked is None:
         raise AccountError("invalid_email", "email")
+    email = checked
     if role not in ROLES:
         raise AccountError("invalid_role", "role")
     if territory not in TERRITORIES:
@@ -504,7 +508,7 @@ def use_password_link(session: Session, link: PasswordLink, new_hash: str) -> bo
 
 # --- Confirmation of accounts that read requests, by a coordinator of their territory ----------------------
 
-ACCOUNT_EVENTS = ("user.create", "user.password_reset", "user.password_set", "user.confirm", "user.update")
+ACCOUNT_EVENTS = AccountEvent.codes()
 
 
 def accounts_awaiting_confirmation(session: Session, coordinator: User) -> list[User]:

@@ -14,18 +14,18 @@ from helpdesk import access
 from helpdesk.audit import record_audit
 from helpdesk.auth import operations
 from helpdesk.auth.forms import (
-    ACCOUNT_EVENT_LABELS,
     LoginForm,
     PasswordChangeForm,
     RevokeForm,
     SetPasswordForm,
-    account_error_message,
 )
 from helpdesk.auth.login import SESSION_TOKEN_KEY, end_read_transaction, passwords, sign_in
 from helpdesk.auth.models import ApiToken, User
 from helpdesk.auth.password_policy import strength
 from helpdesk.db import get_session
 from helpdesk.redirects import safe_next
+from helpdesk.vocabularies.account_events import AccountEvent
+from helpdesk.vocabularies.errors import account_error_message
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -237,7 +237,7 @@ def confirmations():
         events=events,
         people=people,
         confirm_form=RevokeForm(),
-        account_event_labels=ACCOUNT_EVENT_LABELS,
+        account_event_labels=AccountEvent.labels(),
     )
 
 

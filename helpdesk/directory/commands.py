@@ -5,11 +5,14 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from directory_import.dedupe import find_duplicates
@@ -20,6 +23,8 @@ from directory_import.socialbrussels_api import unfetched_ids
 from directory_import.source_vocabularies import KINDS as VOCABULARY_KINDS
 from helpdesk.db import get_session
 from helpdesk.directory.importing import ImportFailed, apply_import, apply_vocabularies
+from helpdesk.i18n import cli_language
+from helpdesk.vocabularies.import_messages import coded_error_message, row_message, run_error_message
 
 directory_cli = AppGroup(
     "directory", help="The directory of organisations: import, scheduled sync, duplicates."
@@ -33,9 +38,18 @@ def _operator() -> str:
         return "cli"
 
 
+def _in_shell_language(message: Callable[[], str]) -> str:
+    """A message of the import library's codes, in the shell's language (the same texts as the pages)."""
+    with force_locale(cli_language()):
+        return message()
+
+
 def _echo_rejected(rejected: list, limit: int = 50) -> None:
     for row in rejected[:limit]:
-        click.echo(f"  line {row.line}: {row.reason}", err=True)
+        reason = _in_shell_language(
+            partial(row_message, {"code": row.code, "params": row.params, "reason": row.reason})
+        )
+        click.echo(f"  line {row.line}: {reason}", err=True)
     if len(rejected) > limit:
         click.echo(
             f"  ... and {len(rejected) - limit} more rejected rows (see the run in the admin pages)", err=True
@@ -124,7 +138,8 @@ def import_command(
             click.echo(json.dumps(error.report.to_dict(), ensure_ascii=False))
         elif error.report is not None and not quiet:
             _echo_rejected(error.report.rejected)
-        raise click.ClickException(f"Nothing imported from {source}: {error}") from None
+        detail = _in_shell_language(partial(run_error_message, error.run))
+        raise click.ClickException(f"Nothing imported from {source}: {detail}") from None
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
         return
@@ -179,7 +194,8 @@ def sync_command(quiet: bool) -> None:
             apply_vocabularies(db)
         except (SourceError, FetchError) as error:  # the records still import, with the labels known so far
             failures += 1
-            click.echo(f"FAILED reference lists: {error}", err=True)
+            detail = _in_shell_language(partial(coded_error_message, error))
+            click.echo(f"FAILED reference lists: {detail}", err=True)
     for entry in sources:
         try:
             run, report = apply_import(
@@ -192,7 +208,8 @@ def sync_command(quiet: bool) -> None:
             )
         except ImportFailed as error:
             failures += 1
-            click.echo(f"FAILED {entry['source']}: {error}", err=True)
+            detail = _in_shell_language(partial(run_error_message, error.run))
+            click.echo(f"FAILED {entry['source']}: {detail}", err=True)
             continue
         if not quiet:
             state = "not modified" if report.not_modified else report.summary()
@@ -241,7 +258,8 @@ def vocabularies_command(given: tuple[str, ...]) -> None:
     try:
         reports = apply_vocabularies(get_session(), sources)
     except (SourceError, FetchError) as error:
-        raise click.ClickException(f"Reference lists not read: {error}") from None
+        detail = _in_shell_language(partial(coded_error_message, error))
+        raise click.ClickException(f"Reference lists not read: {detail}") from None
     for report in reports:
         click.echo(
             f"{report.kind}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged."
@@ -293,8 +311,8 @@ def duplicates_command(as_json: bool, limit: int) -> None:
     for p in pairs:
         a, b = orgs[p.first_id], orgs[p.second_id]
         click.echo(
-            f"{p.score:5.1f}  #{a.id} {a.display_name()} ({a.source}, {a.postcode or '-'})"
-            f"  ~  #{b.id} {b.display_name()} ({b.source}, {b.postcode or '-'})"
+            f"{p.score:5.1f}  #{a.id} {a.name_in('fr')} ({a.source}, {a.postcode or '-'})"
+            f"  ~  #{b.id} {b.name_in('fr')} ({b.source}, {b.postcode or '-'})"
         )
     click.echo(f"{len(pairs)} candidate pairs.")
 

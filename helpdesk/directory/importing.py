@@ -65,14 +65,13 @@ def imports_dir() -> Path:
 def import_limits() -> ReadLimits:
     """The ``IMPORT_MAX_*`` settings as the readers take them."""
     cfg = current_app.config
-    defaults = ReadLimits()
     return ReadLimits(
-        max_depth=int(cfg.get("IMPORT_MAX_DEPTH", defaults.max_depth)),
-        max_field_chars=int(cfg.get("IMPORT_MAX_FIELD_CHARS", defaults.max_field_chars)),
-        max_record_bytes=int(cfg.get("IMPORT_MAX_RECORD_BYTES", defaults.max_record_bytes)),
-        max_rejected=int(cfg.get("IMPORT_MAX_REJECTED", defaults.max_rejected)),
-        max_uncompressed_bytes=int(cfg.get("IMPORT_MAX_UNCOMPRESSED_BYTES", defaults.max_uncompressed_bytes)),
-        max_compression_ratio=int(cfg.get("IMPORT_MAX_COMPRESSION_RATIO", defaults.max_compression_ratio)),
+        max_depth=int(cfg["IMPORT_MAX_DEPTH"]),
+        max_field_chars=int(cfg["IMPORT_MAX_FIELD_CHARS"]),
+        max_record_bytes=int(cfg["IMPORT_MAX_RECORD_BYTES"]),
+        max_rejected=int(cfg["IMPORT_MAX_REJECTED"]),
+        max_uncompressed_bytes=int(cfg["IMPORT_MAX_UNCOMPRESSED_BYTES"]),
+        max_compression_ratio=int(cfg["IMPORT_MAX_COMPRESSION_RATIO"]),
     )
 
 
@@ -86,16 +85,16 @@ def api_cache_dir(url: str) -> Path:
 def crawl_policy() -> CrawlPolicy:
     """The politeness settings of API sources (``SOCIALBRUSSELS_*``)."""
     cfg = current_app.config
-    deadline = cfg.get("SOCIALBRUSSELS_DEADLINE_SECONDS", 3600)
+    deadline = cfg["SOCIALBRUSSELS_DEADLINE_SECONDS"]
     return CrawlPolicy(
-        concurrency=int(cfg.get("SOCIALBRUSSELS_CONCURRENCY", 2)),
-        delay=float(cfg.get("SOCIALBRUSSELS_DELAY_SECONDS", 0.5)),
-        timeout=float(cfg.get("SOCIALBRUSSELS_TIMEOUT_SECONDS", 30)),
-        retries=int(cfg.get("SOCIALBRUSSELS_RETRIES", 2)),
-        backoff=float(cfg.get("FETCH_BACKOFF_SECONDS", 1.0)),
+        concurrency=int(cfg["SOCIALBRUSSELS_CONCURRENCY"]),
+        delay=float(cfg["SOCIALBRUSSELS_DELAY_SECONDS"]),
+        timeout=float(cfg["SOCIALBRUSSELS_TIMEOUT_SECONDS"]),
+        retries=int(cfg["SOCIALBRUSSELS_RETRIES"]),
+        backoff=float(cfg["FETCH_BACKOFF_SECONDS"]),
         deadline=float(deadline) if deadline else None,
-        resume_within=float(cfg.get("SOCIALBRUSSELS_RESUME_HOURS", 12)) * 3600,
-        max_pages=int(cfg.get("SOCIALBRUSSELS_MAX_PAGES", 1000)),
+        resume_within=float(cfg["SOCIALBRUSSELS_RESUME_HOURS"]) * 3600,
+        max_pages=int(cfg["SOCIALBRUSSELS_MAX_PAGES"]),
         allowed_hosts=tuple(fetch_options()["allowed_hosts"]),
     )
 
@@ -320,7 +319,7 @@ def fetch_options() -> dict:
     return {
         "timeout": float(cfg["FETCH_TIMEOUT_SECONDS"]),
         "max_bytes": int(cfg["FETCH_MAX_BYTES"]),
-        "retries": int(cfg.get("FETCH_RETRIES", 3)),
-        "backoff": float(cfg.get("FETCH_BACKOFF_SECONDS", 1.0)),
+        "retries": int(cfg["FETCH_RETRIES"]),
+        "backoff": float(cfg["FETCH_BACKOFF_SECONDS"]),
         "allowed_hosts": [str(host) for host in allowed],
     }

@@ -32,8 +32,6 @@ from helpdesk.redirects import safe_next
 
 bp = Blueprint("directory_notes", __name__, url_prefix="/directory")
 
-CORRECTION_STATUSES = ("open", "done")
-
 
 class NoteForm(FlaskForm):
     text = TextAreaField(

@@ -112,7 +112,7 @@ def catch_up_index(app: Flask, session: Session, *, force: bool = False) -> int:
     ``SEARCH_CATCH_UP_SECONDS`` (unless ``force``). Never fails a search: a busy or broken index is left
     to the search itself (which rebuilds a broken one)."""
     state = _state(app)
-    interval = float(app.config.get("SEARCH_CATCH_UP_SECONDS", 10))
+    interval = float(app.config["SEARCH_CATCH_UP_SECONDS"])
     now = time.monotonic()
     if not force and now - state.caught_up_at < interval:
         return 0
@@ -120,7 +120,7 @@ def catch_up_index(app: Flask, session: Session, *, force: bool = False) -> int:
     try:
         # A search does not wait for a writer (a rebuild may hold the lock for minutes): next time, then.
         # Nor does it re-index a whole import: past a few thousand rows a background rebuild is quicker.
-        most = None if force else int(app.config.get("SEARCH_CATCH_UP_MAX_IN_SEARCH", 2000))
+        most = None if force else int(app.config["SEARCH_CATCH_UP_MAX_IN_SEARCH"])
         return catch_up(state.index, session, lock_timeout=None if force else 0.0, max_changes=most)
     except CatchUpTooLarge as error:
         schedule_rebuild(app, reason=str(error))
@@ -149,7 +149,8 @@ def schedule_rebuild(app: Flask, *, reason: str) -> threading.Thread | None:
         if state.rebuilding is not None and state.rebuilding.is_alive():
             return state.rebuilding
         logger.warning("search index at %s: %s; rebuilding it from the database", state.index.path, reason)
-        in_background = app.config.get("SEARCH_REBUILD_IN_BACKGROUND", not app.testing)
+        configured = app.config["SEARCH_REBUILD_IN_BACKGROUND"]
+        in_background = not app.testing if configured is None else bool(configured)
         if not in_background or not has_request_context():  # a command waits for it, a page does not
             rebuild_index(app)
             return None

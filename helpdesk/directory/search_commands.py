@@ -60,7 +60,7 @@ def search_command(query, basin, category, language, limit, page, as_json) -> No
         other = hit.name_nl if hit.name_fr else ""
         basin_name = TERRITORY_NAMES[hit.basin].name_en if hit.basin in TERRITORY_NAMES else hit.basin
         click.echo(
-            f"{rank:3}. [{hit.id}] {hit.name('fr')}"
+            f"{rank:3}. [{hit.id}] {hit.name_in('fr')}"
             + (f" / {other}" if other and other != hit.name_fr else "")
             + f"  ({hit.postcode}, {basin_name}, score {hit.score:.2f})"
         )

@@ -27,7 +27,7 @@ def directory_reader(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         user = current_user if current_user.is_authenticated else None
-        if not access.can_read_directory(user, current_app.config.get("DIRECTORY_PUBLIC", False)):
+        if not access.can_read_directory(user, current_app.config["DIRECTORY_PUBLIC"]):
             return current_app.login_manager.unauthorized()
         return view(*args, **kwargs)
 
@@ -98,7 +98,7 @@ def contact_text(organisation: Organisation, locale: str) -> str:
         if locale == "nl"
         else (organisation.commune_fr or organisation.commune_nl)
     )
-    lines = [organisation.display_name(locale)]
+    lines = [organisation.name_in(locale)]
     address = " ".join(filter(None, [street, organisation.number]))
     if organisation.box:
         address += f" / {organisation.box}"

@@ -18,8 +18,9 @@ from helpdesk.followup.changes import (
     start_work,
     touch,
 )
-from helpdesk.followup.models import Callback, HelpRequest, Status
+from helpdesk.followup.models import Callback, HelpRequest
 from helpdesk.forms import in_calendar
+from helpdesk.vocabularies import Status
 
 
 def add_callback(

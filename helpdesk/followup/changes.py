@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from directory_import.models import utcnow
 from helpdesk.audit import record_audit
 from helpdesk.auth.models import User
-from helpdesk.followup.models import HelpRequest, RequestEvent, Status
+from helpdesk.followup.models import HelpRequest, RequestEvent
 from helpdesk.identity import IdentityFound, check_texts
+from helpdesk.vocabularies import Status
 
 
 class RequestError(Exception):

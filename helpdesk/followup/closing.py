@@ -11,10 +11,9 @@ from directory_import.models import utcnow
 from helpdesk.auth.models import User
 from helpdesk.followup.changes import RequestError, audit, guard_identity, record_event, require_open, touch
 from helpdesk.followup.leads import add_unmet_need
-from helpdesk.followup.models import HelpRequest, Status, UnmetReason
+from helpdesk.followup.models import HelpRequest
 from helpdesk.followup.themes import all_themes
-
-FEEDBACK_CHANNELS = ("phone", "email", "walk_in", "video", "other")
+from helpdesk.vocabularies import Channel, Status, UnmetReason
 
 
 @dataclass
@@ -47,14 +46,13 @@ def close_request(
     if closing.feedback_given:
         if not closing.feedback_text.strip():
             errors["feedback"] = "required"
-        if closing.feedback_channel and closing.feedback_channel not in FEEDBACK_CHANNELS:
+        if closing.feedback_channel and not Channel.has(closing.feedback_channel):
             errors["feedback_channel"] = "invalid"
     elif not closing.missing_reason.strip():
         errors["feedback"] = "required"
     codes = {t.code for t in all_themes(session)}
-    reasons = {r.value for r in UnmetReason}
     for i, (reason, theme) in enumerate(closing.unmet_needs):
-        if reason not in reasons:
+        if not UnmetReason.has(reason):
             errors[f"unmet_needs.{i}.reason"] = "invalid"
         if theme and theme not in codes:
             errors[f"unmet_needs.{i}.theme"] = "invalid"

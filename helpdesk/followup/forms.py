@@ -24,22 +24,21 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from helpdesk.followup.labels import (
-    AGE_BAND_LABELS,
-    CHANNEL_LABELS,
-    GENDER_LABELS,
-    LANGUAGE_LABELS,
-    LEAD_OUTCOME_LABELS,
-    SECTOR_LABELS,
-    SITUATION_FLAG_LABELS,
-    STATUS_LABELS,
-    UNMET_REASON_LABELS,
-    URGENCY_LABELS,
-)
 from helpdesk.followup.recording import CallerRecord, IntakeRecord
-from helpdesk.forms import InCalendar, select_choices
-
-OPEN_STATUSES = [(k, v) for k, v in STATUS_LABELS.items() if k != "closed"]
+from helpdesk.forms import InCalendar, select_choices, vocabulary_choices
+from helpdesk.i18n import current_language
+from helpdesk.vocabularies import (
+    OPEN_STATUSES,
+    AgeBand,
+    Channel,
+    Gender,
+    Language,
+    LeadOutcome,
+    Sector,
+    SituationFlag,
+    UnmetReason,
+    Urgency,
+)
 
 
 class IdentityCheck:
@@ -57,8 +56,8 @@ class VersionedForm(FlaskForm):
 
 
 class UpdateForm(VersionedForm):
-    status = SelectField(_l("Status"), choices=select_choices(OPEN_STATUSES))
-    urgency = SelectField(_l("Urgency"), choices=select_choices(URGENCY_LABELS.items()))
+    status = SelectField(_l("Status"), choices=vocabulary_choices(OPEN_STATUSES))
+    urgency = SelectField(_l("Urgency"), choices=vocabulary_choices(Urgency))
     assigned_to = SelectField(_l("Followed by"), validators=[Optional()])
 
 
@@ -75,17 +74,17 @@ class LeadSearchForm(FlaskForm):
 
 class LeadForm(IdentityCheck, FlaskForm):
     organisation_id = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
-    outcome = SelectField(_l("Outcome"), choices=select_choices(LEAD_OUTCOME_LABELS.items()))
+    outcome = SelectField(_l("Outcome"), choices=vocabulary_choices(LeadOutcome))
     note = StringField(_l("Note"), validators=[Length(max=2000)])
 
 
 class LeadUpdateForm(IdentityCheck, FlaskForm):
-    outcome = SelectField(_l("Outcome"), choices=select_choices(LEAD_OUTCOME_LABELS.items()))
+    outcome = SelectField(_l("Outcome"), choices=vocabulary_choices(LeadOutcome))
     note = StringField(_l("Note"), validators=[Length(max=2000)])
 
 
 class UnmetNeedForm(IdentityCheck, FlaskForm):
-    reason = SelectField(_l("Why no adequate answer"), choices=select_choices(UNMET_REASON_LABELS.items()))
+    reason = SelectField(_l("Why no adequate answer"), choices=vocabulary_choices(UnmetReason))
     theme = SelectField(_l("For which theme"), validators=[Optional()])
     note = StringField(_l("Note"), validators=[Length(max=2000)])
 
@@ -135,7 +134,7 @@ class CloseForm(IdentityCheck, VersionedForm):
     feedback_at = DateTimeLocalField(
         _l("When"), format="%Y-%m-%dT%H:%M", validators=[Optional(), InCalendar()]
     )
-    feedback_channel = SelectField(_l("How"), choices=select_choices(CHANNEL_LABELS.items()))
+    feedback_channel = SelectField(_l("How"), choices=vocabulary_choices(Channel))
     feedback_text = TextAreaField(_l("What was proposed"), validators=[Length(max=10000)])
     missing_reason = TextAreaField(_l("Why it could not be given"), validators=[Length(max=5000)])
 
@@ -148,10 +147,6 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-def _blank(label: object) -> list[tuple[str, object]]:
-    return [("", label)]
 
 
 class IntakeForm(FlaskForm):
@@ -207,14 +202,14 @@ class IntakeForm(FlaskForm):
     confirm_identity = BooleanField(_l("I checked: this text identifies nobody"))
 
     def fill_choices(self, territories: list[tuple[str, object]], themes: list[tuple[str, str]]) -> None:
-        self.channel.choices = select_choices(CHANNEL_LABELS.items())
+        self.channel.choices = vocabulary_choices(Channel)
         self.territory.choices = select_choices(territories)
-        self.urgency.choices = select_choices(URGENCY_LABELS.items())
-        self.caller_sector.choices = select_choices(_blank(_l("(not said)")) + list(SECTOR_LABELS.items()))
-        self.age_band.choices = select_choices(_blank(_l("(not said)")) + list(AGE_BAND_LABELS.items()))
-        self.gender.choices = select_choices(_blank(_l("(not said)")) + list(GENDER_LABELS.items()))
-        self.languages.choices = select_choices(LANGUAGE_LABELS.items())
-        self.situation_flags.choices = select_choices(SITUATION_FLAG_LABELS.items())
+        self.urgency.choices = vocabulary_choices(Urgency)
+        self.caller_sector.choices = vocabulary_choices(Sector, blank=_l("(not said)"))
+        self.age_band.choices = vocabulary_choices(AgeBand, blank=_l("(not said)"))
+        self.gender.choices = vocabulary_choices(Gender, blank=_l("(not said)"))
+        self.languages.choices = vocabulary_choices(Language)
+        self.situation_flags.choices = vocabulary_choices(SituationFlag)
         self.themes.choices = select_choices(themes)
 
 
@@ -243,9 +238,7 @@ class EditRequestForm(IntakeForm):
             getattr(self, name).data = getattr(request, name)
         organisation = request.caller_organisation
         self.caller_organisation.data = (
-            (organisation.name_fr or organisation.name_nl)
-            if organisation
-            else request.caller_organisation_text
+            organisation.name_in(current_language()) if organisation else request.caller_organisation_text
         )
         self.caller_organisation_id.data = str(organisation.id) if organisation else ""
         self.residence.data = request.residence_postcode

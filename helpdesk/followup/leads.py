@@ -18,9 +18,10 @@ from helpdesk.followup.changes import (
     start_work,
     touch,
 )
-from helpdesk.followup.models import HelpRequest, Lead, LeadOutcome, UnmetNeed, UnmetReason
+from helpdesk.followup.models import HelpRequest, Lead, UnmetNeed
 from helpdesk.followup.themes import all_themes
 from helpdesk.forms import parse_id
+from helpdesk.vocabularies import LeadOutcome, UnmetReason
 
 
 def add_lead(
@@ -35,7 +36,7 @@ def add_lead(
 ) -> Lead:
     require_open(request)
     guard_identity({"note": note}, identity_confirmed)
-    if outcome not in {o.value for o in LeadOutcome}:
+    if not LeadOutcome.has(outcome):
         raise RequestError("invalid", {"outcome": "invalid"})
     organisation = session.get(Organisation, organisation_id) if parse_id(organisation_id) else None
     if organisation is None:
@@ -54,7 +55,7 @@ def add_lead(
         "lead_added",
         lead=lead.id,
         organisation=organisation.id,
-        organisation_name=organisation.name_fr or organisation.name_nl,
+        organisation_name=organisation.name_in("fr"),  # a record, in the directory's first language
         outcome=outcome,
         note=lead.note,
     )
@@ -77,7 +78,7 @@ def update_lead(
     guard_identity({"note": note or ""}, identity_confirmed)
     if lead.request_id != request.id:
         raise RequestError("invalid", {"lead": "invalid"})
-    if outcome not in {o.value for o in LeadOutcome}:
+    if not LeadOutcome.has(outcome):
         raise RequestError("invalid", {"outcome": "invalid"})
     changes: dict[str, Any] = {}
     if outcome != lead.outcome:
@@ -95,7 +96,7 @@ def update_lead(
             "lead_updated",
             lead=lead.id,
             organisation=lead.organisation_id,
-            organisation_name=lead.organisation.name_fr or lead.organisation.name_nl,
+            organisation_name=lead.organisation.name_in("fr"),
             **changes,
         )
         audit(session, user, "request.lead_update", request, lead=lead.id, fields=sorted(changes))
@@ -115,7 +116,7 @@ def add_unmet_need(
     require_open(request)
     guard_identity({"note": note}, identity_confirmed)
     errors = {}
-    if reason not in {r.value for r in UnmetReason}:
+    if not UnmetReason.has(reason):
         errors["reason"] = "invalid"
     if theme_code and theme_code not in {t.code for t in all_themes(session)}:
         errors["theme"] = "invalid"

@@ -16,7 +16,8 @@ from directory_import.territory import TERRITORIES
 from helpdesk import access
 from helpdesk.audit import AuditEvent
 from helpdesk.auth.models import User
-from helpdesk.followup.models import Callback, HelpRequest, RequestEvent, Status, Transfer
+from helpdesk.followup.models import Callback, HelpRequest, RequestEvent, Transfer
+from helpdesk.vocabularies import Status
 
 LIST_LIMIT = 200  # rows per list: beyond that, the filters narrow it down
 PASSED_ON_LIMIT = 50
@@ -120,7 +121,7 @@ def readable_requests(session: Session, user: User, filters: RequestFilters) -> 
         .options(selectinload(HelpRequest.themes))
         .order_by(HelpRequest.updated_at.desc())
     )
-    if filters.status in {s.value for s in Status}:
+    if Status.has(filters.status):
         stmt = stmt.where(HelpRequest.status == filters.status)
     if filters.territory in TERRITORIES:
         stmt = stmt.where(HelpRequest.territory == filters.territory)

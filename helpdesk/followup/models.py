@@ -5,7 +5,6 @@ No name, birth date or national number of the beneficiary is ever stored: only t
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -13,49 +12,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory_import.models import Base, Organisation, utcnow
-
-
-class Channel(enum.StrEnum):
-    PHONE = "phone"
-    EMAIL = "email"
-    WALK_IN = "walk_in"
-    VIDEO = "video"
-    OTHER = "other"
-
-
-class Status(enum.StrEnum):
-    NEW = "new"
-    IN_PROGRESS = "in_progress"
-    WAITING = "waiting"
-    ANSWERED = "answered"
-    CLOSED = "closed"
-
-
-class Urgency(enum.StrEnum):
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
-    URGENT = "urgent"
-
-
-class LeadOutcome(enum.StrEnum):
-    PROPOSED = "proposed"
-    CONTACTED = "contacted"
-    ACCEPTED = "accepted"
-    WAITING_LIST = "waiting_list"
-    REFUSED = "refused"  # refused or full
-    UNREACHABLE = "unreachable"
-
-
-class UnmetReason(enum.StrEnum):
-    NO_SERVICE = "no_service"
-    WAITING_LIST = "waiting_list"
-    ELIGIBILITY = "eligibility"
-    LANGUAGE = "language"
-    COST = "cost"
-    DISTANCE = "distance"
-    ADMINISTRATIVE = "administrative"
-    OTHER = "other"
+from helpdesk.vocabularies import Channel, LeadOutcome, Status, TransferKind, Urgency
 
 
 class Theme(Base):
@@ -249,7 +206,7 @@ class Transfer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(10), default="transfer")
+    kind: Mapped[str] = mapped_column(String(10), default=TransferKind.TRANSFER.value)
     from_territory: Mapped[str] = mapped_column(String(20), index=True)
     to_territory: Mapped[str] = mapped_column(String(20), index=True)
     note: Mapped[str] = mapped_column(Text, default="")

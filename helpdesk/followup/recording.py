@@ -15,12 +15,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from directory_import.models import Organisation, utcnow
+from directory_import.normalize import email_address
 from directory_import.territory import LOCALITIES, TERRITORIES, basin_for_postcode, normalize_postcode
 from helpdesk.auth.models import User
 from helpdesk.followup.changes import RequestError, audit, guard_identity, record_event, require_open, touch
-from helpdesk.followup.models import Channel, HelpRequest, ReferenceCounter, RequestTheme, Status, Urgency
+from helpdesk.followup.models import HelpRequest, ReferenceCounter, RequestTheme
 from helpdesk.followup.themes import all_themes
 from helpdesk.forms import parse_id
+from helpdesk.vocabularies import AgeBand, Channel, Gender, Language, Sector, SituationFlag, Status, Urgency
 
 REFERENCE_PREFIXES = {
     "nord": "NORD",
@@ -30,18 +32,6 @@ REFERENCE_PREFIXES = {
     "sud-est": "SE",
     "region": "REG",
 }
-AGE_BANDS = ("0-11", "12-17", "18-24", "25-44", "45-64", "65-79", "80+")
-GENDERS = ("woman", "man", "other")
-SITUATION_FLAGS = (
-    "no_fixed_address",
-    "no_health_insurance",
-    "no_legal_residence",
-    "isolated",
-    "disability",
-    "language_barrier",
-    "children",
-    "income_support",
-)
 
 
 @dataclass
@@ -125,16 +115,22 @@ def _check_choices(record: IntakeRecord, session: Session) -> dict[str, str]:
     errors: dict[str, str] = {}
     if record.territory not in TERRITORIES:
         errors["territory"] = "invalid"
-    if record.channel not in {c.value for c in Channel}:
+    if not Channel.has(record.channel):
         errors["channel"] = "invalid"
-    if record.urgency not in {u.value for u in Urgency}:
+    if not Urgency.has(record.urgency):
         errors["urgency"] = "invalid"
-    if record.age_band and record.age_band not in AGE_BANDS:
+    if record.age_band and not AgeBand.has(record.age_band):
         errors["age_band"] = "invalid"
-    if record.gender and record.gender not in GENDERS:
+    if record.gender and not Gender.has(record.gender):
         errors["gender"] = "invalid"
-    if any(f not in SITUATION_FLAGS for f in record.situation_flags):
+    if not all(SituationFlag.has(f) for f in record.situation_flags):
         errors["situation_flags"] = "invalid"
+    if not all(Language.has(code) for code in record.languages):
+        errors["languages"] = "invalid"
+    if record.caller.sector.strip() and not Sector.has(record.caller.sector.strip()):
+        errors["caller_sector"] = "invalid"
+    if record.caller.email.strip() and email_address(record.caller.email) is None:
+        errors["caller_email"] = "invalid"
     codes = {t.code for t in all_themes(session) if t.active}
     if any(code not in codes for code in record.themes):
         errors["themes"] = "invalid"
@@ -317,14 +313,14 @@ def update_request(
     touch(request, expected_version)
     changes: dict[str, Any] = {}
     if status is not None and status != request.status:
-        if status not in {s.value for s in Status} or status == Status.CLOSED.value:
+        if not Status.has(status) or status == Status.CLOSED.value:
             raise RequestError("invalid", {"status": "invalid"})
         changes["status"] = [request.status, status]
         request.status = status
         if status == Status.ANSWERED.value and request.first_answer_at is None:
             request.first_answer_at = utcnow()
     if urgency is not None and urgency != request.urgency:
-        if urgency not in {u.value for u in Urgency}:
+        if not Urgency.has(urgency):
             raise RequestError("invalid", {"urgency": "invalid"})
         changes["urgency"] = [request.urgency, urgency]
         request.urgency = urgency

@@ -3,14 +3,16 @@ monthly statistics use is kept."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory_import.models import utcnow
 from helpdesk.audit import record_audit
-from helpdesk.followup.models import HelpRequest, Status
+from helpdesk.followup.models import HelpRequest
+from helpdesk.vocabularies import Status
 
 # Keys of RequestEvent.changes that may hold free text: blanked by anonymisation.
 TEXT_KEYS = ("note", "question", "feedback", "missing_reason")
@@ -26,7 +28,7 @@ def anonymise_closed_requests(
     outcomes, unmet needs' reasons and themes: everything the monthly statistics use. Returns how many.
     """
     now = now or utcnow()
-    cutoff = now - timedelta(days=round(older_than_months * 30.44))
+    cutoff = now - relativedelta(months=older_than_months)  # calendar months: 15 March -> 15 September
     stmt = select(HelpRequest).where(
         HelpRequest.status == Status.CLOSED.value,
         HelpRequest.closed_at < cutoff,

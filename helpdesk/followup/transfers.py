@@ -10,7 +10,8 @@ from directory_import.territory import TERRITORIES
 from directory_import.territory import transfer_targets as territory_transfer_targets
 from helpdesk.auth.models import User
 from helpdesk.followup.changes import RequestError, audit, guard_identity, record_event, require_open, touch
-from helpdesk.followup.models import HelpRequest, Status, Transfer
+from helpdesk.followup.models import HelpRequest, Transfer
+from helpdesk.vocabularies import Status
 
 CALLBACKS_MOVE = "move"
 CALLBACKS_CANCEL = "cancel"

@@ -12,9 +12,10 @@ from helpdesk.db import get_session
 from helpdesk.followup.operations import RequestError
 from helpdesk.followup.pages.recording import put_errors_on_form, submitted_record
 from helpdesk.followup.themes import active_themes
-from helpdesk.i18n import TERRITORY_LABELS, current_language
+from helpdesk.i18n import current_language
 from helpdesk.intake.forms import IntakeForm
 from helpdesk.intake.operations import create_request
+from helpdesk.vocabularies.territories import TERRITORY_LABELS
 
 bp = Blueprint("intake", __name__, url_prefix="/requests")
 

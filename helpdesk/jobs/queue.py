@@ -74,7 +74,7 @@ def kinds(app: Flask) -> dict[str, JobKind]:
 
 
 def lease_seconds(app: Flask) -> float:
-    return float(app.config.get("JOBS_LEASE_SECONDS", 120))
+    return float(app.config["JOBS_LEASE_SECONDS"])
 
 
 def enqueue(db: Session, app: Flask, kind: str, payload: dict[str, Any], *, created_by: str = "") -> Job:
@@ -352,7 +352,7 @@ def work(app: Flask, stop: threading.Event, worker_id: str | None = None) -> Non
     """The worker's loop: run what is due, then wait ``JOBS_POLL_SECONDS``, until ``stop`` is set. A
     database that is down is waited for, not fatal."""
     worker_id = worker_id or new_worker_id()
-    poll = float(app.config.get("JOBS_POLL_SECONDS", 2.0))
+    poll = float(app.config["JOBS_POLL_SECONDS"])
     logger.info("worker %s: started (polling every %g s)", worker_id, poll)
     while not stop.is_set():
         try:

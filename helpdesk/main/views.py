@@ -11,11 +11,11 @@ from sqlalchemy import text
 from helpdesk import access
 from helpdesk.auth.operations import accounts_awaiting_confirmation
 from helpdesk.db import get_session
-from helpdesk.followup.labels import STATUS_LABELS, URGENCY_LABELS
 from helpdesk.i18n import local_zone
 from helpdesk.main.day import operator_day
 from helpdesk.redirects import safe_next
 from helpdesk.reports.documents import default_month
+from helpdesk.vocabularies import Status, Urgency
 
 bp = Blueprint("main", __name__)
 
@@ -32,8 +32,8 @@ def home():
         day=operator_day(db, current_user) if access.works_on_requests(current_user) else None,
         pending_accounts=len(accounts_awaiting_confirmation(db, current_user)),
         can_confirm=access.can_confirm_accounts(current_user),
-        status_labels=STATUS_LABELS,
-        urgency_labels=URGENCY_LABELS,
+        status_labels=Status.labels(),
+        urgency_labels=Urgency.labels(),
         report_month=last_report_month() if access.report_territories(current_user) else None,
     )
 

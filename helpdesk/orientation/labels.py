@@ -11,10 +11,11 @@ from directory_import.territory import COMMUNES
 from directory_import.vocabulary import CATEGORIES
 from helpdesk.db import get_session
 from helpdesk.followup.themes import theme_labels
-from helpdesk.i18n import TERRITORY_LABELS, language_label
+from helpdesk.i18n import language_label
 from helpdesk.orientation.matching import public_label
 from helpdesk.orientation.profiles import OrganisationProfile
 from helpdesk.orientation.suggestions import Caution, Reason, Suggestion
+from helpdesk.vocabularies.territories import TERRITORY_LABELS
 
 PART_LABELS = {
     "theme": _l("Themes of the request"),

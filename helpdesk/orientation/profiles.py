@@ -12,6 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
@@ -152,23 +153,47 @@ class _Cache:
         self.lock = threading.Lock()
 
 
-def directory_key(session: Session) -> tuple:
+# Changes stamped a little before the latest one seen are read again: clocks of several machines differ.
+CATCH_UP_MARGIN = timedelta(minutes=5)
+
+
+def directory_key(session: Session) -> tuple[int | None, datetime | None]:
     """What changes whenever an organisation is added, changed or archived (organisations are never
-    deleted): the highest id and the latest ``updated_at``, both read from an index."""
+    deleted): the highest id and the latest ``updated_at``. Two subqueries: each aggregate alone is read
+    from its index's end (together they would scan the table)."""
     highest, latest = session.execute(
-        select(func.max(Organisation.id), func.max(Organisation.updated_at))
+        select(
+            select(func.max(Organisation.id)).scalar_subquery(),
+            select(func.max(Organisation.updated_at)).scalar_subquery(),
+        )
     ).one()
-    return (highest, str(latest))
+    return highest, latest
 
 
 def active_directory(app: Flask, session: Session) -> Directory:
-    """Every active organisation's profile; read again when the directory changed."""
+    """Every active organisation's profile. When the directory changed, only the organisations changed
+    since the last look are read again (all of them the first time)."""
     cache: _Cache = app.extensions.setdefault(EXTENSION, _Cache())
     key = directory_key(session)
     if cache.key == key:
         return cache.directory
-    rows = session.execute(select(*COLUMNS).where(Organisation.archived.is_(False)))
-    directory = directory_of(profile_of(row) for row in rows)
+    previous = cache.key[1] if cache.key is not None else None
+    if previous is None:
+        rows = session.execute(select(*COLUMNS).where(Organisation.archived.is_(False)))
+        directory = directory_of(profile_of(row) for row in rows)
+    else:
+        profiles = dict(cache.directory.profiles)
+        changed = session.execute(
+            select(*COLUMNS, Organisation.archived).where(
+                Organisation.updated_at >= previous - CATCH_UP_MARGIN
+            )
+        )
+        for row in changed:
+            if row.archived:
+                profiles.pop(row.id, None)
+            else:
+                profiles[row.id] = profile_of(row)
+        directory = directory_of(profiles.values())
     with cache.lock:
         cache.key, cache.directory = key, directory
     return directory

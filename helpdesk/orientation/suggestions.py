@@ -52,7 +52,7 @@ from directory_import.models import utcnow
 from directory_import.territory import BASIN_NEIGHBOURS, locality_for_postcode, normalize_postcode
 from helpdesk.directory.models import OrganisationNote
 from helpdesk.directory.search import search_directory
-from helpdesk.followup.models import HelpRequest, Lead, LeadOutcome, RequestTheme, Theme
+from helpdesk.followup.models import HelpRequest, Lead, RequestTheme, Theme
 from helpdesk.orientation.matching import (
     AGE_PUBLICS,
     AGE_SPECIFIC_PUBLICS,
@@ -61,6 +61,7 @@ from helpdesk.orientation.matching import (
     THEME_CATEGORIES,
 )
 from helpdesk.orientation.profiles import Directory, OrganisationProfile, active_directory
+from helpdesk.vocabularies import LeadOutcome
 
 THEME_WEIGHT = 4.0
 UNMAPPED_THEME = 0.75  # a theme found by its label's words weighs less than one by its categories

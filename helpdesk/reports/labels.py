@@ -1,70 +1,41 @@
-"""Labels of the report's codes, translated lazily (rendered in the report's language)."""
+"""How the report names its codes: the vocabularies' labels (the same as on the request pages), in the
+report's language, with the report's own words for what is not recorded and for grouped small answers."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
 
-from helpdesk.followup.labels import LEAD_OUTCOME_LABELS
-from helpdesk.i18n import TERRITORY_LABELS, language_label  # noqa: F401 (the report's labels, in one place)
+from helpdesk.i18n import language_label
+from helpdesk.vocabularies import Language, Territory, Vocabulary
 
 NOT_RECORDED = _l("Not recorded")
 OTHER_GROUPED = _l("Other answers (grouped)")
 OTHER = "__other__"
 
-CHANNEL_LABELS = {
-    "phone": _l("Phone"),
-    "email": _l("E-mail"),
-    "walk_in": _l("Walk-in"),
-    "video": _l("Video call"),
-    "other": _l("Other channel"),
-}
-
-OUTCOME_LABELS = LEAD_OUTCOME_LABELS  # the outcomes as operators record them
-
-REASON_LABELS = {
-    "no_service": _l("No service exists"),
-    "waiting_list": _l("Waiting list"),
-    "eligibility": _l("Not eligible"),
-    "language": _l("Language barrier"),
-    "cost": _l("Cost"),
-    "distance": _l("Distance"),
-    "administrative": _l("Administrative barrier"),
-    "other": _l("Other reason"),
-}
-
-# Fallbacks when the themes table does not know a code (the table's own labels come first).
-THEME_LABELS = {
-    "mental_health": _l("Mental health"),
-    "addiction": _l("Addiction"),
-    "housing": _l("Housing"),
-    "food": _l("Food aid"),
-    "after_prison": _l("After prison"),
-    "perinatal": _l("Perinatal care"),
-    "end_of_life": _l("End of life"),
-    "home_care": _l("Home care"),
-    "financial_access": _l("Financial access to care"),
-    "disability": _l("Disability"),
-    "transport": _l("Transport"),
-    "rights": _l("Social rights"),
-    "migration": _l("Migration"),
-    "older_people": _l("Older people"),
-    "youth": _l("Youth"),
-    "violence": _l("Violence"),
-}
-
 
 def territory_label(code: str) -> str:
-    if not code:
-        return str(NOT_RECORDED)
-    return str(TERRITORY_LABELS.get(code, code))
+    return code_label(code, Territory)
 
 
-def code_label(code: str, labels: dict | None = None) -> str:
-    """The label of a code, else the code made readable; an empty code is "not recorded"."""
+def code_label(code: str, labels: type[Vocabulary] | Mapping[str, object] | None = None) -> str:
+    """The label of a code (from its vocabulary, or a mapping such as the themes'), else the code made
+    readable (free text recorded before a list existed); an empty code is "not recorded"."""
     if code == OTHER:
         return str(OTHER_GROUPED)
     if not code:
         return str(NOT_RECORDED)
-    if labels and code in labels:
+    if isinstance(labels, type) and issubclass(labels, Vocabulary):
+        if labels.has(code):
+            return labels.label_of(code)
+    elif labels and code in labels:
         return str(labels[code])
     return code.replace("_", " ")
+
+
+def spoken_language_label(code: str, locale: str) -> str:
+    """A language a request records: the vocabulary's label, else the language's name in ``locale``."""
+    if Language.has(code):
+        return Language.label_of(code)
+    return code_label(code) if code in ("", OTHER) else language_label(code, locale)

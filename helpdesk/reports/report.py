@@ -15,11 +15,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from directory_import.models import name_in
 from directory_import.territory import BASINS, OUTSIDE, TERRITORIES
-from helpdesk.followup.models import Channel, LeadOutcome, Theme, UnmetReason
+from helpdesk.followup.models import Theme
+from helpdesk.followup.themes import SECTOR_THEMES
 from helpdesk.reports import labels as L
 from helpdesk.reports.queries import MonthlyFigures
 from helpdesk.reports.suppression import PRIMARY, SECONDARY, THRESHOLD, Line, suppress
+from helpdesk.vocabularies import AgeBand, Channel, LeadOutcome, Sector, SituationFlag, UnmetReason
 
 HIDDEN_SMALL = "<5"
 HIDDEN_SECONDARY = "x"
@@ -109,7 +112,7 @@ TITLES = {
 
 
 def theme_labels(session: Session, locale: str) -> dict[str, str]:
-    labels = {code: str(label) for code, label in L.THEME_LABELS.items()}
+    labels = {code: {"fr": fr, "nl": nl}.get(locale, en) for code, en, fr, nl in SECTOR_THEMES}
     for theme in session.scalars(select(Theme)):
         labels[theme.code] = theme.label(locale)
     return labels
@@ -269,7 +272,7 @@ def _count_dimensions(b: _Builder, received: tuple[str, str]) -> dict[str, dict[
         "by_function": _open(f.by_function),
         "by_sector": _open(f.by_sector),
         "by_age_band": _open(f.by_age_band),
-        "by_theme": _fixed(f.by_theme, list(L.THEME_LABELS)),
+        "by_theme": _fixed(f.by_theme, [code for code, *_labels in SECTOR_THEMES]),
         "by_situation_flag": _open(f.by_situation_flag),
         "by_language": _open(f.by_language),
     }
@@ -386,41 +389,40 @@ def _dimension_tables(b: _Builder, dims: dict[str, dict[str, int]]) -> list[Tabl
         return Table(key, str(TITLES[key]), [header, count_col], 1, rows)
 
     return [
-        simple("by_channel", str(_l("Channel")), lambda c: L.code_label(c, L.CHANNEL_LABELS)),
+        simple("by_channel", str(_l("Channel")), lambda c: L.code_label(c, Channel)),
         simple("by_received_territory", str(_l("Territory")), L.territory_label),
         simple("by_residence_basin", str(_l("Basin of residence")), L.territory_label),
         simple("by_function", str(_l("Function")), L.code_label),
-        simple("by_sector", str(_l("Sector")), L.code_label),
+        simple("by_sector", str(_l("Sector")), lambda c: L.code_label(c, Sector)),
         simple("by_theme", str(_l("Theme")), lambda c: L.code_label(c, themes)),
-        simple("by_age_band", str(_l("Age band")), L.code_label),
-        simple("by_situation_flag", str(_l("Situation")), L.code_label),
-        simple("by_language", str(_l("Language")), lambda c: L.language_label(c, locale)),
+        simple("by_age_band", str(_l("Age band")), lambda c: L.code_label(c, AgeBand)),
+        simple("by_situation_flag", str(_l("Situation")), lambda c: L.code_label(c, SituationFlag)),
+        simple("by_language", str(_l("Language")), lambda c: L.spoken_language_label(c, locale)),
     ]
 
 
 def _leads_table(b: _Builder, leads: dict[str, int]) -> Table:
-    rows = [Row((o,), (L.code_label(o, L.OUTCOME_LABELS),), [b.value(("leads", o))]) for o in leads]
+    rows = [Row((o,), (L.code_label(o, LeadOutcome),), [b.value(("leads", o))]) for o in leads]
     rows.append(Row(("total",), (str(_l("Total")),), [b.value(("leads_total",))]))
     return Table("leads", str(TITLES["leads"]), [str(_l("Outcome")), str(_l("Leads"))], 1, rows)
 
 
 def _saturation_table(b: _Builder) -> Table:
     themes = b.themes
-    name_attr = "name_nl" if b.locale == "nl" else "name_fr"
     return Table(
         "saturation",
         str(TITLES["saturation"]),
         [
             str(_l("Organisation")),
             str(_l("Theme")),
-            str(L.OUTCOME_LABELS["waiting_list"]),
-            str(L.OUTCOME_LABELS["refused"]),
+            str(LeadOutcome.WAITING_LIST.label),
+            str(LeadOutcome.REFUSED.label),
         ],
         2,
         [
             Row(
                 (str(r.organisation_id), r.theme),
-                (getattr(r, name_attr) or r.name_fr or r.name_nl, L.code_label(r.theme, themes)),
+                (name_in(b.locale, (r.name_fr, r.name_nl)), L.code_label(r.theme, themes)),
                 [
                     b.value(("saturation", r.organisation_id, r.theme, "waiting_list")),
                     b.value(("saturation", r.organisation_id, r.theme, "refused")),
@@ -439,7 +441,7 @@ def _unmet_needs_tables(b: _Builder, unmet: _UnmetLayout) -> list[Table]:
     rows = [
         Row(
             pair,
-            (L.code_label(pair[0], L.REASON_LABELS), L.code_label(pair[1], themes)),
+            (L.code_label(pair[0], UnmetReason), L.code_label(pair[1], themes)),
             [b.value(("unmet", p, *pair)) for p in periods],
         )
         for pair in unmet.pairs
@@ -454,7 +456,7 @@ def _unmet_needs_tables(b: _Builder, unmet: _UnmetLayout) -> list[Table]:
         PERIOD_CODES,
     )
     rows = [
-        Row((r,), (L.code_label(r, L.REASON_LABELS),), [b.value(("unmet_reason", p, r)) for p in periods])
+        Row((r,), (L.code_label(r, UnmetReason),), [b.value(("unmet_reason", p, r)) for p in periods])
         for r in unmet.reasons
     ]
     by_reason = Table(

@@ -2,7 +2,7 @@
 that the helpdesk's history of a few dozen organisations is read from the index alone.
 
 Revision ID: 0005_suggest
-Revises: 0004_jobs
+Revises: 0005_needs
 Create Date: 2026-12-02
 """
 

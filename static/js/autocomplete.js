@@ -22,15 +22,13 @@
       input.removeAttribute("aria-activedescendant");
     }
     function label(hit) {
-      var lang = document.documentElement.lang;
-      var name = (lang === "nl" ? (hit.name_nl || hit.name_fr) : (hit.name_fr || hit.name_nl)) || "";
+      var name = hit.name || "";  // in the reader's language, named by the server (Organisation.name_in)
       return hit.postcode ? name + " (" + hit.postcode + ")" : name;
     }
     function choose(i) {
       var hit = items[i];
       if (!hit) { return; }
-      var lang = document.documentElement.lang;
-      input.value = (lang === "nl" ? (hit.name_nl || hit.name_fr) : (hit.name_fr || hit.name_nl)) || "";
+      input.value = hit.name || "";
       if (target) { target.value = hit.id; }
       close();
     }

@@ -33,6 +33,7 @@ def test_browser_intake_picks_the_callers_organisation_with_the_keyboard(
             {
                 "id": o.id,
                 "source_id": o.source_id,
+                "name": o.name_in("nl"),  # as the API names it for this Dutch reader
                 "name_fr": o.name_fr,
                 "name_nl": o.name_nl,
                 "postcode": o.postcode,

@@ -16,69 +16,30 @@ from sqlalchemy.orm.exc import StaleDataError
 from directory_import.models import Organisation, utcnow
 from directory_import.territory import TERRITORIES
 from helpdesk import access
-from helpdesk.auth.models import Role, User
+from helpdesk.auth.models import User
 from helpdesk.db import get_session
 from helpdesk.directory.empty import EmptySearch, explain_empty
 from helpdesk.directory.models import OrganisationNote
 from helpdesk.directory.search import search_directory
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
-from helpdesk.followup.labels import (
-    AGE_BAND_LABELS,
-    CHANNEL_LABELS,
-    EVENT_LABELS,
-    FIELD_LABELS,
-    GENDER_LABELS,
-    LANGUAGE_LABELS,
-    LEAD_OUTCOME_LABELS,
-    SECTOR_LABELS,
-    SITUATION_FLAG_LABELS,
-    STATUS_LABELS,
-    UNMET_REASON_LABELS,
-    URGENCY_LABELS,
-)
 from helpdesk.followup.models import HelpRequest
 from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import select_choices
-from helpdesk.i18n import TERRITORY_LABELS, current_language, local_zone
+from helpdesk.i18n import current_language, local_zone
 from helpdesk.identity_messages import put_identity_errors
 from helpdesk.orientation.labels import PART_LABELS, reason_label, warning_label
 from helpdesk.orientation.suggestions import suggest_for_request
+from helpdesk.vocabularies import REQUEST_LABELS, Role
+from helpdesk.vocabularies.errors import RequestRefusal, field_error_message
+from helpdesk.vocabularies.territories import TERRITORY_LABELS
 
-LABELS = {
-    "channel": CHANNEL_LABELS,
-    "status": STATUS_LABELS,
-    "urgency": URGENCY_LABELS,
-    "outcome": LEAD_OUTCOME_LABELS,
-    "reason": UNMET_REASON_LABELS,
-    "age_band": AGE_BAND_LABELS,
-    "gender": GENDER_LABELS,
-    "language": LANGUAGE_LABELS,
-    "flag": SITUATION_FLAG_LABELS,
-    "sector": SECTOR_LABELS,
-    "event": EVENT_LABELS,
-    "territory": TERRITORY_LABELS,
-    "field": FIELD_LABELS,
-}
+LABELS = REQUEST_LABELS
 
 
 def require_request_worker() -> None:
     if not access.works_on_requests(current_user):
         abort(403)
-
-
-def field_error_message(code: str) -> str:
-    return {
-        "required": _("This field is required."),
-        "invalid": _("This value is not valid."),
-        "duplicate": _("This organisation is already a lead."),
-    }.get(code, _("This value is not valid."))
-
-
-def org_name(organisation: Organisation) -> str:
-    if current_language() == "nl":
-        return organisation.name_nl or organisation.name_fr
-    return organisation.name_fr or organisation.name_nl
 
 
 # ---------------------------------------------------------------- the request page
@@ -259,12 +220,8 @@ def failed(db, req: HelpRequest, error: ops.RequestError, form=None, name: str =
     db.rollback()
     if isinstance(error, ops.VersionConflict):
         return conflict(db, req.id)
-    if error.code == "closed":
-        flash(_("This request is closed."), "error")
-    elif error.code == "not_closed":
-        flash(_("This request is not closed."), "error")
-    elif error.code == "anonymised":
-        flash(_("This request was anonymised after the retention period: record a new request."), "error")
+    if RequestRefusal.has(error.code):
+        flash(RequestRefusal.label_of(error.code), "error")
     elif error.code in ("identity_refused", "identity_suspected"):
         for message in put_identity_errors(form, error.fields, {"feedback": "feedback_text"}):
             flash(message, "error")

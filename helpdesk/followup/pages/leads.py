@@ -14,10 +14,10 @@ from helpdesk.followup.pages.common import (
     editable,
     failed,
     failed_lead,
-    field_error_message,
-    org_name,
     render_detail,
 )
+from helpdesk.i18n import org_name
+from helpdesk.vocabularies.errors import field_error_message
 
 
 @login_required

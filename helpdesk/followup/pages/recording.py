@@ -15,22 +15,24 @@ from helpdesk.db import get_session
 from helpdesk.directory.empty import meaningful
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
-from helpdesk.followup.models import HelpRequest, Status
+from helpdesk.followup.models import HelpRequest
 from helpdesk.followup.pages.common import (
     conflict,
     done,
     editable,
     failed,
-    field_error_message,
     lead_search,
     render_detail,
 )
 from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import parse_id
-from helpdesk.i18n import TERRITORY_LABELS, current_language
+from helpdesk.i18n import current_language
 from helpdesk.identity import REFUSED_KINDS
-from helpdesk.identity_messages import IDENTITY_LABELS, identity_messages
+from helpdesk.identity_messages import identity_messages
 from helpdesk.orientation.unanswered import record_unanswered_search
+from helpdesk.vocabularies import IdentityKind, Status
+from helpdesk.vocabularies.errors import field_error_message
+from helpdesk.vocabularies.territories import TERRITORY_LABELS
 
 
 @login_required
@@ -151,7 +153,7 @@ def put_errors_on_form(form: f.IntakeForm, error: ops.RequestError) -> list[str]
         refusal, _warning = identity_messages(str(form.question.label.text), kinds)
         if refusal:
             form.question.errors.append(refusal)
-        return [str(IDENTITY_LABELS[k]) for k in kinds if k in IDENTITY_LABELS and k not in REFUSED_KINDS]
+        return [IdentityKind.label_of(k) for k in kinds if IdentityKind.has(k) and k not in REFUSED_KINDS]
     for name, code in error.fields.items():
         target = getattr(form, {"residence_postcode": "residence"}.get(name, name), None) or form.caller_name
         target.errors.append(field_error_message(code))

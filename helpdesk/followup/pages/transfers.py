@@ -13,7 +13,7 @@ from helpdesk.db import get_session
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
 from helpdesk.followup.pages.common import conflict, done, editable, failed, render_detail
-from helpdesk.i18n import TERRITORY_LABELS
+from helpdesk.vocabularies.territories import TERRITORY_LABELS
 
 
 @login_required
