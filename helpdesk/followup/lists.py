@@ -17,7 +17,7 @@ from helpdesk import access
 from helpdesk.audit import AuditEvent
 from helpdesk.auth.models import User
 from helpdesk.followup.models import Callback, HelpRequest, RequestEvent, Transfer
-from helpdesk.vocabularies import Status
+from helpdesk.vocabularies import EventKind, Status, TransferKind
 
 LIST_LIMIT = 200  # rows per list: beyond that, the filters narrow it down
 PASSED_ON_LIMIT = 50
@@ -159,7 +159,9 @@ def handed_to_us(session: Session, user: User) -> list[HelpRequest]:
         HelpRequest.assigned_to_id.is_(None),
         exists(
             select(hop.id).where(
-                hop.request_id == HelpRequest.id, hop.kind == "transfer", hop.to_territory == user.territory
+                hop.request_id == HelpRequest.id,
+                hop.kind == TransferKind.TRANSFER.value,
+                hop.to_territory == user.territory,
             )
         ),
     )
@@ -169,7 +171,7 @@ def handed_to_us(session: Session, user: User) -> list[HelpRequest]:
         .join(User, User.id == RequestEvent.user_id)
         .where(
             RequestEvent.request_id == share.request_id,
-            RequestEvent.kind == "comment",
+            RequestEvent.kind == EventKind.COMMENT.value,
             RequestEvent.at >= share.at,
             User.territory == user.territory,
         )
@@ -177,7 +179,7 @@ def handed_to_us(session: Session, user: User) -> list[HelpRequest]:
     shared = exists(
         select(share.id).where(
             share.request_id == HelpRequest.id,
-            share.kind == "share",
+            share.kind == TransferKind.SHARE.value,
             share.to_territory == user.territory,
             ~exists(answered),
         )

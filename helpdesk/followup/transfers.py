@@ -11,7 +11,7 @@ from directory_import.territory import transfer_targets as territory_transfer_ta
 from helpdesk.auth.models import User
 from helpdesk.followup.changes import RequestError, audit, guard_identity, record_event, require_open, touch
 from helpdesk.followup.models import HelpRequest, Transfer
-from helpdesk.vocabularies import Status
+from helpdesk.vocabularies import EventKind, Status
 
 CALLBACKS_MOVE = "move"
 CALLBACKS_CANCEL = "cancel"
@@ -82,7 +82,9 @@ def transfer_request(
             session,
             request,
             user,
-            "callback_cancelled" if callbacks == CALLBACKS_CANCEL else "callback_moved",
+            (
+                EventKind.CALLBACK_CANCELLED if callbacks == CALLBACKS_CANCEL else EventKind.CALLBACK_MOVED
+            ).value,
             callback=callback.id,
             due_at=callback.due_at.isoformat(),
             territory=to,
