@@ -246,9 +246,13 @@ def test_transfer_moves_the_callback_to_whoever_takes_it_there(app, client, make
 
         callback = get_session().get(Callback, callback_id)
         assert callback.done_at is None and callback.assigned_to_id is None
-    take(app, region, req)
     other = app.test_client()
     login(other, region.email)
+    queue = other.get("/requests/").get_data(as_text=True)
+    queue = queue[queue.find('id="queue"') : queue.find('id="all"')]
+    assert req.reference in queue and "Rappel " in queue  # the callback shows in the new territory's queue
+    assert "Rappel " in block(other.get("/").get_data(as_text=True), "handed")
+    take(app, region, req)
     assert req.reference in block(other.get("/").get_data(as_text=True), "overdue")
 
 

@@ -106,7 +106,7 @@ def territory_queue(session: Session, user: User) -> list[HelpRequest]:
         session.scalars(
             select(HelpRequest)
             .where(_in_queue(user))
-            .options(selectinload(HelpRequest.themes))
+            .options(selectinload(HelpRequest.themes), selectinload(HelpRequest.callbacks))
             .order_by((HelpRequest.urgency == "urgent").desc(), HelpRequest.created_at)
             .limit(LIST_LIMIT)
         )
@@ -192,7 +192,11 @@ def handed_to_us(session: Session, user: User) -> list[HelpRequest]:
                 HelpRequest.status != Status.CLOSED.value,
                 or_(transferred, shared),
             )
-            .options(selectinload(HelpRequest.themes), selectinload(HelpRequest.transfers))
+            .options(
+                selectinload(HelpRequest.themes),
+                selectinload(HelpRequest.transfers),
+                selectinload(HelpRequest.callbacks),
+            )
             .order_by((HelpRequest.urgency == "urgent").desc(), HelpRequest.updated_at)
             .limit(LIST_LIMIT)
         )
