@@ -501,7 +501,18 @@ def spec() -> dict:
                     "summary": "Hand the request to the region, back to a basin or to a neighbouring basin",
                     "parameters": [REQUEST_ID],
                     "requestBody": _change_body(
-                        {"to": territory, "note": {"type": "string"}}, ["to", "note"]
+                        {
+                            "to": territory,
+                            "note": {"type": "string"},
+                            "callbacks": {
+                                "type": "string",
+                                "enum": ["move", "cancel"],
+                                "default": "move",
+                                "description": "Open callbacks move with the request (to whoever takes it "
+                                "there) or are cancelled, each with a line in the timeline.",
+                            },
+                        },
+                        ["to", "note"],
                     ),
                     "responses": {
                         "200": _json(_ref("RequestSummary"), "Transferred: `territory` is the new holder."),

@@ -325,6 +325,7 @@ def requests_transfer(request_id: int):
             note=_text(data, "note"),
             expected_version=_version(data),
             identity_confirmed=data.get("identity_confirmed") is True,
+            callbacks=_text(data, "callbacks") or ops.CALLBACKS_MOVE,
         )
     except ops.RequestError as error:
         raise _failed(error) from None

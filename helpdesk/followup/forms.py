@@ -101,6 +101,17 @@ class CallbackForm(IdentityCheck, FlaskForm):
 class TransferForm(IdentityCheck, VersionedForm):
     to = SelectField(_l("Hand to"), validators=[DataRequired()])
     note = TextAreaField(_l("Handover note"), validators=[DataRequired(), Length(max=5000)])
+    callbacks = RadioField(
+        _l("The planned callbacks"),
+        choices=select_choices(
+            [
+                ("move", _l("Move with the request: whoever takes it there calls back")),
+                ("cancel", _l("Cancel them: a line in the timeline says so")),
+            ]
+        ),
+        default="move",
+        validators=[Optional()],
+    )
 
 
 class ShareForm(IdentityCheck, FlaskForm):

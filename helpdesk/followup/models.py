@@ -192,7 +192,8 @@ class Callback(Base):
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    done_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]  # done, or cancelled: off every to-do list either way
+    cancelled_at: Mapped[datetime | None]  # cancelled rather than done (a transfer that does not carry it)
 
     request: Mapped[HelpRequest] = relationship(back_populates="callbacks")
 

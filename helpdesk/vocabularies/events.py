@@ -15,6 +15,8 @@ class EventKind(Vocabulary):
     UNMET_NEED_ADDED = "unmet_need_added", _l("Unmet need recorded")
     CALLBACK_ADDED = "callback_added", _l("Callback planned")
     CALLBACK_DONE = "callback_done", _l("Callback done")
+    CALLBACK_MOVED = "callback_moved", _l("Callback moved with the request")
+    CALLBACK_CANCELLED = "callback_cancelled", _l("Callback cancelled")
     TRANSFERRED = "transferred", _l("Transferred")
     SHARED = "shared", _l("Shared for advice")
     COMMENT = "comment", _l("Note")

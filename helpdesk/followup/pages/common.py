@@ -66,7 +66,7 @@ def _forms(db, req: HelpRequest, **given):
         "transfer": f.TransferForm(prefix="tr"),
         "share": f.ShareForm(prefix="sh"),
         "comment": f.CommentForm(prefix="cm"),
-        "close": f.CloseForm(prefix="cl"),
+        "close": close_form(),
         "reopen": f.ReopenForm(prefix="ro"),
     }
     forms.update(given)
@@ -97,6 +97,16 @@ def _forms(db, req: HelpRequest, **given):
         if name not in given or forms[name].errors.get("version") is not None:
             forms[name].version.data = req.version
     return forms
+
+
+def close_form() -> f.CloseForm:
+    """The closing form, its "when" prefilled with now in the helpdesk's local time, to the minute."""
+    form = f.CloseForm(prefix="cl")
+    if form.feedback_at.data is None:
+        form.feedback_at.data = (
+            utcnow().astimezone(local_zone()).replace(tzinfo=None, second=0, microsecond=0)
+        )
+    return form
 
 
 @dataclass
