@@ -50,7 +50,7 @@ def outbox():
         counts=counts,
         state=state,
         states=STATE_LABELS,
-        mail_server=current_app.config.get("MAIL_SERVER", ""),
+        mail_server=current_app.config["MAIL_SERVER"],
         retry_form=FlaskForm(),
     )
 

@@ -26,7 +26,7 @@ def send(as_json: bool) -> None:
       helpdesk mail send
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if not app.config.get("MAIL_SERVER"):
+    if not app.config["MAIL_SERVER"]:
         click.echo("No mail server configured (HELPDESK_MAIL_SERVER): nothing sent.", err=True)
     report = send_due(app)
     if as_json:

@@ -16,7 +16,7 @@ from helpdesk.mail.models import OutboxMessage
 
 def mail_configured() -> bool:
     """Whether a mail server is set: without one, mail stays in the outbox (read it on the admin page)."""
-    return bool(current_app.config.get("MAIL_SERVER"))
+    return bool(current_app.config["MAIL_SERVER"])
 
 
 class NotRetryable(Exception):
@@ -58,7 +58,7 @@ def queue_mail(
     config = current_app.config
     built = build_message(
         sender=config["MAIL_FROM"],
-        sender_name=config.get("MAIL_FROM_NAME", ""),
+        sender_name=config["MAIL_FROM_NAME"],
         to=to,
         to_name=to_name,
         reply_to=reply_to,
@@ -77,7 +77,7 @@ def queue_mail(
         subject=built.subject[:500],
         raw=built.raw,
         attempts=0,
-        max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", 8)),
+        max_attempts=int(config["MAIL_MAX_ATTEMPTS"]),
         run_after=utcnow(),
         last_error="",
         request_id=request_id,

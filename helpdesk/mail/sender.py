@@ -66,7 +66,7 @@ class _Permanent(Exception):
 def claim(app: Flask, worker_id: str, limit: int, due_by: datetime | None = None) -> list[_Claimed]:
     """Take up to ``limit`` messages due by ``due_by`` (default now) for ``worker_id`` in one committed
     transaction."""
-    lease = float(app.config.get("MAIL_LEASE_SECONDS", 300))
+    lease = float(app.config["MAIL_LEASE_SECONDS"])
     with app.extensions["db_sessionmaker"]() as db:
         now = utcnow()
         due_by = due_by or now
@@ -143,9 +143,9 @@ def _mark(db: Session, message_id: int, worker_id: str, **values: Any) -> bool:
 
 def connect(config: Any) -> smtplib.SMTP:
     """An SMTP connection as the settings say (``MAIL_SECURITY``: none, starttls, tls), logged in if asked."""
-    host, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25))
-    timeout = float(config.get("MAIL_TIMEOUT_SECONDS", 30))
-    security = config.get("MAIL_SECURITY", "none")
+    host, port = config["MAIL_SERVER"], int(config["MAIL_PORT"])
+    timeout = float(config["MAIL_TIMEOUT_SECONDS"])
+    security = config["MAIL_SECURITY"]
     context = ssl.create_default_context()
     smtp: smtplib.SMTP
     if security == "tls":
@@ -154,8 +154,8 @@ def connect(config: Any) -> smtplib.SMTP:
         smtp = smtplib.SMTP(host, port, timeout=timeout)
         if security == "starttls":
             smtp.starttls(context=context)
-    if config.get("MAIL_USERNAME"):
-        smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+    if config["MAIL_USERNAME"]:
+        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
     return smtp
 
 
@@ -185,8 +185,8 @@ def _send_one(smtp: smtplib.SMTP, message: _Claimed) -> str:
 
 
 def _retry_in(config: Any, attempts: int) -> float:
-    base = float(config.get("MAIL_RETRY_SECONDS", 60))
-    return min(base * 2 ** max(attempts - 1, 0), float(config.get("MAIL_RETRY_MAX_SECONDS", 3600)))
+    base = float(config["MAIL_RETRY_SECONDS"])
+    return min(base * 2 ** max(attempts - 1, 0), float(config["MAIL_RETRY_MAX_SECONDS"]))
 
 
 def _temporary(
@@ -216,10 +216,10 @@ def send_due(
     set). With no
     ``MAIL_SERVER`` nothing is sent: mail stays in the outbox."""
     report = SendReport()
-    if not app.config.get("MAIL_SERVER"):
+    if not app.config["MAIL_SERVER"]:
         return report
     worker_id = worker_id or new_worker_id()
-    batch = batch or int(app.config.get("MAIL_BATCH_SIZE", 50))
+    batch = batch or int(app.config["MAIL_BATCH_SIZE"])
     # What was due when the run began: a message that failed in this run waits for the next one.
     started = utcnow()
     while not (stop is not None and stop.is_set()):

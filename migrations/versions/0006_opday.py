@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_opday"
-down_revision = "0005_suggest"
+down_revision = "0006_mail"
 branch_labels = None
 depends_on = None
 
