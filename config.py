@@ -109,3 +109,21 @@ JOBS_LEASE_SECONDS = 120  # a running job not heard of for this long is taken ag
 RETENTION_MONTHS = 24
 
 MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+
+# Mail, sent from the outbox by `helpdesk worker` (or `helpdesk mail send`). No server: nothing is sent, the
+# messages stay in the outbox, where admins read them (Administration → Outbox).
+MAIL_SERVER = ""
+MAIL_PORT = 25
+MAIL_SECURITY = "none"  # none, starttls or tls (SMTPS, usually port 465)
+MAIL_USERNAME = ""
+MAIL_PASSWORD = ""
+MAIL_FROM = "helpdesk@example.org"  # set your own: the address the messages come from
+MAIL_FROM_NAME = ""
+MAIL_TIMEOUT_SECONDS = 30
+MAIL_MAX_ATTEMPTS = 8  # then the message is failed (retry it from the outbox page)
+MAIL_RETRY_SECONDS = 60  # the first wait after a failed attempt, doubling each time...
+MAIL_RETRY_MAX_SECONDS = 3600  # ...up to this
+MAIL_LEASE_SECONDS = 300  # a message claimed this long ago by a sender that died is taken again
+MAIL_BATCH_SIZE = 50  # messages claimed at once and sent over one connection
+# Each territory's address, for the Reply-To of mail sent on its behalf: {"sud": "sud@example.org"}.
+TERRITORY_REPLY_TO = {}

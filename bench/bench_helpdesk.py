@@ -1,8 +1,9 @@
 """Helpdesk pages under load: the pages an operator opens all day, timed on a database holding many requests.
 
 Builds N requests (default 5,000) spread over the basins, with leads, callbacks and transfers to the region,
-then times through the Flask test client (no network): recording a request at intake, the request page, the
-to-do list, the queue, and the API list; median and worst of 30 runs each. Target: under 300 ms each.
+then times through the Flask test client (no network): recording a request at intake, the home page (the
+operator's day, with the navigation's counts), the request page, the to-do list, the queue, and the API list;
+median and worst of 30 runs each. Target: under 300 ms each.
 SQLite in a temporary folder by default; ``--database-url postgresql+psycopg://...`` measures PostgreSQL
 (in a new schema, dropped at the end).
 
@@ -161,6 +162,7 @@ def main() -> int:
         }
         rows = [
             ("intake (POST, new reference)", lambda: client.post("/requests/new", data=intake)),
+            ("home page (the day, nav counts)", lambda: client.get("/")),
             ("request page", lambda: client.get(f"/requests/{sud_id}")),
             ("to-do list", lambda: client.get("/requests/todo")),
             ("queue and list", lambda: client.get("/requests/")),

@@ -83,6 +83,11 @@ def can_manage_users(user: User) -> bool:
     return user.role == Role.ADMIN and user.active
 
 
+def can_read_outbox(user: User) -> bool:
+    """The mail outbox (what was sent to whom, the messages in full): admins."""
+    return user.role == Role.ADMIN and user.active
+
+
 def can_confirm_accounts(user: User) -> bool:
     """Coordinators confirm the accounts of their own territory that read requests (see auth.confirmations)."""
     return user.role == Role.COORDINATOR and user.is_active

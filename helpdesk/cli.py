@@ -34,6 +34,7 @@ AREA_COMMAND_MODULES = (
     "helpdesk.admin.commands",
     "helpdesk.jobs.commands",
     "helpdesk.orientation.commands",
+    "helpdesk.mail.commands",
 )
 
 db_cli = AppGroup("db", help="Database schema.")

@@ -22,4 +22,5 @@ from helpdesk.followup.models import (  # noqa: F401
     UnmetNeed,
 )
 from helpdesk.jobs.models import Job  # noqa: F401
+from helpdesk.mail.models import OutboxMessage  # noqa: F401
 from helpdesk.orientation.models import Need, UnansweredSearch  # noqa: F401

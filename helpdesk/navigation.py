@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import current_app, request, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
+from directory_import.models import utcnow
 from helpdesk import access
+from helpdesk.db import get_session
+from helpdesk.followup import lists
+from helpdesk.i18n import local_zone
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -18,6 +26,7 @@ class NavEntry:
     label: object
     allowed: Callable[[object], bool]
     description: object = ""
+    count: Callable[[object], int | None] | None = None  # a cheap count shown next to the label
 
 
 def _signed_in(user) -> bool:
@@ -34,12 +43,37 @@ def _directory(user) -> bool:
     )
 
 
+def _counts(user) -> tuple[int | None, int | None]:
+    """Callbacks overdue or due today, and requests in the territory's queue: two COUNT queries a page."""
+    if "nav_counts" not in g:
+        db = get_session()
+        try:
+            g.nav_counts = (
+                lists.todo_count(db, user, now=utcnow(), zone=local_zone()),
+                lists.queue_count(db, user),
+            )
+        except SQLAlchemyError:  # a page already failing on the database still renders, without counts
+            logger.warning("navigation counts unavailable", exc_info=True)
+            g.nav_counts = (None, None)
+    return g.nav_counts
+
+
 NAV: tuple[NavEntry, ...] = (
     NavEntry("main.home", _l("Home"), _signed_in),
     NavEntry(
-        "followup.todo", _l("My to-do list"), _works_on_requests, _l("Callbacks due and requests waiting.")
+        "followup.todo",
+        _l("My to-do list"),
+        _works_on_requests,
+        _l("Callbacks due and requests waiting."),
+        lambda u: _counts(u)[0],
     ),
-    NavEntry("followup.queue", _l("Requests"), _works_on_requests, _l("The territory's requests and queue.")),
+    NavEntry(
+        "followup.queue",
+        _l("Requests"),
+        _works_on_requests,
+        _l("The territory's requests and queue."),
+        lambda u: _counts(u)[1],
+    ),
     NavEntry("intake.new", _l("New request"), _works_on_requests, _l("Record a professional's request.")),
     NavEntry(
         "directory.search", _l("Directory"), _directory, _l("Search the social-health actors of Brussels.")
@@ -66,6 +100,7 @@ class NavItem:
     label: object
     description: object
     active: bool
+    count: int | None = None
 
 
 def nav_items() -> list[NavItem]:
@@ -80,6 +115,7 @@ def nav_items() -> list[NavItem]:
                     entry.label,
                     entry.description,
                     request.endpoint == entry.endpoint,
+                    entry.count(current_user) if entry.count is not None else None,
                 )
             )
     return items

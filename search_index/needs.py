@@ -21,6 +21,7 @@ from whoosh.lang.snowball import DutchStemmer, FrenchStemmer
 
 from search_index.analysis import STOP_WORDS, fold, split_compound, words
 
+SHIPPED_FILE = Path(__file__).resolve().parent / "data" / "needs.csv"
 CSV_FIELDS = ("code", "label_en", "fr", "nl", "categories", "publics", "themes", "terms")
 TYPO_PENALTY = 0.15  # match quality lost per edit
 GAP_PENALTY = 0.1  # per word of the text skipped inside a phrase ("perte totale d'autonomie")
@@ -140,6 +141,18 @@ def read_needs_csv(path: str | Path) -> list[NeedEntry]:
     return entries
 
 
+@lru_cache(maxsize=1)
+def shipped_needs() -> tuple[NeedEntry, ...]:
+    """The entries the product ships (``search_index/data/needs.csv``)."""
+    return tuple(read_needs_csv(SHIPPED_FILE))
+
+
+@lru_cache(maxsize=1)
+def shipped_thesaurus() -> NeedsThesaurus:
+    """The shipped entries, ready to match: what ``search`` uses unless given the application's own."""
+    return NeedsThesaurus(shipped_needs())
+
+
 def tolerated_edits(word: str) -> int:
     """Typos tolerated when a word is matched against the thesaurus: none up to 4 letters, then 1, and 2
     from 8 letters (stricter than the index: a need read wrongly brings a whole category)."""
@@ -169,21 +182,35 @@ class NeedsThesaurus:
         self.entries = [e for e in entries if e.code]
         self.by_code = {e.code: e for e in self.entries}
         self._phrases: dict[tuple[str, ...], list[NeedEntry]] = {}
+        # One word with its little words ("à la rue", "où dormir", "franse les"): matched only with them, so
+        # that "rue" in an address or "dormir" in "ne plus dormir" is not read as the need.
+        self._anchored: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]] = {}
         for entry in self.entries:
             for phrase in entry.phrases:
-                tokens = _meaningful(words(phrase))
+                every = words(phrase)
+                tokens = _meaningful(every)
+                if len(tokens) == 1 and len(every) > 1:
+                    at = every.index(tokens[0])
+                    key = ("\0", *every)
+                    self._anchored.setdefault(tokens[0], []).append(
+                        (tuple(every[:at]), tuple(every[at + 1 :]), key)
+                    )
+                    tokens = key
                 if tokens:
                     bucket = self._phrases.setdefault(tokens, [])
                     if entry not in bucket:
                         bucket.append(entry)
         self._by_first: dict[str, list[tuple[str, ...]]] = {}
         for tokens in self._phrases:
-            self._by_first.setdefault(tokens[0], []).append(tokens)
-        self._words = sorted({w for tokens in self._phrases for w in tokens})
+            if tokens[0] != "\0":
+                self._by_first.setdefault(tokens[0], []).append(tokens)
+        self._words = sorted(
+            {w for tokens in self._phrases for w in tokens if tokens[0] != "\0"} | set(self._anchored)
+        )
         self._by_key: dict[str, set[str]] = {}
         for w in self._words:
-            for key in word_keys(w):
-                self._by_key.setdefault(key, set()).add(w)
+            for word_key in word_keys(w):
+                self._by_key.setdefault(word_key, set()).add(w)
         self._labels = [(fold(p), e) for e in self.entries for p in e.phrases]
 
     @classmethod
@@ -230,14 +257,25 @@ class NeedsThesaurus:
                 return None
         return position, penalty
 
-    def match(self, text: str) -> list[NeedMatch]:
-        """The needs ``text`` names, longest phrases first, each typed word used by one phrase at most;
-        a phrase shared by several entries gives each of them."""
-        tokens = [t for t in words(text.replace("-", " ")) if t not in STOP_WORDS][:24]
+    def match(self, text: str, max_words: int = 24) -> list[NeedMatch]:
+        """The needs ``text`` names (its first ``max_words`` meaningful words), best matches first, each
+        word used by one phrase at most, longer phrases first; a phrase shared by several entries gives
+        each of them."""
+        every = words(text.replace("-", " "))
+        raw_at = [i for i, t in enumerate(every) if t not in STOP_WORDS][:max_words]
+        tokens = [every[i] for i in raw_at]
         if not tokens or not self.entries:
             return []
         candidates = [self._candidates(t) for t in tokens]
         spans: list[tuple[int, int, float, tuple[str, ...]]] = []
+        for position, options in enumerate(candidates):
+            r = raw_at[position]
+            for word, edits in options.items():
+                for before, after, key in self._anchored.get(word, ()):
+                    if tuple(every[max(0, r - len(before)) : r]) == before and (
+                        tuple(every[r + 1 : r + 1 + len(after)]) == after
+                    ):
+                        spans.append((position, position + 1, max(0.3, 1.0 - TYPO_PENALTY * edits), key))
         for start, options in enumerate(candidates):
             for first, first_edits in options.items():
                 for phrase in self._by_first.get(first, ()):
@@ -247,7 +285,7 @@ class NeedsThesaurus:
                         spans.append(
                             (start, stop, max(0.3, 1.0 - TYPO_PENALTY * first_edits - penalty), phrase)
                         )
-        spans.sort(key=lambda s: (-len(s[3]), -s[2], s[0]))
+        spans.sort(key=lambda s: (-(1 if s[3][0] == "\0" else len(s[3])), -s[2], s[0]))
         used: set[int] = set()
         best: dict[str, NeedMatch] = {}
         taken: list[tuple[int, int, float]] = []

@@ -29,7 +29,7 @@ from search_index.building import active_filters, filters_query, unit_query, uni
 from search_index.corrections import index_vocabulary, spelling_suggestion
 from search_index.expansion import covers_all, needs_query
 from search_index.facets import facet_counts
-from search_index.needs import NeedsThesaurus
+from search_index.needs import NeedsThesaurus, shipped_thesaurus
 from search_index.ranking import rerank
 from search_index.results import FacetCount, SearchHit, SearchResult, Snippet
 from search_index.snippets import make_hit
@@ -40,6 +40,12 @@ __all__ = ["FacetCount", "SearchHit", "SearchResult", "Snippet", "search", "syno
 
 logger = logging.getLogger(__name__)
 
+
+class _Shipped:
+    """The default of ``search(needs=...)``: the thesaurus the product ships."""
+
+
+SHIPPED = _Shipped()
 FEW = 3  # fewer exact hits than this: try corrected words, offer a suggestion
 RERANK_WINDOW = 40
 
@@ -79,21 +85,22 @@ def search(
     synonyms: SynonymTable | Iterable[str] | None = None,
     territory: str | None = None,
     with_facets: bool = True,
-    needs: NeedsThesaurus | None = None,
+    needs: NeedsThesaurus | None | _Shipped = SHIPPED,
     highlights: bool = True,
 ) -> SearchResult:
     """Search the live index.
 
     ``filters`` maps facet names (category, public, basin, commune, language) to accepted values;
     ``synonyms`` is a ``SynonymTable`` or extra lines ("a, b, c") added to ``DEFAULT_SYNONYMS``;
-    ``territory`` (a basin code) raises nearby results a little; ``needs``, a thesaurus, adds the
-    organisations that answer the needs the text names (below those whose record holds the words; their
-    hits name the needs in ``via_needs``). An empty text lists everything that
-    matches the filters. ``highlights=False`` leaves the hits without snippets, for callers that do not show
-    them (each one costs). Raises ``IndexUnavailable`` when there is no usable index, ``ValueError`` for an
+    ``territory`` (a basin code) raises nearby results a little; ``needs``, a thesaurus (the shipped one
+    unless given, None for none), adds the organisations that answer the needs the text names (below those
+    whose record holds the words; their hits name the needs in ``via_needs``). An empty text lists everything
+    that matches the filters. ``highlights=False`` leaves the hits without snippets, for callers that do not
+    show them (each one costs). Raises ``IndexUnavailable`` when there is no usable index, ``ValueError`` for an
     unknown filter.
     """
     started = time.perf_counter()
+    thesaurus = shipped_thesaurus() if isinstance(needs, _Shipped) else needs
     table = synonyms if isinstance(synonyms, SynonymTable) else synonym_table(tuple(synonyms or ()))
     limit = max(1, min(int(limit), 100))
     page = max(1, int(page))
@@ -102,7 +109,17 @@ def search(
         try:
             searcher = index.searcher()
             result = _run(
-                index, searcher, text, active, limit, page, table, territory, with_facets, needs, highlights
+                index,
+                searcher,
+                text,
+                active,
+                limit,
+                page,
+                table,
+                territory,
+                with_facets,
+                thesaurus,
+                highlights,
             )
             break
         except (OSError, EOFError) as error:

@@ -59,6 +59,7 @@ pytest_plugins = [
     "tests.fixtures.requests",
     "tests.fixtures.reports",
     "tests.fixtures.reliability",
+    "tests.fixtures.mail",
 ]
 
 

@@ -263,3 +263,36 @@ def test_api_requests_reopen_a_closed_request(make_user, make_request, token_of,
         {"reason": "encore", "version": closed["version"]},
     )
     assert status == 409 and body["fields"] == {"version": "conflict"}
+
+
+@pytest.mark.parametrize("choice", ["move", "cancel"])
+def test_api_requests_transfer_says_what_becomes_of_the_callbacks(
+    app, make_user, make_request, token_of, call, choice
+):
+    from datetime import UTC, datetime, timedelta
+
+    from helpdesk.followup import operations as ops
+    from helpdesk.followup.models import Callback, HelpRequest
+
+    sud = make_user("operator", "sud")
+    req = make_request(sud)
+    with app.app_context():
+        db = get_session()
+        callback_id = ops.add_callback(
+            db, db.merge(sud), db.get(HelpRequest, req.id), due_at=datetime.now(UTC) + timedelta(days=1)
+        ).id
+        db.commit()
+    body = {"to": "region", "note": "à vous", "callbacks": choice}
+    assert call("POST", f"/api/v1/requests/{req.id}/transfer", token_of(sud), body)[0] == 200
+    with app.app_context():
+        callback = get_session().get(Callback, callback_id)
+        assert (callback.cancelled_at is not None) == (choice == "cancel")
+        assert (callback.done_at is None) == (choice == "move")
+
+
+def test_api_requests_transfer_refuses_an_unknown_callback_choice(make_user, make_request, token_of, call):
+    sud = make_user("operator", "sud")
+    req = make_request(sud)
+    body = {"to": "region", "note": "à vous", "callbacks": "lose"}
+    status, answer = call("POST", f"/api/v1/requests/{req.id}/transfer", token_of(sud), body)
+    assert status == 400 and list(answer["fields"]) == ["callbacks"]

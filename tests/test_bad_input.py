@@ -24,6 +24,30 @@ def test_report_page_month_out_of_the_calendar_is_400_with_a_message(client, log
         assert "Aucun rapport pour" in html.unescape(response.get_data(as_text=True))
 
 
+EDGE_PERIODS = [
+    "0000",
+    "9999-Q4",
+    "1899-Q4",
+    "2026-Q5",
+    "2026-06..2026-01",
+    "2026-13",
+    "2026-01..2030-12",
+    "%00",
+    "x" * 500,
+]
+
+
+@pytest.mark.parametrize("period", EDGE_PERIODS)
+def test_report_page_bad_period_is_400_with_a_message(client, logged_in, period):
+    logged_in("coordinator", "region")
+    for path in ("/reports/", "/reports/territories"):
+        for fmt in ("", "csv", "json"):
+            response = client.get(path, query_string={"period": period, "format": fmt})
+            assert response.status_code == 400
+            text = html.unescape(response.get_data(as_text=True))
+            assert "Aucun rapport pour" in text or "n'est pas une période" in text
+
+
 def test_report_command_month_out_of_the_calendar_is_a_usage_error(runner, tmp_path):
     result = runner.invoke(
         args=["report", "monthly", "--month", "0001-01", "--output", str(tmp_path / "r.html")]

@@ -234,8 +234,8 @@ def test_limits_cli_import_with_too_many_rejected_rows_lists_the_first(app, runn
     app.config["IMPORT_MAX_REJECTED"] = 50
     result = runner.invoke(args=["directory", "import", str(bad_rows_csv(tmp_path / "bad.csv", 200))])
     assert result.exit_code != 0
-    assert "more than 50 rows were rejected" in result.output
-    assert "line 3: this row has 3 cells" in result.output
+    assert "More than 50 rows were rejected, so the file is refused as a whole" in result.output
+    assert "line 3: This row has 3 cells" in result.output
     assert _organisations(app) == 0
 
 

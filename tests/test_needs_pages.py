@@ -108,6 +108,7 @@ def test_directory_page_finds_a_need_below_the_records_holding_the_word(
     second = page.index(f"/directory/organisations/{orgs['ssm'].id}")
     assert first < second
     assert f"/directory/organisations/{orgs['food'].id}" not in page
+    assert 'data-needs="depression"' in page
     assert 'data-via-needs="depression"' in page[second:] and "data-via-needs" not in page[first:second]
 
 

@@ -1,4 +1,4 @@
-"""The needs thesaurus shipped in ``helpdesk/orientation/data/needs.csv``, reviewed like code: every category,
+"""The needs thesaurus shipped in ``search_index/data/needs.csv``, reviewed like code: every category,
 public and request theme it names exists in the project's vocabularies, and its entries are usable."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from helpdesk.followup.themes import SECTOR_THEMES
 from search_index.analysis import fold
 from search_index.needs import NeedEntry, NeedsThesaurus, parse_weights, read_needs_csv, tolerated_edits
 
-NEEDS_CSV = Path(__file__).resolve().parent.parent / "helpdesk" / "orientation" / "data" / "needs.csv"
+NEEDS_CSV = Path(__file__).resolve().parent.parent / "search_index" / "data" / "needs.csv"
 ENTRIES = read_needs_csv(NEEDS_CSV)
 
 
@@ -89,6 +89,16 @@ def test_needs_thesaurus_typos_are_tolerated_on_long_words_only():
     assert thesaurus.match("fait") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("famille à la rue", "shelter_families"), ("il dort à la rue", "no_home"), ("en deuil", "mourning")],
+)
+def test_needs_thesaurus_little_words_anchor_a_single_word(text: str, code: str):
+    thesaurus = NeedsThesaurus(ENTRIES)
+    assert code in {m.code for m in thesaurus.match(text)}
+    assert thesaurus.match("12 rue haute") == []
+
+
 def test_needs_thesaurus_resembling_entries():
     thesaurus = NeedsThesaurus(ENTRIES)
     assert "depression" in {e.code for e in thesaurus.resembling("dépressions sévères")}
@@ -98,3 +108,15 @@ def test_needs_thesaurus_resembling_entries():
 def test_needs_thesaurus_rejects_bad_weights(bad: str):
     with pytest.raises(ValueError):
         parse_weights(bad)
+
+
+def test_needs_thesaurus_reads_a_whole_question():
+    thesaurus = NeedsThesaurus(ENTRIES)
+    question = (
+        "Madame X, 34 ans, deux enfants, arrivée il y a trois mois, hébergée chez une amie qui ne peut plus "
+        "la garder; elle nous dit aussi avoir des dettes de loyer et ne plus dormir; elle est enceinte"
+    )
+    found = {m.code for m in thesaurus.match(question, max_words=400)}
+    assert {"pregnancy_follow_up", "rent_arrears"} <= found
+    assert "shelter_tonight" not in found  # "ne plus dormir" is not "où dormir"
+    assert "pregnancy_follow_up" not in {m.code for m in thesaurus.match(question)}  # a search reads 24 words

@@ -31,7 +31,9 @@ def _json(app, territory="sud", language="fr", public=False):
 def _without_labels(data):
     if isinstance(data, dict):
         return {
-            k: _without_labels(v) for k, v in data.items() if k not in ("label", "organisation", "language")
+            k: _without_labels(v)
+            for k, v in data.items()
+            if k not in ("label", "organisation", "language", "period_label", "definitions", "attribution")
         }
     if isinstance(data, list):
         return [_without_labels(v) for v in data]
@@ -104,7 +106,7 @@ def test_report_xlsx_one_sheet_per_table_with_frozen_headers_and_formats(app, oc
     book = load_workbook(path)
     assert len(book.sheetnames) == 1 + 18  # the cover sheet, then one per table
     assert book.sheetnames[0] == "2026-10"
-    sheet = book["Aanvragen per thema"]
+    sheet = book["Per thema"]  # short, readable, unique sheet names
     assert sheet.freeze_panes == "A2"
     assert [c.value for c in sheet[1]] == ["Thema", "Aanvragen"]
     values = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
@@ -120,7 +122,7 @@ def test_report_xlsx_and_csv_neutralise_formulas(app, make_report_request, tmp_p
         make_report_request("2026-10-05T10:00:00", caller_function='=HYPERLINK("http://evil.example","x")')
     path = tmp_path / "report.xlsx"
     path.write_bytes(_document(app, "xlsx").content)
-    sheet = load_workbook(path)["Demandes par fonction du profes"]
+    sheet = load_workbook(path)["Par fonction"]
     cell = sheet["A2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK") and cell.quotePrefix
     text = _document(app, "csv").content.decode()

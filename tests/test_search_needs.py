@@ -1,85 +1,24 @@
-"""Needs, not only names: need-phrased queries over the project's own sample directory.
-
-The sample (``directory_import/sample.py``) is imported the way ``make run`` does (social.brussels shape,
-numbered categories) and indexed through the library alone. Each query of ``tests/data/need_queries.json``
-names the categories whose organisations answer it; recall@5 counts how many of the first five results are
-of those categories (out of five, or fewer when fewer organisations are). The thesaurus is
-``helpdesk/orientation/data/needs.csv``.
+"""Needs, not only names, through the library alone: how the needs thesaurus (``search_index/data/needs.csv``)
+ranks, over the project's sample directory and the search-quality one. The recall of the need-phrased
+queries is in ``tests/test_search_quality.py``.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from directory_import.models import Organisation
-from directory_import.sample import write_sample
-from directory_import.sync import import_path
-from directory_import.vocabulary import CATEGORIES
-from search_index import SearchIndex, rebuild, search
-from search_index.analysis import fold
+from search_index import search
 from search_index.needs import NeedsThesaurus, read_needs_csv
 
 ROOT = Path(__file__).resolve().parent.parent
-NEEDS_CSV = ROOT / "helpdesk" / "orientation" / "data" / "needs.csv"
-QUERIES = Path(__file__).resolve().parent / "data" / "need_queries.json"
-MIN_RECALL_AT_5 = 0.95
+NEEDS_CSV = ROOT / "search_index" / "data" / "needs.csv"
 
 
 @pytest.fixture(scope="module")
 def thesaurus() -> NeedsThesaurus:
     return NeedsThesaurus(read_needs_csv(NEEDS_CSV))
-
-
-@pytest.fixture
-def sample_index(library_session, tmp_path) -> tuple[SearchIndex, dict[int, set[str]]]:
-    """The sample directory imported and indexed: (index, organisation id -> the project's category codes)."""
-    path = tmp_path / "sample.json"
-    write_sample(path, fmt="socialbrussels")
-    import_path(library_session, path, source="sample")
-    library_session.commit()
-    by_label = {fold(fr): code for code, (fr, _) in CATEGORIES.items()}
-    kinds = {}
-    for org in library_session.query(Organisation):
-        labels = [fold(str(c.get("label_fr") or c.get("labelFr") or "")) for c in org.categories or []]
-        kinds[org.id] = {by_label[label] for label in labels if label in by_label}
-    index = SearchIndex(tmp_path / "index")
-    rebuild(index, library_session)
-    return index, kinds
-
-
-def recall_at_5(top: list[int], kinds: dict[int, set[str]], expected: set[str]) -> float:
-    relevant = [i for i, codes in kinds.items() if codes & expected]
-    if not relevant:
-        return 1.0
-    found = sum(1 for i in top[:5] if kinds.get(i, set()) & expected)
-    return found / min(5, len(relevant))
-
-
-def test_need_queries_are_many_and_bilingual():
-    queries = json.loads(QUERIES.read_text(encoding="utf-8"))
-    kinds = {q["kind"] for q in queries}
-    assert len(queries) >= 60
-    assert {"fr", "nl", "typo", "no accents"} <= kinds
-
-
-def test_search_needs_recall_at_5(sample_index, thesaurus):
-    index, kinds = sample_index
-    queries = json.loads(QUERIES.read_text(encoding="utf-8"))
-    recalls, misses = [], []
-    for query in queries:
-        top = [h.id for h in search(index, query["q"], limit=5, needs=thesaurus, with_facets=False).hits]
-        recall = recall_at_5(top, kinds, set(query["expect_categories"]))
-        recalls.append(recall)
-        if recall < 1:
-            misses.append((query["q"], query["expect_categories"], [sorted(kinds.get(i, ())) for i in top]))
-    mean = sum(recalls) / len(recalls)
-    print(f"\nneed queries: {len(queries)}, recall@5 {mean:.3f}")
-    for miss in misses:
-        print("  missed:", miss)
-    assert mean >= MIN_RECALL_AT_5
 
 
 def test_search_needs_rank_the_words_first(sample_index, thesaurus):

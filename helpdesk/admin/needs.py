@@ -1,6 +1,6 @@
 """Admin section: the needs thesaurus (blueprint ``admin_needs``), edited like the synonyms.
 
-The product ships the entries (``helpdesk/orientation/data/needs.csv``); admins and regional coordinators
+The product ships the entries (``search_index/data/needs.csv``); admins and regional coordinators
 add, change and remove them here. Every change is audited; a re-seed never undoes one.
 """
 

@@ -39,7 +39,7 @@ def _send_password_link(db, user: User, purpose: str) -> None:
         object_id=user.id,
         details={"purpose": purpose},
     )
-    if deliver_password_link(user, token, purpose):
+    if deliver_password_link(user, token, purpose, db):
         flash(_("A link to choose a password is on its way to %(email)s.", email=user.email), "info")
     else:
         flash(

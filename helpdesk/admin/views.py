@@ -1,5 +1,5 @@
 """Administration: the index page. Each section is a blueprint of its own (``admin_users``, ``admin_imports``,
-``admin_duplicates``, ``admin_themes``, ``admin_synonyms``, ``admin_needs``), registered by ``helpdesk.blueprints``; they share
+``admin_duplicates``, ``admin_themes``, ``admin_synonyms``, ``admin_needs``, ``admin_outbox``), registered by ``helpdesk.blueprints``; they share
 ``require`` from here, and this module imports none of them."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ SECTIONS: tuple[tuple[str, object, Callable[[User], bool]], ...] = (
     ("admin_duplicates.duplicates", _l("Duplicates"), access.can_manage_directory),
     ("admin_imports.imports", _l("Directory imports"), access.can_manage_directory),
     ("admin_needs.needs", _l("Needs thesaurus"), access.can_edit_needs),
+    ("admin_outbox.outbox", _l("Outbox"), access.can_read_outbox),
     ("admin_synonyms.synonyms", _l("Search synonyms"), access.can_manage_directory),
     ("admin_themes.themes", _l("Themes"), access.can_manage_directory),
     ("admin_users.users", _l("Accounts"), access.can_manage_users),

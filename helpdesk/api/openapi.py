@@ -259,6 +259,11 @@ def spec() -> dict:
                         },
                         "phone": {"type": "string"},
                         "email": {"type": "string"},
+                        "language": {
+                            "type": "string",
+                            "enum": ["fr", "nl", "en"],
+                            "description": "The language the professional is written to in (default: yours).",
+                        },
                     },
                 },
                 "NewRequest": {
@@ -496,7 +501,18 @@ def spec() -> dict:
                     "summary": "Hand the request to the region, back to a basin or to a neighbouring basin",
                     "parameters": [REQUEST_ID],
                     "requestBody": _change_body(
-                        {"to": territory, "note": {"type": "string"}}, ["to", "note"]
+                        {
+                            "to": territory,
+                            "note": {"type": "string"},
+                            "callbacks": {
+                                "type": "string",
+                                "enum": ["move", "cancel"],
+                                "default": "move",
+                                "description": "Open callbacks move with the request (to whoever takes it "
+                                "there) or are cancelled, each with a line in the timeline.",
+                            },
+                        },
+                        ["to", "note"],
                     ),
                     "responses": {
                         "200": _json(_ref("RequestSummary"), "Transferred: `territory` is the new holder."),
@@ -527,6 +543,49 @@ def spec() -> dict:
                     "responses": {
                         "200": _json(_ref("Request"), "Closed."),
                         "409": _json(_ref("Error"), "Changed meanwhile, or closed."),
+                        **ERRORS,
+                    },
+                }
+            },
+            "/requests/{id}/send-orientation": {
+                "post": {
+                    "summary": "E-mail the asking professional the leads chosen, in their language",
+                    "description": "The reference, each lead's name, address, phone, e-mail, website, opening "
+                    "hours and note, the next steps and the territory's address (Reply-To). Never the question. "
+                    "Queued in the outbox; it leaves when the mail server takes it.",
+                    "parameters": [REQUEST_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "to": {
+                                            "type": "string",
+                                            "format": "email",
+                                            "description": "Default: the professional's e-mail.",
+                                        },
+                                        "language": {"type": "string", "enum": ["fr", "nl", "en"]},
+                                        "message": {"type": "string", "description": "A word of your own."},
+                                        "identity_confirmed": IDENTITY_CONFIRMED,
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "202": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "message_id": {"type": "string"},
+                                    "outbox_id": {"type": "integer"},
+                                    "state": {"type": "string"},
+                                },
+                            },
+                            "Queued in the outbox.",
+                        ),
                         **ERRORS,
                     },
                 }

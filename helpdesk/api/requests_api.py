@@ -22,7 +22,9 @@ from helpdesk.api.views import ApiError, api_blueprint
 from helpdesk.db import get_session
 from helpdesk.followup import operations as ops
 from helpdesk.followup.models import HelpRequest
+from helpdesk.followup.orientation_mail import send_orientation
 from helpdesk.forms import in_calendar
+from helpdesk.i18n import current_language
 from helpdesk.identity_messages import identity_messages
 from helpdesk.vocabularies import Status
 from helpdesk.vocabularies.errors import FieldError, RequestRefusal
@@ -63,6 +65,7 @@ def request_json(req: HelpRequest, *, full: bool = True) -> dict[str, Any]:
                 "organisation": req.caller_organisation_text,
                 "phone": req.caller_phone,
                 "email": req.caller_email,
+                "language": req.caller_language,
             },
             "age_band": req.age_band,
             "gender": req.gender,
@@ -139,6 +142,12 @@ def _failed(error: ops.RequestError) -> ApiError:
         return _conflict()
     if RequestRefusal.has(error.code):
         return ApiError(RequestRefusal.label_of(error.code), 409, {"status": error.code})
+    if error.code == "no_address":
+        return ApiError(
+            _('No address: give "to", or record the professional\'s e-mail.'), 400, {"to": "required"}
+        )
+    if error.code == "no_lead":
+        return ApiError(_("No lead to send yet: add the services found first."), 400, {"leads": "required"})
     if error.code in ("identity_refused", "identity_suspected"):
         # A field holding anything refused is refused; the others wait for "identity_confirmed": true.
         fields, messages = {}, []
@@ -213,6 +222,7 @@ def requests_create():
             organisation_text=_text(caller, "organisation"),
             phone=_text(caller, "phone"),
             email=_text(caller, "email"),
+            language=_text(caller, "language") or current_language(),
         ),
         age_band=_text(data, "age_band"),
         gender=_text(data, "gender"),
@@ -315,6 +325,7 @@ def requests_transfer(request_id: int):
             note=_text(data, "note"),
             expected_version=_version(data),
             identity_confirmed=data.get("identity_confirmed") is True,
+            callbacks=_text(data, "callbacks") or ops.CALLBACKS_MOVE,
         )
     except ops.RequestError as error:
         raise _failed(error) from None
@@ -375,3 +386,28 @@ def requests_reopen(request_id: int):
         raise _failed(error) from None
     _commit()
     return jsonify(request_json(req)), 200
+
+
+@bp.route("/requests/<int:request_id>/send-orientation", methods=["POST"])
+@login_required
+def requests_send_orientation(request_id: int):
+    """Queue the orientation e-mail to the asking professional (202: it leaves with the outbox)."""
+    req = _get(request_id, edit=True)
+    data = _body()
+    to = data.get("to")
+    if to is not None and not isinstance(to, str):
+        raise ApiError(_("Some fields are not valid."), 400, {"to": "invalid"})
+    try:
+        queued = send_orientation(
+            get_session(),
+            current_user,
+            req,
+            to=to or None,
+            language=_text(data, "language") or None,
+            message=_text(data, "message"),
+            identity_confirmed=data.get("identity_confirmed") is True,
+        )
+    except ops.RequestError as error:
+        raise _failed(error) from None
+    _commit()
+    return jsonify({"message_id": queued.message_id, "outbox_id": queued.id, "state": queued.state}), 202

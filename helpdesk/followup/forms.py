@@ -40,6 +40,9 @@ from helpdesk.vocabularies import (
     Urgency,
 )
 
+# Each language in its own name: the operator picks the professional's.
+MAIL_LANGUAGE_CHOICES = select_choices([("fr", "Français"), ("nl", "Nederlands"), ("en", "English")])
+
 
 class IdentityCheck:
     """Mixin: the box an operator ticks after checking that a flagged text identifies nobody.
@@ -98,6 +101,17 @@ class CallbackForm(IdentityCheck, FlaskForm):
 class TransferForm(IdentityCheck, VersionedForm):
     to = SelectField(_l("Hand to"), validators=[DataRequired()])
     note = TextAreaField(_l("Handover note"), validators=[DataRequired(), Length(max=5000)])
+    callbacks = RadioField(
+        _l("The planned callbacks"),
+        choices=select_choices(
+            [
+                ("move", _l("Move with the request: whoever takes it there calls back")),
+                ("cancel", _l("Cancel them: a line in the timeline says so")),
+            ]
+        ),
+        default="move",
+        validators=[Optional()],
+    )
 
 
 class ShareForm(IdentityCheck, FlaskForm):
@@ -126,6 +140,22 @@ class CloseForm(IdentityCheck, VersionedForm):
     feedback_channel = SelectField(_l("How"), choices=vocabulary_choices(Channel))
     feedback_text = TextAreaField(_l("What was proposed"), validators=[Length(max=10000)])
     missing_reason = TextAreaField(_l("Why it could not be given"), validators=[Length(max=5000)])
+
+
+class OrientationMailForm(IdentityCheck, FlaskForm):
+    """The orientation e-mail to the asking professional: where, in which language, with a word of one's own."""
+
+    to = EmailField(
+        _l("To"),
+        validators=[Optional(), Email(), Length(max=254)],
+        description=_l("Empty: the professional's e-mail."),
+    )
+    language = SelectField(_l("Language"), choices=MAIL_LANGUAGE_CHOICES)
+    message = TextAreaField(
+        _l("A word of your own (optional)"),
+        validators=[Length(max=5000)],
+        description=_l("Never the question, nor anything on the person helped."),
+    )
 
 
 # ---------------------------------------------------------------- recording
@@ -172,6 +202,12 @@ class IntakeForm(FlaskForm):
         render_kw={"autocomplete": "off"},
     )
 
+    caller_language = SelectField(
+        _l("Language to write to them in"),
+        choices=MAIL_LANGUAGE_CHOICES,
+        validators=[Optional()],
+    )
+
     age_band = SelectField(_l("Age band"), validators=[Optional()])
     gender = SelectField(_l("Gender (optional)"), validators=[Optional()])
     languages = MultiCheckboxField(_l("Languages spoken"), validators=[Optional()])
@@ -216,6 +252,7 @@ class EditRequestForm(IntakeForm):
             "caller_sector",
             "caller_phone",
             "caller_email",
+            "caller_language",
             "age_band",
             "gender",
             "languages",
@@ -247,6 +284,7 @@ def record_from_form(form: IntakeForm, *, organisation_id: int | None, postcode:
             organisation_text=form.caller_organisation.data or "",
             phone=form.caller_phone.data or "",
             email=form.caller_email.data or "",
+            language=form.caller_language.data or "",
         ),
         age_band=form.age_band.data or "",
         gender=form.gender.data or "",

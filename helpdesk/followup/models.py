@@ -64,6 +64,8 @@ class HelpRequest(Base):
     caller_organisation_text: Mapped[str] = mapped_column(String(300), default="")
     caller_phone: Mapped[str] = mapped_column(String(50), default="")
     caller_email: Mapped[str] = mapped_column(String(254), default="")
+    # The language the professional is written to in (fr, nl, en); "" on requests older than mail.
+    caller_language: Mapped[str] = mapped_column(String(5), default="", server_default="")
 
     # The situation, without identity.
     age_band: Mapped[str] = mapped_column(String(20), default="")
@@ -190,7 +192,8 @@ class Callback(Base):
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    done_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]  # done, or cancelled: off every to-do list either way
+    cancelled_at: Mapped[datetime | None]  # cancelled rather than done (a transfer that does not carry it)
 
     request: Mapped[HelpRequest] = relationship(back_populates="callbacks")
 

@@ -31,9 +31,18 @@ from helpdesk.followup.recording import (
     update_request,
 )
 from helpdesk.followup.retention import anonymise_closed_requests
-from helpdesk.followup.transfers import add_comment, share_request, transfer_request, transfer_targets
+from helpdesk.followup.transfers import (
+    CALLBACKS_CANCEL,
+    CALLBACKS_MOVE,
+    add_comment,
+    share_request,
+    transfer_request,
+    transfer_targets,
+)
 
 __all__ = [
+    "CALLBACKS_CANCEL",
+    "CALLBACKS_MOVE",
     "CallerRecord",
     "ClosingRecord",
     "IntakeRecord",

@@ -20,6 +20,7 @@ from directory_import.territory import LOCALITIES, TERRITORIES, basin_for_postco
 from helpdesk.auth.models import User
 from helpdesk.followup.changes import RequestError, audit, guard_identity, record_event, require_open, touch
 from helpdesk.followup.models import HelpRequest, ReferenceCounter, RequestTheme
+from helpdesk.followup.orientation_mail import MAIL_LANGUAGES, default_caller_language
 from helpdesk.followup.themes import all_themes
 from helpdesk.forms import parse_id
 from helpdesk.vocabularies import AgeBand, Channel, Gender, Language, Sector, SituationFlag, Status, Urgency
@@ -43,6 +44,7 @@ class CallerRecord:
     organisation_text: str = ""
     phone: str = ""
     email: str = ""
+    language: str = ""  # fr, nl or en: what the professional is written to in ("": the operator's)
 
 
 @dataclass
@@ -119,6 +121,8 @@ def _check_choices(record: IntakeRecord, session: Session) -> dict[str, str]:
         errors["channel"] = "invalid"
     if not Urgency.has(record.urgency):
         errors["urgency"] = "invalid"
+    if record.caller.language and record.caller.language not in MAIL_LANGUAGES:
+        errors["caller_language"] = "invalid"
     if record.age_band and not AgeBand.has(record.age_band):
         errors["age_band"] = "invalid"
     if record.gender and not Gender.has(record.gender):
@@ -180,6 +184,7 @@ def create_request(
         caller_organisation_text=caller.organisation_text.strip(),
         caller_phone=caller.phone.strip(),
         caller_email=caller.email.strip(),
+        caller_language=caller.language or default_caller_language(user),
         age_band=record.age_band,
         gender=record.gender,
         languages=sorted(set(record.languages)),
@@ -221,6 +226,7 @@ EDITABLE_FIELDS = {
     "situation_flags": "code",
     "caller_sector": "code",
     "caller_organisation_id": "code",
+    "caller_language": "code",
     "caller_function": "text",
     "caller_name": "contact",
     "caller_organisation_text": "contact",
@@ -260,6 +266,7 @@ def edit_request(
         "caller_organisation_text": caller.organisation_text.strip(),
         "caller_phone": caller.phone.strip(),
         "caller_email": caller.email.strip(),
+        "caller_language": caller.language or request.caller_language,
         "question": question,
     }
     changes: dict[str, Any] = {}

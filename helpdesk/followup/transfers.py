@@ -11,7 +11,11 @@ from directory_import.territory import transfer_targets as territory_transfer_ta
 from helpdesk.auth.models import User
 from helpdesk.followup.changes import RequestError, audit, guard_identity, record_event, require_open, touch
 from helpdesk.followup.models import HelpRequest, Transfer
-from helpdesk.vocabularies import Status
+from helpdesk.vocabularies import EventKind, Status
+
+CALLBACKS_MOVE = "move"
+CALLBACKS_CANCEL = "cancel"
+CALLBACK_CHOICES = (CALLBACKS_MOVE, CALLBACKS_CANCEL)
 
 
 def transfer_targets(request: HelpRequest) -> tuple[str, ...]:
@@ -28,8 +32,13 @@ def transfer_request(
     note: str,
     expected_version: int | None,
     identity_confirmed: bool = False,
+    callbacks: str = CALLBACKS_MOVE,
 ) -> Transfer:
-    """Hand the request to another territory: it lands unassigned in that territory's queue."""
+    """Hand the request to another territory: it lands unassigned in that territory's queue.
+
+    Its open callbacks either move with it (``callbacks="move"``: unassigned, they go to whoever takes the
+    request there) or are cancelled (``"cancel"``), each with its line in the timeline.
+    """
     require_open(request)
     touch(request, expected_version)
     guard_identity({"note": note}, identity_confirmed)
@@ -38,6 +47,8 @@ def transfer_request(
         errors["to"] = "invalid"
     if not note.strip():
         errors["note"] = "required"
+    if callbacks not in CALLBACK_CHOICES:
+        errors["callbacks"] = "invalid"
     if errors:
         raise RequestError("invalid", errors)
     transfer = Transfer(
@@ -55,13 +66,29 @@ def transfer_request(
     if request.status != Status.NEW.value:
         status_change = {"status": [request.status, Status.NEW.value]}
         request.status = Status.NEW.value
-    for callback in request.callbacks:  # the sender's callbacks do not follow the request
-        if callback.done_at is None:
-            callback.done_at = utcnow()
+    open_callbacks = [c for c in request.callbacks if c.done_at is None]
+    now = utcnow()
+    for callback in open_callbacks:
+        if callbacks == CALLBACKS_CANCEL:
+            callback.done_at = callback.cancelled_at = now
+        else:
+            callback.assigned_to_id = None  # whoever takes the request in the new territory calls back
     session.flush()
     record_event(
         session, request, user, "transferred", territory=[previous, to], note=transfer.note, **status_change
     )
+    for callback in open_callbacks:
+        record_event(
+            session,
+            request,
+            user,
+            (
+                EventKind.CALLBACK_CANCELLED if callbacks == CALLBACKS_CANCEL else EventKind.CALLBACK_MOVED
+            ).value,
+            callback=callback.id,
+            due_at=callback.due_at.isoformat(),
+            territory=to,
+        )
     audit(session, user, "request.transfer", request, from_territory=previous, to_territory=to)
     session.flush()
     return transfer

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from helpdesk.followup.pages import callbacks, closing, leads, lists, recording, transfers
+from helpdesk.followup.pages import callbacks, closing, leads, lists, orientation, recording, transfers
 
 bp = Blueprint("followup", __name__, url_prefix="/requests")
 
@@ -29,6 +29,8 @@ _ROUTES = (
     ("/<int:request_id>/comments", transfers.comment, _POST),
     ("/<int:request_id>/close", closing.close, _POST),
     ("/<int:request_id>/reopen", closing.reopen, _POST),
+    ("/<int:request_id>/orientation", orientation.orientation_preview, None),
+    ("/<int:request_id>/orientation", orientation.orientation_send, _POST),
 )
 for rule, view, methods in _ROUTES:
     bp.add_url_rule(rule, view_func=view, methods=methods)

@@ -34,6 +34,7 @@ def new():
     )
     if not form.is_submitted():
         form.territory.data = current_user.territory
+        form.caller_language.data = current_language()
     identity_warning: list[str] = []
     if form.validate_on_submit():
         record = submitted_record(db, form)

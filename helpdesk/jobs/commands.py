@@ -11,14 +11,14 @@ import click
 from flask import current_app
 from flask.cli import ScriptInfo, run_command
 
-from helpdesk.jobs.queue import new_worker_id, run_due_jobs, start_worker_thread, work
+from helpdesk.jobs.queue import new_worker_id, run_due_jobs, run_pollers, start_worker_thread, work
 
 
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run the jobs that are due, then exit.")
 @click.option("--quiet", is_flag=True, help="Print nothing (the log still says what ran).")
 def worker_command(once: bool, quiet: bool) -> None:
-    """Run background jobs (imports started from the admin pages): wait for due jobs and run them, one at a
+    """Run background jobs (imports started from the admin pages) and send the mail outbox: wait for due jobs and run them, one at a
     time, until stopped (SIGTERM or Ctrl-C finishes the job under way first). Start as many as you like, on
     one machine or several: a job is run by one worker only, and taken again if its worker dies.
 
@@ -31,8 +31,9 @@ def worker_command(once: bool, quiet: bool) -> None:
     worker_id = new_worker_id()
     if once:
         ran = run_due_jobs(app, worker_id)
+        polled = run_pollers(app, worker_id)
         if not quiet:
-            click.echo(f"{ran} job(s) run.")
+            click.echo(f"{ran} job(s) run, {polled} message(s) handled.")
         return
     stop = threading.Event()
 

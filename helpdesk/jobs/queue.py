@@ -32,6 +32,7 @@ from helpdesk.jobs.models import Job
 logger = logging.getLogger(__name__)
 
 EXTENSION = "job_kinds"
+POLLERS_EXTENSION = "job_pollers"
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,26 @@ class JobFailed(Exception):
 
 def register_kind(app: Flask, kind: JobKind) -> None:
     app.extensions.setdefault(EXTENSION, {})[kind.name] = kind
+
+
+def register_poller(app: Flask, poller: Callable[..., int]) -> None:
+    """A function ``poll(app, worker_id, stop) -> int`` (how much it did) the worker calls between jobs."""
+    pollers = app.extensions.setdefault(POLLERS_EXTENSION, [])
+    if poller not in pollers:
+        pollers.append(poller)
+
+
+def run_pollers(app: Flask, worker_id: str, stop: threading.Event | None = None) -> int:
+    """Give each registered poller its turn; how much they did together. One that fails is logged."""
+    done = 0
+    for poller in app.extensions.get(POLLERS_EXTENSION, []):
+        try:
+            done += poller(app, worker_id, stop)
+        except SQLAlchemyError:
+            raise
+        except Exception:  # a poller's bug must not stop the worker
+            logger.exception("worker %s: %s failed", worker_id, getattr(poller, "__qualname__", poller))
+    return done
 
 
 def kinds(app: Flask) -> dict[str, JobKind]:
@@ -357,6 +378,7 @@ def work(app: Flask, stop: threading.Event, worker_id: str | None = None) -> Non
     while not stop.is_set():
         try:
             ran = run_due_jobs(app, worker_id, stop=stop)
+            ran += run_pollers(app, worker_id, stop)
         except SQLAlchemyError:
             logger.warning("worker %s: the database cannot be reached; waiting", worker_id, exc_info=True)
             ran = 0

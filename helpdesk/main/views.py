@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
+from helpdesk import access
+from helpdesk.auth.operations import accounts_awaiting_confirmation
 from helpdesk.db import get_session
+from helpdesk.i18n import local_zone
+from helpdesk.main.day import operator_day
 from helpdesk.redirects import safe_next
+from helpdesk.reports.documents import default_month
+from helpdesk.vocabularies import Status, Urgency
 
 bp = Blueprint("main", __name__)
 
@@ -18,7 +26,22 @@ def home():
         if current_app.config.get("DIRECTORY_PUBLIC"):
             return redirect(url_for("directory.search"))
         return redirect(url_for("auth.login"))
-    return render_template("main/home.html")
+    db = get_session()
+    return render_template(
+        "main/home.html",
+        day=operator_day(db, current_user) if access.works_on_requests(current_user) else None,
+        pending_accounts=len(accounts_awaiting_confirmation(db, current_user)),
+        can_confirm=access.can_confirm_accounts(current_user),
+        status_labels=Status.labels(),
+        urgency_labels=Urgency.labels(),
+        report_month=last_report_month() if access.report_territories(current_user) else None,
+    )
+
+
+def last_report_month() -> date:
+    """The first day of the last complete month (the report page reads it as ``YYYY-MM``)."""
+    month = default_month(local_zone())
+    return date(month.year, month.month, 1)
 
 
 @bp.route("/language", methods=["POST"])

@@ -16,7 +16,7 @@ needs_cli = AppGroup("needs", help="The needs thesaurus used by the directory se
 @needs_cli.command("seed")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def needs_seed(as_json: bool) -> None:
-    """Bring the shipped thesaurus (helpdesk/orientation/data/needs.csv) into the database: add new entries,
+    """Bring the shipped thesaurus (search_index/data/needs.csv) into the database: add new entries,
     refresh those nobody edited, keep the ones an admin edited or deleted. Safe to run again.
 
     Example: helpdesk needs seed --json

@@ -1,5 +1,5 @@
-"""The needs thesaurus of the helpdesk: seeded from ``data/needs.csv``, edited by admins and regional
-coordinators, read by every search (flush, never commit).
+"""The needs thesaurus of the helpdesk: seeded from the file the product ships (``search_index/data/needs.csv``),
+edited by admins and regional coordinators, read by every search (flush, never commit).
 
 Seeding is idempotent and respects the admins' work: a shipped entry is refreshed from the file only while
 nobody has edited it, and an entry an admin deleted stays deleted (a tombstone row).
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from functools import lru_cache
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,9 +16,7 @@ from sqlalchemy.orm import Session
 from directory_import.vocabulary import CATEGORIES, PUBLICS
 from helpdesk.orientation.models import Need
 from search_index.analysis import fold
-from search_index.needs import NeedEntry, NeedMatch, NeedsThesaurus, read_needs_csv, split_list
-
-SHIPPED_NEEDS = Path(__file__).resolve().parent / "data" / "needs.csv"
+from search_index.needs import NeedEntry, NeedMatch, NeedsThesaurus, shipped_needs, split_list
 
 
 class NeedError(ValueError):
@@ -32,10 +28,9 @@ class NeedError(ValueError):
         self.detail = detail
 
 
-@lru_cache(maxsize=1)
 def shipped_entries() -> tuple[NeedEntry, ...]:
-    """The entries of the repository's file."""
-    return tuple(read_needs_csv(SHIPPED_NEEDS))
+    """The entries of the repository's file (``search_index/data/needs.csv``)."""
+    return shipped_needs()
 
 
 def entry_of(need: Need) -> NeedEntry:
@@ -178,7 +173,8 @@ def needs_thesaurus(session: Session) -> NeedsThesaurus:
     return thesaurus
 
 
-def match_needs(session: Session, text: str) -> list[NeedMatch]:
+def match_needs(session: Session, text: str, max_words: int = 400) -> list[NeedMatch]:
     """The needs ``text`` names (accents, stems and small typos tolerated), best first, each with its
-    weighted categories, publics and request themes."""
-    return needs_thesaurus(session).match(text)
+    weighted categories, publics and request themes. Reads a whole request question (its first
+    ``max_words`` meaningful words); a search reads its first 24."""
+    return needs_thesaurus(session).match(text, max_words=max_words)

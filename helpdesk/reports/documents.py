@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from directory_import.models import utcnow
 from helpdesk.reports import charts
-from helpdesk.reports.queries import Month, monthly_figures
+from helpdesk.reports.queries import Month, Period, monthly_figures
 from helpdesk.reports.render import to_csv, to_json, to_xlsx
 from helpdesk.reports.report import MonthlyReport, build_report
 
@@ -42,14 +42,22 @@ def default_month(zone: ZoneInfo, now: datetime | None = None) -> Month:
     return Month.containing(now or utcnow(), zone).shift(-1)
 
 
-def make_report(session: Session, month: Month, territory: str, language: str, public: bool) -> MonthlyReport:
+def make_report(
+    session: Session, month: Month | Period, territory: str, language: str, public: bool
+) -> MonthlyReport:
     return build_report(session, monthly_figures(session, month, territory), language, public)
 
 
 def report_title(report: MonthlyReport) -> str:
+    if report.period_kind == "month":
+        return _(
+            "Monthly activity report %(month)s, %(territory)s",
+            month=report.period_label,
+            territory=report.territory_label,
+        )
     return _(
-        "Monthly activity report %(month)s, %(territory)s",
-        month=report.month,
+        "Activity report %(period)s, %(territory)s",
+        period=report.period_label,
         territory=report.territory_label,
     )
 
@@ -66,7 +74,7 @@ def public_note(report: MonthlyReport) -> str:
 def report_charts(report: MonthlyReport) -> list[tuple[str, Markup]]:
     """(visible caption, SVG) per chart."""
     months = [point["month"] for point in report.trend]
-    received, closed = _("Received"), _("Closed")
+    received, closed = _("Requests received"), _("Requests closed")
     result = [
         charts.grouped_columns(
             "chart-trend",
@@ -139,12 +147,15 @@ def render_html(report: MonthlyReport) -> str:
     )
 
 
-def render(session: Session, month: Month, territory: str, fmt: str, language: str, public: bool) -> Document:
+def render(
+    session: Session, month: Month | Period, territory: str, fmt: str, language: str, public: bool
+) -> Document:
     """The report in ``fmt`` and ``language``; needs an app context (a request context for HTML)."""
     report = make_report(session, month, territory, language, public)
     with force_locale(language):
         suffix = "-public" if public else ""
-        filename = f"report-{report.month}-{territory}-{language}{suffix}.{fmt}"
+        name = report.month.replace("..", "_")
+        filename = f"report-{name}-{territory}-{language}{suffix}.{fmt}"
         if fmt == "json":
             content = to_json(report).encode("utf-8")
         elif fmt == "csv":

@@ -18,7 +18,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -98,6 +98,131 @@ class Month:
         return f"{self.year:04d}-{self.month:02d}"
 
 
+PERIOD_QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
+PERIOD_YEAR_RE = re.compile(r"^(\d{4})$")
+PERIOD_RANGE_RE = re.compile(r"^(\d{4}-\d{2})\s*\.\.\s*(\d{4}-\d{2})$")
+MAX_PERIOD_MONTHS = 36
+
+
+class PeriodOutOfRange(MonthOutOfRange):
+    """A well-formed period no report can cover (outside the months, reversed, or too long)."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole consecutive months, ``first`` to ``last`` included, in the helpdesk's zone: a month, a quarter,
+    a year or any range. It answers like a ``Month`` where the queries need one (``start``, ``end``,
+    ``shift``), so the report of a period uses the monthly report's definitions."""
+
+    first: Month
+    last: Month
+
+    @classmethod
+    def of(cls, month: Month) -> Period:
+        return cls(month, month)
+
+    @classmethod
+    def parse(cls, text: str, zone: ZoneInfo) -> Period:
+        """``2026-10``, ``2026-Q3``, ``2026`` or ``2026-01..2026-06``; ValueError on anything else,
+        ``PeriodOutOfRange`` for a period no report can cover."""
+        text = (text or "").strip()
+        if match := PERIOD_QUARTER_RE.match(text):
+            year, quarter = int(match.group(1)), int(match.group(2))
+            first = Month.parse(f"{year:04d}-{3 * quarter - 2:02d}", zone)
+            last = Month.parse(f"{year:04d}-{3 * quarter:02d}", zone)
+        elif match := PERIOD_YEAR_RE.match(text):
+            first = Month.parse(f"{match.group(1)}-01", zone)
+            last = Month.parse(f"{match.group(1)}-12", zone)
+        elif match := PERIOD_RANGE_RE.match(text):
+            first, last = Month.parse(match.group(1), zone), Month.parse(match.group(2), zone)
+        else:
+            first = last = Month.parse(text, zone)
+        if last < first:
+            raise PeriodOutOfRange(f"{first}..{last}")
+        period = cls(first, last)
+        if period.length > MAX_PERIOD_MONTHS:
+            raise PeriodOutOfRange(str(period))
+        # its comparisons reach back one period and a year
+        earliest = period.shift(-max(period.length, 12)).first
+        if (earliest.year, earliest.month) < FIRST_MONTH:
+            raise PeriodOutOfRange(str(period))
+        return period
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.first.zone
+
+    @property
+    def length(self) -> int:
+        return (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
+
+    @property
+    def months(self) -> list[Month]:
+        return [self.first.shift(i) for i in range(self.length)]
+
+    @property
+    def kind(self) -> str:
+        """month, quarter, year or range."""
+        if self.length == 1:
+            return "month"
+        if self.length == 3 and self.first.month % 3 == 1:
+            return "quarter"
+        if self.length == 12 and self.first.month == 1:
+            return "year"
+        return "range"
+
+    def shift(self, months: int) -> Period:
+        return Period(self.first.shift(months), self.last.shift(months))
+
+    @property
+    def previous(self) -> Period:
+        return self.shift(-self.length)
+
+    @property
+    def year_before(self) -> Period:
+        return self.shift(-12)
+
+    @property
+    def first_day(self) -> date:
+        return self.first.first_day
+
+    @property
+    def last_day(self) -> date:
+        return self.last.shift(1).first_day - timedelta(days=1)
+
+    @property
+    def start(self) -> datetime:
+        return self.first.start
+
+    @property
+    def end(self) -> datetime:
+        return self.last.end
+
+    def __str__(self) -> str:
+        kind = self.kind
+        if kind == "month":
+            return str(self.first)
+        if kind == "quarter":
+            return f"{self.first.year:04d}-Q{(self.first.month + 2) // 3}"
+        if kind == "year":
+            return f"{self.first.year:04d}"
+        return f"{self.first}..{self.last}"
+
+
+Span = Month | Period  # what the queries read: ``start`` and ``end``
+
+
+@dataclass(frozen=True)
+class PeriodPoint:
+    """The headline counts of one period: received, closed in it, open at its end, unmet needs."""
+
+    period: str
+    received: int
+    closed: int
+    open_at_end: int
+    unmet_needs: int
+
+
 @dataclass(frozen=True)
 class Durations:
     """Median and 90th percentile (nearest rank) of a duration in days, over ``n`` requests."""
@@ -134,9 +259,11 @@ class SaturationRow:
 class MonthlyFigures:
     """Every figure of one month's report, as codes and counts (labels come with rendering)."""
 
-    month: Month
+    month: Period  # a single month for the monthly report
     territory: str
     trend: list[TrendPoint] = field(default_factory=list)
+    # the period, the period before, the same period a year before
+    periods: list[PeriodPoint] = field(default_factory=list)
     by_channel: dict[str, int] = field(default_factory=dict)
     by_received_territory: dict[str, int] = field(default_factory=dict)
     by_residence_basin: dict[str, int] = field(default_factory=dict)
@@ -159,8 +286,8 @@ class MonthlyFigures:
     unanswered_searches: dict[str, int] = field(default_factory=dict)
 
     @property
-    def current(self) -> TrendPoint:
-        return self.trend[-1]
+    def current(self) -> PeriodPoint:
+        return self.periods[0]
 
     @property
     def received(self) -> int:
@@ -183,11 +310,15 @@ class MonthlyFigures:
         return self.closed_with_feedback / self.closed if self.closed else None
 
     @property
-    def unmet_periods(self) -> tuple[Month, Month, Month]:
-        return (self.month, self.month.shift(-1), self.month.shift(-12))
+    def unmet_periods(self) -> tuple[Period, Period, Period]:
+        return _comparisons(self.month)
 
     def unmet_total(self, period: int) -> int:
         return sum(counts[period] for counts in self.unmet_needs.values())
+
+
+def _comparisons(period: Period) -> tuple[Period, Period, Period]:
+    return (period, period.previous, period.year_before)
 
 
 @dataclass
@@ -209,7 +340,7 @@ class _History:
     feedback_column: bool
     closings: list[_Closing] = field(default_factory=list)
 
-    def last_closing_in(self, month: Month) -> _Closing | None:
+    def last_closing_in(self, month: Span) -> _Closing | None:
         inside = [c for c in self.closings if month.start <= c.closed_at < month.end]
         return inside[-1] if inside else None
 
@@ -256,7 +387,7 @@ def _reopened_histories(session: Session, territory: str) -> list[_History]:
     return list(histories.values())
 
 
-def _in(column, month: Month) -> ColumnElement[bool]:
+def _in(column, month: Span) -> ColumnElement[bool]:
     return and_(column >= month.start, column < month.end)
 
 
@@ -282,7 +413,7 @@ def _consecutive_bucket(column, months: list[Month]):
     return case(*[(column < m.end, literal(str(m))) for m in months[:-1]], else_=literal(str(months[-1])))
 
 
-def _grouped(session: Session, column, month: Month, territory: str) -> dict[str, int]:
+def _grouped(session: Session, column, month: Span, territory: str) -> dict[str, int]:
     stmt = (
         select(column, func.count())
         .where(_in(HelpRequest.created_at, month), _scope(territory))
@@ -291,7 +422,7 @@ def _grouped(session: Session, column, month: Month, territory: str) -> dict[str
     return {(value or ""): count for value, count in session.execute(stmt)}
 
 
-def _grouped_lists(session: Session, column, month: Month, territory: str) -> dict[str, int]:
+def _grouped_lists(session: Session, column, month: Span, territory: str) -> dict[str, int]:
     """Counts of the elements of a JSON list column: SQL groups the distinct lists, Python splits them."""
     text = cast(column, String)
     stmt = (
@@ -320,7 +451,7 @@ def _free_text_counts(counts: dict[str, int]) -> dict[str, int]:
 def _durations(
     session: Session,
     later,
-    month: Month,
+    month: Span,
     territory: str,
     *,
     replaced: set[int] | None = None,
@@ -361,8 +492,10 @@ def _durations(
     return Durations(n=n, median=round(median, 3), p90=round(by_rank[(9 * n + 9) // 10], 3))
 
 
-def _trend(session: Session, month: Month, territory: str, reopened: list[_History]) -> list[TrendPoint]:
-    months = [month.shift(i) for i in range(-(TREND_MONTHS - 1), 1)]
+def _trend(session: Session, period: Period, territory: str, reopened: list[_History]) -> list[TrendPoint]:
+    """Month by month: the 12 months ending with the period (its months when it is longer)."""
+    count = max(TREND_MONTHS, period.length)
+    months = [period.last.shift(i) for i in range(-(count - 1), 1)]
     first, last = months[0], months[-1]
     scope = _scope(territory)
 
@@ -414,23 +547,64 @@ def _trend(session: Session, month: Month, territory: str, reopened: list[_Histo
     return points
 
 
-def _unmet_needs(session: Session, month: Month, territory: str) -> dict[tuple[str, str], list[int]]:
-    periods = [month, month.shift(-1), month.shift(-12)]
-    bucket = _bucket(UnmetNeed.created_at, periods).label("bucket")
-    stmt = (
-        select(bucket, UnmetNeed.reason, UnmetNeed.theme_code, func.count())
-        .join(HelpRequest, UnmetNeed.request_id == HelpRequest.id)
-        .where(or_(*[_in(UnmetNeed.created_at, p) for p in periods]), _scope(territory))
-        .group_by(bucket, UnmetNeed.reason, UnmetNeed.theme_code)
-    )
-    index = {str(p): i for i, p in enumerate(periods)}
+def _unmet_needs(session: Session, period: Period, territory: str) -> dict[tuple[str, str], list[int]]:
+    """Per (reason, theme): the period, the period before, the same period a year before (one query each:
+    a long period and its year before may overlap)."""
     table: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for period, reason, theme, count in session.execute(stmt):
-        table[(reason, theme or "")][index[period]] += count
+    for index, p in enumerate(_comparisons(period)):
+        stmt = (
+            select(UnmetNeed.reason, UnmetNeed.theme_code, func.count())
+            .join(HelpRequest, UnmetNeed.request_id == HelpRequest.id)
+            .where(_in(UnmetNeed.created_at, p), _scope(territory))
+            .group_by(UnmetNeed.reason, UnmetNeed.theme_code)
+        )
+        for reason, theme, count in session.execute(stmt):
+            table[(reason, theme or "")][index] += count
     return dict(table)
 
 
-def _leads(session: Session, month: Month, territory: str) -> dict[str, int]:
+def _period_point(session: Session, period: Period, territory: str, reopened: list[_History]) -> PeriodPoint:
+    """Received, closed in, open at the end of, unmet needs of ``period``, with the trend's definitions:
+    a reopened request is counted from its timeline (closed at its last closing in the period)."""
+    scope = _scope(territory)
+    received = session.scalar(select(func.count()).where(_in(HelpRequest.created_at, period), scope)) or 0
+    closed = session.scalar(select(func.count()).where(_in(HelpRequest.closed_at, period), scope)) or 0
+    closed -= sum(
+        1
+        for h in reopened
+        if h.closed_at_column is not None and period.start <= h.closed_at_column < period.end
+    )
+    closed += sum(1 for h in reopened if h.last_closing_in(period) is not None)
+    end = period.end
+    open_at_end = (
+        session.scalar(
+            select(func.count()).where(
+                HelpRequest.created_at < end,
+                or_(HelpRequest.closed_at.is_(None), HelpRequest.closed_at >= end),
+                scope,
+            )
+        )
+        or 0
+    )
+    open_at_end -= sum(
+        1
+        for h in reopened
+        if h.created_at < end and (h.closed_at_column is None or h.closed_at_column >= end)
+    )
+    open_at_end += sum(1 for h in reopened if h.created_at < end and not h.closed_at(end))
+    unmet = (
+        session.scalar(
+            select(func.count())
+            .select_from(UnmetNeed)
+            .join(HelpRequest, UnmetNeed.request_id == HelpRequest.id)
+            .where(_in(UnmetNeed.created_at, period), scope)
+        )
+        or 0
+    )
+    return PeriodPoint(str(period), received, closed, open_at_end, unmet)
+
+
+def _leads(session: Session, month: Span, territory: str) -> dict[str, int]:
     stmt = (
         select(Lead.outcome, func.count())
         .join(HelpRequest, Lead.request_id == HelpRequest.id)
@@ -440,7 +614,7 @@ def _leads(session: Session, month: Month, territory: str) -> dict[str, int]:
     return dict(session.execute(stmt).all())
 
 
-def _saturation(session: Session, month: Month, territory: str) -> list[SaturationRow]:
+def _saturation(session: Session, month: Span, territory: str) -> list[SaturationRow]:
     """Organisations whose leads of the month ended on a waiting list or full, per theme of the request."""
     theme = func.coalesce(RequestTheme.theme_code, "").label("theme")
     stmt = (
@@ -465,7 +639,7 @@ def _saturation(session: Session, month: Month, territory: str) -> list[Saturati
     return result[:SATURATION_ROWS]
 
 
-def _callbacks_overdue(session: Session, month: Month, territory: str) -> int:
+def _callbacks_overdue(session: Session, month: Span, territory: str) -> int:
     """Callbacks due before the end of the month and not done by then."""
     end = month.end
     stmt = (
@@ -479,7 +653,7 @@ def _callbacks_overdue(session: Session, month: Month, territory: str) -> int:
     return session.scalar(stmt) or 0
 
 
-def _closed_with_feedback(session: Session, month: Month, territory: str, reopened: list[_History]) -> int:
+def _closed_with_feedback(session: Session, month: Span, territory: str, reopened: list[_History]) -> int:
     """Requests closed in the month with feedback given (a reopened one: at its last closing in the month)."""
     stmt = select(func.count()).where(
         _in(HelpRequest.closed_at, month), HelpRequest.feedback_given.is_(True), _scope(territory)
@@ -495,7 +669,7 @@ def _closed_with_feedback(session: Session, month: Month, territory: str, reopen
     return (session.scalar(stmt) or 0) - counted + extra
 
 
-def _transfers(session: Session, month: Month, territory: str) -> dict[tuple[str, str], int]:
+def _transfers(session: Session, month: Span, territory: str) -> dict[tuple[str, str], int]:
     involved = (
         true()
         if territory == ALL
@@ -509,14 +683,17 @@ def _transfers(session: Session, month: Month, territory: str) -> dict[tuple[str
     return {(src, dst): count for src, dst, count in session.execute(stmt)}
 
 
-def monthly_figures(session: Session, month: Month, territory: str = ALL) -> MonthlyFigures:
-    """Every figure of the report of ``month`` for ``territory`` (a territory code or ``"all"``).
+def monthly_figures(session: Session, month: Month | Period, territory: str = ALL) -> MonthlyFigures:
+    """Every figure of the report of ``month`` (a month or any period of whole months) for ``territory``
+    (a territory code or ``"all"``).
 
     Callers decide who may read which territory (``helpdesk.access.report_territories``).
     """
+    month = month if isinstance(month, Period) else Period.of(month)
     figures = MonthlyFigures(month=month, territory=territory)
     reopened = _reopened_histories(session, territory)
     figures.trend = _trend(session, month, territory, reopened)
+    figures.periods = [_period_point(session, p, territory, reopened) for p in _comparisons(month)]
     figures.by_channel = _grouped(session, HelpRequest.channel, month, territory)
     figures.by_received_territory = _grouped(session, HelpRequest.received_territory, month, territory)
     figures.by_residence_basin = _grouped(session, HelpRequest.residence_basin, month, territory)
@@ -563,6 +740,9 @@ __all__ = [
     "Durations",
     "Month",
     "MonthlyFigures",
+    "Period",
+    "PeriodOutOfRange",
+    "PeriodPoint",
     "SaturationRow",
     "TrendPoint",
     "monthly_figures",

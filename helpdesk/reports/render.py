@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from helpdesk.csv_safety import FORMULA_START, neutralise
-from helpdesk.reports.report import HIDDEN_SMALL, MonthlyReport, Table, Value
+from helpdesk.reports.report import HIDDEN_SMALL, SHEET_NAMES, MonthlyReport, Table, Value
 from helpdesk.reports.suppression import THRESHOLD
 
 # The JSON name of each table's label codes.
@@ -75,6 +75,8 @@ def to_json(report: MonthlyReport) -> str:
     head = report.headline
     data: dict[str, Any] = {
         "month": report.month,
+        "period": {"start": report.period_start, "end": report.period_end},
+        "period_label": report.period_label,
         "territory": report.territory,
         "language": report.language,
         "public": report.public,
@@ -100,6 +102,16 @@ def to_json(report: MonthlyReport) -> str:
     data["unmet_needs_total"] = {code: value.public for code, value in totals}
     data["transfers_total"] = report.table("transfers").rows[-1].values[0].public
     data["unanswered_searches"] = _unanswered(report)
+    requests = report.table("requests")
+    data["comparisons"] = {
+        name: {
+            **report.comparisons[i],
+            **{row.codes[0]: row.values[i + 1].public for row in requests.rows},
+        }
+        for i, name in enumerate(("previous", "year_before"))
+    }
+    data["definitions"] = {table.key: table.definition for table in report.tables}
+    data["attribution"] = [{"term": term, "definition": text} for term, text in report.definitions]
     data["trend"] = [
         {key: (v if key == "month" else v.public) for key, v in point.items()} for point in report.trend
     ]
@@ -149,7 +161,7 @@ def to_xlsx(report: MonthlyReport, title: str, note: str) -> bytes:
     bold = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="EEF1F6")
     for table in report.tables:
-        sheet = workbook.create_sheet(_sheet_title(table.title, taken))
+        sheet = workbook.create_sheet(_sheet_title(str(SHEET_NAMES.get(table.key, table.title)), taken))
         for col, header in enumerate(table.columns, start=1):
             cell = sheet.cell(row=1, column=col)
             _text_cell(cell, header)
@@ -172,10 +184,21 @@ def to_xlsx(report: MonthlyReport, title: str, note: str) -> bytes:
             letter = sheet.cell(row=1, column=col).column_letter
             sheet.column_dimensions[letter].width = 42 if col <= table.label_columns else 16
         sheet.freeze_panes = "A2"
-    about = workbook.create_sheet(report.month, 0)
+    about = workbook.create_sheet(_sheet_title(report.month.replace("..", "-"), taken), 0)
     _text_cell(about.cell(row=1, column=1), title)
     about.cell(row=1, column=1).font = Font(bold=True, size=14)
     _text_cell(about.cell(row=2, column=1), note)
+    line = 4
+    for table in report.tables:
+        _text_cell(about.cell(row=line, column=1), table.title)
+        about.cell(row=line, column=1).font = bold
+        _text_cell(about.cell(row=line + 1, column=1), table.definition)
+        line += 2
+    for term, text in report.definitions:
+        _text_cell(about.cell(row=line, column=1), term)
+        about.cell(row=line, column=1).font = bold
+        _text_cell(about.cell(row=line + 1, column=1), text)
+        line += 2
     about.column_dimensions["A"].width = 100
     out = io.BytesIO()
     workbook.save(out)

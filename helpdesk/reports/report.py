@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -20,7 +22,7 @@ from directory_import.territory import BASINS, OUTSIDE, TERRITORIES
 from helpdesk.followup.models import Theme
 from helpdesk.followup.themes import SECTOR_THEMES
 from helpdesk.reports import labels as L
-from helpdesk.reports.queries import MonthlyFigures
+from helpdesk.reports.queries import MonthlyFigures, Period
 from helpdesk.reports.suppression import PRIMARY, SECONDARY, THRESHOLD, Line, suppress
 from helpdesk.vocabularies import AgeBand, Channel, LeadOutcome, Sector, SituationFlag, UnmetReason
 
@@ -59,11 +61,12 @@ class Table:
     label_columns: int
     rows: list[Row]
     value_codes: tuple[str, ...] = ("count",)  # a stable name per value column, for CSV and JSON
+    definition: str = ""  # what the table counts, in the report's language
 
 
 @dataclass
 class MonthlyReport:
-    month: str
+    month: str  # the period's code: 2026-10, 2026-Q3, 2026 or 2026-01..2026-06
     territory: str
     territory_label: str
     language: str
@@ -73,6 +76,13 @@ class MonthlyReport:
     trend: list[dict[str, Any]] = field(default_factory=list)  # {"month", "received", ...: Value}
     figures: MonthlyFigures | None = None
     suppression: tuple = ()  # (values, lines, hidden): what public mode decided, for checks
+    period_label: str = ""  # the period in words, in the report's language
+    period_kind: str = "month"  # month, quarter, year or range
+    period_start: str = ""  # first day, YYYY-MM-DD
+    period_end: str = ""  # last day, YYYY-MM-DD
+    # the period before and the same period a year before: {"period", "label", "start", "end"}
+    comparisons: list[dict[str, str]] = field(default_factory=list)
+    definitions: list[tuple[str, str]] = field(default_factory=list)  # (term, definition)
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -109,6 +119,104 @@ TITLES = {
     "transfers": _l("Transfers between territories"),
     "trend": _l("12-month trend"),
 }
+
+# Short sheet names for XLSX (at most 31 characters, unique in every language).
+SHEET_NAMES = {
+    "requests": _l("Requests"),
+    "by_channel": _l("By channel"),
+    "by_received_territory": _l("By receiving territory"),
+    "by_residence_basin": _l("By basin of residence"),
+    "by_function": _l("By function"),
+    "by_sector": _l("By sector"),
+    "by_theme": _l("By theme"),
+    "by_age_band": _l("By age band"),
+    "by_situation_flag": _l("By situation"),
+    "by_language": _l("By language"),
+    "leads": _l("Leads"),
+    "saturation": _l("Waiting lists and full"),
+    "unmet_needs": _l("Unmet needs"),
+    "unmet_by_reason": _l("Unmet needs by reason"),
+    "unmet_by_theme": _l("Unmet needs by theme"),
+    "service": _l("Service"),
+    "transfers": _l("Transfers"),
+    "trend": _l("Trend"),
+}
+
+# One sentence per table: what it counts, and where (printed under the table's title).
+DEFINITIONS = {
+    "requests": _l(
+        "Requests received in the period, closed in the period (a reopened request at its last closing in "
+        "the period) and still open at its end, beside the period before and the same period a year before."
+    ),
+    "by_channel": _l("Requests received in the period, by the channel they came in through."),
+    "by_received_territory": _l("Requests received in the period, by the helpdesk that received them."),
+    "by_residence_basin": _l("Requests received in the period, by the beneficiary's basin of residence."),
+    "by_function": _l("Requests received in the period, by the function of the professional who asked."),
+    "by_sector": _l("Requests received in the period, by the sector of the professional who asked."),
+    "by_theme": _l("Requests received in the period, by theme (a request may have several themes)."),
+    "by_age_band": _l("Requests received in the period, by the beneficiary's age band."),
+    "by_situation_flag": _l(
+        "Requests received in the period, by the beneficiary's situation (a request may have several)."
+    ),
+    "by_language": _l("Requests received in the period, by the beneficiary's languages (possibly several)."),
+    "leads": _l("Leads proposed in the period, by their outcome as recorded."),
+    "saturation": _l(
+        "Organisations whose leads of the period ended on a waiting list or refused or full, by theme."
+    ),
+    "unmet_needs": _l("Unmet needs recorded in the period, by reason and theme, with the same comparisons."),
+    "unmet_by_reason": _l("Unmet needs recorded in the period, by reason."),
+    "unmet_by_theme": _l("Unmet needs recorded in the period, by theme."),
+    "service": _l(
+        "Durations in days from the request's creation, over the requests first answered or closed in the "
+        "period; feedback: closed requests whose professional was told the outcome."
+    ),
+    "transfers": _l("Requests transferred in the period from one territory to another."),
+    "trend": _l("Month by month, the same counts as the headline, over the months ending with the period."),
+}
+
+# Printed in the report: what is counted where.
+ATTRIBUTION = (
+    (
+        _l("Territory of a report"),
+        _l(
+            "A territory's report counts the requests that territory holds now (after any transfer); "
+            "the table by receiving territory shows where they were received."
+        ),
+    ),
+    (
+        _l("Transfers"),
+        _l("A transfer counts in the reports of both territories: out of one, into the other."),
+    ),
+    (
+        _l("Periods"),
+        _l(
+            "Whole calendar months in the helpdesk's time zone; a quarter, a year or a range of months uses "
+            "the monthly report's definitions over all its months."
+        ),
+    ),
+)
+
+
+def period_label(period: Period, locale: str) -> str:
+    """The period in words in ``locale``: "octobre 2026", "T3 2026", "2026", "janvier – juin 2026"."""
+    kind = period.kind
+
+    def month_words(day) -> str:
+        return format_date(day, "LLLL y", locale=locale)
+
+    if kind == "month":
+        return month_words(period.first_day)
+    if kind == "quarter":
+        return str(_l("Q%(quarter)s %(year)s", quarter=(period.first.month + 2) // 3, year=period.first.year))
+    if kind == "year":
+        return str(period.first.year)
+    return f"{month_words(period.first_day)} – {month_words(period.last.first_day)}"
+
+
+def _comparison_columns(period: Period) -> list[str]:
+    if period.kind == "month":
+        return [str(_l("This month")), str(_l("Month before")), str(_l("Same month a year before"))]
+    return [str(_l("This period")), str(_l("Period before")), str(_l("Same period a year before"))]
 
 
 def theme_labels(session: Session, locale: str) -> dict[str, str]:
@@ -211,6 +319,7 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
     current = str(f.month)
     # Trend and headline share their keys: the month's "received" is one figure wherever it appears.
     _count_trend(b)
+    _count_periods(b)
     dims = _count_dimensions(b, ("received", current))
     leads = _count_leads(b)
     _count_saturation(b)
@@ -230,8 +339,22 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
         figures=f,
         suppression=(b.values, b.lines, b.hidden),
         headline=_headline(b, current),
+        period_label=period_label(f.month, locale),
+        period_kind=f.month.kind,
+        period_start=f.month.first_day.isoformat(),
+        period_end=f.month.last_day.isoformat(),
+        comparisons=[
+            {
+                "period": str(p),
+                "label": period_label(p, locale),
+                "start": p.first_day.isoformat(),
+                "end": p.last_day.isoformat(),
+            }
+            for p in (f.month.previous, f.month.year_before)
+        ],
+        definitions=[(str(term), str(text)) for term, text in ATTRIBUTION],
     )
-    report.tables.append(_requests_table(report.headline))
+    report.tables.append(_requests_table(b))
     report.tables += _dimension_tables(b, dims)
     report.tables.append(_leads_table(b, leads))
     report.tables.append(_saturation_table(b))
@@ -240,6 +363,8 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
     report.tables.append(_transfers_table(b, transfer_pairs))
     trend_table, report.trend = _trend(b)
     report.tables.append(trend_table)
+    for table in report.tables:
+        table.definition = str(DEFINITIONS[table.key])
     return report
 
 
@@ -260,6 +385,19 @@ def _count_trend(b: _Builder) -> None:
         b.count(("closed", point.month), point.closed)
         b.count(("open_at_end", point.month), point.open_at_end)
         b.count(("unmet_total", point.month), point.unmet_needs)
+
+
+def _count_periods(b: _Builder) -> None:
+    """The period, the period before and a year before; a single month's are the trend's own figures."""
+    for point in b.f.periods:
+        for name, number in (
+            ("received", point.received),
+            ("closed", point.closed),
+            ("open_at_end", point.open_at_end),
+            ("unmet_total", point.unmet_needs),
+        ):
+            if (name, point.period) not in b.values:
+                b.count((name, point.period), number)
 
 
 def _count_dimensions(b: _Builder, received: tuple[str, str]) -> dict[str, dict[str, int]]:
@@ -362,21 +500,36 @@ def _headline(b: _Builder, current: str) -> dict[str, Value]:
     }
 
 
-def _requests_table(headline: dict[str, Value]) -> Table:
+def _requests_table(b: _Builder) -> Table:
+    """The headline counts beside the period before and the same period a year before."""
+    period = b.f.month
+    periods = [p.period for p in b.f.periods]
+    if period.kind == "month":
+        names = (_l("Received in the month"), _l("Closed in the month"), _l("Open at the end of the month"))
+    else:
+        names = (
+            _l("Received in the period"),
+            _l("Closed in the period"),
+            _l("Open at the end of the period"),
+        )
+    rows = [
+        Row((code,), (str(name),), [b.value((code, p)) for p in periods])
+        for code, name in zip(("received", "closed", "open_at_end"), names, strict=True)
+    ]
+    rows.append(
+        Row(
+            ("unmet_needs",),
+            (str(_l("Unmet needs recorded")),),
+            [b.value(("unmet_total", p)) for p in periods],
+        )
+    )
     return Table(
         "requests",
         str(TITLES["requests"]),
-        [str(_l("Figure")), str(_l("Value"))],
+        [str(_l("Figure"))] + _comparison_columns(period),
         1,
-        [
-            Row(("received",), (str(_l("Received in the month")),), [headline["received"]]),
-            Row(("closed",), (str(_l("Closed in the month")),), [headline["closed"]]),
-            Row(
-                ("open_at_end",),
-                (str(_l("Open at the end of the month")),),
-                [headline["open_at_end"]],
-            ),
-        ],
+        rows,
+        PERIOD_CODES,
     )
 
 
@@ -437,7 +590,7 @@ def _saturation_table(b: _Builder) -> Table:
 def _unmet_needs_tables(b: _Builder, unmet: _UnmetLayout) -> list[Table]:
     """The cross table of reasons and themes, then its two margins."""
     themes, periods = b.themes, unmet.periods
-    period_cols = [str(_l("This month")), str(_l("Month before")), str(_l("Same month a year before"))]
+    period_cols = _comparison_columns(b.f.month)
     rows = [
         Row(
             pair,
@@ -483,6 +636,7 @@ def _unmet_needs_tables(b: _Builder, unmet: _UnmetLayout) -> list[Table]:
 
 
 def _service_table(b: _Builder) -> Table:
+    monthly = b.f.month.kind == "month"
     return Table(
         "service",
         str(TITLES["service"]),
@@ -501,7 +655,13 @@ def _service_table(b: _Builder) -> Table:
             ),
             Row(
                 ("first_answered",),
-                (str(_l("Requests first answered in the month")),),
+                (
+                    str(
+                        _l("Requests first answered in the month")
+                        if monthly
+                        else _l("Requests first answered in the period")
+                    ),
+                ),
                 [b.value(("first_answer", "n"))],
             ),
             Row(
@@ -516,7 +676,13 @@ def _service_table(b: _Builder) -> Table:
             ),
             Row(
                 ("callbacks_overdue",),
-                (str(_l("Callbacks overdue at the end of the month")),),
+                (
+                    str(
+                        _l("Callbacks overdue at the end of the month")
+                        if monthly
+                        else _l("Callbacks overdue at the end of the period")
+                    ),
+                ),
                 [b.value(("callbacks_overdue",))],
             ),
             Row(
@@ -556,8 +722,8 @@ def _transfers_table(b: _Builder, transfer_pairs: list[tuple[str, str]]) -> Tabl
 def _trend(b: _Builder) -> tuple[Table, list[dict[str, Any]]]:
     """The 12-month table, and the same points for the chart (``MonthlyReport.trend``)."""
     trend_cols = [
-        str(_l("Received")),
-        str(_l("Closed")),
+        str(_l("Requests received")),
+        str(_l("Requests closed")),
         str(_l("Open at month end")),
         str(_l("Unmet needs")),
     ]
@@ -574,7 +740,9 @@ def _trend(b: _Builder) -> tuple[Table, list[dict[str, Any]]]:
             )
         }
         points.append({"month": point.month, **values})
-        trend_rows.append(Row((point.month,), (point.month,), list(values.values())))
+        year, month = (int(part) for part in point.month.split("-"))
+        in_words = format_date(date(year, month, 1), "LLLL y", locale=b.locale)
+        trend_rows.append(Row((point.month,), (in_words,), list(values.values())))
     table = Table(
         "trend",
         str(TITLES["trend"]),

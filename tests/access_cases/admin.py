@@ -28,6 +28,25 @@ def build(app, world):
         db.commit()
         world.ids["user"] = target.id
     _build_directory(app, world)
+    _build_outbox(app, world)
+
+
+def _build_outbox(app, world):
+    from helpdesk.mail.outbox import queue_mail
+
+    with app.app_context():
+        db = get_session()
+        message = queue_mail(
+            db,
+            kind="test",
+            to="pro@access.example.org",
+            subject="s",
+            text="t",
+            html="<p>t</p>",
+            language="fr",
+        )
+        db.commit()
+        world.ids["outbox_message"] = message.id
 
 
 def _token_id(db, user_id: int) -> int:
@@ -89,6 +108,19 @@ def _pair(world):
 CASES = [
     Case("admin.index", url="/admin/", expect=admin_or_regional_coordinator),
     Case("admin_users.users", url="/admin/users", expect=admin_only),
+    Case("admin_outbox.outbox", url="/admin/outbox", expect=admin_only),
+    Case(
+        "admin_outbox.outbox_message",
+        url=lambda w: f"/admin/outbox/{w.ids['outbox_message']}",
+        expect=admin_only,
+    ),
+    Case(
+        "admin_outbox.outbox_retry",
+        "POST",
+        lambda w: f"/admin/outbox/{w.ids['outbox_message']}/retry",
+        {},
+        expect=admin_only,
+    ),
     Case("admin_users.user_new", url="/admin/users/new", expect=admin_only),
     Case("admin_users.user_new", "POST", "/admin/users/new", {"email": "x"}, expect=admin_only, label="post"),
     Case("admin_users.user_edit", url=lambda w: f"/admin/users/{w.ids['user']}", expect=admin_only),

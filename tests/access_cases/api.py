@@ -73,6 +73,23 @@ CASES += [
         expect=sees("sud"),
     ),
     Case(
+        "api_requests.requests_send_orientation",
+        "POST",
+        lambda w: f"/api/v1/requests/{w.ids['sud']}/send-orientation",
+        {"language": "xx"},
+        json=True,
+        expect=sees("sud"),
+    ),
+    Case(
+        "api_requests.requests_send_orientation",
+        "POST",
+        lambda w: f"/api/v1/requests/{w.ids['moved']}/send-orientation",
+        {"language": "xx"},
+        json=True,
+        expect=sees(),
+        label="transferred away",
+    ),
+    Case(
         "api_requests.requests_reopen",
         "POST",
         lambda w: f"/api/v1/requests/{w.ids['sud']}/reopen",

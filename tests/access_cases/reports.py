@@ -46,3 +46,38 @@ CASES = [
         label="nord xlsx",
     ),
 ]
+CASES += [
+    Case(
+        "reports.monthly",
+        url="/reports/?period=2026-Q4&territory=sud",
+        expect=_coordinators("sud"),
+        label="sud quarter",
+    ),
+    Case(
+        "reports.monthly",
+        url="/reports/?period=2026-01..2026-06&territory=all&format=json",
+        expect=_coordinators("all"),
+        label="all range json",
+    ),
+]
+
+
+def _region_only(user) -> str:
+    """The territories side by side: the regional coordinators (who read every territory's report)."""
+    if user is None:
+        return "login"
+    role, own = user
+    if role != "coordinator":
+        return "forbidden"
+    return "ok" if own == "region" else "hidden"
+
+
+CASES += [
+    Case("reports.territories", url="/reports/territories?period=2026-Q4", expect=_region_only),
+    Case(
+        "reports.territories",
+        url="/reports/territories?period=2026&format=csv&public=1",
+        expect=_region_only,
+        label="year csv public",
+    ),
+]

@@ -146,6 +146,9 @@ CASES = [
     Case("followup.close", "POST", _moved("/close"), {}, expect=sees(), label="transferred away"),
     Case("followup.reopen", "POST", _sud("/reopen"), {}, expect=sees("sud")),
     Case("followup.reopen", "POST", _moved("/reopen"), {}, expect=sees(), label="transferred away"),
+    Case("followup.orientation_preview", url=_sud("/orientation"), expect=sees("sud")),
+    Case("followup.orientation_preview", url=_moved("/orientation"), expect=sees(), label="transferred away"),
+    Case("followup.orientation_send", "POST", _sud("/orientation"), {"language": "xx"}, expect=sees("sud")),
     # Operators' notes on organisations: every territory; the corrections queue is regional.
     Case(
         "directory_notes.organisation_notes",

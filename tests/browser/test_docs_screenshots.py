@@ -137,7 +137,7 @@ def test_docs_screenshots_of_every_role(
     # The coordinator of Sud reads October's report.
     context, page = open_as(browser, live_server, "coordinator.sud@demo.example")
     page.goto(f"{live_server}/reports/?month=2026-10&territory=sud")
-    assert "2026-10" in page.locator("h1").inner_text()
+    assert "October 2026" in page.locator("h1").inner_text()
     shoot(page, images, "coordinator-report")
     context.close()
 

@@ -11,7 +11,7 @@ def test_browser_report_public_toggle_and_a4_print(page, live_server, make_user,
     user = make_user("coordinator", "sud", locale="fr")
     sign_in(page, live_server, user.email)
     page.goto(f"{live_server}/reports/?month=2026-10")
-    assert "Rapport d'activité mensuel 2026-10, Bassin Sud" in page.locator("h1").inner_text()
+    assert "Rapport d'activité mensuel octobre 2026, Bassin Sud" in page.locator("h1").inner_text()
     assert page.locator("#table-by_function").inner_text().count("Médecin") == 1
     page.check("#public")
     page.click("text=Afficher le rapport")

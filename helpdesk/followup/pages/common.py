@@ -26,7 +26,7 @@ from helpdesk.followup import operations as ops
 from helpdesk.followup.models import HelpRequest
 from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import select_choices
-from helpdesk.i18n import current_language
+from helpdesk.i18n import current_language, local_zone
 from helpdesk.identity_messages import put_identity_errors
 from helpdesk.orientation.labels import PART_LABELS, reason_label, warning_label
 from helpdesk.orientation.suggestions import suggest_for_request
@@ -45,6 +45,16 @@ def require_request_worker() -> None:
 # ---------------------------------------------------------------- the request page
 
 
+def _feedback_from_orientation(req: HelpRequest, close) -> None:
+    """Once the orientation was e-mailed, closing offers it as the feedback given: by e-mail, then."""
+    sent = [e for e in req.events if e.kind == "orientation_sent"]
+    if sent:
+        close.feedback_channel.data = "email"
+        close.feedback_at.data = (
+            sent[-1].at.astimezone(local_zone()).replace(tzinfo=None, second=0, microsecond=0)
+        )
+
+
 def _forms(db, req: HelpRequest, **given):
     locale = current_language()
     themes = [("", _("(no theme)"))] + [(t.code, t.label(locale)) for t in active_themes(db)]
@@ -56,7 +66,7 @@ def _forms(db, req: HelpRequest, **given):
         "transfer": f.TransferForm(prefix="tr"),
         "share": f.ShareForm(prefix="sh"),
         "comment": f.CommentForm(prefix="cm"),
-        "close": f.CloseForm(prefix="cl"),
+        "close": close_form(),
         "reopen": f.ReopenForm(prefix="ro"),
     }
     forms.update(given)
@@ -81,10 +91,22 @@ def _forms(db, req: HelpRequest, **given):
     if "edit" not in given:
         upd.status.data, upd.urgency.data = req.status, req.urgency
         upd.assigned_to.data = str(req.assigned_to_id or "")
+    if "close" not in given:
+        _feedback_from_orientation(req, forms["close"])
     for name in ("edit", "transfer", "close", "reopen"):
         if name not in given or forms[name].errors.get("version") is not None:
             forms[name].version.data = req.version
     return forms
+
+
+def close_form() -> f.CloseForm:
+    """The closing form, its "when" prefilled with now in the helpdesk's local time, to the minute."""
+    form = f.CloseForm(prefix="cl")
+    if form.feedback_at.data is None:
+        form.feedback_at.data = (
+            utcnow().astimezone(local_zone()).replace(tzinfo=None, second=0, microsecond=0)
+        )
+    return form
 
 
 @dataclass

@@ -52,4 +52,5 @@ def queue():
         filters=asdict(filters),
         territories=TERRITORIES,
         can_review_corrections=access.can_review_corrections(current_user),
+        now=utcnow(),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,6 +23,7 @@ def transfer(request_id: int):
     form.to.validate_choice = False
     if not form.validate_on_submit():
         return render_detail(db, req, 400, transfer=form)
+    moved = sum(1 for c in req.callbacks if c.done_at is None)
     try:
         ops.transfer_request(
             db,
@@ -31,6 +33,7 @@ def transfer(request_id: int):
             note=form.note.data,
             expected_version=form.version.data,
             identity_confirmed=form.confirm_identity.data,
+            callbacks=form.callbacks.data or ops.CALLBACKS_MOVE,
         )
     except ops.RequestError as error:
         return failed(db, req, error, form, "transfer")
@@ -39,6 +42,20 @@ def transfer(request_id: int):
         ref=req.reference,
         territory=TERRITORY_LABELS[req.territory],
     )
+    if moved:
+        message += " " + (
+            ngettext(
+                "%(num)d planned callback was cancelled.",
+                "%(num)d planned callbacks were cancelled.",
+                moved,
+            )
+            if form.callbacks.data == ops.CALLBACKS_CANCEL
+            else ngettext(
+                "%(num)d planned callback moved with it, for whoever takes it there.",
+                "%(num)d planned callbacks moved with it, for whoever takes it there.",
+                moved,
+            )
+        )
     try:
         db.commit()
     except StaleDataError:
