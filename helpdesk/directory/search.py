@@ -8,6 +8,7 @@ meanwhile), kept current by the ``directory_changed`` signal, and rebuilt when f
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -199,33 +200,24 @@ def search_directory(
     if state.rebuilding is None or not state.rebuilding.is_alive():
         catch_up_index(app, session)
         thesaurus = needs_thesaurus(session) if needs and text.strip() else None
+        run = functools.partial(
+            search,
+            state.index,
+            text,
+            filters,
+            limit,
+            page,
+            synonyms=synonym_lines(session),
+            territory=territory,
+            with_facets=with_facets,
+            needs=thesaurus,
+            highlights=highlights,
+        )
         try:
-            return search(
-                state.index,
-                text,
-                filters,
-                limit,
-                page,
-                synonyms=synonym_lines(session),
-                territory=territory,
-                with_facets=with_facets,
-                needs=thesaurus,
-                highlights=highlights,
-            )
+            return run()
         except IndexUnavailable as error:
             if schedule_rebuild(app, reason=str(error)) is None:  # rebuilt already, in this thread
-                return search(
-                    state.index,
-                    text,
-                    filters,
-                    limit,
-                    page,
-                    synonyms=synonym_lines(session),
-                    territory=territory,
-                    with_facets=with_facets,
-                    needs=thesaurus,
-                    highlights=highlights,
-                )
+                return run()
     return sql_search(session, text, filters, limit=limit, page=page)
 
 
