@@ -69,7 +69,10 @@ def test_intake_records_the_request_with_reference_and_derived_basin(app, client
 def test_intake_territory_defaults_to_the_operators_and_others_are_refused(client, logged_in, themes):
     logged_in("operator", "nord")
     page = client.get("/requests/new").get_data(as_text=True)
-    assert re.search(r'<option selected value="nord">|<option value="nord" selected>', page)
+    # one receiving territory: not shown, sent as it is
+    assert re.search(r'<input type="hidden" name="territory" value="nord"\s*/?>', page), page[
+        page.find('name="territory"') - 40 :
+    ][:120]
     assert 'value="sud"' not in page
     assert post_intake(client, territory="sud").status_code == 400
 
@@ -521,3 +524,18 @@ def test_an_anonymised_request_cannot_be_reopened(app, client, logged_in, make_r
     )
     assert response.status_code == 400 and "anonymisée" in response.get_data(as_text=True)
     assert only_request(app).status == "closed"
+
+
+def test_intake_without_name_nor_organisation_says_the_rule_once_and_marks_both(
+    app, client, logged_in, themes
+):
+    logged_in("operator", "sud")
+    response = post_intake(client, caller_name="", caller_organisation="", caller_organisation_id="")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert page.count('id="caller-rule"') == 1
+    assert "one of the two" in page or "l'un des deux" in page or "l&#39;un des deux" in page
+    for name in ("caller_name", "caller_organisation"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+        assert "caller-rule" in tag and 'aria-invalid="true"' in tag
+    assert only_request(app) is None

@@ -142,6 +142,10 @@ def submitted_record(db, form: f.IntakeForm) -> ops.IntakeRecord | None:
     return f.record_from_form(form, organisation_id=organisation_id_of(db, form), postcode=postcode)
 
 
+def caller_rule_message() -> str:
+    return _("Give the professional's name or their organisation: one of the two is required.")
+
+
 def unknown_residence_message() -> str:
     return _("Unknown postcode or commune: type a Brussels postcode such as 1060.")
 
@@ -155,6 +159,9 @@ def put_errors_on_form(form: f.IntakeForm, error: ops.RequestError) -> list[str]
             form.question.errors.append(refusal)
         return [IdentityKind.label_of(k) for k in kinds if IdentityKind.has(k) and k not in REFUSED_KINDS]
     for name, code in error.fields.items():
+        if name == "caller" and code == "required":
+            form.caller_errors = [caller_rule_message()]
+            continue
         target = getattr(form, {"residence_postcode": "residence"}.get(name, name), None) or form.caller_name
         target.errors.append(field_error_message(code))
     return []
