@@ -49,9 +49,10 @@ bench: install
 
 run: install translations $(SAMPLE_DIRECTORY)
 	$(BIN)/helpdesk db upgrade
-	$(BIN)/helpdesk demo seed
 	@if $(BIN)/helpdesk directory --help >/dev/null 2>&1 && [ -f $(SAMPLE_DIRECTORY) ]; then \
 	  $(BIN)/helpdesk directory import $(SAMPLE_DIRECTORY) --quiet; fi
+	# The demo accounts and their year of activity, over the directory just imported (idempotent).
+	$(BIN)/helpdesk demo seed
 	@if $(BIN)/helpdesk index --help >/dev/null 2>&1; then $(BIN)/helpdesk index rebuild --quiet; fi
 	@echo ""
 	@echo "  Helpdesk running at http://$(HOST):$(PORT)  (Ctrl+C to stop)"
