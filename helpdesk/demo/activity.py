@@ -22,8 +22,8 @@ from sqlalchemy import DateTime, event, func, select
 from sqlalchemy.orm import Session
 
 from directory_import.models import Organisation
-from directory_import.vocabulary import CATEGORIES
 from directory_import.territory import LOCALITIES, TERRITORIES, basin_for_postcode
+from directory_import.vocabulary import CATEGORIES
 from helpdesk.auth.models import User
 from helpdesk.demo import texts
 from helpdesk.followup import operations as ops
