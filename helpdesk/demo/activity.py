@@ -19,9 +19,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import flag_modified
 
-from directory_import.models import Organisation
+from directory_import.models import Base, Organisation, UTCDateTime
 from directory_import.territory import LOCALITIES, TERRITORIES, basin_for_postcode
 from directory_import.vocabulary import CATEGORIES
 from helpdesk.auth.models import User
@@ -114,26 +115,37 @@ class SimulatedClock:
         self.session, self.started, self.now = session, started, started
 
     def __enter__(self) -> SimulatedClock:
-        event.listen(self.session, "before_flush", self._stamp)
+        event.listen(Base, "before_insert", self._on_insert, propagate=True)
+        event.listen(Base, "before_update", self._on_update, propagate=True)
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        event.remove(self.session, "before_flush", self._stamp)
+        event.remove(Base, "before_insert", self._on_insert)
+        event.remove(Base, "before_update", self._on_update)
 
-    def _stamp(self, session: Session, _context: Any, _instances: Any) -> None:
-        for obj in list(session.new) + [o for o in session.dirty if session.is_modified(o)]:
-            is_new = obj in session.new
-            for column in obj.__table__.columns:
-                if not isinstance(column.type, DateTime) or column.key in self.KEEP:
-                    continue
-                value = getattr(obj, column.key, None)
-                if value is None:
-                    if is_new and column.default is not None:
-                        setattr(obj, column.key, self.now)
-                elif value.tzinfo is not None and value >= self.started:
-                    setattr(obj, column.key, self.now)
-                elif not is_new and column.onupdate is not None:
-                    setattr(obj, column.key, self.now)
+    def _on_insert(self, _mapper: Any, _connection: Any, target: Any) -> None:
+        self._stamp(target, inserting=True)
+
+    def _on_update(self, _mapper: Any, _connection: Any, target: Any) -> None:
+        self._stamp(target, inserting=False)
+
+    def _stamp(self, target: Any, *, inserting: bool) -> None:
+        if object_session(target) is not self.session:
+            return
+        for column in target.__table__.columns:
+            if not isinstance(column.type, (DateTime, UTCDateTime)) or column.key in self.KEEP:
+                continue
+            value = getattr(target, column.key, None)
+            if value is None:
+                stamp = inserting and column.default is not None
+            else:
+                stamp = (value.tzinfo is not None and value >= self.started) or (
+                    not inserting and column.onupdate is not None
+                )
+            if stamp:
+                setattr(target, column.key, self.now)
+                if not inserting:  # in the UPDATE even when equal to the stored value (else onupdate fires)
+                    flag_modified(target, column.key)
 
 
 def _weighted(rnd: random.Random, weights: dict[str, int] | tuple[tuple[str, int], ...]) -> str:
