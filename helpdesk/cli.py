@@ -330,10 +330,11 @@ def demo_seed(count: int | None) -> None:
     click.echo(f"Demo accounts (password {DEMO_PASSWORD}):")
     for email, role, territory, *_ in DEMO_ACCOUNTS:
         click.echo(f"  {email:38} {role:12} {territory}")
-    operators = {}
+    operators: dict[str, User] = {}
     for email, role, territory, *_ in DEMO_ACCOUNTS:
-        if role == "operator":
-            operators[territory] = accounts.get_user_by_email(db, email)
+        user = accounts.get_user_by_email(db, email) if role == "operator" else None
+        if user is not None:
+            operators[territory] = user
     report = generate_activity(
         db, operators, requests=DEFAULT_REQUESTS if count is None else count, zone=local_zone()
     )
