@@ -23,4 +23,5 @@ from helpdesk.followup.models import (  # noqa: F401
 )
 from helpdesk.jobs.models import Job  # noqa: F401
 from helpdesk.mail.models import OutboxMessage  # noqa: F401
+from helpdesk.notify.models import Notification, NotificationDigest, NotificationPreference  # noqa: F401
 from helpdesk.orientation.models import Need, UnansweredSearch  # noqa: F401
