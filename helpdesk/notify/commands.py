@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from helpdesk.notify.operations import run_notifications
+from helpdesk.notify.poller import run_notifications
 
 notify_cli = AppGroup("notify", help="Notifications and reminders.")
 

@@ -6,11 +6,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
-MODE_CHOICES = [
-    ("off", _l("Off")),
-    ("immediate", _l("Immediately by e-mail")),
-    ("digest", _l("In the daily digest")),
-]
+from helpdesk.forms import select_choices
+
+MODE_CHOICES = select_choices(
+    [
+        ("off", _l("Off")),
+        ("immediate", _l("Immediately by e-mail")),
+        ("digest", _l("In the daily digest")),
+    ]
+)
 
 
 class PreferencesForm(FlaskForm):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, url_for
+from flask import current_app, url_for
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -33,7 +33,6 @@ from helpdesk.notify.models import (
     NOTIFICATION_KINDS,
     NOTIFICATION_MODES,
     Notification,
-    NotificationDigest,
     NotificationPreference,
 )
 from helpdesk.vocabularies import Role, Status
@@ -257,10 +256,11 @@ def _callback_rows(db: Session, now: datetime, zone: ZoneInfo) -> list[dict]:
             HelpRequest.status != Status.CLOSED.value,
         )
     ).all()
-    owners = [
-        (cb_id, due_at, cb_owner or request_owner, rid) for cb_id, due_at, cb_owner, request_owner, rid in due
-    ]
-    owners = [o for o in owners if o[2] is not None]
+    owners: list[tuple[int, datetime, int, int]] = []
+    for cb_id, due_at, cb_owner, request_owner, rid in due:
+        owner = cb_owner or request_owner
+        if owner is not None:
+            owners.append((cb_id, due_at, owner, rid))
     modes = _modes_of(db, (o[2] for o in owners), "callback")
     rows = []
     for cb_id, due_at, owner, rid in owners:
@@ -385,14 +385,14 @@ def _items(db: Session, notifications: list[Notification]) -> list[MailItem]:
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         return [
             MailItem(
-                describe(n.kind, n.detail, references.get(n.request_id, ""), n.territory),
+                describe(n.kind, n.detail, references.get(n.request_id or 0, ""), n.territory),
                 url_for("followup.detail", request_id=n.request_id, _external=True) if n.request_id else "",
             )
             for n in notifications
         ]
 
 
-def _queue_for(db: Session, notifications: list[Notification], *, digest_day: str = "") -> bool:
+def queue_notification_mail(db: Session, notifications: list[Notification], *, digest_day: str = "") -> bool:
     """Queue one mail for ``notifications`` (one alone, or a user's digest); False when its address cannot
     receive mail (the notifications stay in the application)."""
     first = notifications[0]
@@ -430,111 +430,6 @@ def _queue_for(db: Session, notifications: list[Notification], *, digest_day: st
     return True
 
 
-def _claim(db: Session, *where, limit: int = 100) -> list[Notification]:
-    return list(
-        db.scalars(
-            select(Notification)
-            .where(*where)
-            .order_by(Notification.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-    )
-
-
-def deliver_immediate(app: Flask, now: datetime | None = None) -> int:
-    """Queue a mail for each pending notification, in batches each committed; how many were queued."""
-    queued = 0
-    while True:
-        with app.extensions["db_sessionmaker"]() as db:
-            batch = _claim(db, Notification.mail_state == "pending")
-            if not batch:
-                db.rollback()
-                return queued
-            modes: dict[int, dict[str, str]] = {}
-            for n in batch:
-                mode = "immediate"
-                if n.user_id is not None:  # the choice may have changed since it was found
-                    mode = modes.setdefault(n.user_id, preferences_of(db, n.user_id))[n.kind]
-                if mode == "immediate":
-                    n.mail_state = "queued" if _queue_for(db, [n]) else "none"
-                    n.mailed_at = now or utcnow()
-                    queued += n.mail_state == "queued"
-                else:
-                    n.mail_state = "digest" if mode == "digest" else "none"
-            db.commit()
-
-
-def send_digests(app: Flask, now: datetime | None = None) -> int:
-    """From ``NOTIFY_DIGEST_HOUR`` on, one digest per user and local day of what waits for it; how many."""
-    now = now or utcnow()
-    local = now.astimezone(ZoneInfo(app.config["TIMEZONE"]))
-    if local.hour < int(app.config["NOTIFY_DIGEST_HOUR"]):
-        return 0
-    day = local.date().isoformat()
-    sent = 0
-    with app.extensions["db_sessionmaker"]() as db:
-        waiting = list(
-            db.scalars(
-                select(Notification.user_id)
-                .where(Notification.mail_state == "digest", Notification.user_id.is_not(None))
-                .distinct()
-            )
-        )
-        already = set(db.scalars(select(NotificationDigest.user_id).where(NotificationDigest.day == day)))
-        db.rollback()
-    for user_id in waiting:
-        if user_id in already:
-            continue
-        with app.extensions["db_sessionmaker"]() as db:
-            digest = NotificationDigest(user_id=user_id, day=day, count=0, created_at=now)
-            try:
-                with db.begin_nested():
-                    db.add(digest)
-                    db.flush()  # the unique (user, day): another worker's digest of today stops this one
-            except IntegrityError:
-                db.rollback()
-                continue
-            batch = _claim(
-                db, Notification.mail_state == "digest", Notification.user_id == user_id, limit=500
-            )
-            if batch:
-                if _queue_for(db, batch, digest_day=day):
-                    digest.count = len(batch)
-                    sent += 1
-                db.execute(
-                    update(Notification)
-                    .where(Notification.id.in_([n.id for n in batch]))
-                    .values(mail_state="queued", mailed_at=now)
-                    .execution_options(synchronize_session=False)
-                )
-            db.commit()
-    return sent
-
-
-@dataclass
-class NotifyReport:
-    found: int = 0
-    mailed: int = 0
-    digests: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.found + self.mailed + self.digests
-
-
-def run_notifications(app: Flask, now: datetime | None = None) -> NotifyReport:
-    """One full turn: find what is new (committed), mail what is immediate, send the digests that are due."""
-    report = NotifyReport()
-    with app.app_context():
-        with app.extensions["db_sessionmaker"]() as db:
-            report.found = find_notifications(db, now)
-            db.commit()
-        report.mailed = deliver_immediate(app, now)
-        report.digests = send_digests(app, now)
-    return report
-
-
 # Reading -------------------------------------------------------------------------------------------------
 
 
@@ -568,18 +463,3 @@ def mark_read(db: Session, user: User, notification_id: int | None = None) -> in
     result = db.execute(query.values(read_at=utcnow()).execution_options(synchronize_session=False))
     db.flush()
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-def poll(app: Flask, worker_id: str, stop=None) -> int:
-    """The worker's turn: a full run at most every ``NOTIFY_POLL_SECONDS`` (the checks read every open
-    request); how much it did."""
-    last = app.extensions.get("notify_last_run")
-    now = utcnow()
-    if last is not None and (now - last).total_seconds() < float(app.config["NOTIFY_POLL_SECONDS"]):
-        return 0
-    app.extensions["notify_last_run"] = now
-    return run_notifications(app).total
-
-
-JOB_KINDS: list = []  # no job kind: the worker polls (POLLERS)
-POLLERS = [poll]
