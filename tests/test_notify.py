@@ -3,6 +3,7 @@ as each user chose, in their language, through the outbox and a real SMTP server
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -249,3 +250,37 @@ def test_notify_cli_runs_once_and_prints_a_summary(app, runner, make_user, make_
     assert again.output.startswith("0 new notifications")
     with app.app_context():
         assert get_session().scalar(select(func.count(Notification.id))) == 1
+
+
+def test_notify_two_workers_at_once_make_and_mail_each_notification_once(app, make_user, make_request):
+    sender = make_user("operator", "sud")
+    readers = [make_user("operator", "sud-est") for _ in range(3)]
+    for _ in range(4):
+        hand_over(app, sender, make_request(sender))
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            run_notifications(app)
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(notifications(app)) == 4 * len(readers)
+    mails = outbox(app, "notification")
+    assert len(mails) == 4 * len(readers)
+    assert len({(m.to_address, m.request_id) for m in mails}) == len(mails)
+
+
+def test_notify_poller_is_registered_with_the_worker(app):
+    from helpdesk.jobs.queue import POLLERS_EXTENSION
+    from helpdesk.notify.poller import poll
+
+    assert poll in app.extensions[POLLERS_EXTENSION]

@@ -136,8 +136,8 @@ def _insert_new(db: Session, rows: list[dict]) -> int:
         added = 0
         for start in range(0, len(rows), 500):
             statement = insert(Notification).values(rows[start : start + 500])
-            result = db.execute(statement.on_conflict_do_nothing(index_elements=["key"]))
-            added += max(getattr(result, "rowcount", 0) or 0, 0)
+            statement = statement.on_conflict_do_nothing(index_elements=["key"]).returning(Notification.id)
+            added += len(db.execute(statement).all())  # rows skipped as conflicts return nothing
         return added
     added = 0
     for row in rows:  # other databases: one savepoint per row
