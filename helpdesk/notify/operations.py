@@ -135,8 +135,8 @@ def _insert_new(db: Session, rows: list[dict]) -> int:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         added = 0
         for start in range(0, len(rows), 500):
-            statement = insert(Notification).values(rows[start : start + 500])
-            statement = statement.on_conflict_do_nothing(index_elements=["key"]).returning(Notification.id)
+            values = insert(Notification).values(rows[start : start + 500])
+            statement = values.on_conflict_do_nothing(index_elements=["key"]).returning(Notification.id)
             added += len(db.execute(statement).all())  # rows skipped as conflicts return nothing
         return added
     added = 0
