@@ -11,7 +11,7 @@ from flask import Blueprint, Flask
 
 def register_blueprints(app: Flask) -> None:
     from helpdesk import security
-    from helpdesk.admin import duplicates, imports, needs, outbox, synonyms, themes, users
+    from helpdesk.admin import addresses, duplicates, imports, needs, outbox, synonyms, themes, users
     from helpdesk.admin import views as admin
     from helpdesk.api import openapi, organisations, requests_api, suggestions
     from helpdesk.auth import views as auth
@@ -40,6 +40,7 @@ def register_blueprints(app: Flask) -> None:
         synonyms.bp,
         needs.bp,
         outbox.bp,
+        addresses.bp,
         notify.bp,
         *api,
     ):

@@ -284,3 +284,31 @@ def test_notify_poller_is_registered_with_the_worker(app):
     from helpdesk.notify.poller import poll
 
     assert poll in app.extensions[POLLERS_EXTENSION]
+
+
+def test_admin_sets_a_territory_address_used_for_transfers_and_reply_to(app, client, make_user, make_request):
+    admin = make_user("admin", "region")
+    login(client, admin.email)
+    token = csrf_token(client, "/admin/territory-addresses")
+    bad = client.post(
+        "/admin/territory-addresses",
+        data={"csrf_token": token, "address-sud-est": "not an address\r\nBcc: x"},
+    )
+    assert bad.status_code == 400
+    saved = client.post(
+        "/admin/territory-addresses", data={"csrf_token": token, "address-sud-est": "Sudest@Helpdesk.example"}
+    )
+    assert saved.status_code == 302
+    assert 'value="Sudest@helpdesk.example"' in client.get("/admin/territory-addresses").get_data(
+        as_text=True
+    )
+    sender = make_user("operator", "sud")
+    make_user("operator", "sud-est")
+    hand_over(app, sender, make_request(sender))
+    run_notifications(app)
+    assert [m.to_address for m in outbox(app)] == ["Sudest@helpdesk.example"]
+    with app.test_request_context():
+        from helpdesk.followup.orientation_mail import territory_reply_to
+
+        assert territory_reply_to("sud-est") == "Sudest@helpdesk.example"
+        assert territory_reply_to("nord") == ""

@@ -28,7 +28,7 @@ from directory_import.models import utcnow
 from helpdesk.auth.models import User
 from helpdesk.followup.models import Callback, HelpRequest, Transfer
 from helpdesk.mail.messages import MAIL_LANGUAGES, MailError
-from helpdesk.mail.outbox import queue_mail, render_mail
+from helpdesk.mail.outbox import queue_mail, render_mail, territory_addresses
 from helpdesk.notify.models import (
     NOTIFICATION_KINDS,
     NOTIFICATION_MODES,
@@ -201,7 +201,7 @@ def _transfer_rows(db: Session, now: datetime) -> list[dict]:
         db, (t.to_territory for t in transfers), (Role.OPERATOR.value, Role.COORDINATOR.value)
     )
     modes = _modes_of(db, (uid for ids in readers.values() for uid in ids), "transfer")
-    shared = current_app.config["TERRITORY_REPLY_TO"] or {}
+    shared = territory_addresses(db)
     rows = []
     for t in transfers:
         address = str(shared.get(t.to_territory, "") or "")

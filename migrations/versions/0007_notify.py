@@ -1,4 +1,5 @@
-"""Notifications: what users are told (in the application and by mail), their choices, the daily digests.
+"""Notifications: what users are told (in the application and by mail), their choices, the daily digests;
+the territories' shared addresses set by admins.
 
 Revision ID: 0007_notify
 Revises: 0006_opday
@@ -74,8 +75,26 @@ def upgrade() -> None:
         sa.UniqueConstraint("user_id", "day", name=op.f("uq_notification_digests_user_id_day")),
     )
 
+    op.create_table(
+        "territory_addresses",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("territory", sa.String(length=20), nullable=False),
+        sa.Column("address", sa.String(length=320), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"],
+            ["users.id"],
+            name=op.f("fk_territory_addresses_updated_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_territory_addresses")),
+        sa.UniqueConstraint("territory", name=op.f("uq_territory_addresses_territory")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("territory_addresses")
     op.drop_table("notification_digests")
     op.drop_table("notification_preferences")
     op.drop_index("ix_notifications_user_id_read_at", table_name="notifications")
