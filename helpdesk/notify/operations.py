@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from directory_import.models import utcnow
 from helpdesk.auth.models import User
@@ -447,7 +447,11 @@ def unread_count(db: Session, user: User) -> int:
 def notifications_of(
     db: Session, user: User, *, unread_only: bool = False, limit: int = 200
 ) -> list[Notification]:
-    query = select(Notification).where(Notification.user_id == user.id)
+    query = (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .options(selectinload(Notification.request).load_only(HelpRequest.reference))
+    )
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     return list(
