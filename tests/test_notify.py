@@ -312,3 +312,17 @@ def test_admin_sets_a_territory_address_used_for_transfers_and_reply_to(app, cli
 
         assert territory_reply_to("sud-est") == "Sudest@helpdesk.example"
         assert territory_reply_to("nord") == ""
+
+
+def test_notify_digest_leaves_out_a_kind_turned_off_meanwhile(app, make_user, make_request):
+    sender = make_user("operator", "sud")
+    reader = make_user("operator", "sud-est")
+    prefer(app, reader, transfer="digest")
+    hand_over(app, sender, make_request(sender))
+    early = datetime(2026, 12, 2, 6, 0, tzinfo=BRUSSELS).astimezone(UTC)
+    assert run_notifications(app, now=early).found == 1
+    prefer(app, reader, transfer="off")
+    assert run_notifications(app, now=early + timedelta(hours=3)).digests == 0
+    assert outbox(app) == []
+    [kept] = notifications(app, reader)  # still in the application until read
+    assert kept.mail_state == "none"

@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -87,16 +87,17 @@ def send_digests(app: Flask, now: datetime | None = None) -> int:
             batch = _claim(
                 db, Notification.mail_state == "digest", Notification.user_id == user_id, limit=500
             )
+            modes = preferences_of(db, user_id)  # the choice may have changed since they were found
+            for n in batch:
+                if modes[n.kind] != "digest":
+                    n.mail_state = "pending" if modes[n.kind] == "immediate" else "none"
+            batch = [n for n in batch if n.mail_state == "digest"]
             if batch:
                 if queue_notification_mail(db, batch, digest_day=day):
                     digest.count = len(batch)
                     sent += 1
-                db.execute(
-                    update(Notification)
-                    .where(Notification.id.in_([n.id for n in batch]))
-                    .values(mail_state="queued", mailed_at=now)
-                    .execution_options(synchronize_session=False)
-                )
+                for n in batch:
+                    n.mail_state, n.mailed_at = "queued", now
             db.commit()
     return sent
 
