@@ -112,6 +112,9 @@ TITLES = {
     "by_language": _l("Beneficiaries by language"),
     "leads": _l("Leads proposed and their outcomes"),
     "saturation": _l("Organisations met with a waiting list or full"),
+    "saturation_by_category": _l("Saturation by directory category"),
+    "saturation_by_organisation": _l("Saturation by organisation"),
+    "unanswered_searches": _l("Searches that found nothing, by theme"),
     "unmet_needs": _l("Unmet needs by reason and theme"),
     "unmet_by_reason": _l("Unmet needs by reason"),
     "unmet_by_theme": _l("Unmet needs by theme"),
@@ -134,6 +137,9 @@ SHEET_NAMES = {
     "by_language": _l("By language"),
     "leads": _l("Leads"),
     "saturation": _l("Waiting lists and full"),
+    "saturation_by_category": _l("Saturation by category"),
+    "saturation_by_organisation": _l("Saturation by organisation"),
+    "unanswered_searches": _l("Searches without result"),
     "unmet_needs": _l("Unmet needs"),
     "unmet_by_reason": _l("Unmet needs by reason"),
     "unmet_by_theme": _l("Unmet needs by theme"),
@@ -162,6 +168,20 @@ DEFINITIONS = {
     "leads": _l("Leads proposed in the period, by their outcome as recorded."),
     "saturation": _l(
         "Organisations whose leads of the period ended on a waiting list or refused or full, by theme."
+    ),
+    "saturation_by_category": _l(
+        "Leads proposed in the period, by the directory category of the organisation proposed (an "
+        "organisation with several categories counts in each), and how many of them ended on a waiting "
+        "list, refused or full, or unreachable, as recorded; the share is those three outcomes over all the "
+        "category's leads."
+    ),
+    "saturation_by_organisation": _l(
+        "The same counts per organisation, for the organisations whose leads of the period most often "
+        "ended on a waiting list, refused or full, or unreachable (internal version only)."
+    ),
+    "unanswered_searches": _l(
+        "Searches for an organisation on a request's page that found nothing, counted once per request, "
+        "theme of the request and day, by theme; the text searched is never kept."
     ),
     "unmet_needs": _l("Unmet needs recorded in the period, by reason and theme, with the same comparisons."),
     "unmet_by_reason": _l("Unmet needs recorded in the period, by reason."),
@@ -323,6 +343,8 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
     dims = _count_dimensions(b, ("received", current))
     leads = _count_leads(b)
     _count_saturation(b)
+    _count_outcome_shares(b)
+    unanswered = _count_unanswered(b)
     unmet = _count_unmet_needs(b)
     transfer_pairs = _count_transfers(b)
     _count_service(b, ("closed", current))
@@ -358,6 +380,8 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
     report.tables += _dimension_tables(b, dims)
     report.tables.append(_leads_table(b, leads))
     report.tables.append(_saturation_table(b))
+    report.tables += _outcome_share_tables(b)
+    report.tables.append(_unanswered_table(b, unanswered))
     report.tables += _unmet_needs_tables(b, unmet)
     report.tables.append(_service_table(b))
     report.tables.append(_transfers_table(b, transfer_pairs))
@@ -435,6 +459,39 @@ def _count_saturation(b: _Builder) -> None:
     for row in b.f.saturation:
         b.count(("saturation", row.organisation_id, row.theme, "waiting_list"), row.waiting_list)
         b.count(("saturation", row.organisation_id, row.theme, "refused"), row.refused)
+
+
+SHARE_CODES = ("leads", "waiting_list", "refused", "unreachable")
+
+
+def _share_rows(b: _Builder) -> list[tuple[str, list]]:
+    """The category rows, then (internal version only) the organisation rows, with their key prefix."""
+    rows: list[tuple[str, list]] = [("saturation_by_category", b.f.saturation_by_category)]
+    if not b.public:
+        rows.append(("saturation_by_organisation", b.f.saturation_by_organisation))
+    return rows
+
+
+def _count_outcome_shares(b: _Builder) -> None:
+    """Leads and the saturated outcomes of each category (and organisation); the share is hidden with any
+    count it rests on. Categories overlap (an organisation may have several), so they add up to no total."""
+    for prefix, shares in _share_rows(b):
+        for r in shares:
+            keys = [
+                b.count((prefix, r.code, code), n)
+                for code, n in zip(SHARE_CODES, (r.leads, *r.saturated), strict=True)
+            ]
+            b.measure((prefix, r.code, "share"), r.share, "ratio")
+            b.measure_depends[(prefix, r.code, "share")] = keys
+
+
+def _count_unanswered(b: _Builder) -> list[str]:
+    """Searches that found nothing, by theme, adding up to their total (a request with several themes is
+    counted once per theme, so the total counts searches by theme)."""
+    counts = _open(b.f.unanswered_searches)
+    keys = [b.count(("unanswered", theme), n) for theme, n in counts.items()]
+    b.line(b.count(("unanswered_total",), sum(counts.values())), keys)
+    return list(counts)
 
 
 def _count_unmet_needs(b: _Builder) -> _UnmetLayout:
@@ -585,6 +642,54 @@ def _saturation_table(b: _Builder) -> Table:
         ],
         ("waiting_list", "refused"),
     )
+
+
+def _outcome_share_tables(b: _Builder) -> list[Table]:
+    outcome_columns = [
+        str(_l("Leads")),
+        str(LeadOutcome.WAITING_LIST.label),
+        str(LeadOutcome.REFUSED.label),
+        str(LeadOutcome.UNREACHABLE.label),
+        str(_l("Share ended so")),
+    ]
+    tables = []
+    for prefix, shares in _share_rows(b):
+        if prefix == "saturation_by_category":
+            header = str(_l("Directory category"))
+
+            def label(r):
+                return name_in(b.locale, (r.name_fr, r.name_nl)) if r.code else str(_l("No known category"))
+        else:
+            header = str(_l("Organisation"))
+
+            def label(r):
+                return name_in(b.locale, (r.name_fr, r.name_nl))
+
+        rows = [
+            Row((r.code,), (label(r),), [b.value((prefix, r.code, code)) for code in (*SHARE_CODES, "share")])
+            for r in shares
+        ]
+        tables.append(
+            Table(prefix, str(TITLES[prefix]), [header] + outcome_columns, 1, rows, (*SHARE_CODES, "share"))
+        )
+    return tables
+
+
+def _unanswered_table(b: _Builder, themes: list[str]) -> Table:
+    rows = [Row((t,), (_theme_or_none(b, t),), [b.value(("unanswered", t))]) for t in themes]
+    if rows:
+        rows.append(Row(("total",), (str(_l("Total")),), [b.value(("unanswered_total",))]))
+    return Table(
+        "unanswered_searches",
+        str(TITLES["unanswered_searches"]),
+        [str(_l("Theme")), str(_l("Searches"))],
+        1,
+        rows,
+    )
+
+
+def _theme_or_none(b: _Builder, theme: str) -> str:
+    return L.code_label(theme, b.themes) if theme else str(_l("Without a theme"))
 
 
 def _unmet_needs_tables(b: _Builder, unmet: _UnmetLayout) -> list[Table]:
