@@ -22,7 +22,7 @@ from directory_import.territory import BASINS, OUTSIDE, TERRITORIES
 from helpdesk.followup.models import Theme
 from helpdesk.followup.themes import SECTOR_THEMES
 from helpdesk.reports import labels as L
-from helpdesk.reports.queries import MonthlyFigures, Period
+from helpdesk.reports.queries import MonthlyFigures, Period, monthly_figures
 from helpdesk.reports.suppression import PRIMARY, SECONDARY, THRESHOLD, Line, suppress
 from helpdesk.vocabularies import AgeBand, Channel, LeadOutcome, Sector, SituationFlag, UnmetReason
 
@@ -312,11 +312,22 @@ class _Builder:
             return format_decimal(number, format="#,##0.0", locale=self.locale)
         return format_decimal(number, locale=self.locale)
 
+    def apply_family(self, family: dict) -> None:
+        """Hide what the family's suppression hides (every count of this report is one of its variables)."""
+        territory, period = self.f.territory, str(self.f.month)
+        for key, kind in self.kinds.items():
+            if kind == "count" and (state := family.get(family_variable(territory, period, key))):
+                self.hidden[key] = state
+        self._hide_measures()
+
     def run_suppression(self) -> None:
         if not self.public:
             return
         counts = {k: v for k, v in self.values.items() if self.kinds[k] == "count"}
         self.hidden = suppress(counts, self.lines)
+        self._hide_measures()
+
+    def _hide_measures(self) -> None:
         # A measure over fewer than 5 requests, or whose parts are hidden, is hidden with them.
         for key, depends in self.measure_depends.items():
             states = [self.hidden.get(d) for d in depends]
@@ -327,16 +338,118 @@ class _Builder:
 def build_report(
     session: Session, figures: MonthlyFigures, locale: str = "en", public: bool = False
 ) -> MonthlyReport:
-    """The report of ``figures`` in ``locale`` (fr, nl or en); ``public`` hides small counts and free text."""
+    """The report of ``figures`` in ``locale`` (fr, nl or en); ``public`` hides small counts and free text,
+    as decided over the whole family of public reports of the period (``family_suppression``)."""
     with force_locale(locale):
-        return _build(figures, locale, public, theme_labels(session, locale))
+        themes = theme_labels(session, locale)
+        family = family_suppression(session, figures, locale, themes) if public else None
+        return _build(figures, locale, public, themes, family)
 
 
-def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str]) -> MonthlyReport:
-    """Every figure is counted first (in a fixed order, with the lines that add up), public mode decides
-    what to hide over all of them at once, then each table reads its figures."""
-    b = _Builder(f, locale, public, themes)
-    current = str(f.month)
+# -- public figures safe across reports -----------------------------------------------------------------
+FAMILY_TERRITORIES = (*TERRITORIES, "all")
+# keys that name their period (second item), printed in the reports of several periods
+_PERIOD_KEYS = ("received", "closed", "open_at_end", "unmet_total", "unmet", "unmet_reason", "unmet_theme")
+_ADDITIVE = (
+    "received",
+    *RECEIVED_DIMENSIONS,
+    "by_theme",
+    "by_situation_flag",
+    "by_language",
+    "leads",
+    "leads_total",
+    "saturation_by_category",
+    "unanswered",
+    "unanswered_total",
+    "closed",
+    "feedback_given",
+    "feedback_not_given",
+    "unmet_total",
+    "unmet",
+    "unmet_reason",
+    "unmet_theme",
+)
+_PER_REPORT = ("by_function", "by_sector")  # free text grouped per report in public mode: no sum across
+
+
+def family_periods(period: Period) -> list[Period]:
+    """The periods whose public reports are made safe together: a month or a quarter with its quarter
+    and the quarter's months; any other period (a year, a range) alone."""
+    if period.kind not in ("month", "quarter"):
+        return [period]
+    first = period.first.shift(-((period.first.month - 1) % 3))
+    months = [Period.of(first.shift(i)) for i in range(3)]
+    return [Period(first, first.shift(2)), *months]
+
+
+def family_variable(territory: str, period: str, key: Any) -> tuple:
+    """One quantity wherever it is printed in the family: a key that names its period stands for itself."""
+    if isinstance(key, tuple) and key and key[0] in _PERIOD_KEYS:
+        return (territory, key)
+    return (territory, period, key)
+
+
+def _family_additive(key: Any) -> bool:
+    return isinstance(key, tuple) and key[0] in _ADDITIVE and key[0] not in _PER_REPORT
+
+
+def family_suppression(
+    session: Session, figures: MonthlyFigures, locale: str, themes: dict[str, str]
+) -> dict:
+    """What every public report of the period's family hides: ``{family_variable: state}``.
+
+    The family is the five basins, the region and all territories, for ``family_periods``. Every count of
+    every report is one variable; each report's own sums, "all territories" as the sum of the six and a
+    quarter as the sum of its months are lines; ``suppress`` decides over all of them at once, always in
+    the same order, so a report computed alone hides exactly what it hides when read beside the others."""
+    values: dict = {}
+    lines: list[Line] = []
+    for period in family_periods(figures.month):
+        for territory in FAMILY_TERRITORIES:
+            if period == figures.month and territory == figures.territory:
+                f = figures
+            else:
+                f = monthly_figures(session, period, territory)
+            b = _Builder(f, locale, True, themes)
+            _count_all(b)
+            for key, number in b.values.items():
+                if b.kinds[key] == "count":
+                    values[family_variable(territory, str(period), key)] = number
+            for line in b.lines:
+                lines.append(
+                    Line(
+                        family_variable(territory, str(period), line.total),
+                        tuple(family_variable(territory, str(period), c) for c in line.cells),
+                    )
+                )
+    for var in list(values):
+        if var[0] == "all" and _family_additive(var[-1]):
+            parts = tuple(p for p in ((t, *var[1:]) for t in TERRITORIES) if p in values)
+            lines.append(Line(var, parts))  # a part absent from a territory's report is 0 there
+        elif var[0] == "all" and var[-1][0] == "transfer":
+            # a transfer is printed alike in the reports of both territories and of all
+            for side in var[-1][1:]:
+                if (side, *var[1:]) in values:
+                    lines.append(Line(var, ((side, *var[1:]),)))
+    periods = family_periods(figures.month)
+    if len(periods) > 1:
+        quarter, months = str(periods[0]), [str(p) for p in periods[1:]]
+        for var in list(values):
+            if len(var) == 3 and var[1] == quarter and _family_additive(var[2]):
+                parts = tuple(p for p in ((var[0], m, var[2]) for m in months) if p in values)
+                lines.append(Line(var, parts))
+            elif len(var) == 2 and var[1][1] == quarter and _family_additive(var[1]):
+                parts = tuple(
+                    p for p in ((var[0], (var[1][0], m, *var[1][2:])) for m in months) if p in values
+                )
+                lines.append(Line(var, parts))
+    # Across reports, only counts from 1 to 4 are protected: that a territory had nothing is no disclosure,
+    # and protecting every zero would hide most of the basins' figures.
+    return suppress(values, lines, protect_zero=False)
+
+
+def _count_all(b: _Builder) -> tuple:
+    current = str(b.f.month)
     # Trend and headline share their keys: the month's "received" is one figure wherever it appears.
     _count_trend(b)
     _count_periods(b)
@@ -348,7 +461,21 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
     unmet = _count_unmet_needs(b)
     transfer_pairs = _count_transfers(b)
     _count_service(b, ("closed", current))
-    b.run_suppression()
+    return dims, leads, unanswered, unmet, transfer_pairs
+
+
+def _build(
+    f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str], family: dict | None = None
+) -> MonthlyReport:
+    """Every figure is counted first (in a fixed order, with the lines that add up), public mode decides
+    what to hide over all of them at once, then each table reads its figures."""
+    b = _Builder(f, locale, public, themes)
+    current = str(f.month)
+    dims, leads, unanswered, unmet, transfer_pairs = _count_all(b)
+    if public and family is not None:
+        b.apply_family(family)
+    else:
+        b.run_suppression()
 
     report = MonthlyReport(
         month=current,
