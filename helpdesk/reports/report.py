@@ -336,13 +336,19 @@ class _Builder:
 
 
 def build_report(
-    session: Session, figures: MonthlyFigures, locale: str = "en", public: bool = False
+    session: Session,
+    figures: MonthlyFigures,
+    locale: str = "en",
+    public: bool = False,
+    family: dict | None = None,
 ) -> MonthlyReport:
     """The report of ``figures`` in ``locale`` (fr, nl or en); ``public`` hides small counts and free text,
-    as decided over the whole family of public reports of the period (``family_suppression``)."""
+    as decided over the whole family of public reports of the period (``family_suppression``; pass it when
+    building several reports of one family)."""
     with force_locale(locale):
         themes = theme_labels(session, locale)
-        family = family_suppression(session, figures, locale, themes) if public else None
+        if public and family is None:
+            family = family_suppression(session, figures, locale, themes)
         return _build(figures, locale, public, themes, family)
 
 
