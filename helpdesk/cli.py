@@ -35,6 +35,7 @@ AREA_COMMAND_MODULES = (
     "helpdesk.jobs.commands",
     "helpdesk.orientation.commands",
     "helpdesk.mail.commands",
+    "helpdesk.notify.commands",
 )
 
 db_cli = AppGroup("db", help="Database schema.")
