@@ -52,11 +52,11 @@ sample: $(SAMPLE_DIRECTORY)
 bench: install
 	for bench in bench/bench_*.py; do $(BIN)/python $$bench || exit 1; done
 
+# The sample directory is imported before `demo seed`: the demo's year of activity leads to its organisations.
 run: install translations $(SAMPLE_DIRECTORY)
 	$(BIN)/helpdesk db upgrade
 	@if $(BIN)/helpdesk directory --help >/dev/null 2>&1 && [ -f $(SAMPLE_DIRECTORY) ]; then \
 	  $(BIN)/helpdesk directory import $(SAMPLE_DIRECTORY) --quiet; fi
-	# The demo accounts and their year of activity, over the directory just imported (idempotent).
 	$(BIN)/helpdesk demo seed
 	@if $(BIN)/helpdesk index --help >/dev/null 2>&1; then $(BIN)/helpdesk index rebuild --quiet; fi
 	@echo ""
