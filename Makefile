@@ -25,11 +25,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian packages the tests need: Chromium for the browser tests, pg_dump for backups.
+# Debian packages the tests need: Chromium for the browser tests, pg_dump for backups, pango and the DejaVu
+# fonts for the report's PDF (WeasyPrint), poppler-utils (pdftotext, pdftoppm) to read the PDF back in the tests.
+SYSTEM_PACKAGES := chromium postgresql-client libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 system-deps:
-	@command -v chromium >/dev/null 2>&1 && command -v pg_dump >/dev/null 2>&1 || { \
-	  echo "Installing Debian packages (chromium, postgresql-client)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql-client >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 && command -v pg_dump >/dev/null 2>&1 \
+	  && command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 \
+	  && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+	  && ldconfig -p | grep -q libpangoft2-1.0 || { \
+	  echo "Installing Debian packages ($(SYSTEM_PACKAGES))"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }
 
 translations: install
 	$(BIN)/python scripts/catalog.py compile
@@ -47,11 +52,12 @@ sample: $(SAMPLE_DIRECTORY)
 bench: install
 	for bench in bench/bench_*.py; do $(BIN)/python $$bench || exit 1; done
 
+# The sample directory is imported before `demo seed`: the demo's year of activity leads to its organisations.
 run: install translations $(SAMPLE_DIRECTORY)
 	$(BIN)/helpdesk db upgrade
-	$(BIN)/helpdesk demo seed
 	@if $(BIN)/helpdesk directory --help >/dev/null 2>&1 && [ -f $(SAMPLE_DIRECTORY) ]; then \
 	  $(BIN)/helpdesk directory import $(SAMPLE_DIRECTORY) --quiet; fi
+	$(BIN)/helpdesk demo seed
 	@if $(BIN)/helpdesk index --help >/dev/null 2>&1; then $(BIN)/helpdesk index rebuild --quiet; fi
 	@echo ""
 	@echo "  Helpdesk running at http://$(HOST):$(PORT)  (Ctrl+C to stop)"

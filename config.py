@@ -127,3 +127,17 @@ MAIL_LEASE_SECONDS = 300  # a message claimed this long ago by a sender that die
 MAIL_BATCH_SIZE = 50  # messages claimed at once and sent over one connection
 # Each territory's address, for the Reply-To of mail sent on its behalf: {"sud": "sud@example.org"}.
 TERRITORY_REPLY_TO = {}
+
+# Notifications (in the application, and by e-mail through the outbox), found by the worker's poller and by
+# `helpdesk notify run`. Each user chooses per kind in their account page: off, immediate, digest.
+NOTIFY_DEFAULTS = {"transfer": "immediate", "callback": "digest", "unassigned": "immediate"}
+NOTIFY_DIGEST_HOUR = 8  # the daily digest leaves from this hour on (TIMEZONE), once a day per user
+# A request still unassigned this long after it reached its territory tells the territory's coordinators
+# (once per request): hours for these urgencies...
+NOTIFY_UNASSIGNED_HOURS = {"urgent": 1, "high": 4}
+# ...working days (Saturdays and Sundays skipped) for the others.
+NOTIFY_UNASSIGNED_WORKING_DAYS = {"normal": 1, "low": 1}
+# Transfers and shares older than this when the poller first sees them are not notified (a first start on
+# an existing database does not tell of last year's transfers).
+NOTIFY_LOOKBACK_HOURS = 48
+NOTIFY_POLL_SECONDS = 60  # the worker looks for new notifications at most this often

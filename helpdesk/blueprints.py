@@ -11,7 +11,7 @@ from flask import Blueprint, Flask
 
 def register_blueprints(app: Flask) -> None:
     from helpdesk import security
-    from helpdesk.admin import duplicates, imports, needs, outbox, synonyms, themes, users
+    from helpdesk.admin import addresses, duplicates, imports, needs, outbox, synonyms, themes, users
     from helpdesk.admin import views as admin
     from helpdesk.api import openapi, organisations, requests_api, suggestions
     from helpdesk.auth import views as auth
@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk.followup import views as followup
     from helpdesk.intake import views as intake
     from helpdesk.main import views as main
+    from helpdesk.notify import views as notify
     from helpdesk.reports import views as reports
 
     api: list[Blueprint] = [organisations.bp, requests_api.bp, suggestions.bp, openapi.bp]
@@ -39,6 +40,8 @@ def register_blueprints(app: Flask) -> None:
         synonyms.bp,
         needs.bp,
         outbox.bp,
+        addresses.bp,
+        notify.bp,
         *api,
     ):
         app.register_blueprint(blueprint)

@@ -35,6 +35,7 @@ AREA_COMMAND_MODULES = (
     "helpdesk.jobs.commands",
     "helpdesk.orientation.commands",
     "helpdesk.mail.commands",
+    "helpdesk.notify.commands",
 )
 
 db_cli = AppGroup("db", help="Database schema.")
@@ -277,25 +278,39 @@ def users_deactivate(email: str) -> None:
 
 
 DEMO_PASSWORD = "demo-password-2026"
-DEMO_ACCOUNTS = (
-    ("operator.nord@demo.example", "operator", "nord", "Nadia (Nord)", "fr"),
-    ("operator.nord-est@demo.example", "operator", "nord-est", "Noah (Nord-Est)", "fr"),
-    ("operator.centre-ouest@demo.example", "operator", "centre-ouest", "Chloé (Centre-Ouest)", "fr"),
-    ("operator.sud@demo.example", "operator", "sud", "Sofia (Sud)", "fr"),
-    ("operator.sud-est@demo.example", "operator", "sud-est", "Sam (Sud-Est)", "nl"),
-    ("operator.region@demo.example", "operator", "region", "Rik (Région)", "nl"),
-    ("coordinator.sud@demo.example", "coordinator", "sud", "Camille (coord. Sud)", "fr"),
-    ("coordinator.region@demo.example", "coordinator", "region", "Koen (coord. région)", "nl"),
-    ("admin@demo.example", "admin", "region", "Alex (admin)", "en"),
+# email, role, territory, name, locale: no locale, so each account opens in the browser's language until its
+# user picks one (the language switcher saves the choice on the account).
+DEMO_ACCOUNTS: tuple[tuple[str, str, str, str, str | None], ...] = (
+    ("operator.nord@demo.example", "operator", "nord", "Nadia (Nord)", None),
+    ("operator.nord-est@demo.example", "operator", "nord-est", "Noah (Nord-Est)", None),
+    ("operator.centre-ouest@demo.example", "operator", "centre-ouest", "Chloé (Centre-Ouest)", None),
+    ("operator.sud@demo.example", "operator", "sud", "Sofia (Sud)", None),
+    ("operator.sud-est@demo.example", "operator", "sud-est", "Sam (Sud-Est)", None),
+    ("operator.region@demo.example", "operator", "region", "Rik (Région)", None),
+    ("coordinator.sud@demo.example", "coordinator", "sud", "Camille (coord. Sud)", None),
+    ("coordinator.region@demo.example", "coordinator", "region", "Koen (coord. région)", None),
+    ("admin@demo.example", "admin", "region", "Alex (admin)", None),
 )
 
 
 @demo_cli.command("seed")
-def demo_seed() -> None:
-    """Create the demo accounts (idempotent) and print the logins. Never run it in production.
+@click.option(
+    "--requests",
+    "count",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Requests the demo accounts should hold in all (default 1500, about a year); only the missing ones "
+    "are generated.",
+)
+def demo_seed(count: int | None) -> None:
+    """Create the demo accounts (idempotent), print the logins, and give them a year of invented activity
+    (requests, leads and outcomes, unmet needs, transfers, callbacks, feedback, reopenings) over the imported
+    directory. Never run it in production.
 
-    Example: helpdesk demo seed
+    Example: helpdesk demo seed --requests 3000
     """
+    from helpdesk.demo.activity import DEFAULT_REQUESTS, generate_activity
+    from helpdesk.i18n import local_zone
     from helpdesk.orientation.needs import seed_needs
 
     db = get_session()
@@ -316,6 +331,23 @@ def demo_seed() -> None:
     click.echo(f"Demo accounts (password {DEMO_PASSWORD}):")
     for email, role, territory, *_ in DEMO_ACCOUNTS:
         click.echo(f"  {email:38} {role:12} {territory}")
+    operators: dict[str, User] = {}
+    for email, role, territory, *_ in DEMO_ACCOUNTS:
+        user = accounts.get_user_by_email(db, email) if role == "operator" else None
+        if user is not None:
+            operators[territory] = user
+    report = generate_activity(
+        db, operators, requests=DEFAULT_REQUESTS if count is None else count, zone=local_zone()
+    )
+    if report.skipped == "no_directory":
+        click.echo("No directory imported yet: no demo activity (import one, then run this again).")
+    elif report.skipped:
+        click.echo("Demo accounts missing: no demo activity.")
+    else:
+        click.echo(
+            f"Demo activity: {report.created} requests generated in {report.seconds:.1f} s "
+            f"({report.total} in all)."
+        )
 
 
 def register_commands(app: Flask) -> None:

@@ -22,5 +22,6 @@ from helpdesk.followup.models import (  # noqa: F401
     UnmetNeed,
 )
 from helpdesk.jobs.models import Job  # noqa: F401
-from helpdesk.mail.models import OutboxMessage  # noqa: F401
+from helpdesk.mail.models import OutboxMessage, TerritoryAddress  # noqa: F401
+from helpdesk.notify.models import Notification, NotificationDigest, NotificationPreference  # noqa: F401
 from helpdesk.orientation.models import Need, UnansweredSearch  # noqa: F401

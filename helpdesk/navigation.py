@@ -58,8 +58,28 @@ def _counts(user) -> tuple[int | None, int | None]:
     return g.nav_counts
 
 
+def _unread(user) -> int | None:
+    """Unread notifications: one COUNT query a page."""
+    if "nav_unread" not in g:
+        from helpdesk.notify.operations import unread_count
+
+        try:
+            g.nav_unread = unread_count(get_session(), user)
+        except SQLAlchemyError:
+            logger.warning("notification count unavailable", exc_info=True)
+            g.nav_unread = None
+    return g.nav_unread or None
+
+
 NAV: tuple[NavEntry, ...] = (
     NavEntry("main.home", _l("Home"), _signed_in),
+    NavEntry(
+        "notify.index",
+        _l("Notifications"),
+        _signed_in,
+        _l("Transfers, callbacks due, requests waiting too long."),
+        _unread,
+    ),
     NavEntry(
         "followup.todo",
         _l("My to-do list"),

@@ -204,10 +204,11 @@ def test_public_report_hides_the_cell_a_total_would_give_back(app, make_report_r
         make_report_request("2026-10-05T10:00:00", age_band="25-64")
     make_report_request("2026-10-06T10:00:00", age_band="18-24")
     report = _public_report(app)
-    # Received 6 = 5 aged 25-64 + 1 aged 18-24: with "5" printed, the 1 would be 6 - 5.
+    # Received 6 = 5 aged 25-64 + 1 aged 18-24: with "5" and "6" printed, the 1 would be 6 - 5. The same
+    # figures are in the quarter's and all territories' reports, decided together: one of them is hidden.
     rows = {row.codes[0]: row.values[0] for row in report.table("by_age_band").rows}
-    assert (rows["18-24"].text, rows["25-64"].text) == ("<5", "x")
-    assert report.headline["received"].text == "6"
+    assert rows["18-24"].text == "<5"
+    assert "x" in (rows["25-64"].text, report.headline["received"].text)
 
 
 def test_public_report_feedback_rate_hidden_when_it_gives_small_counts(app, october_world):

@@ -52,7 +52,7 @@ def test_report_page_bad_month_is_explained_in_the_users_language(client, logged
 
 def test_report_page_unknown_format_is_404(client, logged_in):
     logged_in("coordinator", "sud")
-    assert client.get("/reports/?month=2026-10&format=pdf").status_code == 404
+    assert client.get("/reports/?month=2026-10&format=docx").status_code == 404
 
 
 def test_report_downloads_xlsx_and_json_in_the_chosen_language(client, logged_in, october_world, tmp_path):

@@ -22,6 +22,7 @@ SECTIONS: tuple[tuple[str, object, Callable[[User], bool]], ...] = (
     ("admin_needs.needs", _l("Needs thesaurus"), access.can_edit_needs),
     ("admin_outbox.outbox", _l("Outbox"), access.can_read_outbox),
     ("admin_synonyms.synonyms", _l("Search synonyms"), access.can_manage_directory),
+    ("admin_addresses.addresses", _l("Territory addresses"), access.can_read_outbox),
     ("admin_themes.themes", _l("Themes"), access.can_manage_directory),
     ("admin_users.users", _l("Accounts"), access.can_manage_users),
 )

@@ -139,9 +139,14 @@ def password():
 @bp.route("/account")
 @login_required
 def account():
-    tokens = operations.user_tokens(get_session(), current_user)
+    from helpdesk.notify.forms import PreferencesForm
+    from helpdesk.notify.operations import preferences_of
+
+    db = get_session()
+    tokens = operations.user_tokens(db, current_user)
     return render_template(
         "auth/account.html",
+        notify_form=PreferencesForm(formdata=None, data=preferences_of(db, current_user.id)),
         tokens=tokens,
         revoke_form=RevokeForm(),
         now=utcnow(),

@@ -7,18 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from directory_import.models import Organisation
 from helpdesk.auth.models import User
+from helpdesk.db import get_session
 from helpdesk.followup.changes import RequestError, audit, guard_identity, record_event
 from helpdesk.followup.models import HelpRequest, LeadOutcome
 from helpdesk.mail.messages import MAIL_LANGUAGES, MailError, check_address
 from helpdesk.mail.models import OutboxMessage
-from helpdesk.mail.outbox import queue_mail, render_mail
+from helpdesk.mail.outbox import queue_mail, render_mail, territory_addresses
 from helpdesk.vocabularies.territories import TERRITORY_LABELS
 
 # Leads not worth sending: the organisation refused, or could not be reached.
@@ -95,7 +95,8 @@ def default_caller_language(user: User) -> str:
 
 
 def territory_reply_to(territory: str) -> str:
-    return str((current_app.config.get("TERRITORY_REPLY_TO") or {}).get(territory, "") or "")
+    """The territory's shared address (Administration → Territory addresses, else TERRITORY_REPLY_TO)."""
+    return territory_addresses(get_session()).get(territory, "")
 
 
 def compose_orientation(

@@ -14,7 +14,7 @@ from flask import Flask
 
 from helpdesk.jobs.queue import register_kind, register_poller
 
-JOB_MODULES = ("helpdesk.directory.import_jobs", "helpdesk.mail.sender")
+JOB_MODULES = ("helpdesk.directory.import_jobs", "helpdesk.mail.sender", "helpdesk.notify.poller")
 
 
 def init_app(app: Flask) -> None:

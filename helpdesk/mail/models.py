@@ -45,3 +45,20 @@ class OutboxMessage(Base):
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.state} to={self.to_address}>"
+
+
+class TerritoryAddress(Base):
+    """A territory's shared address, set by admins (Administration → Territory addresses): the Reply-To of
+    mail sent on its behalf and where notifications of transfers to it go. None for a territory: the
+    ``TERRITORY_REPLY_TO`` setting's, if any."""
+
+    __tablename__ = "territory_addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    territory: Mapped[str] = mapped_column(String(20), unique=True)
+    address: Mapped[str] = mapped_column(String(320))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<TerritoryAddress {self.territory}>"

@@ -7,11 +7,12 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from directory_import.models import utcnow
-from helpdesk.mail.messages import build_message
-from helpdesk.mail.models import OutboxMessage
+from helpdesk.mail.messages import build_message, check_address
+from helpdesk.mail.models import OutboxMessage, TerritoryAddress
 
 
 def mail_configured() -> bool:
@@ -29,6 +30,31 @@ def retry_message(db: Session, message: OutboxMessage) -> None:
         raise NotRetryable(message.state)
     message.state, message.run_after, message.attempts = "queued", utcnow(), 0
     message.locked_by = None
+    db.flush()
+
+
+def territory_addresses(db: Session) -> dict[str, str]:
+    """Each territory's shared address: the one set by admins, else ``TERRITORY_REPLY_TO``'s."""
+    addresses = {str(k): str(v) for k, v in (current_app.config["TERRITORY_REPLY_TO"] or {}).items() if v}
+    addresses.update(dict(db.execute(select(TerritoryAddress.territory, TerritoryAddress.address)).all()))
+    return addresses
+
+
+def set_territory_address(db: Session, territory: str, address: str, user_id: int | None) -> None:
+    """Set (or, with an empty ``address``, remove) a territory's shared address; flushes. Raises
+    ``MailError`` for an address that is not one."""
+    row = db.scalar(select(TerritoryAddress).where(TerritoryAddress.territory == territory))
+    address = address.strip()
+    if not address:
+        if row is not None:
+            db.delete(row)
+        db.flush()
+        return
+    address = check_address(address, "reply_to")
+    if row is None:
+        db.add(TerritoryAddress(territory=territory, address=address, updated_by_id=user_id))
+    else:
+        row.address, row.updated_by_id = address, user_id
     db.flush()
 
 

@@ -12,7 +12,8 @@ from helpdesk import access
 from helpdesk.auth.operations import accounts_awaiting_confirmation
 from helpdesk.db import get_session
 from helpdesk.i18n import local_zone
-from helpdesk.main.day import operator_day
+from helpdesk.main.day import BLOCK_ROWS, operator_day
+from helpdesk.notify.operations import describe, notifications_of, unread_count
 from helpdesk.redirects import safe_next
 from helpdesk.reports.documents import default_month
 from helpdesk.vocabularies import Status, Urgency
@@ -34,6 +35,9 @@ def home():
         can_confirm=access.can_confirm_accounts(current_user),
         status_labels=Status.labels(),
         urgency_labels=Urgency.labels(),
+        notifications=notifications_of(db, current_user, unread_only=True, limit=BLOCK_ROWS),
+        unread_notifications=unread_count(db, current_user),
+        describe_notification=describe,
         report_month=last_report_month() if access.report_territories(current_user) else None,
     )
 

@@ -15,17 +15,19 @@ from sqlalchemy.orm import Session
 
 from directory_import.models import utcnow
 from helpdesk.reports import charts
+from helpdesk.reports.pdf import to_pdf
 from helpdesk.reports.queries import Month, Period, monthly_figures
 from helpdesk.reports.render import to_csv, to_json, to_xlsx
 from helpdesk.reports.report import MonthlyReport, build_report
 
-FORMATS = ("html", "xlsx", "csv", "json")
+FORMATS = ("html", "pdf", "xlsx", "csv", "json")
 LANGUAGES = ("fr", "nl", "en")
 MIMETYPES = {
     "html": "text/html; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
+    "pdf": "application/pdf",
 }
 STYLESHEETS = Path(__file__).resolve().parent.parent.parent / "static" / "css"
 
@@ -164,6 +166,8 @@ def render(
             content = to_xlsx(report, report_title(report), public_note(report))
         elif fmt == "html":
             content = render_html(report).encode("utf-8")
+        elif fmt == "pdf":
+            content = to_pdf(report, report_title(report), public_note(report), report_charts(report))
         else:
             raise ValueError(f"unknown format {fmt!r}")
     return Document(content, MIMETYPES[fmt], filename)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from directory_import.models import Organisation
+from directory_import.vocabulary import CATEGORIES
 from helpdesk.followup.models import (
     Callback,
     HelpRequest,
@@ -37,6 +38,7 @@ from helpdesk.followup.models import (
     Transfer,
     UnmetNeed,
 )
+from helpdesk.orientation.matching import category_codes
 from helpdesk.orientation.unanswered import unanswered_by_theme
 
 ALL = "all"
@@ -255,6 +257,29 @@ class SaturationRow:
         return self.waiting_list + self.refused
 
 
+SATURATED_OUTCOMES = (
+    LeadOutcome.WAITING_LIST.value,
+    LeadOutcome.REFUSED.value,
+    LeadOutcome.UNREACHABLE.value,
+)
+
+
+@dataclass(frozen=True)
+class OutcomeShare:
+    """The period's leads to one directory category or one organisation: how many, and how many ended on a
+    waiting list, refused or full, or unreachable (``SATURATED_OUTCOMES``, in that order)."""
+
+    code: str  # a category code (``directory_import.vocabulary.CATEGORIES``) or an organisation id
+    name_fr: str
+    name_nl: str
+    leads: int
+    saturated: tuple[int, int, int]
+
+    @property
+    def share(self) -> float | None:
+        return sum(self.saturated) / self.leads if self.leads else None
+
+
 @dataclass
 class MonthlyFigures:
     """Every figure of one month's report, as codes and counts (labels come with rendering)."""
@@ -275,6 +300,9 @@ class MonthlyFigures:
     by_language: dict[str, int] = field(default_factory=dict)
     leads_by_outcome: dict[str, int] = field(default_factory=dict)
     saturation: list[SaturationRow] = field(default_factory=list)
+    # the period's leads by directory category, and by organisation (the internal version only prints it)
+    saturation_by_category: list[OutcomeShare] = field(default_factory=list)
+    saturation_by_organisation: list[OutcomeShare] = field(default_factory=list)
     # (reason, theme) -> [this month, month before, same month a year before]
     unmet_needs: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     time_to_first_answer: Durations = field(default_factory=Durations)
@@ -639,6 +667,50 @@ def _saturation(session: Session, month: Span, territory: str) -> list[Saturatio
     return result[:SATURATION_ROWS]
 
 
+def _outcome_shares(
+    session: Session, month: Span, territory: str
+) -> tuple[list[OutcomeShare], list[OutcomeShare]]:
+    """The period's leads by organisation and outcome (one grouped query), then by directory category: an
+    organisation with several categories counts in each, one without a known category under ""."""
+    stmt = (
+        select(Lead.organisation_id, Lead.outcome, func.count())
+        .join(HelpRequest, Lead.request_id == HelpRequest.id)
+        .where(_in(Lead.created_at, month), _scope(territory))
+        .group_by(Lead.organisation_id, Lead.outcome)
+    )
+    per_org: dict[int, list[int]] = {}
+    for org_id, outcome, count in session.execute(stmt):
+        counts = per_org.setdefault(org_id, [0, 0, 0, 0])
+        counts[0] += count
+        if outcome in SATURATED_OUTCOMES:
+            counts[1 + SATURATED_OUTCOMES.index(outcome)] += count
+    if not per_org:
+        return [], []
+    organisations = session.execute(
+        select(Organisation.id, Organisation.name_fr, Organisation.name_nl, Organisation.categories).where(
+            Organisation.id.in_(list(per_org))
+        )
+    ).all()
+    by_org: list[OutcomeShare] = []
+    per_category: dict[str, list[int]] = {}
+    for org_id, name_fr, name_nl, categories in organisations:
+        counts = per_org[org_id]
+        by_org.append(
+            OutcomeShare(str(org_id), name_fr, name_nl, counts[0], (counts[1], counts[2], counts[3]))
+        )
+        for code in category_codes(categories) or {"": {}}:
+            into = per_category.setdefault(code, [0, 0, 0, 0])
+            for i, n in enumerate(counts):
+                into[i] += n
+    by_category = [
+        OutcomeShare(code, *CATEGORIES.get(code, ("", "")), c[0], (c[1], c[2], c[3]))
+        for code, c in per_category.items()
+    ]
+    by_category.sort(key=lambda r: (r.code == "", -r.leads, r.code))
+    by_org.sort(key=lambda r: (-sum(r.saturated), -r.leads, r.name_fr or r.name_nl, r.code))
+    return by_category, by_org[:SATURATION_ROWS]
+
+
 def _callbacks_overdue(session: Session, month: Span, territory: str) -> int:
     """Callbacks due before the end of the month and not done by then."""
     end = month.end
@@ -711,6 +783,9 @@ def monthly_figures(session: Session, month: Month | Period, territory: str = AL
     figures.by_theme = dict(session.execute(theme_stmt).all())
     figures.leads_by_outcome = _leads(session, month, territory)
     figures.saturation = _saturation(session, month, territory)
+    figures.saturation_by_category, figures.saturation_by_organisation = _outcome_shares(
+        session, month, territory
+    )
     figures.unmet_needs = _unmet_needs(session, month, territory)
     figures.time_to_first_answer = _durations(session, HelpRequest.first_answer_at, month, territory)
     closing_days = [
@@ -740,6 +815,7 @@ __all__ = [
     "Durations",
     "Month",
     "MonthlyFigures",
+    "OutcomeShare",
     "Period",
     "PeriodOutOfRange",
     "PeriodPoint",

@@ -15,8 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from helpdesk.csv_safety import FORMULA_START, neutralise
-from helpdesk.reports.report import HIDDEN_SMALL, SHEET_NAMES, MonthlyReport, Table, Value
-from helpdesk.reports.suppression import THRESHOLD
+from helpdesk.reports.report import SHEET_NAMES, MonthlyReport, Table, Value
 
 # The JSON name of each table's label codes.
 CODE_NAMES = {
@@ -31,6 +30,8 @@ CODE_NAMES = {
     "by_language": ("language",),
     "leads": ("outcome",),
     "saturation": ("organisation_id", "theme"),
+    "saturation_by_category": ("category",),
+    "saturation_by_organisation": ("organisation_id",),
     "unmet_needs": ("reason", "theme"),
     "unmet_by_reason": ("reason",),
     "unmet_by_theme": ("theme",),
@@ -45,7 +46,7 @@ def _rows_as_dicts(table: Table) -> list[dict[str, Any]]:
         if row.codes[0] == "total":
             continue
         item: dict[str, Any] = dict(zip(names, row.codes, strict=True))
-        if table.key == "saturation":
+        if table.key in ("saturation", "saturation_by_organisation"):
             item["organisation_id"] = int(row.codes[0])
             item["organisation"] = row.labels[0]
         else:
@@ -62,12 +63,9 @@ def _service(report: MonthlyReport) -> dict[str, Value]:
 
 def _unanswered(report: MonthlyReport) -> dict[str, Any]:
     """Lead searches of request pages that found nothing, by theme code ("" without a theme); in public mode
-    a count under the threshold reads as the report's mark for it."""
-    counts = report.figures.unanswered_searches if report.figures is not None else {}
-    return {
-        theme: (HIDDEN_SMALL if report.public and 0 < count < THRESHOLD else count)
-        for theme, count in sorted(counts.items())
-    }
+    hidden counts read as the report's marks ("<5", "x"), as in the table."""
+    rows = [row for row in report.table("unanswered_searches").rows if row.codes[0] != "total"]
+    return {row.codes[0]: row.values[0].public for row in sorted(rows, key=lambda row: row.codes[0])}
 
 
 def to_json(report: MonthlyReport) -> str:
@@ -82,8 +80,10 @@ def to_json(report: MonthlyReport) -> str:
         "public": report.public,
         "requests": {key: head[key].public for key in ("received", "closed", "open_at_end")},
     }
+    present = {table.key for table in report.tables}
     for key in CODE_NAMES:
-        data[key] = _rows_as_dicts(report.table(key))
+        if key in present:  # the table by organisation is in the internal version only
+            data[key] = _rows_as_dicts(report.table(key))
     data["leads_proposed"] = head["leads_proposed"].public
     data["feedback_rate"] = service["feedback_rate"].public
     data["closed_with_feedback"] = service["closed_with_feedback"].public

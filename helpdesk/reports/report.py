@@ -22,7 +22,7 @@ from directory_import.territory import BASINS, OUTSIDE, TERRITORIES
 from helpdesk.followup.models import Theme
 from helpdesk.followup.themes import SECTOR_THEMES
 from helpdesk.reports import labels as L
-from helpdesk.reports.queries import MonthlyFigures, Period
+from helpdesk.reports.queries import MonthlyFigures, Period, monthly_figures
 from helpdesk.reports.suppression import PRIMARY, SECONDARY, THRESHOLD, Line, suppress
 from helpdesk.vocabularies import AgeBand, Channel, LeadOutcome, Sector, SituationFlag, UnmetReason
 
@@ -112,6 +112,9 @@ TITLES = {
     "by_language": _l("Beneficiaries by language"),
     "leads": _l("Leads proposed and their outcomes"),
     "saturation": _l("Organisations met with a waiting list or full"),
+    "saturation_by_category": _l("Saturation by directory category"),
+    "saturation_by_organisation": _l("Saturation by organisation"),
+    "unanswered_searches": _l("Searches that found nothing, by theme"),
     "unmet_needs": _l("Unmet needs by reason and theme"),
     "unmet_by_reason": _l("Unmet needs by reason"),
     "unmet_by_theme": _l("Unmet needs by theme"),
@@ -134,6 +137,9 @@ SHEET_NAMES = {
     "by_language": _l("By language"),
     "leads": _l("Leads"),
     "saturation": _l("Waiting lists and full"),
+    "saturation_by_category": _l("Saturation by category"),
+    "saturation_by_organisation": _l("Saturation by organisation"),
+    "unanswered_searches": _l("Searches without result"),
     "unmet_needs": _l("Unmet needs"),
     "unmet_by_reason": _l("Unmet needs by reason"),
     "unmet_by_theme": _l("Unmet needs by theme"),
@@ -162,6 +168,20 @@ DEFINITIONS = {
     "leads": _l("Leads proposed in the period, by their outcome as recorded."),
     "saturation": _l(
         "Organisations whose leads of the period ended on a waiting list or refused or full, by theme."
+    ),
+    "saturation_by_category": _l(
+        "Leads proposed in the period, by the directory category of the organisation proposed (an "
+        "organisation with several categories counts in each), and how many of them ended on a waiting "
+        "list, refused or full, or unreachable, as recorded; the share is those three outcomes over all the "
+        "category's leads."
+    ),
+    "saturation_by_organisation": _l(
+        "The same counts per organisation, for the organisations whose leads of the period most often "
+        "ended on a waiting list, refused or full, or unreachable (internal version only)."
+    ),
+    "unanswered_searches": _l(
+        "Searches for an organisation on a request's page that found nothing, counted once per request, "
+        "theme of the request and day, by theme; the text searched is never kept."
     ),
     "unmet_needs": _l("Unmet needs recorded in the period, by reason and theme, with the same comparisons."),
     "unmet_by_reason": _l("Unmet needs recorded in the period, by reason."),
@@ -292,11 +312,22 @@ class _Builder:
             return format_decimal(number, format="#,##0.0", locale=self.locale)
         return format_decimal(number, locale=self.locale)
 
+    def apply_family(self, family: dict) -> None:
+        """Hide what the family's suppression hides (every count of this report is one of its variables)."""
+        territory, period = self.f.territory, str(self.f.month)
+        for key, kind in self.kinds.items():
+            if kind == "count" and (state := family.get(family_variable(territory, period, key))):
+                self.hidden[key] = state
+        self._hide_measures()
+
     def run_suppression(self) -> None:
         if not self.public:
             return
         counts = {k: v for k, v in self.values.items() if self.kinds[k] == "count"}
         self.hidden = suppress(counts, self.lines)
+        self._hide_measures()
+
+    def _hide_measures(self) -> None:
         # A measure over fewer than 5 requests, or whose parts are hidden, is hidden with them.
         for key, depends in self.measure_depends.items():
             states = [self.hidden.get(d) for d in depends]
@@ -305,28 +336,152 @@ class _Builder:
 
 
 def build_report(
-    session: Session, figures: MonthlyFigures, locale: str = "en", public: bool = False
+    session: Session,
+    figures: MonthlyFigures,
+    locale: str = "en",
+    public: bool = False,
+    family: dict | None = None,
 ) -> MonthlyReport:
-    """The report of ``figures`` in ``locale`` (fr, nl or en); ``public`` hides small counts and free text."""
+    """The report of ``figures`` in ``locale`` (fr, nl or en); ``public`` hides small counts and free text,
+    as decided over the whole family of public reports of the period (``family_suppression``; pass it when
+    building several reports of one family)."""
     with force_locale(locale):
-        return _build(figures, locale, public, theme_labels(session, locale))
+        themes = theme_labels(session, locale)
+        if public and family is None:
+            family = family_suppression(session, figures, locale, themes)
+        return _build(figures, locale, public, themes, family)
 
 
-def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str]) -> MonthlyReport:
-    """Every figure is counted first (in a fixed order, with the lines that add up), public mode decides
-    what to hide over all of them at once, then each table reads its figures."""
-    b = _Builder(f, locale, public, themes)
-    current = str(f.month)
+# -- public figures safe across reports -----------------------------------------------------------------
+FAMILY_TERRITORIES = (*TERRITORIES, "all")
+# keys that name their period (second item), printed in the reports of several periods
+_PERIOD_KEYS = ("received", "closed", "open_at_end", "unmet_total", "unmet", "unmet_reason", "unmet_theme")
+_ADDITIVE = (
+    "received",
+    *RECEIVED_DIMENSIONS,
+    "by_theme",
+    "by_situation_flag",
+    "by_language",
+    "leads",
+    "leads_total",
+    "saturation_by_category",
+    "unanswered",
+    "unanswered_total",
+    "closed",
+    "feedback_given",
+    "feedback_not_given",
+    "unmet_total",
+    "unmet",
+    "unmet_reason",
+    "unmet_theme",
+)
+_PER_REPORT = ("by_function", "by_sector")  # free text grouped per report in public mode: no sum across
+
+
+def family_periods(period: Period) -> list[Period]:
+    """The periods whose public reports are made safe together: a month or a quarter with its quarter
+    and the quarter's months; any other period (a year, a range) alone."""
+    if period.kind not in ("month", "quarter"):
+        return [period]
+    first = period.first.shift(-((period.first.month - 1) % 3))
+    months = [Period.of(first.shift(i)) for i in range(3)]
+    return [Period(first, first.shift(2)), *months]
+
+
+def family_variable(territory: str, period: str, key: Any) -> tuple:
+    """One quantity wherever it is printed in the family: a key that names its period stands for itself."""
+    if isinstance(key, tuple) and key and key[0] in _PERIOD_KEYS:
+        return (territory, key)
+    return (territory, period, key)
+
+
+def _family_additive(key: Any) -> bool:
+    return isinstance(key, tuple) and key[0] in _ADDITIVE and key[0] not in _PER_REPORT
+
+
+def family_suppression(
+    session: Session, figures: MonthlyFigures, locale: str, themes: dict[str, str]
+) -> dict:
+    """What every public report of the period's family hides: ``{family_variable: state}``.
+
+    The family is the five basins, the region and all territories, for ``family_periods``. Every count of
+    every report is one variable; each report's own sums, "all territories" as the sum of the six and a
+    quarter as the sum of its months are lines; ``suppress`` decides over all of them at once, always in
+    the same order, so a report computed alone hides exactly what it hides when read beside the others."""
+    values: dict = {}
+    lines: list[Line] = []
+    for period in family_periods(figures.month):
+        for territory in FAMILY_TERRITORIES:
+            if period == figures.month and territory == figures.territory:
+                f = figures
+            else:
+                f = monthly_figures(session, period, territory)
+            b = _Builder(f, locale, True, themes)
+            _count_all(b)
+            for key, number in b.values.items():
+                if b.kinds[key] == "count":
+                    values[family_variable(territory, str(period), key)] = number
+            for line in b.lines:
+                lines.append(
+                    Line(
+                        family_variable(territory, str(period), line.total),
+                        tuple(family_variable(territory, str(period), c) for c in line.cells),
+                    )
+                )
+    for var in list(values):
+        if var[0] == "all" and _family_additive(var[-1]):
+            parts = tuple(p for p in ((t, *var[1:]) for t in TERRITORIES) if p in values)
+            lines.append(Line(var, parts))  # a part absent from a territory's report is 0 there
+        elif var[0] == "all" and var[-1][0] == "transfer":
+            # a transfer is printed alike in the reports of both territories and of all
+            for side in var[-1][1:]:
+                if (side, *var[1:]) in values:
+                    lines.append(Line(var, ((side, *var[1:]),)))
+    periods = family_periods(figures.month)
+    if len(periods) > 1:
+        quarter, months = str(periods[0]), [str(p) for p in periods[1:]]
+        for var in list(values):
+            if len(var) == 3 and var[1] == quarter and _family_additive(var[2]):
+                parts = tuple(p for p in ((var[0], m, var[2]) for m in months) if p in values)
+                lines.append(Line(var, parts))
+            elif len(var) == 2 and var[1][1] == quarter and _family_additive(var[1]):
+                parts = tuple(
+                    p for p in ((var[0], (var[1][0], m, *var[1][2:])) for m in months) if p in values
+                )
+                lines.append(Line(var, parts))
+    # Across reports, only counts from 1 to 4 are protected: that a territory had nothing is no disclosure,
+    # and protecting every zero would hide most of the basins' figures.
+    return suppress(values, lines, protect_zero=False)
+
+
+def _count_all(b: _Builder) -> tuple:
+    current = str(b.f.month)
     # Trend and headline share their keys: the month's "received" is one figure wherever it appears.
     _count_trend(b)
     _count_periods(b)
     dims = _count_dimensions(b, ("received", current))
     leads = _count_leads(b)
     _count_saturation(b)
+    _count_outcome_shares(b)
+    unanswered = _count_unanswered(b)
     unmet = _count_unmet_needs(b)
     transfer_pairs = _count_transfers(b)
     _count_service(b, ("closed", current))
-    b.run_suppression()
+    return dims, leads, unanswered, unmet, transfer_pairs
+
+
+def _build(
+    f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str], family: dict | None = None
+) -> MonthlyReport:
+    """Every figure is counted first (in a fixed order, with the lines that add up), public mode decides
+    what to hide over all of them at once, then each table reads its figures."""
+    b = _Builder(f, locale, public, themes)
+    current = str(f.month)
+    dims, leads, unanswered, unmet, transfer_pairs = _count_all(b)
+    if public and family is not None:
+        b.apply_family(family)
+    else:
+        b.run_suppression()
 
     report = MonthlyReport(
         month=current,
@@ -358,6 +513,8 @@ def _build(f: MonthlyFigures, locale: str, public: bool, themes: dict[str, str])
     report.tables += _dimension_tables(b, dims)
     report.tables.append(_leads_table(b, leads))
     report.tables.append(_saturation_table(b))
+    report.tables += _outcome_share_tables(b)
+    report.tables.append(_unanswered_table(b, unanswered))
     report.tables += _unmet_needs_tables(b, unmet)
     report.tables.append(_service_table(b))
     report.tables.append(_transfers_table(b, transfer_pairs))
@@ -435,6 +592,39 @@ def _count_saturation(b: _Builder) -> None:
     for row in b.f.saturation:
         b.count(("saturation", row.organisation_id, row.theme, "waiting_list"), row.waiting_list)
         b.count(("saturation", row.organisation_id, row.theme, "refused"), row.refused)
+
+
+SHARE_CODES = ("leads", "waiting_list", "refused", "unreachable")
+
+
+def _share_rows(b: _Builder) -> list[tuple[str, list]]:
+    """The category rows, then (internal version only) the organisation rows, with their key prefix."""
+    rows: list[tuple[str, list]] = [("saturation_by_category", b.f.saturation_by_category)]
+    if not b.public:
+        rows.append(("saturation_by_organisation", b.f.saturation_by_organisation))
+    return rows
+
+
+def _count_outcome_shares(b: _Builder) -> None:
+    """Leads and the saturated outcomes of each category (and organisation); the share is hidden with any
+    count it rests on. Categories overlap (an organisation may have several), so they add up to no total."""
+    for prefix, shares in _share_rows(b):
+        for r in shares:
+            keys = [
+                b.count((prefix, r.code, code), n)
+                for code, n in zip(SHARE_CODES, (r.leads, *r.saturated), strict=True)
+            ]
+            b.measure((prefix, r.code, "share"), r.share, "ratio")
+            b.measure_depends[(prefix, r.code, "share")] = keys
+
+
+def _count_unanswered(b: _Builder) -> list[str]:
+    """Searches that found nothing, by theme, adding up to their total (a request with several themes is
+    counted once per theme, so the total counts searches by theme)."""
+    counts = _open(b.f.unanswered_searches)
+    keys = [b.count(("unanswered", theme), n) for theme, n in counts.items()]
+    b.line(b.count(("unanswered_total",), sum(counts.values())), keys)
+    return list(counts)
 
 
 def _count_unmet_needs(b: _Builder) -> _UnmetLayout:
@@ -585,6 +775,54 @@ def _saturation_table(b: _Builder) -> Table:
         ],
         ("waiting_list", "refused"),
     )
+
+
+def _outcome_share_tables(b: _Builder) -> list[Table]:
+    outcome_columns = [
+        str(_l("Leads")),
+        str(LeadOutcome.WAITING_LIST.label),
+        str(LeadOutcome.REFUSED.label),
+        str(LeadOutcome.UNREACHABLE.label),
+        str(_l("Share ended so")),
+    ]
+    tables = []
+    for prefix, shares in _share_rows(b):
+        if prefix == "saturation_by_category":
+            header = str(_l("Directory category"))
+
+            def label(r):
+                return name_in(b.locale, (r.name_fr, r.name_nl)) if r.code else str(_l("No known category"))
+        else:
+            header = str(_l("Organisation"))
+
+            def label(r):
+                return name_in(b.locale, (r.name_fr, r.name_nl))
+
+        rows = [
+            Row((r.code,), (label(r),), [b.value((prefix, r.code, code)) for code in (*SHARE_CODES, "share")])
+            for r in shares
+        ]
+        tables.append(
+            Table(prefix, str(TITLES[prefix]), [header] + outcome_columns, 1, rows, (*SHARE_CODES, "share"))
+        )
+    return tables
+
+
+def _unanswered_table(b: _Builder, themes: list[str]) -> Table:
+    rows = [Row((t,), (_theme_or_none(b, t),), [b.value(("unanswered", t))]) for t in themes]
+    if rows:
+        rows.append(Row(("total",), (str(_l("Total")),), [b.value(("unanswered_total",))]))
+    return Table(
+        "unanswered_searches",
+        str(TITLES["unanswered_searches"]),
+        [str(_l("Theme")), str(_l("Searches"))],
+        1,
+        rows,
+    )
+
+
+def _theme_or_none(b: _Builder, theme: str) -> str:
+    return L.code_label(theme, b.themes) if theme else str(_l("Without a theme"))
 
 
 def _unmet_needs_tables(b: _Builder, unmet: _UnmetLayout) -> list[Table]:

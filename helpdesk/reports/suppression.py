@@ -55,29 +55,47 @@ def reader_bounds(
     values: dict[Key, int], lines: Iterable[Line], hidden: dict[Key, str], threshold: int = THRESHOLD
 ) -> dict[Key, tuple[int, int]]:
     """What a reader can deduce about every cell from the published ones and the lines (interval
-    propagation): ``{key: (lowest, highest)}``."""
+    propagation): ``{key: (lowest, highest)}``. A worklist: a line is looked at again only when a bound
+    of one of its keys moved, so large families of reports stay fast."""
     lines = list(lines)
     big = sum(values.values()) + threshold
     bounds = _bounds(values, hidden, threshold, big)
-    for _round in range(200):
-        changed = False
-        for line in lines:
-            cells = [bounds[c] for c in line.cells]
-            total = bounds[line.total]
-            low_sum, high_sum = sum(b[0] for b in cells), sum(b[1] for b in cells)
-            if low_sum > total[0]:
-                total[0], changed = low_sum, True
-            if high_sum < total[1]:
-                total[1], changed = high_sum, True
-            for bound in cells:
-                low = total[0] - (high_sum - bound[1])
-                high = total[1] - (low_sum - bound[0])
-                if low > bound[0]:
-                    bound[0], changed = low, True
-                if high < bound[1]:
-                    bound[1], changed = high, True
-        if not changed:
-            break
+    by_key: dict[Key, list[int]] = {}
+    for i, line in enumerate(lines):
+        for key in (line.total, *line.cells):
+            by_key.setdefault(key, []).append(i)
+    pending = list(range(len(lines)))
+    queued = set(pending)
+    steps = 0
+    while pending and steps < 200 * max(len(lines), 1):
+        steps += 1
+        i = pending.pop()
+        queued.discard(i)
+        line = lines[i]
+        cells = [bounds[c] for c in line.cells]
+        total = bounds[line.total]
+        moved: list[Key] = []
+        low_sum, high_sum = sum(b[0] for b in cells), sum(b[1] for b in cells)
+        if low_sum > total[0]:
+            total[0] = low_sum
+            moved.append(line.total)
+        if high_sum < total[1]:
+            total[1] = high_sum
+            moved.append(line.total)
+        for key, bound in zip(line.cells, cells, strict=True):
+            low = total[0] - (high_sum - bound[1])
+            high = total[1] - (low_sum - bound[0])
+            if low > bound[0]:
+                bound[0] = low
+                moved.append(key)
+            if high < bound[1]:
+                bound[1] = high
+                moved.append(key)
+        for key in moved:
+            for j in by_key[key]:
+                if j not in queued:
+                    queued.add(j)
+                    pending.append(j)
     return {key: (b[0], b[1]) for key, b in bounds.items()}
 
 
@@ -89,8 +107,12 @@ def disclosed(
     return [key for key, state in hidden.items() if state == PRIMARY and bounds[key][0] >= bounds[key][1]]
 
 
-def suppress(values: dict[Key, int], lines: Iterable[Line], threshold: int = THRESHOLD) -> dict[Key, str]:
-    """Which cells to hide: ``{key: "primary" | "secondary"}``. ``values`` holds every published count."""
+def suppress(
+    values: dict[Key, int], lines: Iterable[Line], threshold: int = THRESHOLD, protect_zero: bool = True
+) -> dict[Key, str]:
+    """Which cells to hide: ``{key: "primary" | "secondary"}``. ``values`` holds every published count.
+    Without ``protect_zero`` a 0 still reads "<5" but may be worked out (a territory that had nothing);
+    only counts from 1 to the threshold are protected."""
     lines = _printed(values, lines)
     hidden: dict[Key, str] = {key: PRIMARY for key, value in values.items() if value < threshold}
     by_key: dict[Key, list[Line]] = {}
@@ -100,7 +122,7 @@ def suppress(values: dict[Key, int], lines: Iterable[Line], threshold: int = THR
     while True:
         bounds = reader_bounds(values, lines, hidden, threshold)
         pinned = [key for key in hidden if bounds[key][0] >= bounds[key][1]]
-        leaks = [key for key in pinned if hidden[key] == PRIMARY]
+        leaks = [key for key in pinned if hidden[key] == PRIMARY and (protect_zero or values[key] > 0)]
         if not leaks:
             return hidden
         # The leak itself first, then the hidden cells known exactly that pin it down.

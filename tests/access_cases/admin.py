@@ -109,6 +109,7 @@ CASES = [
     Case("admin.index", url="/admin/", expect=admin_or_regional_coordinator),
     Case("admin_users.users", url="/admin/users", expect=admin_only),
     Case("admin_outbox.outbox", url="/admin/outbox", expect=admin_only),
+    Case("admin_addresses.addresses", url="/admin/territory-addresses", expect=admin_only),
     Case(
         "admin_outbox.outbox_message",
         url=lambda w: f"/admin/outbox/{w.ids['outbox_message']}",

@@ -60,6 +60,11 @@ CASES = [
     Case("auth.logout", "POST", "/auth/logout", {}, expect=lambda user: "login"),  # back to the login page
     Case("auth.password", url="/auth/password", expect=signed_in),
     Case("auth.account", url="/auth/account", expect=signed_in),
+    # Notifications: each user's own; marking one read that is not theirs changes nothing.
+    Case("notify.index", url="/notifications/", expect=signed_in),
+    Case("notify.preferences", url="/notifications/preferences", expect=signed_in),
+    Case("notify.mark_read", "POST", "/notifications/read", {}, expect=signed_in),
+    Case("notify.mark_read", "POST", "/notifications/1/read", {}, expect=signed_in, label="one"),
     # Only its owner revokes a token: for everyone else it does not exist.
     Case(
         "auth.token_revoke",
