@@ -29,7 +29,7 @@ from helpdesk.auth.models import User
 from helpdesk.demo import texts
 from helpdesk.followup import operations as ops
 from helpdesk.followup.models import HelpRequest
-from helpdesk.vocabularies import Channel, LeadOutcome, Sector, SituationFlag, UnmetReason
+from helpdesk.vocabularies import AgeBand, Channel, LeadOutcome, Sector, SituationFlag, UnmetReason
 
 DEFAULT_REQUESTS = 1500  # a year of the regional helpdesk: about six calls a working day
 SEED = 2026
@@ -88,7 +88,20 @@ OUTCOMES = (
     (LeadOutcome.UNREACHABLE.value, 8),
     (LeadOutcome.PROPOSED.value, 10),
 )
-AGE_BANDS = ("18-24", "25-44", "25-44", "45-64", "45-64", "65-79", "80+", "12-17")
+# Drawn with adults twice as likely as the other bands (codes from the vocabulary, weighted by repetition).
+AGE_BAND_DRAWS = tuple(
+    band.value
+    for band in (
+        AgeBand.YOUNG_ADULT,
+        AgeBand.ADULT,
+        AgeBand.ADULT,
+        AgeBand.MIDDLE_AGED,
+        AgeBand.MIDDLE_AGED,
+        AgeBand.OLDER,
+        AgeBand.OLDEST,
+        AgeBand.TEEN,
+    )
+)
 LANGUAGES = ("fr", "fr", "fr", "nl", "ar", "en", "tr", "es", "ro", "pl")
 
 
@@ -288,7 +301,7 @@ def _one_request(
             phone=(caller_org.phones or [""])[0],
             language=lang,
         ),
-        age_band=rnd.choice(AGE_BANDS),
+        age_band=rnd.choice(AGE_BAND_DRAWS),
         gender=rnd.choice(("woman", "man", "woman", "man", "")),
         languages=sorted({lang, rnd.choice(LANGUAGES)}),
         residence_postcode=postcode,
