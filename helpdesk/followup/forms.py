@@ -169,12 +169,14 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class IntakeForm(FlaskForm):
-    channel = SelectField(_l("Channel"), render_kw={"autofocus": True})
+    channel = SelectField(_l("Channel"))
     territory = SelectField(_l("Receiving territory"))
     urgency = SelectField(_l("Urgency"))
 
     caller_name = StringField(
-        _l("Name of the professional"), validators=[Length(max=200)], render_kw={"autocomplete": "off"}
+        _l("Name of the professional"),
+        validators=[Length(max=200)],
+        render_kw={"autocomplete": "off", "autofocus": True},
     )
     caller_function = StringField(
         _l("Function or profession"), validators=[Length(max=200)], render_kw={"autocomplete": "off"}
@@ -225,6 +227,12 @@ class IntakeForm(FlaskForm):
         description=_l("No name, birth date or national number of the beneficiary."),
     )
     confirm_identity = BooleanField(_l("I checked: this text identifies nobody"))
+    leave_in_queue = BooleanField(
+        _l("Leave it in the queue for the team"),
+        description=_l(
+            "Unticked, you follow this request yourself. Ticked, a colleague takes it from the queue."
+        ),
+    )
 
     def fill_choices(self, territories: list[tuple[str, object]], themes: list[tuple[str, str]]) -> None:
         self.channel.choices = vocabulary_choices(Channel)
@@ -242,6 +250,7 @@ class EditRequestForm(IntakeForm):
     """The intake form to correct a request, with the version the user saw (no lost update)."""
 
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    leave_in_queue = None  # who follows it is changed on the request page, not by correcting it
 
     def fill_from(self, request) -> None:
         for name in (
@@ -294,4 +303,5 @@ def record_from_form(form: IntakeForm, *, organisation_id: int | None, postcode:
         themes=form.themes.data or [],
         question=form.question.data or "",
         identity_confirmed=bool(form.confirm_identity.data),
+        taken_by_recorder=form.leave_in_queue is not None and not form.leave_in_queue.data,
     )

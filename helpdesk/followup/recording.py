@@ -63,6 +63,8 @@ class IntakeRecord:
     question: str = ""
     urgency: str = Urgency.NORMAL.value
     identity_confirmed: bool = False
+    # The intake page's default: the operator who records it follows it (False: it waits in the queue).
+    taken_by_recorder: bool = False
 
 
 def _fold(text: str) -> str:
@@ -159,6 +161,9 @@ def create_request(
 ) -> HelpRequest:
     """Record a new request held by ``record.territory``; raises ``RequestError`` with the fields at fault.
 
+    With ``record.taken_by_recorder`` the recording user takes it at once (assigned, in progress, a line in
+    the timeline as when taking it from the queue); otherwise it waits unassigned in the territory's queue.
+
     Free text that identifies the beneficiary raises ``identity_refused`` or ``identity_suspected`` (unless
     confirmed): see ``guard_identity``.
     """
@@ -211,6 +216,8 @@ def create_request(
     )
     audit(session, user, "request.create", request, territory=request.territory)
     session.flush()
+    if record.taken_by_recorder:
+        update_request(session, user, request, expected_version=None, assign_to=user)
     return request
 
 

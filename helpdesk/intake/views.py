@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from helpdesk import access
 from helpdesk.db import get_session
+from helpdesk.followup.choice_terms import choice_terms
 from helpdesk.followup.operations import RequestError
 from helpdesk.followup.pages.recording import put_errors_on_form, submitted_record
 from helpdesk.followup.themes import active_themes
@@ -48,4 +49,6 @@ def new():
                 flash(_("Request %(ref)s recorded.", ref=request.reference), "success")
                 return redirect(url_for("followup.detail", request_id=request.id))
     status = 400 if form.is_submitted() else 200
-    return render_template("intake/new.html", form=form, identity_warning=identity_warning), status
+    return render_template(
+        "intake/new.html", form=form, identity_warning=identity_warning, choice_terms=choice_terms(db)
+    ), status

@@ -101,7 +101,11 @@ def test_docs_screenshots_of_every_role(
     page.keyboard.press("Enter")  # picked from the directory: the list closes
     page.select_option("#age_band", "45-64")
     page.fill("#residence", "Saint-Gilles")
-    page.check("input[name=themes][value=mental_health]")
+    page.focus("#themes-input")  # the themes' type-ahead: a few letters, Enter
+    page.keyboard.type("mental")
+    page.wait_for_selector("#themes-listbox li[aria-selected=true]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".multiselect-box:has(#themes-input) .chip")
     page.fill("#question", "Looking for a psychologist who speaks Arabic, for a man of 50 living alone.")
     shoot(page, images, "operator-intake", full_page=True)
     page.locator("form.intake-form button[type=submit]").click()

@@ -62,19 +62,22 @@ def test_browser_helpdesk_journey(browser, live_server, make_user, make_organisa
     make_organisation(name_fr="Maison d'accueil Le Foyer", name_nl="Onthaalhuis De Haard", postcode="1060")
     make_organisation(name_fr="Abri de nuit Pierre d'Angle", name_nl="Nachtopvang Hoeksteen", postcode="1000")
 
-    # Sud records the call with the keyboard: Tab from field to field, Space to tick, Enter on the button.
+    # Sud records the call with the keyboard: type, a type-ahead for the theme, Enter on the button.
     sud_context, page = open_as(browser, live_server, sud, locale)
     page.goto(f"{live_server}/requests/new")
-    assert page.evaluate("document.activeElement.id") == "channel"
-    page.fill("#caller_name", "Marie Dupont")
-    page.keyboard.press("Tab")
-    page.keyboard.type("assistante sociale")
+    # the cursor starts on who calls (phone and normal urgency are the defaults)
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'caller_name'")
+    page.keyboard.type("Marie Dupont")
+    page.fill("#caller_function", "assistante sociale")
     page.fill("#caller_organisation", "CPAS de Forest")
     page.fill("#caller_phone", "02 555 12 34")
     page.select_option("#age_band", "45-64")
     page.fill("#residence", "Sint-Gillis" if locale == "nl" else "Saint-Gilles")
-    page.focus("input[name=themes][value=housing]")
-    page.keyboard.press("Space")
+    page.focus("#themes-input")  # the themes' type-ahead: a few letters, Enter
+    page.keyboard.type("logem" if locale == "fr" else "huisv")
+    page.wait_for_selector("#themes-listbox li[aria-selected=true]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".multiselect-box:has(#themes-input) .chip")
     page.fill("#question", "Cherche un hébergement d'urgence pour ce soir, homme de 50 ans à la rue.")
     page.focus("form.intake-form button[type=submit]")
     page.keyboard.press("Enter")

@@ -15,6 +15,7 @@ from helpdesk.db import get_session
 from helpdesk.directory.empty import meaningful
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
+from helpdesk.followup.choice_terms import choice_terms
 from helpdesk.followup.models import HelpRequest
 from helpdesk.followup.pages.common import (
     conflict,
@@ -112,7 +113,11 @@ def edit(request_id: int):
                 return done(db, req, _("Request %(ref)s saved.", ref=req.reference))
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "followup/edit.html", form=form, req=req, identity_warning=identity_warning
+        "followup/edit.html",
+        form=form,
+        req=req,
+        identity_warning=identity_warning,
+        choice_terms=choice_terms(db),
     ), status
 
 
