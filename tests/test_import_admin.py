@@ -104,15 +104,16 @@ def test_import_admin_broken_file_changes_nothing_and_says_why(app, client, logg
     logged_in("admin", "region", locale="en")
     page = client.get(_upload(client, data_dir / "directory_broken.json").headers["Location"])
     html = page.get_data(as_text=True)
-    assert "Nothing can be imported from this file" in html and "The JSON is broken" in html
+    assert "This file cannot be imported. The file stops in the middle, after record 1" in html
     assert _count(app) == 0
 
 
 def test_import_admin_says_why_a_file_failed_in_the_readers_language(
     app, client, logged_in, make_user, tmp_path
 ):
-    """The reason comes from the import library as a code: the page says it in Dutch, quoting only the
-    parser's own words; the run page says it again in the language of whoever opens it later."""
+    """The reason comes from the import library as a code: the page says it in Dutch, the parser's own words
+    under "Technical details"; the run page says it again in the language of whoever opens it later
+    (tests/test_admin_import_failures.py: more broken files)."""
     logged_in("admin", "region", locale="nl")
     broken = tmp_path / "afgebroken.json"
     broken.write_text(
@@ -120,12 +121,11 @@ def test_import_admin_says_why_a_file_failed_in_the_readers_language(
     )
     run_page = _upload(client, broken).headers["Location"]
     html = client.get(run_page).get_data(as_text=True)
-    assert "Uit dit bestand kan niets worden geïmporteerd: De JSON is kapot na fiche 1 (" in html
-    assert "Er werd niets geïmporteerd. De JSON is kapot na fiche 1" in html
+    assert "Dit bestand kan niet worden geïmporteerd. Het bestand stopt halverwege, na fiche 1" in html
     french = app.test_client()
     login(french, make_user("admin", "region", locale="fr").email)
     html = french.get(run_page).get_data(as_text=True)
-    assert "Rien n’a été importé. Le JSON est cassé après la fiche 1 (" in html
+    assert "Ce fichier ne peut pas être importé. Le fichier s’arrête au milieu, après la fiche 1" in html
     empty = tmp_path / "vide.csv"
     empty.write_bytes(b"")
     html = french.get(_upload(french, empty).headers["Location"]).get_data(as_text=True)

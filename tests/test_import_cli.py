@@ -54,7 +54,11 @@ def test_import_cli_broken_file_exits_non_zero_and_changes_nothing(app, runner, 
     runner.invoke(args=["directory", "import", str(data_dir / "directory_v1.json"), "--quiet"])
     result = runner.invoke(args=["directory", "import", str(data_dir / "directory_broken.json")])
     assert result.exit_code != 0
-    assert "Nothing imported" in result.output and "The JSON is broken" in result.output
+    assert (
+        "Nothing imported" in result.output
+        and "The file stops in the middle, after record 1" in result.output
+    )
+    assert "(the JSON is broken after record 1: parse error: premature EOF)" in result.output  # for a shell
     with app.app_context():
         db = get_session()
         assert db.scalar(select(func.count()).select_from(Organisation)) == 8

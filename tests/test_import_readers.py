@@ -214,3 +214,28 @@ def test_readers_json_that_is_not_utf8_is_refused_with_a_reason(tmp_path, value,
         list(read_source(path))
     assert raised.value.code in ("json_encoding", "json_broken", "json_broken_after")
     assert str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"PK\x03\x04" + b"\x00" * 40, "zip_unreadable"),  # starts like a zip, is none: damaged or cut off
+        (b"<!DOCTYPE html><html><body>Not found</body></html>", "html_page"),
+        (b"\n<html><head></head></html>", "html_page"),
+        ("id;nameFr\na1;Café\n".encode("utf-16"), "csv_utf16"),
+    ],
+)
+def test_csv_reader_names_what_is_no_csv_at_all(tmp_path, content, code):
+    """Rather than "no column separator in the first line" for a file that is no CSV text."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    with pytest.raises(SourceError) as refused:
+        read_all(read_source(path))
+    assert refused.value.code == code
+
+
+def test_csv_reader_still_reads_a_first_cell_starting_with_a_bracket(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("id;nameFr\n<a1>;Maison <B>\n", encoding="utf-8")
+    records, rejected = read_all(read_source(path))
+    assert [r.name_fr for r in records] == ["Maison <B>"] and rejected == []

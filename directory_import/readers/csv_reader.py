@@ -89,6 +89,25 @@ def oversized(cells: list[str], header: list[str], limits: ReadLimits) -> tuple[
     return None
 
 
+def refuse_what_is_no_csv(head: bytes) -> None:
+    """Raise ``SourceError`` when the first bytes show a file that is no CSV text at all: a damaged zip
+    (``zip_unreadable``; a readable one is an HSDS package), a web page (``html_page``), UTF-16 text
+    (``csv_utf16``), rather than reporting a missing column separator."""
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"PK"):
+        raise SourceError(
+            "this is not a readable zip file: bad zip file (damaged or cut off)",
+            "zip_unreadable",
+            detail="bad zip file",
+        )
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError("the file is UTF-16 text: save it as UTF-8", "csv_utf16")
+    if head[:1] == b"<" and head[:200].lower().lstrip(b"<!").startswith(
+        (b"doctype", b"html", b"?xml", b"head")
+    ):
+        raise SourceError("this is a web page (HTML) or XML, not a directory export", "html_page")
+
+
 def read_csv(
     path: str | Path, progress: Progress | None = None, limits: ReadLimits | None = None
 ) -> Iterator[ReaderItem]:
@@ -98,6 +117,8 @@ def read_csv(
     path = Path(path)
     limits = limits or ReadLimits()
     with path.open("rb") as binary:
+        refuse_what_is_no_csv(binary.read(256))
+        binary.seek(0)
         encoding = detect_encoding(binary)
         if encoding == "cp1252":
             # cp1252 leaves 5 bytes undefined; 'replace' keeps one odd byte from voiding the whole file.

@@ -31,7 +31,9 @@ from helpdesk.vocabularies.import_messages import (
     ImportStatus,
     coded_error_message,
     row_message,
+    run_error_details,
     run_error_message,
+    started_by_label,
 )
 
 bp = Blueprint("admin_imports", __name__, url_prefix="/admin")
@@ -88,6 +90,8 @@ def _import_helpers():
     return {
         "import_row_message": row_message,
         "import_error_message": run_error_message,
+        "import_error_details": run_error_details,
+        "import_started_by": started_by_label,
         "IMPORT_STATUS_LABELS": ImportStatus.labels(),
         "IMPORT_JOB_STAGES": ImportStage.labels(),
     }
@@ -200,15 +204,8 @@ def import_job(job_id: int):
     run_id = _job_run_id(job)
     if job.finished and run_id is not None:
         run = get_session().get(ImportRun, run_id)
-        if run is not None and run.status == "failed":
-            if job.payload.get("dry_run"):
-                flash(
-                    _("Nothing can be imported from this file: %(detail)s", detail=run_error_message(run)),
-                    "error",
-                )
-            else:
-                flash(_("Nothing was imported: %(detail)s", detail=run_error_message(run)), "error")
-        elif run is not None and not run.dry_run:
+        # A failed run's page says why, once: no flash repeating it.
+        if run is not None and run.status != "failed" and not run.dry_run:
             flash(
                 _(
                     "Import applied: %(added)s added, %(updated)s updated, %(archived)s archived, "

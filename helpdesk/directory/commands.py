@@ -31,11 +31,13 @@ directory_cli = AppGroup(
 )
 
 
-def _operator() -> str:
+def _operator(kind: str = "cli") -> str:
+    """Who started a run from the shell: ``cli:<user>``, or ``sync:<user>`` for the scheduled sync (the
+    history says "command line (root)", "scheduled sync (root)": ``started_by_label``)."""
     try:
-        return f"cli:{getpass.getuser()}"
+        return f"{kind}:{getpass.getuser()}"
     except (KeyError, OSError):
-        return "cli"
+        return kind
 
 
 def _in_shell_language(message: Callable[[], str]) -> str:
@@ -138,7 +140,7 @@ def import_command(
             click.echo(json.dumps(error.report.to_dict(), ensure_ascii=False))
         elif error.report is not None and not quiet:
             _echo_rejected(error.report.rejected)
-        detail = _in_shell_language(partial(run_error_message, error.run))
+        detail = _in_shell_language(partial(run_error_message, error.run, technical=True))
         raise click.ClickException(f"Nothing imported from {source}: {detail}") from None
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
@@ -194,7 +196,7 @@ def sync_command(quiet: bool) -> None:
             apply_vocabularies(db)
         except (SourceError, FetchError) as error:  # the records still import, with the labels known so far
             failures += 1
-            detail = _in_shell_language(partial(coded_error_message, error))
+            detail = _in_shell_language(partial(coded_error_message, error, technical=True))
             click.echo(f"FAILED reference lists: {detail}", err=True)
     for entry in sources:
         try:
@@ -203,12 +205,12 @@ def sync_command(quiet: bool) -> None:
                 entry["source"],
                 fmt=entry["format"],
                 source_key=entry["key"],
-                started_by=_operator(),
+                started_by=_operator("sync"),
                 record_url=entry["record_url"],
             )
         except ImportFailed as error:
             failures += 1
-            detail = _in_shell_language(partial(run_error_message, error.run))
+            detail = _in_shell_language(partial(run_error_message, error.run, technical=True))
             click.echo(f"FAILED {entry['source']}: {detail}", err=True)
             continue
         if not quiet:
@@ -258,7 +260,7 @@ def vocabularies_command(given: tuple[str, ...]) -> None:
     try:
         reports = apply_vocabularies(get_session(), sources)
     except (SourceError, FetchError) as error:
-        detail = _in_shell_language(partial(coded_error_message, error))
+        detail = _in_shell_language(partial(coded_error_message, error, technical=True))
         raise click.ClickException(f"Reference lists not read: {detail}") from None
     for report in reports:
         click.echo(
