@@ -187,3 +187,28 @@ def test_browser_intake_multiselect_backspace_removes_the_last_chip_and_matches_
     page.focus("#situation_flags-input")
     page.keyboard.type("sans abri")
     expect(highlighted(page, "situation_flags")).to_have_text("Sans domicile fixe")
+
+
+def test_browser_intake_without_javascript_the_checkboxes_post_the_same_values(
+    browser, live_server, app, make_user, themes
+):
+    context = browser.new_context(locale="fr-BE", java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server, make_user("operator", "sud", locale="fr").email)
+    page.goto(f"{live_server}/requests/new")
+    assert page.locator("#languages-input").count() == 0  # no type-ahead: the checkboxes themselves
+    page.fill("#caller_name", "Sophie Lambert")
+    for name, value in (("languages", "ar"), ("situation_flags", "no_fixed_address"), ("themes", "housing")):
+        page.focus(f"input[name={name}][value={value}]")
+        page.keyboard.press("Space")
+    page.fill("#question", QUESTION)
+    page.locator("form.intake-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/requests/\d+$"))
+    context.close()
+    with app.app_context():
+        saved = get_session().scalars(select(HelpRequest).options(selectinload(HelpRequest.themes))).one()
+        assert (saved.languages, saved.situation_flags, saved.theme_codes) == (
+            ["ar"],
+            ["no_fixed_address"],
+            ["housing"],
+        )
