@@ -292,7 +292,9 @@ def test_to_verify_is_closed_to_operators_admins_and_visitors(client, logged_in)
     assert client.get("/directory/to-verify").status_code == 403
 
 
-@pytest.mark.parametrize("query", ["reason=closed_forever", "page=abc", "page=0", "page=99999999999"])
+@pytest.mark.parametrize(
+    "query", ["reason=closed_forever", "page=abc", "page=0", "page=99999999999", "page=%C2%B2", "page=%D9%A3"]
+)
 def test_to_verify_bad_filters_answer_400_with_a_message(client, logged_in, make_organisation, query):
     make_organisation(basin="sud")
     logged_in("coordinator", "sud", locale="fr")

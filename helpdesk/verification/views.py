@@ -3,6 +3,8 @@ organisations to verify (``/directory/to-verify``), blueprint ``verification``."
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -109,8 +111,9 @@ def to_verify():
     if basin and basin not in basins:
         errors["basin"] = _("Choose one of your basins.")
         basin = ""
-    page = request.args.get("page", "1")
-    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+    page = request.args.get("page", "") or "1"
+    # ASCII digits only: str.isdigit() takes "²", which int() refuses.
+    if not re.fullmatch(r"[0-9]{1,7}", page) or not 1 <= int(page) <= MAX_PAGE:
         errors["page"] = str(FieldError.NOT_A_NUMBER.label)
         page = "1"
     report = operations.to_verify(
