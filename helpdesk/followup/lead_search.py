@@ -108,7 +108,7 @@ def preset_chips(session: Session, req: HelpRequest, lifted: Iterable[str], loca
     basin = req.residence_basin if req.residence_basin in BASINS else ""
     basin = basin or (req.territory if req.territory in BASINS else "")
     if basin:
-        label = _("%(basin)s and neighbouring basins", basin=TERRITORY_LABELS.get(basin, basin))
+        label = _("%(basin)s + neighbours", basin=TERRITORY_LABELS.get(basin, basin))
         chips.append(Chip("basin", label, "basin", (basin, *sorted(neighbours(basin)))))
     names = theme_labels(session, locale)
     for theme in dict.fromkeys(req.theme_codes):
