@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -147,13 +148,11 @@ def lead_search(
     if not query.strip():
         return found
     filters = chip_filters(chips)
-    result = search_directory(
-        session, query, filters, limit=PER_PAGE, page=found.page, with_facets=False, territory=None
-    )
+    # The cards show no snippet: none is cut (each one costs).
+    search = partial(search_directory, session, query, limit=PER_PAGE, page=found.page, with_facets=False)
+    result = search(filters, highlights=False)
     if not result.total and filters:
-        unfiltered = search_directory(
-            session, query, None, limit=PER_PAGE, page=found.page, with_facets=False
-        )
+        unfiltered = search(None, highlights=False)
         if unfiltered.total:
             result, found.relaxed = unfiltered, True
     found.result = result
