@@ -26,17 +26,16 @@ from urllib.parse import quote_plus
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import text  # noqa: E402
 
 import helpdesk.models  # noqa: E402,F401  (every table in the metadata)
-from bench.bench_helpdesk import fresh_url, schema_of  # noqa: E402
-from bench.bench_suggestions import PASSWORD, past_leads, percentiles, requests_to_time  # noqa: E402
-from directory_import.models import Base  # noqa: E402
-from directory_import.sample import write_sample  # noqa: E402
-from helpdesk import create_app  # noqa: E402
-from helpdesk.db import get_engine, get_session, make_engine  # noqa: E402
-from helpdesk.directory.search import rebuild_index  # noqa: E402
-from helpdesk.followup.themes import seed_themes  # noqa: E402
+from bench.bench_helpdesk import drop_bench_database  # noqa: E402
+from bench.bench_suggestions import (  # noqa: E402
+    PASSWORD,
+    past_leads,
+    percentiles,
+    requests_to_time,
+    sample_directory_app,
+)
 
 # What operators type in the lead search: names, kinds of service, needs, places, in French and Dutch.
 TYPED = [
@@ -71,32 +70,7 @@ def main() -> int:
     rnd = random.Random(2026)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["HELPDESK_INSTANCE_PATH"] = tmp
-        url = fresh_url(args.database_url, Path(tmp))
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "bench",
-                "DATABASE_URL": url,
-                "SEARCH_INDEX_DIR": str(Path(tmp) / "index"),
-                "SESSION_COOKIE_SECURE": False,
-                "ARGON2_TIME_COST": 1,
-                "ARGON2_MEMORY_COST": 8,
-                "ARGON2_PARALLELISM": 1,
-            }
-        )
-        with app.app_context():
-            Base.metadata.create_all(get_engine())
-            seed_themes(get_session())
-            get_session().commit()
-        started = time.perf_counter()
-        export = Path(tmp) / "sample.json"
-        write_sample(export, count=args.organisations, fmt="socialbrussels")
-        result = app.test_cli_runner().invoke(args=["directory", "import", str(export), "--quiet"])
-        assert result.exit_code == 0, result.output
-        rebuild_index(app)
-        print(
-            f"{args.organisations} organisations imported and indexed in {time.perf_counter() - started:.1f} s"
-        )
+        app, url = sample_directory_app(Path(tmp), args.database_url, args.organisations)
         started = time.perf_counter()
         past_leads(app, args.leads, rnd)
         print(f"{args.leads} past leads written in {time.perf_counter() - started:.1f} s")
@@ -120,7 +94,9 @@ def main() -> int:
                 words = TYPED[n % len(TYPED)]
                 for typed in prefixes(words):
                     start = time.perf_counter()
-                    response = client.get(f"/requests/{request_id}/lead-search?lead_q={quote_plus(typed)}{extra}")
+                    response = client.get(
+                        f"/requests/{request_id}/lead-search?lead_q={quote_plus(typed)}{extra}"
+                    )
                     times.append((time.perf_counter() - start) * 1000)
                     assert response.status_code == 200, response.status_code
                     cards.append(response.get_data(as_text=True).count('role="option"'))
@@ -135,13 +111,7 @@ def main() -> int:
 
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
-        with app.app_context():
-            get_engine().dispose()
-        if args.database_url:
-            engine = make_engine(args.database_url)
-            with engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema_of(url)}" CASCADE'))
-            engine.dispose()
+        drop_bench_database(app, args.database_url, url)
     return 0
 
 
