@@ -61,6 +61,17 @@ def schema_of(url: str) -> str:
     return make_url(url).query["options"].split("search_path=", 1)[1]
 
 
+def drop_bench_database(app, base_url: str, url: str) -> None:
+    """Close the app's connections and, on a server, drop the bench's schema: the server left as found."""
+    with app.app_context():
+        get_engine().dispose()
+    if base_url:
+        engine = make_engine(base_url)
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema_of(url)}" CASCADE'))
+        engine.dispose()
+
+
 def populate(app, count: int) -> tuple[int, str]:
     """``count`` requests; returns the id of one held by Sud and the e-mail of the Sud operator."""
     codes = [code for code, *_ in SECTOR_THEMES]
@@ -172,13 +183,7 @@ def main() -> int:
             median, worst = timed(call)
             flag = "ok" if median < 300 else "SLOW"
             print(f"  {label:32} median {median:7.1f} ms   worst {worst:7.1f} ms   {flag}")
-        with app.app_context():
-            get_engine().dispose()
-        if args.database_url:  # leave the server as found
-            engine = make_engine(args.database_url)
-            with engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema_of(url)}" CASCADE'))
-            engine.dispose()
+        drop_bench_database(app, args.database_url, url)
     return 0
 
 

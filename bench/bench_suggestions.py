@@ -29,13 +29,13 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, select, text  # noqa: E402
 
 import helpdesk.models  # noqa: E402,F401  (every table in the metadata)
-from bench.bench_helpdesk import fresh_url, schema_of  # noqa: E402
+from bench.bench_helpdesk import drop_bench_database, fresh_url  # noqa: E402
 from directory_import.models import Base, Organisation  # noqa: E402
 from directory_import.sample import write_sample  # noqa: E402
 from directory_import.territory import LOCALITIES  # noqa: E402
 from helpdesk import create_app  # noqa: E402
 from helpdesk.auth import operations as accounts  # noqa: E402
-from helpdesk.db import get_engine, get_session, make_engine  # noqa: E402
+from helpdesk.db import get_engine, get_session  # noqa: E402
 from helpdesk.directory.search import rebuild_index  # noqa: E402
 from helpdesk.followup import operations as ops  # noqa: E402
 from helpdesk.followup.models import HelpRequest, Lead, RequestTheme  # noqa: E402
@@ -109,6 +109,13 @@ def past_leads(app, count: int, rnd: random.Random) -> None:
                 ],
             )
             db.commit()
+        if db.get_bind().dialect.name == "postgresql":
+            # Rows inserted with their ids: the sequences move past them, for the requests made next.
+            for table in ("help_requests", "leads"):
+                db.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) FROM {table}")
+                )
+            db.commit()
 
 
 def requests_to_time(app, count: int, rnd: random.Random) -> tuple[list[int], str]:
@@ -140,6 +147,37 @@ def requests_to_time(app, count: int, rnd: random.Random) -> tuple[list[int], st
     return ids, user.email
 
 
+def sample_directory_app(folder: Path, base_url: str, organisations: int):
+    """An app over a new database (SQLite in ``folder``, else a new schema of ``base_url``) holding the
+    sample directory in the social.brussels shape at ``organisations``, imported and indexed as ``make run``
+    does: (app, its database URL)."""
+    url = fresh_url(base_url, folder)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "DATABASE_URL": url,
+            "SEARCH_INDEX_DIR": str(folder / "index"),
+            "SESSION_COOKIE_SECURE": False,
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 8,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
+    with app.app_context():
+        Base.metadata.create_all(get_engine())
+        seed_themes(get_session())
+        get_session().commit()
+    started = time.perf_counter()
+    export = folder / "sample.json"
+    write_sample(export, count=organisations, fmt="socialbrussels")
+    result = app.test_cli_runner().invoke(args=["directory", "import", str(export), "--quiet"])
+    assert result.exit_code == 0, result.output
+    rebuild_index(app)
+    print(f"{organisations} organisations imported and indexed in {time.perf_counter() - started:.1f} s")
+    return app, url
+
+
 def percentiles(times: list[float]) -> tuple[float, float]:
     ordered = sorted(times)
     return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
@@ -156,32 +194,7 @@ def main() -> int:
     rnd = random.Random(2026)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["HELPDESK_INSTANCE_PATH"] = tmp
-        url = fresh_url(args.database_url, Path(tmp))
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "bench",
-                "DATABASE_URL": url,
-                "SEARCH_INDEX_DIR": str(Path(tmp) / "index"),
-                "SESSION_COOKIE_SECURE": False,
-                "ARGON2_TIME_COST": 1,
-                "ARGON2_MEMORY_COST": 8,
-                "ARGON2_PARALLELISM": 1,
-            }
-        )
-        with app.app_context():
-            Base.metadata.create_all(get_engine())
-            seed_themes(get_session())
-            get_session().commit()
-        started = time.perf_counter()
-        export = Path(tmp) / "sample.json"
-        write_sample(export, count=args.organisations, fmt="socialbrussels")
-        result = app.test_cli_runner().invoke(args=["directory", "import", str(export), "--quiet"])
-        assert result.exit_code == 0, result.output
-        rebuild_index(app)
-        print(
-            f"{args.organisations} organisations imported and indexed in {time.perf_counter() - started:.1f} s"
-        )
+        app, url = sample_directory_app(Path(tmp), args.database_url, args.organisations)
         started = time.perf_counter()
         past_leads(app, args.leads, rnd)
         print(f"load average before timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
@@ -241,13 +254,7 @@ def main() -> int:
         print(
             f"  GET /api/v1/requests/<id>/suggestions ({len(times)})          p50 {p50:6.1f} ms   p95 {p95:6.1f} ms"
         )
-        with app.app_context():
-            get_engine().dispose()
-        if args.database_url:
-            engine = make_engine(args.database_url)
-            with engine.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema_of(url)}" CASCADE'))
-            engine.dispose()
+        drop_bench_database(app, args.database_url, url)
     return 0
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from whoosh import collectors
@@ -87,6 +87,7 @@ def search(
     with_facets: bool = True,
     needs: NeedsThesaurus | None | _Shipped = SHIPPED,
     highlights: bool = True,
+    order: Callable[[int], float] | None = None,
 ) -> SearchResult:
     """Search the live index.
 
@@ -96,7 +97,8 @@ def search(
     unless given, None for none), adds the organisations that answer the needs the text names (below those
     whose record holds the words; their hits name the needs in ``via_needs``). An empty text lists everything
     that matches the filters. ``highlights=False`` leaves the hits without snippets, for callers that do not
-    show them (each one costs). Raises ``IndexUnavailable`` when there is no usable index, ``ValueError`` for an
+    show them (each one costs). ``order`` sorts every match (not only the best) by a key of the
+    organisation's id, smallest first, relevance breaking ties: the "near" sort passes a distance. Raises ``IndexUnavailable`` when there is no usable index, ``ValueError`` for an
     unknown filter.
     """
     started = time.perf_counter()
@@ -120,6 +122,7 @@ def search(
                 with_facets,
                 thesaurus,
                 highlights,
+                order,
             )
             break
         except (OSError, EOFError) as error:
@@ -139,12 +142,24 @@ def synonym_table(extra_lines: tuple[str, ...]) -> SynonymTable:
 
 
 def _run(
-    index, searcher, text, active, limit, page, table, territory, with_facets, thesaurus, highlights=True
+    index,
+    searcher,
+    text,
+    active,
+    limit,
+    page,
+    table,
+    territory,
+    with_facets,
+    thesaurus,
+    highlights=True,
+    order=None,
 ) -> SearchResult:
     filter_query = filters_query(active)
     vocabulary = index_vocabulary(index, searcher)
     units = units_of(text, table)
-    window = page * limit + RERANK_WINDOW
+    # Sorted by something else than relevance, every match is ranked: the page may come from anywhere.
+    window = max(1, searcher.doc_count_all()) if order is not None else page * limit + RERANK_WINDOW
     matches = thesaurus.match(text) if thesaurus is not None and units else []
 
     def build(fuzzy: bool, conjunction: bool) -> wq.Query | None:
@@ -243,6 +258,8 @@ def _run(
                 ranked.append((hit, score, via))
         if not among:
             docset |= tier.docs()
+    if order is not None:
+        ranked.sort(key=lambda item: order(int(item[0]["id"])))  # stable: relevance breaks ties
     total = len(docset)
     start = (page - 1) * limit
     hits = [make_hit(hit, score, via, highlights) for hit, score, via in ranked[start : start + limit]]

@@ -184,7 +184,8 @@ def test_lead_search_without_result_explains_offers_an_unmet_need_and_is_counted
         as_text=True
     )
     assert 'id="record-unmet" open' in prefilled
-    found = client.get(f"/requests/{req.id}?lead_q=zelfmoordgedachten").get_data(as_text=True)
+    # Le Méridien is in Nord-Est, outside the preset "Sud and neighbouring basins": lifted here.
+    found = client.get(f"/requests/{req.id}?lead_q=zelfmoordgedachten&lift=basin").get_data(as_text=True)
     assert "Le Méridien" in found
     with app.app_context():
         db = get_session()

@@ -12,6 +12,8 @@ MAX_QUERY_CHARS = 200
 MAX_PAGE = 500
 MAX_LIMIT = 100
 MAX_VALUES = 20
+MAX_NEAR_CHARS = 100
+SORTS = ("relevance", "near")
 
 
 @dataclass
@@ -20,10 +22,17 @@ class SearchParams:
     page: int = 1
     limit: int = 10
     filters: dict[str, list[str]] = field(default_factory=dict)
+    near: str = ""  # a postcode or a commune the "near" sort measures from
+    sort: str = ""  # "relevance", "near", or "" (near when ``near`` is given, else relevance)
 
     def url_args(self, **changes) -> dict:
         """Arguments for ``url_for`` that reproduce this search, with ``changes`` applied."""
-        args: dict = {"q": self.q or None, **{k: v for k, v in self.filters.items() if v}}
+        args: dict = {
+            "q": self.q or None,
+            "near": self.near or None,
+            "sort": self.sort or None,
+            **{k: v for k, v in self.filters.items() if v},
+        }
         if self.page > 1:
             args["page"] = self.page
         args.update(changes)
@@ -44,6 +53,15 @@ def parse_search_args(args: MultiDict, *, default_limit: int = 10) -> tuple[Sear
     if len(q) > MAX_QUERY_CHARS:
         errors["q"] = "too_long"
     params.q = q[:MAX_QUERY_CHARS]
+    near = (args.get("near") or "").strip()
+    if len(near) > MAX_NEAR_CHARS:
+        errors["near"] = "too_long"
+    params.near = near[:MAX_NEAR_CHARS]
+    sort = (args.get("sort") or "").strip()
+    if sort and sort not in SORTS:
+        errors["sort"] = "out_of_range"
+    elif sort:
+        params.sort = sort
     for name, maximum in (("page", MAX_PAGE), ("limit", MAX_LIMIT)):
         raw = args.get(name)
         if raw in (None, ""):

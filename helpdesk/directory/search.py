@@ -12,7 +12,7 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from flask import Flask, current_app, has_app_context, has_request_context
 from sqlalchemy import or_, select
@@ -188,13 +188,15 @@ def search_directory(
     with_facets: bool = True,
     needs: bool = True,
     highlights: bool = True,
+    order: Callable[[int], float] | None = None,
 ) -> SearchResult:
     """Ranked search of active organisations; plain SQL (``degraded``) while the index is unavailable.
 
     With ``needs`` (the default) the text is also read through the needs thesaurus: the organisations that
     answer a need it names come after those whose record holds the words (``hit.via_needs`` names the
     needs; ``result.needs`` lists what the text was understood as). ``highlights=False``: hits without
-    snippets, for callers that do not show them."""
+    snippets, for callers that do not show them. ``order``: every match sorted by this key of its id (the
+    "near" sort's distance), relevance breaking ties; ignored by the plain SQL fallback."""
     app = current_app._get_current_object()
     state = _state(app)
     if state.rebuilding is None or not state.rebuilding.is_alive():
@@ -212,6 +214,7 @@ def search_directory(
             with_facets=with_facets,
             needs=thesaurus,
             highlights=highlights,
+            order=order,
         )
         try:
             return run()

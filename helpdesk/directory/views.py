@@ -12,7 +12,9 @@ from directory_import.models import Organisation
 from directory_import.territory import BASINS
 from helpdesk import access
 from helpdesk.db import get_session
+from helpdesk.directory.cards import cards_for
 from helpdesk.directory.empty import explain_empty
+from helpdesk.directory.near import distance_order, place_of
 from helpdesk.directory.params import parse_search_args
 from helpdesk.directory.search import FACET_NAMES, search_directory
 from helpdesk.directory.zones import served_commune_names
@@ -51,26 +53,41 @@ def facet_labels() -> dict:
     }
 
 
+FACET_SHOWN = 6  # values of a facet shown; the others behind "more values"
+
+
 @bp.route("/")
 @directory_reader
 def search():
     params, errors = parse_search_args(request.args)
     if errors:
         params.page = 1
+    db = get_session()
+    # The "near" sort: from the place typed in its own field, else from one the words name ("… 1070").
+    place = place_of(params.near) if params.near else place_of(params.q)
+    near_sorted = place is not None and (
+        params.sort == "near" or (params.near and params.sort != "relevance")
+    )
     result = search_directory(
-        get_session(),
+        db,
         params.q,
         params.filters,
         limit=params.limit,
         page=params.page,
         territory=user_territory(),
+        order=distance_order(current_app._get_current_object(), db, place) if near_sorted and place else None,
     )
-    empty = explain_empty(get_session(), params.q, params.filters, result, territory=user_territory())
+    empty = explain_empty(db, params.q, params.filters, result, territory=user_territory())
     template = "directory/_results.html" if request.args.get("partial") == "1" else "directory/search.html"
     return render_template(
         template,
         params=params,
         result=result,
+        cards=cards_for(db, [hit.id for hit in result.hits], place=place),
+        place=place,
+        near_sorted=near_sorted,
+        near_unknown=bool(params.near) and place is None,
+        facet_shown=FACET_SHOWN,
         empty=empty,
         empty_url=lambda q: url_for("directory.search", q=params.q if q is None else q),
         errors=errors,

@@ -19,6 +19,7 @@ _ROUTES = (
     ("/<int:request_id>", recording.update, _POST),
     ("/<int:request_id>/edit", recording.edit, ["GET", "POST"]),
     ("/<int:request_id>/take", recording.take, _POST),
+    ("/<int:request_id>/lead-search", leads.lead_results, None),
     ("/<int:request_id>/leads", leads.add_lead, _POST),
     ("/<int:request_id>/leads/<int:lead_id>", leads.update_lead, _POST),
     ("/<int:request_id>/unmet-needs", leads.add_unmet_need, _POST),

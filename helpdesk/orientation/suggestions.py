@@ -648,3 +648,36 @@ def suggest_for_request(
 ) -> list[Suggestion]:
     """The suggestions for a recorded request (its leads left out)."""
     return suggest(session, context_of(request), limit=limit, app=app)
+
+
+def cautions_for(
+    session: Session,
+    ids: Iterable[int],
+    context: RequestContext,
+    *,
+    app: Flask | None = None,
+    now: datetime | None = None,
+) -> dict[int, tuple[Caution, ...]]:
+    """The helpdesk's warnings about these organisations, as a suggestion shows them (a temporary closure,
+    the outcomes of the last ``HISTORY_DAYS``, no language in common with the person, the latest notes), for
+    the organisations the lead search finds. Two queries whatever the number of ids."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    profiles = active_directory(app, session).profiles
+    outcomes, _ = helpdesk_history(session, wanted, (), now or utcnow())
+    notes = _latest_notes(session, wanted)
+    found: dict[int, tuple[Caution, ...]] = {}
+    for organisation_id in wanted:
+        profile = profiles.get(organisation_id)
+        closure: tuple[Caution, ...] = ()
+        language_warnings: tuple[Caution, ...] = ()
+        if profile is not None:
+            _, closure = closure_part(profile)
+            language, language_reasons = language_part(profile, context.languages)
+            if language < 0 and not any(r.code == "interpreting" for r in language_reasons):
+                language_warnings = (Caution("no_common_language"),)
+        _, history = history_part(outcomes.get(organisation_id, Outcomes()))
+        found[organisation_id] = closure + history + language_warnings + tuple(notes.get(organisation_id, ()))
+    return found

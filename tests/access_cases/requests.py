@@ -121,6 +121,13 @@ CASES = [
     Case("followup.edit", url=_moved("/edit"), expect=sees(), label="transferred away"),
     Case("followup.edit", "POST", _sud("/edit"), {"question": ""}, expect=sees("sud"), label="post"),
     Case("followup.take", "POST", _sud("/take"), {}, expect=sees("sud")),
+    Case("followup.lead_results", url=_sud("/lead-search?lead_q=midi"), expect=sees("sud")),
+    Case(
+        "followup.lead_results",
+        url=_moved("/lead-search?lead_q=midi"),
+        expect=sees(),
+        label="transferred away",
+    ),
     Case("followup.add_lead", "POST", _sud("/leads"), {}, expect=sees("sud")),
     Case(
         "followup.update_lead",

@@ -5,7 +5,7 @@ Access goes through ``helpdesk.access`` only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,16 +13,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from directory_import.models import Organisation, utcnow
+from directory_import.models import utcnow
 from directory_import.territory import TERRITORIES
 from helpdesk import access
 from helpdesk.auth.models import User
 from helpdesk.db import get_session
-from helpdesk.directory.empty import EmptySearch, explain_empty
 from helpdesk.directory.models import OrganisationNote
-from helpdesk.directory.search import search_directory
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
+from helpdesk.followup.lead_search import LIFT_ALL, LeadSearch, lead_search
+from helpdesk.followup.lead_search import MAX_PAGE as MAX_LEAD_PAGE
 from helpdesk.followup.models import HelpRequest
 from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import select_choices
@@ -109,43 +109,50 @@ def close_form() -> f.CloseForm:
     return form
 
 
-@dataclass
-class LeadSearch:
-    """The request page's lead search: the organisations found (leads already taken left out), and when the
-    search found nothing, why and what to try (``empty``) and the theme an unmet need would be about."""
+def lead_search_args() -> dict:
+    """The lead search's state read from the query string: words, lifted chips, page (bad values ignored)."""
+    query = (request.args.get("lead_q") or "").strip()[:200]
+    lifted = [key[:60] for key in request.args.getlist("lift")[:20] if key]
+    try:
+        page = max(1, min(int(request.args.get("lead_page") or 1), MAX_LEAD_PAGE))
+    except ValueError:
+        page = 1
+    return {"query": query, "lifted": lifted, "page": page}
 
-    query: str
-    hits: list[Organisation]
-    empty: EmptySearch | None = None
-    unmet_theme: str = ""
 
-
-def lead_search(db, req: HelpRequest, query: str) -> LeadSearch:
-    result = search_directory(db, query, limit=10, with_facets=False)
-    ids = [hit.id for hit in result.hits]
-    found = {o.id: o for o in db.scalars(select(Organisation).where(Organisation.id.in_(ids)))} if ids else {}
-    already = {lead.organisation_id for lead in req.leads}
-    hits = [found[i] for i in ids if i in found and not found[i].archived and i not in already]
-    empty = explain_empty(db, query, None, result) if not result.total else None
-    # The theme of an unmet need: the request's own, else the one the needs of the words point to most.
-    weights: dict[str, float] = {}
-    for match in result.needs:
-        for theme, weight in match.themes.items():
-            weights[theme] = max(weights.get(theme, 0.0), weight * match.quality)
-    theme = (
-        req.theme_codes[0] if req.theme_codes else (max(weights, key=weights.__getitem__) if weights else "")
+def run_lead_search(db, req: HelpRequest) -> LeadSearch:
+    args = lead_search_args()
+    return lead_search(
+        db, req, args["query"], lifted=args["lifted"], page=args["page"], locale=current_language()
     )
-    return LeadSearch(query, hits, empty, theme)
+
+
+def lead_context(req: HelpRequest, found: LeadSearch | None) -> dict:
+    """What the lead search's templates (``followup/_lead_results.html``) read."""
+    query = found.query if found is not None else ""
+    lifted = found.lifted if found is not None else []
+
+    def lead_url(endpoint: str = "followup.detail", **changes) -> str:
+        args: dict[str, Any] = {"lead_q": query or None, "lift": lifted or None, "lead_page": None}
+        args.update(changes)
+        url = url_for(
+            endpoint, request_id=req.id, **{k: v for k, v in args.items() if v not in (None, "", [])}
+        )
+        return url + "#leads" if endpoint == "followup.detail" else url
+
+    return {
+        "lead_found": found,
+        "lead_query": query,
+        "lead_url": lead_url,
+        "empty": found.empty if found is not None else None,
+        "empty_url": lambda q: lead_url(lead_q=query if q is None else q, lift=LIFT_ALL),
+    }
 
 
 def render_detail(db, req: HelpRequest, status: int = 200, lead_found: LeadSearch | None = None, **given):
     forms = _forms(db, req, **given)
-    lead_hits = []
-    query = (forms["lead_search"].lead_q.data or "").strip()
-    if lead_found is None and query and access.can_edit_request(current_user, req):
-        lead_found = lead_search(db, req, query)
-    if lead_found is not None:
-        lead_hits = lead_found.hits
+    if lead_found is None and access.can_edit_request(current_user, req):
+        lead_found = run_lead_search(db, req)
     unmet_prefilled = request.method == "GET" and request.args.get("unmet") == "1" and "unmet" not in given
     if unmet_prefilled:
         unmet = forms["unmet"]
@@ -157,7 +164,7 @@ def render_detail(db, req: HelpRequest, status: int = 200, lead_found: LeadSearc
     suggestions = []
     if access.can_edit_request(current_user, req) and req.status != "closed":
         suggestions = suggest_for_request(db, req, limit=int(current_app.config["SUGGESTIONS_SHOWN"]))
-    org_ids = [lead.organisation_id for lead in req.leads] + [o.id for o in lead_hits]
+    org_ids = [lead.organisation_id for lead in req.leads]
     notes: dict[int, list[OrganisationNote]] = {}
     if org_ids:
         for note in db.scalars(
@@ -172,14 +179,8 @@ def render_detail(db, req: HelpRequest, status: int = 200, lead_found: LeadSearc
         "followup/detail.html",
         req=req,
         forms=forms,
-        lead_hits=lead_hits,
-        lead_query=query,
-        lead_found=lead_found,
+        **lead_context(req, lead_found),
         unmet_prefilled=unmet_prefilled,
-        empty=lead_found.empty if lead_found is not None else None,
-        empty_url=lambda q: (
-            url_for("followup.detail", request_id=req.id, lead_q=query if q is None else q) + "#leads"
-        ),
         facet_labels={},
         locale=current_language(),
         suggestions=suggestions,

@@ -2,22 +2,49 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from helpdesk.directory.empty import meaningful
 from helpdesk.followup import forms as f
 from helpdesk.followup import operations as ops
 from helpdesk.followup.models import Lead
 from helpdesk.followup.pages.common import (
+    LABELS,
     done,
     editable,
     failed,
     failed_lead,
+    lead_context,
     render_detail,
+    run_lead_search,
 )
-from helpdesk.i18n import org_name
+from helpdesk.i18n import current_language, org_name
+from helpdesk.orientation.labels import warning_label
+from helpdesk.orientation.unanswered import record_unanswered_search
 from helpdesk.vocabularies.errors import field_error_message
+
+
+@login_required
+def lead_results(request_id: int):
+    """The lead search's results alone (chips, cards, pages), for results as you type: the same partial
+    the request page includes, escaped by its template. ``final=1`` (Enter, not a keystroke) counts a
+    search that found nothing, as the page does."""
+    db, req = editable(request_id)
+    found = run_lead_search(db, req)
+    if request.args.get("final") == "1" and found.empty is not None and meaningful(found.query):
+        record_unanswered_search(db, req)
+        db.commit()
+    return render_template(
+        "followup/_lead_results.html",
+        req=req,
+        labels=LABELS,
+        warning_label=warning_label,
+        locale=current_language(),
+        facet_labels={},
+        **lead_context(req, found),
+    )
 
 
 @login_required

@@ -4,7 +4,7 @@ recorded at intake. The intake page (``helpdesk.intake``) shares the helpers tur
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,8 +22,8 @@ from helpdesk.followup.pages.common import (
     done,
     editable,
     failed,
-    lead_search,
     render_detail,
+    run_lead_search,
 )
 from helpdesk.followup.themes import active_themes, theme_labels
 from helpdesk.forms import parse_id
@@ -40,11 +40,10 @@ from helpdesk.vocabularies.territories import TERRITORY_LABELS
 def detail(request_id: int):
     db = get_session()
     req = access.get_request_or_404(db, current_user, request_id)
-    query = (request.args.get("lead_q") or "").strip()[:200]
     found = None
-    if query and access.can_edit_request(current_user, req):
-        found = lead_search(db, req, query)
-        if found.empty is not None and meaningful(query):
+    if access.can_edit_request(current_user, req):
+        found = run_lead_search(db, req)
+        if found.empty is not None and meaningful(found.query):
             record_unanswered_search(db, req)  # by theme, without the text, for the monthly report
     ops.record_view(db, current_user, req)
     db.commit()
