@@ -197,7 +197,8 @@ def time_report(url: str, label: str, runs: int = 3) -> None:
 
     from helpdesk.db import get_session
     from helpdesk.reports.documents import render
-    from helpdesk.reports.queries import Month, monthly_figures
+    from helpdesk.reports.periods import Month
+    from helpdesk.reports.queries import monthly_figures
     from helpdesk.reports.report import build_report
 
     os.environ.setdefault("HELPDESK_INSTANCE_PATH", tempfile.mkdtemp(prefix="bench-report-"))

@@ -37,7 +37,7 @@ def main() -> None:
     from helpdesk.db import get_session
     from helpdesk.reports.documents import make_report, public_note, render, report_charts, report_title
     from helpdesk.reports.pdf import to_pdf
-    from helpdesk.reports.queries import Period
+    from helpdesk.reports.periods import Period
 
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-pdf-')) / 'bench.sqlite'}"
     engine = create_engine(url)

@@ -43,7 +43,8 @@ def time_year(url: str, label: str, runs: int) -> None:
 
     from helpdesk.db import get_session
     from helpdesk.reports.documents import render
-    from helpdesk.reports.queries import Period, monthly_figures
+    from helpdesk.reports.periods import Period
+    from helpdesk.reports.queries import monthly_figures
     from helpdesk.reports.report import build_report
     from helpdesk.reports.territories import side_by_side
 
