@@ -1,7 +1,7 @@
 """Time one report's PDF (WeasyPrint) for one territory: a month, a quarter and a year, internal and public.
 
 Usage: .venv/bin/python bench/bench_report_pdf.py [--requests 20000] [--runs 3] [--territory sud]
-Fills a fresh SQLite database with bench_report's generator, then prints per period and version the best of
+Fills a fresh SQLite database with reports_common's generator, then prints per period and version the best of
 ``--runs``: the whole download (queries, tables, charts and the PDF), the PDF layout alone (WeasyPrint on the
 report already built) and the size.
 """
@@ -9,7 +9,6 @@ report already built) and the size.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -18,10 +17,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine  # noqa: E402
-
-from bench.bench_report import generate  # noqa: E402
-from helpdesk import create_app  # noqa: E402
+from bench.reports_common import cold, fill, report_app  # noqa: E402
 
 PERIODS = ("2026-10", "2026-Q3", "2025-11..2026-10")
 
@@ -37,16 +33,11 @@ def main() -> None:
     from helpdesk.db import get_session
     from helpdesk.reports.documents import make_report, public_note, render, report_charts, report_title
     from helpdesk.reports.pdf import to_pdf
-    from helpdesk.reports.queries import Period
+    from helpdesk.reports.periods import Period
 
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-pdf-')) / 'bench.sqlite'}"
-    engine = create_engine(url)
-    t0 = time.perf_counter()
-    generate(engine, args.requests)
-    engine.dispose()
-    print(f"SQLite generated {args.requests} requests over two years in {time.perf_counter() - t0:.1f}s")
-    os.environ.setdefault("HELPDESK_INSTANCE_PATH", tempfile.mkdtemp(prefix="bench-pdf-"))
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True})
+    fill(url, "SQLite", args.requests)
+    app = report_app(url, "bench-pdf-")
     with app.test_request_context():
         session = get_session()
         for text in PERIODS:
@@ -54,6 +45,7 @@ def main() -> None:
             for public in (False, True):
                 whole = layout = 1e9
                 for _ in range(args.runs):
+                    cold(app)  # the whole download counts the figures anew
                     t1 = time.perf_counter()
                     document = render(session, period, args.territory, "pdf", "fr", public)
                     whole = min(whole, time.perf_counter() - t1)

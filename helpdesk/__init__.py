@@ -69,6 +69,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     directory_search.init_app(app)
 
+    from helpdesk.reports import cache as report_cache
+
+    report_cache.init_app(app)
+
     from helpdesk import templating
     from helpdesk.blueprints import register_blueprints
 

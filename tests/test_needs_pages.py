@@ -14,7 +14,8 @@ from helpdesk.db import get_session
 from helpdesk.i18n import local_zone
 from helpdesk.orientation.models import Need, UnansweredSearch
 from helpdesk.orientation.needs import needs_thesaurus, seed_needs, shipped_entries
-from helpdesk.reports.queries import Month, monthly_figures
+from helpdesk.reports.periods import Month
+from helpdesk.reports.queries import monthly_figures
 from helpdesk.reports.render import to_json
 from helpdesk.reports.report import build_report
 from tests.conftest import csrf_token

@@ -17,8 +17,9 @@ from helpdesk.followup.models import HelpRequest
 from helpdesk.followup.transfers import share_request, transfer_request
 from helpdesk.mail.models import OutboxMessage
 from helpdesk.mail.sender import send_due
+from helpdesk.notify.finders import add_working_days
 from helpdesk.notify.models import Notification, NotificationDigest
-from helpdesk.notify.operations import add_working_days, set_preferences
+from helpdesk.notify.operations import set_preferences
 from helpdesk.notify.poller import run_notifications
 from tests.conftest import csrf_token, login
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from helpdesk.db import get_session
 from helpdesk.reports.documents import render
-from helpdesk.reports.queries import Month
+from helpdesk.reports.periods import Month
 from tests.fixtures.reports import EXPECTED_ALL, EXPECTED_SUD
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

@@ -18,8 +18,11 @@ import pytest
 
 from directory_import.territory import TERRITORIES
 from helpdesk.db import get_session
-from helpdesk.reports.queries import Period, monthly_figures
-from helpdesk.reports.report import RECEIVED_DIMENSIONS, build_report, family_suppression, theme_labels
+from helpdesk.reports.counting import RECEIVED_DIMENSIONS
+from helpdesk.reports.family import family_suppression
+from helpdesk.reports.periods import Period
+from helpdesk.reports.queries import monthly_figures
+from helpdesk.reports.report import build_report
 from helpdesk.reports.suppression import Line, disclosed
 from helpdesk.vocabularies import Channel
 from tests.fixtures.reports import add_request
@@ -75,7 +78,7 @@ def test_no_small_count_deduced_from_all_public_reports_of_a_quarter_and_its_mon
         # One report computed alone decides its family; the others are built with that decision (as the
         # side-by-side view does), and one of them alone must print exactly the same.
         first = monthly_figures(session, Period.parse("2026-11", BRUSSELS), "sud")
-        family = family_suppression(session, first, "en", theme_labels(session, "en"))
+        family = family_suppression(session, first)
         alone = build_report(session, first, "en", public=True)
         assert alone.suppression[2] == build_report(session, first, "en", True, family).suppression[2]
         for period in (QUARTER, *MONTHS):

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from helpdesk.db import get_session
 from helpdesk.reports.documents import render
-from helpdesk.reports.queries import Month, Period, PeriodOutOfRange
+from helpdesk.reports.periods import Month, Period, PeriodOutOfRange
 from tests.fixtures.reports import EXPECTED_SUD, add_request
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

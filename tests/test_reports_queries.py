@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from helpdesk.db import get_session
-from helpdesk.reports.queries import Month, monthly_figures
+from helpdesk.reports.periods import Month
+from helpdesk.reports.queries import monthly_figures
 from tests.fixtures.reports import EXPECTED_ALL, EXPECTED_SUD, TREND_MONTHS
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

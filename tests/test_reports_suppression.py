@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpdesk.db import get_session
-from helpdesk.reports.queries import Month, monthly_figures
+from helpdesk.reports.periods import Month
+from helpdesk.reports.queries import monthly_figures
 from helpdesk.reports.render import to_csv, to_json
 from helpdesk.reports.report import build_report
 from helpdesk.reports.suppression import PRIMARY, SECONDARY, Line, disclosed, suppress

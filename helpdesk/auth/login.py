@@ -14,7 +14,7 @@ from flask import Flask, current_app, flash, jsonify, redirect, request, session
 from flask_babel import gettext as _
 from flask_login import LoginManager
 
-from helpdesk.auth import operations
+from helpdesk.auth import operations, throttle
 from helpdesk.auth.models import User
 from helpdesk.auth.passwords import Passwords
 from helpdesk.db import get_session
@@ -102,9 +102,9 @@ def _load_user_from_token(req) -> User | None:
     return user
 
 
-def login_throttle() -> operations.Throttle:
+def login_throttle() -> throttle.Throttle:
     cfg = current_app.config
-    return operations.Throttle(
+    return throttle.Throttle(
         max_failures=cfg["LOGIN_MAX_FAILURES"],
         window=timedelta(minutes=cfg["LOGIN_FAILURE_WINDOW_MINUTES"]),
         address_slow_after=cfg["LOGIN_ADDRESS_SLOW_AFTER"],
@@ -112,7 +112,7 @@ def login_throttle() -> operations.Throttle:
     )
 
 
-def sign_in(email: str, password: str, remote_addr: str) -> operations.LoginResult:
+def sign_in(email: str, password: str, remote_addr: str) -> throttle.LoginResult:
     """Check a password against the throttle, in three steps so that no lock is held while hashing:
     a short write that counts the attempt (committed), the Argon2 check with no transaction open, a short
     write that records the outcome (committed). The view then opens the session.
@@ -122,17 +122,17 @@ def sign_in(email: str, password: str, remote_addr: str) -> operations.LoginResu
     gate: LoginGate = current_app.extensions["login_gate"]
     if not gate.enter():
         # Busy checking other sign-ins: turned away before any work, to be tried again in a moment.
-        return operations.LoginResult(None, throttled=True, retry_after=5)
+        return throttle.LoginResult(None, throttled=True, retry_after=5)
     try:
         db = get_session()
-        attempt = operations.reserve_login_attempt(db, email, remote_addr, login_throttle())
+        attempt = throttle.reserve_login_attempt(db, email, remote_addr, login_throttle())
         db.commit()
         if attempt.retry_after:
-            return operations.LoginResult(None, throttled=True, retry_after=attempt.retry_after)
+            return throttle.LoginResult(None, throttled=True, retry_after=attempt.retry_after)
         hasher = passwords()
         ok = hasher.verify(attempt.password_hash, password)
         new_hash = hasher.hash(password) if ok and hasher.needs_rehash(attempt.password_hash or "") else None
-        result = operations.finish_login_attempt(
+        result = throttle.finish_login_attempt(
             db, attempt, password_ok=ok, new_hash=new_hash, remote_addr=remote_addr
         )
         db.commit()

@@ -18,6 +18,14 @@ NOTIFICATION_MODES = ("off", "immediate", "digest")
 MAIL_STATES = ("none", "pending", "digest", "queued")
 
 
+class _OneUsersRow:
+    """The columns every row kept for one user opens with: its id and its user (deleted with the user).
+    First in the table, as the migrations made them (``sort_order``: a mixin's columns come last else)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), sort_order=-1)
+
+
 class Notification(Base):
     """One thing one user is told about one request. ``key`` makes it once: ``<user>:<kind>:<cause>`` (the
     transfer's id, the callback's id and local day, the request's id). A row with no ``user_id`` is the
@@ -49,14 +57,12 @@ class Notification(Base):
         return f"<Notification {self.id} {self.kind} user={self.user_id} {self.mail_state}>"
 
 
-class NotificationPreference(Base):
+class NotificationPreference(_OneUsersRow, Base):
     """A user's choice for one kind (``off``, ``immediate``, ``digest``); no row: ``NOTIFY_DEFAULTS``."""
 
     __tablename__ = "notification_preferences"
     __table_args__ = (UniqueConstraint("user_id", "kind"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
     mode: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -65,14 +71,12 @@ class NotificationPreference(Base):
         return f"<NotificationPreference user={self.user_id} {self.kind}={self.mode}>"
 
 
-class NotificationDigest(Base):
+class NotificationDigest(_OneUsersRow, Base):
     """The digest of one user for one local day (``day``: ISO date): its row is what makes it once."""
 
     __tablename__ = "notification_digests"
     __table_args__ = (UniqueConstraint("user_id", "day"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     day: Mapped[str] = mapped_column(String(10))
     count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

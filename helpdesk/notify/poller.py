@@ -15,8 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from directory_import.models import utcnow
+from helpdesk.notify.finders import find_notifications
 from helpdesk.notify.models import Notification, NotificationDigest
-from helpdesk.notify.operations import find_notifications, preferences_of, queue_notification_mail
+from helpdesk.notify.operations import preferences_of, queue_notification_mail
 
 
 def _claim(db: Session, *where, limit: int = 100) -> list[Notification]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from helpdesk.reports.report import Value
+from helpdesk.reports.model import Value
 
 INK = "#1d2433"
 SERIES = ("#0b5cad", "#9aa3b5", "#a4161a", "#1b6e3a")

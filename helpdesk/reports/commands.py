@@ -13,8 +13,7 @@ from directory_import.territory import TERRITORIES
 from helpdesk.db import get_session
 from helpdesk.i18n import local_zone
 from helpdesk.reports.documents import FORMATS, LANGUAGES, default_month, render
-from helpdesk.reports.queries import (
-    ALL,
+from helpdesk.reports.periods import (
     FIRST_MONTH,
     LAST_MONTH,
     MAX_PERIOD_MONTHS,
@@ -22,6 +21,7 @@ from helpdesk.reports.queries import (
     MonthOutOfRange,
     Period,
 )
+from helpdesk.reports.scope import ALL
 from helpdesk.reports.territories import SIDE_FORMATS, side_document
 
 report_cli = AppGroup("report", help="Activity reports.")

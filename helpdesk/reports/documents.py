@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 
 from directory_import.models import utcnow
 from helpdesk.reports import charts
+from helpdesk.reports.cache import data_generation, report_cache
+from helpdesk.reports.model import MonthlyReport
 from helpdesk.reports.pdf import to_pdf
-from helpdesk.reports.queries import Month, Period, monthly_figures
+from helpdesk.reports.periods import Month, Period
 from helpdesk.reports.render import to_csv, to_json, to_xlsx
-from helpdesk.reports.report import MonthlyReport, build_report
+from helpdesk.reports.report import build_report
 
 FORMATS = ("html", "pdf", "xlsx", "csv", "json")
 LANGUAGES = ("fr", "nl", "en")
@@ -47,7 +49,13 @@ def default_month(zone: ZoneInfo, now: datetime | None = None) -> Month:
 def make_report(
     session: Session, month: Month | Period, territory: str, language: str, public: bool
 ) -> MonthlyReport:
-    return build_report(session, monthly_figures(session, month, territory), language, public)
+    """The report of ``month`` for ``territory``, its figures (and its family's, in public mode) from the
+    app's cache while the data they were counted from has not changed."""
+    cache = report_cache()
+    generation = data_generation(session)
+    figures = cache.figures(session, month, territory, generation)
+    family = cache.family(session, figures, generation) if public else None
+    return build_report(session, figures, language, public, family)
 
 
 def report_title(report: MonthlyReport) -> str:

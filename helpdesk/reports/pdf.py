@@ -17,7 +17,7 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from helpdesk.reports.report import MonthlyReport
+from helpdesk.reports.model import MonthlyReport
 
 # The document's base URL: a name that resolves nowhere, so that no relative URL can reach a real host.
 ORIGIN = "https://helpdesk.invalid"

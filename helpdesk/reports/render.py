@@ -15,7 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from helpdesk.csv_safety import FORMULA_START, neutralise
-from helpdesk.reports.report import SHEET_NAMES, MonthlyReport, Table, Value
+from helpdesk.reports.labels import SHEET_NAMES
+from helpdesk.reports.model import MonthlyReport, Table, Value
 
 # The JSON name of each table's label codes.
 CODE_NAMES = {

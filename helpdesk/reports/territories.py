@@ -24,16 +24,12 @@ from sqlalchemy.orm import Session
 from directory_import.territory import TERRITORIES
 from helpdesk.csv_safety import neutralise
 from helpdesk.reports import charts
+from helpdesk.reports.cache import data_generation, report_cache
 from helpdesk.reports.documents import MIMETYPES, STYLESHEETS, Document
-from helpdesk.reports.queries import ALL, Month, Period, monthly_figures
-from helpdesk.reports.report import (
-    HIDDEN_SMALL,
-    MonthlyReport,
-    Value,
-    build_report,
-    family_suppression,
-    theme_labels,
-)
+from helpdesk.reports.model import HIDDEN_SMALL, MonthlyReport, Value
+from helpdesk.reports.periods import Month, Period
+from helpdesk.reports.report import build_report
+from helpdesk.reports.scope import ALL
 from helpdesk.reports.suppression import THRESHOLD
 
 COLUMNS = TERRITORIES + (ALL,)
@@ -132,11 +128,10 @@ def _rows_of(report: MonthlyReport, everything: MonthlyReport) -> list[tuple[str
 
 def side_by_side(session: Session, period: Month | Period, language: str, public: bool) -> SideBySide:
     """The key indicators of ``period`` for every territory and all, in ``language``."""
-    figures = [monthly_figures(session, period, code) for code in COLUMNS]
-    family = None
-    if public:  # one family for all the columns: decided once
-        with force_locale(language):
-            family = family_suppression(session, figures[0], language, theme_labels(session, language))
+    cache, generation = report_cache(), data_generation(session)
+    figures = [cache.figures(session, period, code, generation) for code in COLUMNS]
+    # one family for all the columns: decided once
+    family = cache.family(session, figures[0], generation) if public else None
     reports = [build_report(session, f, language, public, family) for f in figures]
     first = reports[0]
     with force_locale(language):

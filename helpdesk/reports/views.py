@@ -24,8 +24,7 @@ from helpdesk.reports.documents import (
     report_title,
 )
 from helpdesk.reports.labels import territory_label
-from helpdesk.reports.queries import (
-    ALL,
+from helpdesk.reports.periods import (
     FIRST_MONTH,
     LAST_MONTH,
     MAX_PERIOD_MONTHS,
@@ -33,6 +32,7 @@ from helpdesk.reports.queries import (
     MonthOutOfRange,
     Period,
 )
+from helpdesk.reports.scope import ALL
 from helpdesk.reports.territories import (
     SIDE_FORMATS,
     side_by_side,
