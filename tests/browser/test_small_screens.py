@@ -384,10 +384,10 @@ def test_small_screen_accessibility_check_finds_a_known_violation(tabs, demo_ser
 
 
 def test_small_screen_wide_table_scrolls_by_keyboard_and_leaves_the_tab_order_when_it_fits(
-    browser, demo_server
+    browser, demo_server, demo_app
 ):
-    """static/js/tables.js: a table wider than the phone takes the focus and scrolls with the arrow keys; on a
-    wide screen, where it fits, it is no tab stop."""
+    """static/js/tables.js: a table wider than the phone takes the focus and scrolls with the arrow keys, its
+    caption in sight; on a wide screen, where it fits, it is no tab stop."""
     context = browser.new_context(locale="fr-BE", viewport=VIEWPORT)
     tab = context.new_page()
     sign_in(tab, demo_server, ACCOUNTS["admin"], password=DEMO_PASSWORD)
@@ -398,6 +398,14 @@ def test_small_screen_wide_table_scrolls_by_keyboard_and_leaves_the_tab_order_wh
     tab.keyboard.press("ArrowRight")
     tab.wait_for_function("() => document.querySelector('main table').scrollLeft > 0")
     assert tab.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
+    tab.goto(f"{demo_server}/admin/imports/{demo_app.config['SCREENS_WORLD']['run']}")
+    assert tab.locator("main table").first.get_attribute("tabindex") == "0"
+    caption = tab.evaluate(
+        """() => { const text = document.createRange();
+        text.selectNodeContents(document.querySelector('main table caption'));
+        const box = text.getBoundingClientRect(); return [box.left, box.right]; }"""
+    )
+    assert 0 <= caption[0] < caption[1] <= VIEWPORT["width"], caption
     tab.set_viewport_size({"width": 1600, "height": 900})
     tab.wait_for_function("() => !document.querySelector('main table').hasAttribute('tabindex')")
     context.close()
