@@ -22,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk.main import views as main
     from helpdesk.notify import views as notify
     from helpdesk.reports import views as reports
+    from helpdesk.verification import views as verification
 
     api: list[Blueprint] = [organisations.bp, requests_api.bp, suggestions.bp, openapi.bp]
     for blueprint in (
@@ -42,6 +43,7 @@ def register_blueprints(app: Flask) -> None:
         outbox.bp,
         addresses.bp,
         notify.bp,
+        verification.bp,
         *api,
     ):
         app.register_blueprint(blueprint)
