@@ -92,6 +92,7 @@ SCREENS: list[Screen] = [
         ("report-territories", "/reports/territories", "main table"),
         ("confirmations", "/auth/confirmations"),
         ("corrections", "/directory/corrections"),
+        ("to-verify", "/directory/to-verify", LEADS),
         ("administration", "/admin/"),
         ("imports", "/admin/imports", "main table"),
         ("import-run", "/admin/imports/{run}"),
