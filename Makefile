@@ -14,7 +14,7 @@ RUFF_PATHS := helpdesk search_index directory_import tests bench scripts migrati
 SAMPLE_DIRECTORY := data/sample_directory.json
 
 .PHONY: run test install system-deps translations translations-update test-sqlite test-postgres test-fast fuzz sample \
-	bench clean load lint fmt types types-baseline docs-screenshots
+	bench clean load lint fmt types types-baseline docs-screenshots axe
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,25 @@ system-deps:
 	  && ldconfig -p | grep -q libpangoft2-1.0 || { \
 	  echo "Installing Debian packages ($(SYSTEM_PACKAGES))"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }
+
+# axe-core, the accessibility checker the browser tests inject into each page (tests/browser/test_small_screens.py):
+# the npm package at a pinned version, its tarball checked against a SHA-256, unpacked into a git-ignored folder.
+# Fetched here, at set-up time; the tests read the file and never the network. Bumping AXE_VERSION fetches again.
+AXE_VERSION := 4.14.1
+AXE_SHA256 := e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745
+AXE_DIR := tests/browser/vendor
+axe:
+	@if [ "$$(cat $(AXE_DIR)/axe.version 2>/dev/null)" != "$(AXE_VERSION)" ]; then \
+	  command -v npm >/dev/null 2>&1 || { echo "Installing npm"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }; \
+	  echo "Fetching axe-core $(AXE_VERSION) into $(AXE_DIR)"; \
+	  tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  (cd "$$tmp" && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null) && \
+	  echo "$(AXE_SHA256)  $$tmp/axe-core-$(AXE_VERSION).tgz" | sha256sum --check --quiet && \
+	  tar -xzf "$$tmp/axe-core-$(AXE_VERSION).tgz" -C "$$tmp" package/axe.min.js && \
+	  mkdir -p $(AXE_DIR) && mv "$$tmp/package/axe.min.js" $(AXE_DIR)/axe.min.js && \
+	  echo "$(AXE_VERSION)" > $(AXE_DIR)/axe.version; \
+	fi
 
 translations: install
 	$(BIN)/python scripts/catalog.py compile
@@ -66,10 +85,10 @@ run: install translations $(SAMPLE_DIRECTORY)
 	HELPDESK_SESSION_COOKIE_SECURE=false $(BIN)/helpdesk run --host $(HOST) --port $(PORT)
 
 # The same Hypothesis examples every run ("ci" profile, see tests/conftest.py): a failure is a real one.
-test-sqlite: install translations
+test-sqlite: install translations axe
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
-test-postgres: install translations
+test-postgres: install translations axe
 	HYPOTHESIS_PROFILE=ci TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 # The long randomised run of the property and fuzz tests, not part of `make test`. It prints its seed;
@@ -99,7 +118,7 @@ test: system-deps install translations
 	else echo "No PostgreSQL at 127.0.0.1:5432: PostgreSQL run skipped"; fi
 
 # The suite without the tests marked slow (a quick run while working; `make test` runs everything).
-test-fast: install translations
+test-fast: install translations axe
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider -m "not slow" $(PYTEST_ARGS)
 
 # ruff's lint rules and, unless RUFF_FORMAT_CHECK=0, the formatter's check (pyproject.toml [tool.ruff]).

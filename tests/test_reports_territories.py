@@ -11,6 +11,9 @@ import json
 import pytest
 from openpyxl import load_workbook
 
+# The one script of every page (tables that scroll on a phone take the focus); the charts need none.
+TABLES_SCRIPT = '<script src="/static/js/tables.js" defer></script>'
+
 COLUMNS = ["nord", "nord-est", "centre-ouest", "sud", "sud-est", "region", "all"]
 
 
@@ -59,7 +62,7 @@ def test_side_by_side_page_in_french_and_dutch(client, logged_in, october_world,
     page = client.get("/reports/territories?period=2026-Q4")
     text = html.unescape(page.get_data(as_text=True))
     assert page.status_code == 200 and title in text
-    assert text.count("<svg") == 1 and "<script" not in text
+    assert text.count("<svg") == 1 and "<script" not in text.replace(TABLES_SCRIPT, "")
     assert ("Bassin Sud" if locale == "fr" else "Zorgregio Zuid") in text
 
 

@@ -6,6 +6,9 @@ import json
 
 from openpyxl import load_workbook
 
+# The one script of every page (tables that scroll on a phone take the focus); the charts need none.
+TABLES_SCRIPT = '<script src="/static/js/tables.js" defer></script>'
+
 
 def test_report_page_shows_the_month_of_the_coordinators_basin(client, logged_in, october_world):
     logged_in("coordinator", "sud", locale="fr")
@@ -14,7 +17,7 @@ def test_report_page_shows_the_month_of_the_coordinators_basin(client, logged_in
     assert page.status_code == 200
     assert "Rapport d&#39;activité mensuel octobre 2026, Bassin Sud" in html
     assert '<option value="sud" selected>' in html and 'value="all"' not in html
-    assert html.count("<svg") == 4 and "<script" not in html
+    assert html.count("<svg") == 4 and "<script" not in html.replace(TABLES_SCRIPT, "")
     assert "Logement" in html and "Médecin" in html  # internal version: free-text functions shown
 
 

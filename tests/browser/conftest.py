@@ -59,10 +59,10 @@ def page(browser):
     context.close()
 
 
-def sign_in(page, base: str, email: str) -> None:
+def sign_in(page, base: str, email: str, password: str = TEST_PASSWORD) -> None:
     """Sign in through the login form, as a person does, and wait for the home page."""
     page.goto(f"{base}/auth/login")
     page.fill("input[name=email]", email)
-    page.fill("input[name=password]", TEST_PASSWORD)
+    page.fill("input[name=password]", password)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/")
