@@ -22,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk.main import views as main
     from helpdesk.notify import views as notify
     from helpdesk.reports import views as reports
+    from helpdesk.stewardship import views as stewardship
 
     api: list[Blueprint] = [organisations.bp, requests_api.bp, suggestions.bp, openapi.bp]
     for blueprint in (
@@ -31,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
         followup.bp,
         directory.bp,
         notes.bp,
+        stewardship.bp,
         reports.bp,
         admin.bp,
         users.bp,
