@@ -349,3 +349,62 @@ def test_proposals_of_others_are_hidden_from_operators(app, client, make_user, o
     other = _signed_in(app, make_user("operator", "nord"))
     assert other.get(f"/directory/proposals/{proposal.id}").status_code == 404
     assert client.get(f"/directory/proposals/{proposal.id}").status_code == 200
+
+
+@pytest.mark.database
+def test_migration_turns_correction_notes_into_proposals_and_back(tmp_path):
+    """0008_steward: each correction note becomes a proposal (field ``other``, its text kept as the note),
+    open ones pending and done ones accepted; the downgrade gives the notes their state again."""
+    from sqlalchemy import insert, text
+
+    from helpdesk.db import make_engine, upgrade_database
+    from helpdesk.directory.models import OrganisationNote
+    from tests.test_migrations import _fresh_url
+
+    url = _fresh_url(tmp_path)
+    upgrade_database(url, "0007_notify")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        org_id = conn.execute(
+            insert(Organisation.__table__).values(
+                source="test", source_id="1", name_fr="Centre", basin="nord"
+            )
+        ).inserted_primary_key[0]
+        for text_, status in (("Nouvelle adresse : rue Haute 12", "open"), ("Fermé le lundi", "done")):
+            conn.execute(
+                insert(OrganisationNote.__table__).values(
+                    organisation_id=org_id,
+                    text=text_,
+                    is_correction=True,
+                    correction_status=status,
+                    territory="nord",
+                )
+            )
+        conn.execute(insert(OrganisationNote.__table__).values(organisation_id=org_id, text="Simple note"))
+    upgrade_database(url, "head")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT p.state, p.note, p.basin, p.territory, c.field, c.proposed_value, p.organisation_id "
+                "FROM proposals p JOIN proposal_changes c ON c.proposal_id = p.id ORDER BY p.id"
+            )
+        ).all()
+        statuses = (
+            conn.execute(text("SELECT correction_status FROM organisation_notes ORDER BY id")).scalars().all()
+        )
+    assert [(r[0], r[1], r[2], r[3], r[4], r[6]) for r in rows] == [
+        ("pending", "Nouvelle adresse : rue Haute 12", "nord", "nord", "other", org_id),
+        ("accepted", "Fermé le lundi", "nord", "nord", "other", org_id),
+    ]
+    assert statuses == ["migrated", "migrated", ""]
+    from alembic import command
+
+    from helpdesk.db import alembic_config
+
+    command.downgrade(alembic_config(url), "0007_notify")
+    with engine.connect() as conn:
+        statuses = (
+            conn.execute(text("SELECT correction_status FROM organisation_notes ORDER BY id")).scalars().all()
+        )
+    engine.dispose()
+    assert statuses == ["open", "done", ""]
