@@ -13,7 +13,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk import security
     from helpdesk.admin import addresses, duplicates, imports, needs, outbox, synonyms, themes, users
     from helpdesk.admin import views as admin
-    from helpdesk.api import openapi, organisations, requests_api, suggestions
+    from helpdesk.api import openapi, organisations, proposals, requests_api, suggestions
     from helpdesk.auth import views as auth
     from helpdesk.directory import notes
     from helpdesk.directory import views as directory
@@ -24,7 +24,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk.reports import views as reports
     from helpdesk.stewardship import views as stewardship
 
-    api: list[Blueprint] = [organisations.bp, requests_api.bp, suggestions.bp, openapi.bp]
+    api: list[Blueprint] = [organisations.bp, proposals.bp, requests_api.bp, suggestions.bp, openapi.bp]
     for blueprint in (
         main.bp,
         auth.bp,

@@ -11,7 +11,7 @@ from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from directory_import.models import Organisation
+from directory_import.models import LOCAL_SOURCE, Organisation
 from helpdesk import access
 from helpdesk.api.views import ApiError, api_blueprint
 from helpdesk.db import get_session
@@ -216,4 +216,16 @@ def organisations_detail(organisation_id: int):
     org = get_session().get(Organisation, organisation_id)
     if org is None:
         raise ApiError(_("No such organisation."), 404)
-    return jsonify({"name": org.name_in(current_language()), **organisation_json(org)})
+    from helpdesk.api.proposals import overlay_json
+    from helpdesk.stewardship.overlays import overlays_in_force
+
+    # The values above are those in force; "overlays" says which of them the helpdesk corrected.
+    overlays = [overlay_json(o) for o in overlays_in_force(get_session(), org.id)]
+    return jsonify(
+        {
+            "name": org.name_in(current_language()),
+            **organisation_json(org),
+            "local": org.source == LOCAL_SOURCE,
+            "overlays": overlays,
+        }
+    )
