@@ -186,3 +186,12 @@ def test_api_proposals_are_in_the_openapi_document(call, operator):
     ):
         assert path in spec["paths"]
     assert "overlays" in spec["components"]["schemas"]["Organisation"]["properties"]
+
+
+def test_api_proposal_note_naming_someone_needs_identity_confirmed(call, organisation, operator):
+    path = f"/api/v1/organisations/{organisation.id}/proposals"
+    body = {"changes": {"phones": ["02 555 12 34"]}, "note": "Appelé par Madame Van den Bossche"}
+    status, answer = call("POST", path, operator, body)
+    assert status == 400 and answer["fields"] == {"note": "identity_suspected"}
+    status, answer = call("POST", path, operator, {**body, "identity_confirmed": True})
+    assert status == 201

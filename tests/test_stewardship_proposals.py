@@ -408,3 +408,27 @@ def test_migration_turns_correction_notes_into_proposals_and_back(tmp_path):
         )
     engine.dispose()
     assert statuses == ["open", "done", ""]
+
+
+def test_proposal_note_naming_someone_waits_for_a_confirmation_and_a_national_number_is_refused(
+    app, client, logged_in, organisation
+):
+    logged_in("operator", "sud")
+    response = _propose(client, organisation.id, phones="02 538 99 00", note="Appelé par Monsieur Dubois")
+    assert response.status_code == 400 and 'name="confirm_identity"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert get_session().scalars(select(Proposal)).all() == []
+    confirmed = _propose(
+        client,
+        organisation.id,
+        phones="02 538 99 00",
+        note="Appelé par Monsieur Dubois",
+        confirm_identity="y",
+    )
+    assert confirmed.status_code == 302
+    refused = _propose(
+        client, organisation.id, emails="a@midi.example", note="NN 85.07.30-033.28", confirm_identity="y"
+    )
+    assert refused.status_code == 400
+    with app.app_context():
+        assert len(get_session().scalars(select(Proposal)).all()) == 1

@@ -24,6 +24,10 @@ _ERROR = _json(
 )
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
+_IDENTITY = {
+    "type": "boolean",
+    "description": "Send true to keep a note the identity guard warned about (400, field code identity_suspected).",
+}
 _VALUE = {"description": "A field's value: a list, a text, or the address object.", "nullable": True}
 
 CHANGES: dict[str, Any] = {
@@ -126,6 +130,7 @@ def paths() -> dict:
         **{name: {"type": "string"} for name in NAME_FIELDS},
         **CHANGES["properties"],
         "note": {"type": "string"},
+        "identity_confirmed": _IDENTITY,
         "distinct": {"type": "boolean", "description": "True: none of the likely duplicates is this one."},
     }
     return {
@@ -139,6 +144,7 @@ def paths() -> dict:
                         "status": {"type": "string", "enum": list(STATUSES), "nullable": True},
                         "until": {"type": "string", "format": "date", "nullable": True},
                         "note": {"type": "string"},
+                        "identity_confirmed": _IDENTITY,
                     }
                 ),
                 "responses": {

@@ -22,6 +22,8 @@ from helpdesk.api.views import ApiError, api_blueprint
 from helpdesk.db import get_session
 from helpdesk.directory.signals import directory_changed
 from helpdesk.i18n import current_language
+from helpdesk.identity import IdentityFound
+from helpdesk.identity_messages import api_identity_answer
 from helpdesk.stewardship import proposals as ops
 from helpdesk.stewardship.fields import ADDRESS_PARTS, read_value
 from helpdesk.stewardship.models import PROPOSAL_STATES, Overlay, Proposal
@@ -75,6 +77,13 @@ def _fields_named(invalid: FieldsInvalid, sent: dict[str, Any]) -> dict[str, str
             fields.pop("address")
         )
     return fields
+
+
+def _identity(found: IdentityFound) -> ApiError:
+    """The note names someone: refused, or waiting for ``"identity_confirmed": true`` (as for requests)."""
+    get_session().rollback()
+    message, fields = api_identity_answer(found.fields)
+    return ApiError(message, 400, fields)
 
 
 def _until(data: dict[str, Any]) -> date | None:
@@ -132,7 +141,7 @@ def proposals_create(organisation_id: int):
     if org is None:
         raise ApiError(_("No such organisation."), 404)
     data = _body()
-    _unknown(data, {"changes", "status", "until", "note"})
+    _unknown(data, {"changes", "status", "until", "note", "identity_confirmed"})
     changes = data.get("changes") or {}
     if not isinstance(changes, dict) or not isinstance(data.get("note") or "", str):
         raise _invalid(
@@ -149,7 +158,10 @@ def proposals_create(organisation_id: int):
             status=str(data.get("status") or ""),
             until=_until(data),
             note=data.get("note") or "",
+            identity_confirmed=data.get("identity_confirmed") is True,
         )
+    except IdentityFound as found:
+        raise _identity(found) from None
     except ProposalError:
         db.rollback()
         raise ApiError(_("This organisation is archived: propose nothing on it."), 400) from None
@@ -166,7 +178,7 @@ def proposals_create_organisation():
     _require_proposer()
     db = get_session()
     data = _body()
-    meta = {"note", "distinct"}
+    meta = {"note", "distinct", "identity_confirmed"}
     values = {k: v for k, v in data.items() if k not in meta}
     try:
         cleaned = ops.clean_new_organisation(db, _with_address(dict(values), None))
@@ -181,13 +193,17 @@ def proposals_create_organisation():
                 "duplicates": [{"id": o.id, "name": o.name_in(language), "score": s} for o, s in duplicates],
             }
         ), 409
-    proposal = ops.propose_organisation(
-        db,
-        current_user,
-        _with_address(dict(values), None),
-        note=str(data.get("note") or ""),
-        duplicates_seen=[o.id for o, _score in duplicates],
-    )
+    try:
+        proposal = ops.propose_organisation(
+            db,
+            current_user,
+            _with_address(dict(values), None),
+            note=str(data.get("note") or ""),
+            duplicates_seen=[o.id for o, _score in duplicates],
+            identity_confirmed=data.get("identity_confirmed") is True,
+        )
+    except IdentityFound as found:
+        raise _identity(found) from None
     db.commit()
     return jsonify({"id": proposal.id, "state": proposal.state}), 201
 

@@ -63,6 +63,7 @@ class ProposalForm(FlaskForm):
         description=_l("How you know it (a call, a visit, their website…). About the organisation only."),
         validators=[Length(max=2000)],
     )
+    confirm_identity = BooleanField(_l("I checked: this text identifies nobody"))
 
     def fill_from(self, org: Organisation) -> None:
         """Every field shows the value in force (a GET)."""

@@ -18,6 +18,7 @@ from directory_import.dedupe import resembling
 from directory_import.models import LOCAL_SOURCE, Organisation, utcnow
 from helpdesk.audit import record_audit
 from helpdesk.auth.models import User
+from helpdesk.identity import check_texts
 from helpdesk.notify.models import Notification
 from helpdesk.notify.operations import preferences_of
 from helpdesk.stewardship.fields import (
@@ -78,13 +79,15 @@ def propose_changes(
     status: str = "",
     until: date | None = None,
     note: str = "",
+    identity_confirmed: bool = False,
 ) -> Proposal:
     """A proposal of ``changes`` (field: value as typed or sent; only fields whose value differs from the
     directory's are kept) and/or of a ``status`` (``temporarily_closed``, ``full`` until ``until``, ``closed``)
     for ``org``. Raises ``ProposalError("archived")`` for an archived organisation, ``FieldsInvalid`` naming
-    each field refused. Flushes."""
+    each field refused, ``IdentityFound`` when the note names someone (the identity guard of notes). Flushes."""
     if org.archived:
         raise ProposalError("archived")
+    check_texts({"note": note}, confirmed=identity_confirmed)
     errors = _check_status(status, until)
     try:
         cleaned = clean_changes(session, changes, FIELDS)
@@ -157,9 +160,11 @@ def propose_organisation(
     *,
     note: str = "",
     duplicates_seen: list[int] | None = None,
+    identity_confirmed: bool = False,
 ) -> Proposal:
     """A proposal of an organisation the directory lacks (its fields as ``propose_changes`` takes them, a
     name required). ``duplicates_seen``: the likely duplicates the proposer was shown and set aside."""
+    check_texts({"note": note}, confirmed=identity_confirmed)
     cleaned = clean_new_organisation(session, values)
     postcode = str((cleaned.get("address") or {}).get("postcode", ""))
     proposal = Proposal(

@@ -15,6 +15,8 @@ from helpdesk import access
 from helpdesk.db import get_session
 from helpdesk.directory.signals import directory_changed
 from helpdesk.i18n import current_language
+from helpdesk.identity import IdentityFound
+from helpdesk.identity_messages import put_identity_errors
 from helpdesk.stewardship import fields as field_specs
 from helpdesk.stewardship.forms import DecisionForm, NewOrganisationForm, ProposalForm, RefuseForm
 from helpdesk.stewardship.models import PROPOSAL_STATES, Overlay, Proposal
@@ -86,10 +88,15 @@ def propose(organisation_id: int):
                 status=form.status.data or "",
                 until=form.until.data,
                 note=form.note.data or "",
+                identity_confirmed=form.confirm_identity.data,
             )
         except FieldsInvalid as invalid:
             db.rollback()
             _put_errors(form, invalid.fields)
+        except IdentityFound as found:
+            db.rollback()
+            for message in put_identity_errors(form, found.fields):
+                flash(message, "error")
         else:
             db.commit()
             flash(_("Your proposal is sent to the coordinators."), "success")
@@ -120,6 +127,7 @@ def propose_new():
                     form.changes(),
                     note=form.note.data or "",
                     duplicates_seen=[org.id for org, _score in duplicates],
+                    identity_confirmed=form.confirm_identity.data,
                 )
                 db.commit()
                 flash(_("Your proposal is sent to the coordinators."), "success")
@@ -127,6 +135,10 @@ def propose_new():
         except FieldsInvalid as invalid:
             db.rollback()
             _put_errors(form, invalid.fields)
+        except IdentityFound as found:
+            db.rollback()
+            for message in put_identity_errors(form, found.fields):
+                flash(message, "error")
     status = 400 if request.method == "POST" else 200
     return render_template(
         "stewardship/propose.html", form=form, org=None, new=True, duplicates=duplicates
