@@ -13,6 +13,7 @@ from directory_import.models import LOCAL_SOURCE, Organisation
 from helpdesk.audit import AuditEvent
 from helpdesk.db import get_session
 from helpdesk.notify.models import Notification
+from helpdesk.orientation.profiles import active_directory
 from helpdesk.stewardship.models import Overlay, Proposal
 from tests.conftest import csrf_token, login
 
@@ -279,6 +280,9 @@ def test_closure_accepted_shows_on_the_page_and_a_permanent_one_archives(
     assert "Complet jusqu’au" in page
     with app.app_context():
         assert get_session().get(Organisation, other.id).archived is True
+        # The suggestions lower it as they do a record saying it is closed for now.
+        profiles = active_directory(app, get_session()).profiles
+        assert profiles[organisation.id].temporarily_closed is True and other.id not in profiles
 
 
 def test_new_organisation_shows_likely_duplicates_first_then_becomes_local_once_accepted(

@@ -11,6 +11,7 @@ never commit.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -234,3 +235,23 @@ def status_in_force(session: Session, organisation_id: int) -> dict[str, Any] | 
     """The closure or "full until" in force on an organisation (``{"status", "until"}``), or None."""
     overlay = _in_force(session, organisation_id, STATUS)
     return dict(overlay.value or {}) if overlay is not None else None
+
+
+def closed_for_now(session: Session, today: date | None = None) -> set[int]:
+    """The organisations a closure or "full until" in force says closed today (the suggestions lower them as
+    they do a record whose remarks say so)."""
+    today = today or date.today()
+    closed = set()
+    rows = session.execute(
+        select(Overlay.organisation_id, Overlay.value).where(
+            Overlay.field == STATUS, Overlay.state.in_(IN_FORCE)
+        )
+    )
+    for organisation_id, value in rows:
+        value = value or {}
+        until = value.get("until")
+        if value.get("status") in ("temporarily_closed", "full") and (
+            not until or until >= today.isoformat()
+        ):
+            closed.add(organisation_id)
+    return closed
