@@ -73,9 +73,8 @@ def _fields_named(invalid: FieldsInvalid, sent: dict[str, Any]) -> dict[str, str
     """An address refused is named by the part the client sent (the postcode, as a rule)."""
     fields = dict(invalid.fields)
     if "address" in fields and "address" not in sent:
-        fields["postcode" if "postcode" in sent else next(p for p in ADDRESS_PARTS if p in sent)] = (
-            fields.pop("address")
-        )
+        part = "postcode" if "postcode" in sent else next((p for p in ADDRESS_PARTS if p in sent), "address")
+        fields[part] = fields.pop("address")
     return fields
 
 
