@@ -436,3 +436,29 @@ def test_proposal_note_naming_someone_waits_for_a_confirmation_and_a_national_nu
     assert refused.status_code == 400
     with app.app_context():
         assert len(get_session().scalars(select(Proposal)).all()) == 1
+
+
+def test_migrated_correction_is_read_and_accepted_like_a_proposal_without_changing_the_record(
+    app, make_user, organisation
+):
+    from helpdesk.stewardship.models import ProposalChange
+
+    with app.app_context():
+        db = get_session()
+        migrated = Proposal(kind="change", organisation_id=organisation.id, basin="sud", territory="sud")
+        migrated.note = "Nouvelle adresse : rue Haute 12"
+        migrated.changes = [ProposalChange(field="other", proposed_value="Nouvelle adresse : rue Haute 12")]
+        db.add(migrated)
+        db.commit()
+        proposal_id = migrated.id
+    coordinator = _signed_in(app, make_user("coordinator", "region"))
+    page = coordinator.get(f"/directory/proposals/{proposal_id}").get_data(as_text=True)
+    assert "Autre correction" in page and "Nouvelle adresse : rue Haute 12" in page
+    assert _decide(coordinator, proposal_id, "accept").status_code == 302
+    assert _proposal(app, id=proposal_id).state == "accepted"
+    assert _overlays_of(app, organisation.id) == []
+
+
+def _overlays_of(app, organisation_id: int) -> list[Overlay]:
+    with app.app_context():
+        return list(get_session().scalars(select(Overlay).where(Overlay.organisation_id == organisation_id)))
