@@ -57,9 +57,7 @@ def _check_status(status: str, until: date | None) -> dict[str, str]:
     return {}
 
 
-def _changes_rows(
-    session: Session, values: dict[str, Any], current: Organisation | None
-) -> list[ProposalChange]:
+def _changes_rows(values: dict[str, Any], current: Organisation | None) -> list[ProposalChange]:
     return [
         ProposalChange(
             field=field,
@@ -114,7 +112,7 @@ def propose_changes(
         basin=org.basin,
         duplicates_seen=[],
     )
-    proposal.changes = _changes_rows(session, cleaned, org)
+    proposal.changes = _changes_rows(cleaned, org)
     session.add(proposal)
     session.flush()
     record_audit(
@@ -175,7 +173,7 @@ def propose_organisation(
         basin=territory.basin_for_postcode(postcode) if postcode else territory.OUTSIDE,
         duplicates_seen=list(duplicates_seen or []),
     )
-    proposal.changes = _changes_rows(session, cleaned, None)
+    proposal.changes = _changes_rows(cleaned, None)
     session.add(proposal)
     session.flush()
     record_audit(

@@ -291,11 +291,9 @@ def _overlay_action(overlay_id: int, action) -> Any:
         db.commit()
         _reindex([overlay.organisation_id])
         flash(_("Done."), "success")
-    return redirect(
-        request.form.get("back") == "organisation"
-        and url_for("directory.organisation", organisation_id=overlay.organisation_id)
-        or url_for("stewardship.queue")
-    )
+    if request.form.get("back") == "organisation":
+        return redirect(url_for("directory.organisation", organisation_id=overlay.organisation_id))
+    return redirect(url_for("stewardship.queue"))
 
 
 @bp.route("/overlays/<int:overlay_id>/keep", methods=["POST"])
