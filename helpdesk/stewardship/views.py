@@ -200,6 +200,7 @@ def detail(proposal_id: int):
         "stewardship/detail.html",
         proposal=proposal,
         may_decide=_may_decide(proposal) and proposal.state == "pending",
+        reviewer=_may_decide(proposal),
         form=DecisionForm(),
         refuse_form=RefuseForm(formdata=None),
         specs=field_specs,
