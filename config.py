@@ -108,6 +108,16 @@ FETCH_ALLOWED_HOSTS = []
 JOBS_POLL_SECONDS = 2.0  # how often an idle worker looks for due jobs
 JOBS_LEASE_SECONDS = 120  # a running job not heard of for this long is taken again (its worker died)
 
+# Verification by the helpdesk: the coordinators' list of organisations to verify (Directory → To verify).
+VERIFICATION_MAX_AGE_DAYS = 365  # never verified, or last verified longer ago than this: "stale"
+VERIFICATION_UNREACHABLE_DAYS = (
+    60  # a lead answered "unreachable" within this many days (and not verified since)
+)
+VERIFICATION_SOURCE_CHANGED_DAYS = (
+    30  # the source's own update date within this many days (not verified since)
+)
+VERIFICATION_PAGE_SIZE = 50  # organisations per page of the list
+
 # Requests.
 RETENTION_MONTHS = 24
 

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from sqlalchemy.orm import Session, aliased
 from werkzeug.exceptions import NotFound
 
-from directory_import.territory import BASINS, REGION, TERRITORIES
+from directory_import.territory import BASINS, OUTSIDE, REGION, TERRITORIES
 from helpdesk.auth.models import User
 from helpdesk.followup.models import HelpRequest, Transfer
 from helpdesk.vocabularies import Role
@@ -163,3 +163,19 @@ def can_decide_proposal(user: User, basin: str, basin_coordinators: bool) -> boo
     """Accept, edit or refuse a proposal on an organisation of ``basin``, or settle one of its overlays."""
     basins = proposal_review_basins(user, basin_coordinators)
     return basins is None or basin in basins
+
+
+def can_verify_organisation(user: User) -> bool:
+    """Marking an organisation verified ("I called, the details are right"): the operators and coordinators,
+    who read every organisation of the directory."""
+    return getattr(user, "is_authenticated", False) and _works_on_requests(user)
+
+
+def verification_basins(user: User) -> tuple[str, ...]:
+    """The basins whose organisations ``user`` sees on the list to verify: a basin's coordinators their
+    basin, the region's all of them and the organisations outside Brussels; nobody else ()."""
+    if not getattr(user, "is_authenticated", False) or user.role != Role.COORDINATOR or not user.active:
+        return ()
+    if user.territory == REGION:
+        return BASINS + (OUTSIDE,)
+    return (user.territory,) if user.territory in BASINS else ()

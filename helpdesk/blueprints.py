@@ -23,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk.notify import views as notify
     from helpdesk.reports import views as reports
     from helpdesk.stewardship import views as stewardship
+    from helpdesk.verification import views as verification
 
     api: list[Blueprint] = [organisations.bp, proposals.bp, requests_api.bp, suggestions.bp, openapi.bp]
     for blueprint in (
@@ -44,6 +45,7 @@ def register_blueprints(app: Flask) -> None:
         outbox.bp,
         addresses.bp,
         notify.bp,
+        verification.bp,
         *api,
     ):
         app.register_blueprint(blueprint)

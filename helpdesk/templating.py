@@ -6,7 +6,7 @@ blueprint's templates need stays on that blueprint, e.g. the import pages' messa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
@@ -26,6 +26,15 @@ def fromisoformat(value: str) -> datetime | None:
     except (TypeError, ValueError):
         return None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def isodate(value: object) -> date | None:
+    """The calendar day an ISO text starts with (a source's "2023-03-14", "2023-03-14T10:00:00Z"); None when
+    it starts with none, so the page shows the text as the source wrote it."""
+    try:
+        return date.fromisoformat(str(value or "")[:10])
+    except ValueError:
+        return None
 
 
 def init_app(app: Flask) -> None:
@@ -49,4 +58,5 @@ def init_app(app: Flask) -> None:
         organisation_stewardship=organisation_stewardship,
     )
     app.jinja_env.filters["fromisoformat"] = fromisoformat
+    app.jinja_env.filters["isodate"] = isodate
     app.jinja_env.filters["org_name"] = org_name  # an organisation's name in the reader's language

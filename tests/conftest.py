@@ -60,6 +60,7 @@ pytest_plugins = [
     "tests.fixtures.reports",
     "tests.fixtures.reliability",
     "tests.fixtures.mail",
+    "tests.fixtures.api",
 ]
 
 

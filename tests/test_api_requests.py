@@ -4,20 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.auth import operations as accounts
 from helpdesk.db import get_session
-
-
-@pytest.fixture
-def token_of(app):
-    def make(user) -> dict:
-        with app.app_context():
-            db = get_session()
-            token = accounts.create_api_token(db, db.merge(user), "test")
-            db.commit()
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-from helpdesk.auth import operations as accounts
 from helpdesk.db import get_session
 from helpdesk.followup import operations as ops
 from helpdesk.followup.models import HelpRequest, RequestEvent
@@ -18,18 +17,6 @@ from helpdesk.mail.sender import send_due
 from tests.conftest import csrf_token
 
 QUESTION = "Un hébergement d'urgence pour un homme de 50 ans à la rue."
-
-
-@pytest.fixture
-def token_of(app):
-    def make(user) -> dict:
-        with app.app_context():
-            db = get_session()
-            token = accounts.create_api_token(db, db.merge(user), "test")
-            db.commit()
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
 
 
 @pytest.fixture

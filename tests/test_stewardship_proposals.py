@@ -366,7 +366,7 @@ def test_migration_turns_correction_notes_into_proposals_and_back(tmp_path):
     from tests.test_migrations import _fresh_url
 
     url = _fresh_url(tmp_path)
-    upgrade_database(url, "0007_notify")
+    upgrade_database(url, "0008_verify")
     engine = make_engine(url)
     with engine.begin() as conn:
         org_id = conn.execute(
@@ -405,7 +405,7 @@ def test_migration_turns_correction_notes_into_proposals_and_back(tmp_path):
 
     from helpdesk.db import alembic_config
 
-    command.downgrade(alembic_config(url), "0007_notify")
+    command.downgrade(alembic_config(url), "0008_verify")
     with engine.connect() as conn:
         statuses = (
             conn.execute(text("SELECT correction_status FROM organisation_notes ORDER BY id")).scalars().all()

@@ -110,6 +110,21 @@ OTHER_NAME = {
     },
 }
 NULLABLE_NUMBER = {"type": "number", "nullable": True}
+VERIFIED = {
+    "verified_at": {
+        "type": "string",
+        "format": "date-time",
+        "nullable": True,
+        "description": "When the helpdesk last confirmed its details by calling it (UTC); null when never. "
+        "Apart from `source_updated_at`, the source's own date.",
+    },
+    "verified_by": {
+        "type": "string",
+        "nullable": True,
+        "description": "The name of who verified it last; null when never, for a visitor of the public "
+        "directory, or when the account is gone.",
+    },
+}
 
 
 def _organisation_schema() -> dict:
@@ -208,6 +223,7 @@ def _organisation_schema() -> dict:
                 "description": "The source's date of its last update (`2023-03-14`), or empty.",
             },
             "archived": {"type": "boolean", "description": "No longer in its source."},
+            **VERIFIED,
         },
     }
 
@@ -679,6 +695,47 @@ def spec() -> dict:
                     "responses": {
                         "200": _json(_ref("Organisation"), "Everything the directory knows."),
                         **ERRORS,
+                    },
+                }
+            },
+            "/organisations/{id}/verify": {
+                "post": {
+                    "summary": "Mark the organisation verified: you called it and its details are right",
+                    "description": "Adds to its history of verifications (audited as `organisation.verify`); "
+                    "its `verified_at` and `verified_by` become yours. Operators and coordinators.",
+                    "parameters": [REQUEST_ID],
+                    "requestBody": {
+                        "required": False,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "note": {
+                                            "type": "string",
+                                            "maxLength": 200,
+                                            "description": "A short note (what was confirmed); never a "
+                                            "beneficiary's identity.",
+                                        },
+                                        "identity_confirmed": IDENTITY_CONFIRMED,
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["id", "verified_at", "verified_by"],
+                                "properties": {"id": {"type": "integer"}, **VERIFIED},
+                            },
+                            "Verified now.",
+                        ),
+                        **ERRORS,
+                        "403": _json(_ref("Error"), "The account is not an operator's or a coordinator's."),
+                        "409": _json(_ref("Error"), "The organisation is archived."),
                     },
                 }
             },

@@ -1,7 +1,8 @@
 """API resource: organisations of the directory (blueprint ``api_organisations``).
 
 ``GET /api/v1/organisations?q=&category=&public=&basin=&commune=&language=&limit=&page=`` searches;
-``GET /api/v1/organisations/<id>`` gives one organisation. Highlights are HTML-escaped text with the
+``GET /api/v1/organisations/<id>`` gives one organisation, with its last verification by the helpdesk;
+``POST /api/v1/organisations/<id>/verify`` marks it verified now. Highlights are HTML-escaped text with the
 matching words in ``<mark>``.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from directory_import.models import LOCAL_SOURCE, Organisation
 from helpdesk import access
@@ -20,6 +21,9 @@ from helpdesk.directory.params import parse_search_args
 from helpdesk.directory.search import search_directory
 from helpdesk.directory.views import user_territory
 from helpdesk.i18n import current_language
+from helpdesk.identity import REFUSED_KINDS, IdentityFound
+from helpdesk.verification import operations
+from helpdesk.verification.views import identity_refusal, refusal_message
 from helpdesk.vocabularies.errors import FieldError, field_error_message
 
 bp = api_blueprint("api_organisations", __name__)
@@ -210,12 +214,28 @@ def organisation_json(org: Organisation) -> dict[str, object]:
     return data
 
 
-@bp.route("/organisations/<int:organisation_id>")
-def organisations_detail(organisation_id: int):
-    _require_directory_reader()
+def _verified_json(verification) -> dict[str, object]:
+    """The helpdesk's last verification: when (ISO, UTC) and by whom (their name), both null when never."""
+    return {
+        "verified_at": verification.verified_at.isoformat() if verification is not None else None,
+        "verified_by": (operations.verifier_name(verification) or None) if verification is not None else None,
+    }
+
+
+def _organisation_or_404(organisation_id: int) -> Organisation:
     org = get_session().get(Organisation, organisation_id)
     if org is None:
         raise ApiError(_("No such organisation."), 404)
+    return org
+
+
+@bp.route("/organisations/<int:organisation_id>")
+def organisations_detail(organisation_id: int):
+    _require_directory_reader()
+    org = _organisation_or_404(organisation_id)
+    verified = _verified_json(operations.last_verification(get_session(), org.id))
+    if not current_user.is_authenticated:  # a visitor of the public directory: not the staff's names
+        verified["verified_by"] = None
     from helpdesk.api.proposals import overlay_json
     from helpdesk.stewardship.overlays import overlays_in_force
 
@@ -225,7 +245,49 @@ def organisations_detail(organisation_id: int):
         {
             "name": org.name_in(current_language()),
             **organisation_json(org),
+            **verified,
             "local": org.source == LOCAL_SOURCE,
             "overlays": overlays,
         }
     )
+
+
+@bp.route("/organisations/<int:organisation_id>/verify", methods=["POST"])
+@login_required
+def organisations_verify(organisation_id: int):
+    """Mark the organisation verified now (optional ``{"note": "...", "identity_confirmed": true}``)."""
+    if not access.can_verify_organisation(current_user):
+        raise ApiError(_("You do not have access to this page."), 403)
+    org = _organisation_or_404(organisation_id)
+    data = request.get_json(silent=True) if request.get_data(cache=True) else {}
+    if not isinstance(data, dict):
+        raise ApiError(_("The body must be a JSON object."), 400)
+    unknown = sorted(set(data) - {"note", "identity_confirmed"})
+    note = data.get("note") or ""
+    if unknown or not isinstance(note, str):
+        fields = {name: field_error_message(FieldError.UNKNOWN_PARAMETER) for name in unknown}
+        if not isinstance(note, str):
+            fields["note"] = field_error_message(FieldError.INVALID)
+        raise ApiError(_("Some fields are not valid."), 400, fields)
+    db = get_session()
+    try:
+        verification = operations.verify_organisation(
+            db,
+            current_user,
+            org,
+            note=note,
+            identity_confirmed=data.get("identity_confirmed") is True,
+            via="api",
+        )
+    except operations.VerificationError as error:
+        db.rollback()
+        status = 409 if error.code == "archived" else 400
+        field = "note" if error.code == "note_too_long" else "organisation"
+        raise ApiError(refusal_message(error.code), status, {field: error.code}) from None
+    except IdentityFound as found:
+        db.rollback()
+        refused = any(kind in REFUSED_KINDS for kinds in found.fields.values() for kind in kinds)
+        code = "identity_refused" if refused else "identity_suspected"
+        raise ApiError(" ".join(identity_refusal(found.fields, api=True)), 400, {"note": code}) from None
+    db.commit()
+    return jsonify({"id": org.id, **_verified_json(verification)})

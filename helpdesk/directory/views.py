@@ -17,6 +17,7 @@ from helpdesk.directory.params import parse_search_args
 from helpdesk.directory.search import FACET_NAMES, search_directory
 from helpdesk.directory.zones import served_commune_names
 from helpdesk.i18n import current_language
+from helpdesk.verification.views import organisation_verification
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
@@ -130,6 +131,7 @@ def organisation(organisation_id: int):
         locale=locale,
         contact=contact_text(org, locale),
         served_commune_names=served_commune_names,
+        **organisation_verification(org),
     )
 
 
@@ -144,4 +146,5 @@ def organisation_print(organisation_id: int):
         locale=locale,
         contact=contact_text(org, locale),
         served_commune_names=served_commune_names,
+        **organisation_verification(org),
     )

@@ -33,6 +33,7 @@ def home():
         day=operator_day(db, current_user) if access.works_on_requests(current_user) else None,
         pending_accounts=len(accounts_awaiting_confirmation(db, current_user)),
         can_confirm=access.can_confirm_accounts(current_user),
+        can_list_to_verify=bool(access.verification_basins(current_user)),
         status_labels=Status.labels(),
         urgency_labels=Urgency.labels(),
         notifications=notifications_of(db, current_user, unread_only=True, limit=BLOCK_ROWS),

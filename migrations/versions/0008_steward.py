@@ -2,7 +2,7 @@
 organisations, notifications of a proposal's outcome; the correction notes of before become proposals.
 
 Revision ID: 0008_steward
-Revises: 0007_notify
+Revises: 0008_verify
 Create Date: 2026-12-02
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_steward"
-down_revision = "0007_notify"
+down_revision = "0008_verify"
 branch_labels = None
 depends_on = None
 

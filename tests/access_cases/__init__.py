@@ -14,7 +14,7 @@ from typing import Any
 
 from directory_import.territory import TERRITORIES
 
-AREA_MODULES = ("core", "directory", "requests", "reports", "admin", "api")
+AREA_MODULES = ("core", "directory", "requests", "reports", "admin", "api", "verification")
 
 User = tuple[str, str] | None  # (role, territory); None is the anonymous visitor
 
