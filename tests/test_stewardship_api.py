@@ -7,8 +7,7 @@ import pytest
 
 from tests import test_api_requests
 
-# The API fixtures of the requests' API tests: bearer tokens, JSON calls.
-token_of = test_api_requests.token_of
+# The JSON calls of the requests' API tests (bearer tokens: ``token_of`` of tests/fixtures/api.py).
 call = test_api_requests.call
 
 
