@@ -69,6 +69,9 @@ WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 DIRECTORY_SOURCES = []  # e.g. ["https://example.org/export.json", "/srv/exports/directory.csv"]
 SUGGESTIONS_SHOWN = 8  # organisations proposed on a request page (the API takes ?limit=, up to 50)
 DIRECTORY_PUBLIC = False  # open the directory pages and API to visitors without login
+# Proposals on the directory are decided by the regional coordinators; with this on, the coordinators of the
+# organisation's basin decide them too (and settle its overlays flagged after a sync).
+STEWARDSHIP_BASIN_COORDINATORS_VALIDATE = False
 FETCH_TIMEOUT_SECONDS = 30  # the whole download's budget (connections, retries, body), not one read's
 FETCH_MAX_BYTES = 200 * 1024 * 1024
 FETCH_RETRIES = 3  # connection errors, timeouts, 429 and 5xx answers; waits double each time
@@ -140,7 +143,12 @@ TERRITORY_REPLY_TO = {}
 
 # Notifications (in the application, and by e-mail through the outbox), found by the worker's poller and by
 # `helpdesk notify run`. Each user chooses per kind in their account page: off, immediate, digest.
-NOTIFY_DEFAULTS = {"transfer": "immediate", "callback": "digest", "unassigned": "immediate"}
+NOTIFY_DEFAULTS = {
+    "transfer": "immediate",
+    "callback": "digest",
+    "unassigned": "immediate",
+    "proposal": "digest",
+}
 NOTIFY_DIGEST_HOUR = 8  # the daily digest leaves from this hour on (TIMEZONE), once a day per user
 # A request still unassigned this long after it reached its territory tells the territory's coordinators
 # (once per request): hours for these urgencies...

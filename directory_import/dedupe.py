@@ -164,3 +164,43 @@ def dismiss_pair(
     session.add(dismissal)
     session.flush()
     return dismissal
+
+
+@dataclass(frozen=True)
+class ResemblingRecord:
+    """An active organisation that may be the one described (a name, a postcode, phones), with a score."""
+
+    id: int
+    score: float
+    same_postcode: bool
+    same_phone: bool
+
+
+def resembling(
+    session: Session,
+    names: tuple[str, ...],
+    postcode: str = "",
+    phones: tuple[str, ...] = (),
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int = 5,
+) -> list[ResemblingRecord]:
+    """The active organisations that ``find_duplicates`` would pair with an organisation of these names,
+    postcode and (normalised) phones, best first: names scoring ``threshold`` with the same postcode or a
+    shared phone, ``threshold - 20`` with a shared phone, or ``threshold + 7`` anywhere. A read."""
+    folded = tuple(dict.fromkeys(n for n in (fold(name) for name in names) if n))
+    if not folded:
+        return []
+    wanted = frozenset(phones)
+    found = []
+    for entry in _entries(session):
+        if not entry.names:
+            continue
+        same_phone = bool(wanted & entry.phones)
+        same_postcode = bool(postcode) and entry.postcode == postcode
+        score = name_score(folded, entry.names)
+        needed = threshold - 20 if same_phone else threshold if same_postcode else threshold + 7
+        if score >= needed:
+            found.append(ResemblingRecord(entry.id, round(score, 1), same_postcode, same_phone))
+    found.sort(key=lambda r: (-r.score, r.id))
+    return found[:limit]

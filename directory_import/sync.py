@@ -8,6 +8,9 @@ outside its reach. It only flushes: the caller commits the whole import as one t
 An import is a pipeline that never turns back: ``fetch`` (to a file) -> read (``readers``) -> normalise and
 plan (``plan_records``: no database, the rows kept in a temporary file) -> apply (``apply_plan``, the only
 step that writes). The slow steps need no transaction, so the caller can keep the write one short.
+The helpdesk's local overlays are not mixed into the source's values: after ``apply_plan`` the caller puts
+them back on top, in the same transaction (``helpdesk.stewardship.overlays.reapply_overlays``), which tells
+a rewritten organisation by its ``content_hash``.
 """
 
 from __future__ import annotations

@@ -138,6 +138,33 @@ def can_review_corrections(user: User) -> bool:
     return user.active and (user.role == Role.ADMIN or regional)
 
 
+def can_propose_changes(user: User) -> bool:
+    """Proposals on the directory (corrections, closures, new organisations): operators and coordinators."""
+    return _works_on_requests(user)
+
+
+def proposal_review_basins(user: User, basin_coordinators: bool) -> tuple[str, ...] | None:
+    """The basins whose proposals ``user`` decides: None for all of them (regional coordinators), the
+    coordinator's own basin when ``basin_coordinators`` (``STEWARDSHIP_BASIN_COORDINATORS_VALIDATE``), else
+    none (an empty tuple)."""
+    if user.role != Role.COORDINATOR or not user.active:
+        return ()
+    if user.territory == REGION:
+        return None
+    return (user.territory,) if basin_coordinators and user.territory in BASINS else ()
+
+
+def can_review_proposals(user: User, basin_coordinators: bool) -> bool:
+    """Whether ``user`` decides any proposal (sees the queue)."""
+    return proposal_review_basins(user, basin_coordinators) != ()
+
+
+def can_decide_proposal(user: User, basin: str, basin_coordinators: bool) -> bool:
+    """Accept, edit or refuse a proposal on an organisation of ``basin``, or settle one of its overlays."""
+    basins = proposal_review_basins(user, basin_coordinators)
+    return basins is None or basin in basins
+
+
 def can_verify_organisation(user: User) -> bool:
     """Marking an organisation verified ("I called, the details are right"): the operators and coordinators,
     who read every organisation of the directory."""

@@ -13,7 +13,7 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk import security
     from helpdesk.admin import addresses, duplicates, imports, needs, outbox, synonyms, themes, users
     from helpdesk.admin import views as admin
-    from helpdesk.api import openapi, organisations, requests_api, suggestions
+    from helpdesk.api import openapi, organisations, proposals, requests_api, suggestions
     from helpdesk.auth import views as auth
     from helpdesk.directory import notes
     from helpdesk.directory import views as directory
@@ -22,9 +22,10 @@ def register_blueprints(app: Flask) -> None:
     from helpdesk.main import views as main
     from helpdesk.notify import views as notify
     from helpdesk.reports import views as reports
+    from helpdesk.stewardship import views as stewardship
     from helpdesk.verification import views as verification
 
-    api: list[Blueprint] = [organisations.bp, requests_api.bp, suggestions.bp, openapi.bp]
+    api: list[Blueprint] = [organisations.bp, proposals.bp, requests_api.bp, suggestions.bp, openapi.bp]
     for blueprint in (
         main.bp,
         auth.bp,
@@ -32,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
         followup.bp,
         directory.bp,
         notes.bp,
+        stewardship.bp,
         reports.bp,
         admin.bp,
         users.bp,

@@ -68,3 +68,19 @@ def put_identity_errors(
             else:
                 left.append(message)
     return left
+
+
+def api_identity_answer(
+    fields: Mapping[str, list[str] | str], aliases: Mapping[str, str] | None = None
+) -> tuple[str, dict[str, str]]:
+    """What the API answers (a 400) for texts that identify someone: the messages as one sentence, and each
+    field's code: ``identity_refused`` (refused whatever), ``identity_suspected`` (send
+    ``"identity_confirmed": true`` to keep it)."""
+    codes: dict[str, str] = {}
+    messages: list[str] = []
+    for name, kinds in fields.items():
+        name = (aliases or {}).get(name, name)
+        refusal, warning = identity_messages(name, kinds, api=True)
+        codes[name] = "identity_refused" if refusal else "identity_suspected"
+        messages += [m for m in (refusal, warning) if m]
+    return " ".join(messages), codes

@@ -25,4 +25,5 @@ from helpdesk.jobs.models import Job  # noqa: F401
 from helpdesk.mail.models import OutboxMessage, TerritoryAddress  # noqa: F401
 from helpdesk.notify.models import Notification, NotificationDigest, NotificationPreference  # noqa: F401
 from helpdesk.orientation.models import Need, UnansweredSearch  # noqa: F401
+from helpdesk.stewardship.models import Overlay, Proposal, ProposalChange  # noqa: F401
 from helpdesk.verification.models import OrganisationVerification  # noqa: F401

@@ -14,6 +14,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from helpdesk.directory.notes import NoteForm, organisation_notes_for_template
 from helpdesk.i18n import LANGUAGE_NAMES, current_language, language_label, org_name
 from helpdesk.navigation import nav_items
+from helpdesk.stewardship.views import organisation_stewardship
 from helpdesk.vocabularies.roles import ROLE_LABELS
 from helpdesk.vocabularies.territories import TERRITORY_LABELS
 
@@ -53,6 +54,8 @@ def init_app(app: Flask) -> None:
         # Operators' notes, included on every page that shows an organisation.
         organisation_notes=organisation_notes_for_template,
         NoteForm=NoteForm,
+        # Proposals and the helpdesk's values in force, on an organisation's page.
+        organisation_stewardship=organisation_stewardship,
     )
     app.jinja_env.filters["fromisoformat"] = fromisoformat
     app.jinja_env.filters["isodate"] = isodate

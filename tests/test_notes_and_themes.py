@@ -42,25 +42,26 @@ def test_empty_note_is_refused_with_a_message(client, logged_in, make_organisati
     assert response.status_code == 400 and "Ce champ est requis" in response.get_data(as_text=True)
 
 
-def test_corrections_reach_the_regional_queue_and_its_csv_export(app, client, make_user, make_organisation):
+def test_corrections_of_before_lead_to_the_proposals_queue_and_stay_in_the_csv_export(
+    app, client, make_user, make_organisation
+):
+    """A correction is a proposal now: the note form no longer flags one, the old page leads to the queue
+    of proposals; notes flagged before (migrated into proposals by 0008_steward) stay exportable."""
+    from helpdesk.directory.notes import add_note
+
     org = make_organisation(name_fr="Centre Alpha", name_nl="Centrum Alfa", source_id="BXL-42")
-    login(client, make_user("operator", "sud-est").email)
-    client.post(
-        f"/directory/organisations/{org.id}/notes",
-        data={
-            "text": "Nouvelle adresse : rue Haute 12",
-            "is_correction": "y",
-            "csrf_token": csrf_token(client, "/"),
-        },
-    )
-    client.post(
-        f"/directory/organisations/{org.id}/notes",
-        data={"text": "Consultation du soir le mardi", "csrf_token": csrf_token(client, "/")},
-    )
+    author = make_user("operator", "sud-est")
+    with app.app_context():
+        db = get_session()
+        add_note(db, author, db.get(type(org), org.id), "Nouvelle adresse : rue Haute 12", is_correction=True)
+        db.commit()
+    login(client, author.email)
+    page = client.get(f"/directory/organisations/{org.id}").get_data(as_text=True)
+    assert "is_correction" not in page and f"/directory/organisations/{org.id}/propose" in page
     region = app.test_client()
     login(region, make_user("coordinator", "region").email)
-    page = region.get("/directory/corrections").get_data(as_text=True)
-    assert "Nouvelle adresse" in page and "Consultation du soir" not in page
+    response = region.get("/directory/corrections")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/directory/proposals")
     export = region.get("/directory/corrections.csv")
     assert export.headers["Content-Type"].startswith("text/csv")
     text = export.get_data(as_text=True)
@@ -73,14 +74,6 @@ def test_corrections_reach_the_regional_queue_and_its_csv_export(app, client, ma
         "Centrum Alfa",
         "Nouvelle adresse : rue Haute 12",
     ]
-    note_id = rows[1][0]
-    assert (
-        region.post(
-            f"/directory/corrections/{note_id}/done", data={"csrf_token": csrf_token(region, "/")}
-        ).status_code
-        == 302
-    )
-    assert "Nouvelle adresse" not in region.get("/directory/corrections").get_data(as_text=True)
 
 
 def test_seed_themes_is_idempotent_and_keeps_admin_edits(app):

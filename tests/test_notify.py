@@ -221,7 +221,13 @@ def test_notify_preferences_on_the_account_page(app, client, make_user):
     token = csrf_token(client, "/auth/account")
     response = client.post(
         "/notifications/preferences",
-        data={"csrf_token": token, "transfer": "off", "callback": "immediate", "unassigned": "digest"},
+        data={
+            "csrf_token": token,
+            "transfer": "off",
+            "callback": "immediate",
+            "unassigned": "digest",
+            "proposal": "immediate",
+        },
     )
     assert response.status_code == 302
     with app.app_context():
@@ -231,6 +237,7 @@ def test_notify_preferences_on_the_account_page(app, client, make_user):
             "transfer": "off",
             "callback": "immediate",
             "unassigned": "digest",
+            "proposal": "immediate",
         }
     bad = client.post(
         "/notifications/preferences",

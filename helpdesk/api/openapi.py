@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from directory_import.territory import TERRITORIES
+from helpdesk.api import openapi_proposals
 from helpdesk.api.views import api_blueprint
 from helpdesk.followup.themes import SECTOR_THEMES
 from helpdesk.orientation.suggestions import CAUTION_CODES, REASON_CODES
@@ -742,6 +743,17 @@ def spec() -> dict:
     }
 
 
+def full_spec() -> dict:
+    """The document with the proposals' resource (``openapi_proposals``) merged in."""
+    document = spec()
+    document["components"]["schemas"].update(openapi_proposals.schemas())
+    document["components"]["schemas"]["Organisation"]["properties"].update(
+        openapi_proposals.organisation_properties()
+    )
+    document["paths"].update(openapi_proposals.paths())
+    return document
+
+
 @bp.route("/openapi.json")
 def openapi():
-    return jsonify(spec())
+    return jsonify(full_spec())

@@ -12,7 +12,7 @@ from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from directory_import.models import Organisation
+from directory_import.models import LOCAL_SOURCE, Organisation
 from helpdesk import access
 from helpdesk.api.views import ApiError, api_blueprint
 from helpdesk.db import get_session
@@ -236,7 +236,20 @@ def organisations_detail(organisation_id: int):
     verified = _verified_json(operations.last_verification(get_session(), org.id))
     if not current_user.is_authenticated:  # a visitor of the public directory: not the staff's names
         verified["verified_by"] = None
-    return jsonify({"name": org.name_in(current_language()), **organisation_json(org), **verified})
+    from helpdesk.api.proposals import overlay_json
+    from helpdesk.stewardship.overlays import overlays_in_force
+
+    # The values above are those in force; "overlays" says which of them the helpdesk corrected.
+    overlays = [overlay_json(o) for o in overlays_in_force(get_session(), org.id)]
+    return jsonify(
+        {
+            "name": org.name_in(current_language()),
+            **organisation_json(org),
+            **verified,
+            "local": org.source == LOCAL_SOURCE,
+            "overlays": overlays,
+        }
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>/verify", methods=["POST"])

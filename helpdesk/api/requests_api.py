@@ -25,7 +25,7 @@ from helpdesk.followup.models import HelpRequest
 from helpdesk.followup.orientation_mail import send_orientation
 from helpdesk.forms import in_calendar
 from helpdesk.i18n import current_language
-from helpdesk.identity_messages import identity_messages
+from helpdesk.identity_messages import api_identity_answer
 from helpdesk.vocabularies import Status
 from helpdesk.vocabularies.errors import FieldError, RequestRefusal
 
@@ -150,13 +150,8 @@ def _failed(error: ops.RequestError) -> ApiError:
         return ApiError(_("No lead to send yet: add the services found first."), 400, {"leads": "required"})
     if error.code in ("identity_refused", "identity_suspected"):
         # A field holding anything refused is refused; the others wait for "identity_confirmed": true.
-        fields, messages = {}, []
-        for name, kinds in error.fields.items():
-            name = {"missing_reason": "no_feedback_reason"}.get(name, name)
-            refusal, warning = identity_messages(name, kinds, api=True)
-            fields[name] = "identity_refused" if refusal else "identity_suspected"
-            messages += [m for m in (refusal, warning) if m]
-        return ApiError(" ".join(messages), 400, fields)
+        message, fields = api_identity_answer(error.fields, {"missing_reason": "no_feedback_reason"})
+        return ApiError(message, 400, fields)
     return ApiError(_("Some fields are not valid."), 400, _messages(error.fields))
 
 

@@ -39,6 +39,7 @@ from directory_import.sync import (
 )
 from helpdesk.db import read_session
 from helpdesk.directory.signals import directory_changed
+from helpdesk.stewardship.overlays import reapply_overlays
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +197,8 @@ def apply_import(
                 progress=progress,
                 limits=limits,
             )
+            if not dry_run:
+                report.changed_ids = sorted(set(report.changed_ids) | set(reapply_overlays(db)))
             if before_commit is not None:
                 before_commit(db, run)
             db.commit()
@@ -237,6 +240,8 @@ def apply_import(
                 else:
                     _serialise_imports(db)
                     report = apply_plan(db, plan)
+                    # The helpdesk's overlays go back on top of what the source wrote (ARCHITECTURE.md).
+                    report.changed_ids = sorted(set(report.changed_ids) | set(reapply_overlays(db)))
                     if download is not None:
                         remember_validators(db, source, download, report.source_key)
                 run = record_run(db, report, source=source, started_by=started_by, started_at=started_at)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -39,7 +39,6 @@ class NoteForm(FlaskForm):
         validators=[DataRequired(), Length(max=2000)],
         description=_l("E.g. “waiting list of 3 months since October”, “new evening consultation”."),
     )
-    is_correction = BooleanField(_l("This is a correction for the directory"))
     confirm_identity = BooleanField(_l("I checked: this text identifies nobody"))
 
 
@@ -166,7 +165,6 @@ def organisation_notes(organisation_id: int):
                     current_user,
                     organisation,
                     form.text.data,
-                    is_correction=form.is_correction.data,
                     identity_confirmed=form.confirm_identity.data,
                 )
             except IdentityFound as found:
@@ -189,11 +187,13 @@ def organisation_notes(organisation_id: int):
 @bp.route("/corrections")
 @login_required
 def corrections():
+    """Corrections are proposals now (their notes were migrated): the old page leads to their queue."""
     if not access.can_review_corrections(current_user):
         abort(403)
-    db = get_session()
-    notes = open_corrections(db)
-    return render_template("directory/corrections.html", notes=notes, authors=_authors(db, notes))
+    basin_coordinators = bool(current_app.config["STEWARDSHIP_BASIN_COORDINATORS_VALIDATE"])
+    if access.can_review_proposals(current_user, basin_coordinators):
+        return redirect(url_for("stewardship.queue"))
+    return redirect(url_for("stewardship.mine"))
 
 
 @bp.route("/corrections.csv")

@@ -79,6 +79,7 @@ def search():
     )
     empty = explain_empty(db, params.q, params.filters, result, territory=user_territory())
     template = "directory/_results.html" if request.args.get("partial") == "1" else "directory/search.html"
+    signed_in = current_user.is_authenticated
     return render_template(
         template,
         params=params,
@@ -94,6 +95,11 @@ def search():
         facet_names=FACET_NAMES,
         facet_labels=facet_labels(),
         locale=current_language(),
+        can_propose=signed_in and access.can_propose_changes(current_user),
+        can_review=signed_in
+        and access.can_review_proposals(
+            current_user, bool(current_app.config["STEWARDSHIP_BASIN_COORDINATORS_VALIDATE"])
+        ),
     )
 
 

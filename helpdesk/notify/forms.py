@@ -23,6 +23,9 @@ class PreferencesForm(FlaskForm):
     unassigned = SelectField(
         _l("A request of my territory left unassigned too long (coordinators)"), choices=MODE_CHOICES
     )
+    proposal = SelectField(
+        _l("A proposal of mine on the directory accepted or refused"), choices=MODE_CHOICES
+    )
 
 
 class MarkReadForm(FlaskForm):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from directory_import.models import Base, utcnow
 from helpdesk.followup.models import HelpRequest
 
-NOTIFICATION_KINDS = ("transfer", "callback", "unassigned")
+NOTIFICATION_KINDS = ("transfer", "callback", "unassigned", "proposal")
 NOTIFICATION_MODES = ("off", "immediate", "digest")
 # How a notification's mail stands: none (in-app only), pending (to send now), digest (waits for the
 # day's digest), queued (in the outbox, alone or in a digest).
@@ -27,8 +27,9 @@ class _OneUsersRow:
 
 
 class Notification(Base):
-    """One thing one user is told about one request. ``key`` makes it once: ``<user>:<kind>:<cause>`` (the
-    transfer's id, the callback's id and local day, the request's id). A row with no ``user_id`` is the
+    """One thing one user is told about one request (or one of their proposals on the directory). ``key``
+    makes it once: ``<user>:<kind>:<cause>`` (the transfer's id, the callback's id and local day, the
+    request's id, the proposal's id). A row with no ``user_id`` is the
     mail to a territory's shared address (``to_address``)."""
 
     __tablename__ = "notifications"
@@ -41,6 +42,10 @@ class Notification(Base):
     to_address: Mapped[str] = mapped_column(String(320), default="")
     request_id: Mapped[int | None] = mapped_column(
         ForeignKey("help_requests.id", ondelete="CASCADE"), index=True
+    )
+    # A proposal on the directory the user made, accepted or refused (kind ``proposal``).
+    proposal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE"), index=True
     )
     detail: Mapped[str] = mapped_column(
         String(20), default=""

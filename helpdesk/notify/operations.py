@@ -103,6 +103,10 @@ def describe(kind: str, detail: str, reference: str, territory: str = "") -> str
                 "Request %(ref)s is shared with %(territory)s for advice.", ref=reference, territory=place
             )
         return _("Request %(ref)s was handed over to %(territory)s.", ref=reference, territory=place)
+    if kind == "proposal":
+        if detail == "accepted":
+            return _("Your proposal on %(name)s was accepted.", name=reference)
+        return _("Your proposal on %(name)s was refused.", name=reference)
     if kind == "callback":
         if detail == "overdue":
             return _("A callback of request %(ref)s is overdue.", ref=reference)
@@ -111,6 +115,8 @@ def describe(kind: str, detail: str, reference: str, territory: str = "") -> str
 
 
 def subject_of(kind: str, reference: str) -> str:
+    if kind == "proposal":
+        return _("Your proposal on %(name)s", name=reference)
     if kind == "transfer":
         return _("[%(ref)s] A request for your territory", ref=reference)
     if kind == "callback":
@@ -132,7 +138,52 @@ class MailItem:
     link: str
 
 
+def proposal_references(db: Session, notifications: Iterable[Notification]) -> dict[int, str]:
+    """The organisation each proposal notification is about, by name (the name proposed for a new one)."""
+    from helpdesk.stewardship.models import Proposal
+
+    ids = {n.proposal_id for n in notifications if n.proposal_id}
+    if not ids:
+        return {}
+    language = _language_of_babel()
+    names = {}
+    for proposal in db.scalars(select(Proposal).where(Proposal.id.in_(ids))):
+        if proposal.organisation is not None:
+            names[proposal.id] = proposal.organisation.name_in(language)
+        else:
+            values = {c.field: c.proposed_value for c in proposal.changes}
+            names[proposal.id] = str(
+                values.get("name_nl" if language == "nl" else "name_fr")
+                or values.get("name_fr")
+                or values.get("name_nl")
+                or ""
+            )
+    return names
+
+
+def _language_of_babel() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.language if locale is not None else "fr"
+
+
+def reference_of(notification: Notification, requests: dict[int, str], proposals: dict[int, str]) -> str:
+    if notification.proposal_id:
+        return proposals.get(notification.proposal_id, "")
+    return requests.get(notification.request_id or 0, "")
+
+
+def _link(notification: Notification) -> str:
+    if notification.proposal_id:
+        return url_for("stewardship.detail", proposal_id=notification.proposal_id, _external=True)
+    if notification.request_id:
+        return url_for("followup.detail", request_id=notification.request_id, _external=True)
+    return ""
+
+
 def _items(db: Session, notifications: list[Notification]) -> list[MailItem]:
+    proposals = proposal_references(db, notifications)
     references = dict(
         db.execute(
             select(HelpRequest.id, HelpRequest.reference).where(
@@ -143,8 +194,7 @@ def _items(db: Session, notifications: list[Notification]) -> list[MailItem]:
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         return [
             MailItem(
-                describe(n.kind, n.detail, references.get(n.request_id or 0, ""), n.territory),
-                url_for("followup.detail", request_id=n.request_id, _external=True) if n.request_id else "",
+                describe(n.kind, n.detail, reference_of(n, references, proposals), n.territory), _link(n)
             )
             for n in notifications
         ]
@@ -166,6 +216,8 @@ def queue_notification_mail(db: Session, notifications: list[Notification], *, d
             reference = (
                 db.scalar(select(HelpRequest.reference).where(HelpRequest.id == first.request_id)) or ""
             )
+            if first.proposal_id:
+                reference = proposal_references(db, [first]).get(first.proposal_id, "")
             subject = subject_of(first.kind, reference)
         text, html = render_mail(
             "notification", language, items=items, digest=bool(digest_day), name=(user.name if user else "")

@@ -31,6 +31,7 @@ def index():
         "notify/index.html",
         notifications=notifications,
         references=references,
+        proposals=operations.proposal_references(db, notifications),
         describe=operations.describe,
         form=MarkReadForm(),
     )

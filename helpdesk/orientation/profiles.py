@@ -7,6 +7,7 @@ more than the rest together. The profiles are built from one query and kept unti
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 from collections import OrderedDict
@@ -170,6 +171,19 @@ def directory_key(session: Session) -> tuple[int | None, datetime | None]:
     return highest, latest
 
 
+def _with_closures(session: Session, directory: Directory) -> Directory:
+    """The closures and "full until" the helpdesk accepted (``helpdesk.stewardship``) count as closed."""
+    from helpdesk.stewardship.overlays import closed_for_now
+
+    closed = closed_for_now(session)
+    if not any(org_id in directory.profiles for org_id in closed):
+        return directory
+    return directory_of(
+        dataclasses.replace(p, temporarily_closed=True) if p.id in closed else p
+        for p in directory.profiles.values()
+    )
+
+
 def active_directory(app: Flask, session: Session) -> Directory:
     """Every active organisation's profile. When the directory changed, only the organisations changed
     since the last look are read again (all of them the first time)."""
@@ -194,6 +208,7 @@ def active_directory(app: Flask, session: Session) -> Directory:
             else:
                 profiles[row.id] = profile_of(row)
         directory = directory_of(profiles.values())
+    directory = _with_closures(session, directory)
     with cache.lock:
         cache.key, cache.directory = key, directory
     return directory

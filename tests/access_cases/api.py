@@ -1,6 +1,7 @@
 """Access cases of the api area: the directory's organisations and help requests (session or bearer token)."""
 
 from tests.access_cases import Case, anyone, signed_in
+from tests.access_cases.directory import proposers, regional_coordinators
 from tests.access_cases.requests import sees, works
 
 # ---- organisations of the directory (helpdesk/api/organisations.py)
@@ -10,6 +11,43 @@ CASES: list = [
         "api_organisations.organisations_detail",
         url=lambda w: f"/api/v1/organisations/{w.ids['organisation']}",
         expect=signed_in,
+    ),
+]
+
+# ---- proposals on the directory (helpdesk/api/proposals.py); the world comes from access_cases/directory.py.
+CASES += [
+    Case(
+        "api_proposals.proposals_create",
+        "POST",
+        lambda w: f"/api/v1/organisations/{w.ids['organisation']}/proposals",
+        {},
+        json=True,
+        expect=proposers,
+    ),
+    Case(
+        "api_proposals.proposals_create_organisation",
+        "POST",
+        "/api/v1/organisations/proposals",
+        {},
+        json=True,
+        expect=proposers,
+    ),
+    Case("api_proposals.proposals_list", url="/api/v1/proposals", expect=proposers),
+    Case(
+        "api_proposals.proposals_accept",
+        "POST",
+        lambda w: f"/api/v1/proposals/{w.ids['proposal']}/accept",
+        {},
+        json=True,
+        expect=regional_coordinators,
+    ),
+    Case(
+        "api_proposals.proposals_refuse",
+        "POST",
+        lambda w: f"/api/v1/proposals/{w.ids['refused_proposal']}/refuse",
+        {"reason": "Déjà connu."},
+        json=True,
+        expect=regional_coordinators,
     ),
 ]
 
