@@ -9,7 +9,7 @@ import html
 import pytest
 
 from tests.conftest import TEST_PASSWORD, csrf_token
-from tests.test_api_requests import NEW_REQUEST, call, token_of  # noqa: F401 - fixtures
+from tests.test_api_requests import NEW_REQUEST, call  # noqa: F401 - fixtures
 from tests.test_followup import post_intake, version_on
 
 EDGE_MONTHS = ["0000-01", *[f"0001-{m:02d}" for m in range(1, 13)], "9999-12", "1899-12", "3000-01"]

@@ -17,7 +17,7 @@ from helpdesk.followup import operations as ops
 from helpdesk.followup.models import HelpRequest, RequestEvent
 from helpdesk.identity import find_identity, identity_warnings, is_national_number
 from tests.conftest import csrf_token
-from tests.test_api_requests import call, token_of  # noqa: F401 - fixtures
+from tests.test_api_requests import call  # noqa: F401 - fixtures
 from tests.test_followup import version_on
 
 CORPUS = Path(__file__).parent / "data" / "identity_corpus" / "corpus.csv"

@@ -365,7 +365,7 @@ def test_socialbrussels_organisation_page_shows_the_fields_in_french(client, log
         "Lundi au vendredi de 8h30",
         "Centre public d&#39;action sociale",
         "Dessert : Schaerbeek",
-        "2023-03-14",
+        "mis à jour le 14 mars 2023",
         "+32 2 435 51 40",
     ):
         assert expected in page, expected
@@ -595,7 +595,7 @@ def _details(page: str) -> dict[str, str]:
         ("fr", "5120", "Adresse", "Aucune adresse indiquée"),
         ("nl", "5120", "Adres", "Geen adres opgegeven"),
         # the source's date of its last update
-        ("fr", "5120", "Source", "bruxelles-social · 5120 · mis à jour le 2022-11-02"),
+        ("fr", "5120", "Source", "bruxelles-social · 5120 · mis à jour le 2 novembre 2022"),
     ],
 )
 def test_socialbrussels_organisation_page_field(

@@ -63,8 +63,7 @@ class IntakeRecord:
     question: str = ""
     urgency: str = Urgency.NORMAL.value
     identity_confirmed: bool = False
-    # The intake page's default: the operator who records it follows it (False: it waits in the queue).
-    taken_by_recorder: bool = False
+    taken_by_recorder: bool = False  # the intake page's default: the operator who records it follows it
 
 
 def _fold(text: str) -> str:
@@ -161,9 +160,7 @@ def create_request(
 ) -> HelpRequest:
     """Record a new request held by ``record.territory``; raises ``RequestError`` with the fields at fault.
 
-    With ``record.taken_by_recorder`` the recording user takes it at once (assigned, in progress, a line in
-    the timeline as when taking it from the queue); otherwise it waits unassigned in the territory's queue.
-
+    With ``record.taken_by_recorder`` the recording user takes it at once, as from the queue; else it waits there.
     Free text that identifies the beneficiary raises ``identity_refused`` or ``identity_suspected`` (unless
     confirmed): see ``guard_identity``.
     """

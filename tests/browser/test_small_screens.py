@@ -169,7 +169,7 @@ def build_world(app, tmp: Path) -> dict[str, int]:
     from helpdesk.directory.notes import add_note
     from helpdesk.followup import operations as ops
     from helpdesk.mail.outbox import queue_mail
-    from helpdesk.notify.operations import find_notifications
+    from helpdesk.notify.finders import find_notifications
     from helpdesk.orientation.models import Need
 
     runner = app.test_cli_runner()
