@@ -249,3 +249,36 @@ def test_export_is_for_regional_coordinators_only(app, make_user, accepted, role
     )
     assert "/directory/proposals/export" not in other.get("/directory/proposals").get_data(as_text=True)
     assert _exported_at(app) == [None, None]
+
+
+def test_closures_are_exported_as_the_status_field(
+    app, client, runner, tmp_path, make_user, make_organisation
+):
+    until = date.fromordinal(date.today().toordinal() + 20).isoformat()
+    full = make_organisation(name_fr="Centre complet", postcode="1060", basin="sud")
+    gone = make_organisation(name_fr="Centre disparu", postcode="1060", basin="sud")
+    login(client, make_user("operator", "sud").email)
+    assert _propose(client, full.id, status="full", until=until).status_code == 302
+    assert _propose(client, gone.id, status="closed").status_code == 302
+    coordinator = _signed_in(app, make_user("coordinator", "region"))
+    with app.app_context():
+        for proposal_id in get_session().scalars(select(Proposal.id)):
+            assert _decide(coordinator, proposal_id, "accept").status_code == 302
+    rows = _csv_rows(_export(runner, tmp_path, "csv", "--dry-run")[0])
+    assert {(r["name_fr"], r["field"], r["directory_value"], r["helpdesk_value"]) for r in rows} == {
+        ("Centre complet", "status", "", f"full {until}"),
+        ("Centre disparu", "status", "", "closed"),
+    }
+    document = json.loads(_export(runner, tmp_path, "json")[0].read_text(encoding="utf-8"))
+    statuses = {r["nameOfficialFr"]: r["helpdesk"]["status"] for r in document["organisations"]}
+    assert statuses == {
+        "Centre complet": {"status": "full", "until": until},
+        "Centre disparu": {"status": "closed", "until": None},
+    }
+
+
+def test_cli_unwritable_output_marks_nothing(app, runner, tmp_path, accepted):
+    path = tmp_path / "missing" / "folder" / "x.json"
+    result = runner.invoke(args=["directory", "export-proposals", "--since", TODAY, "--output", str(path)])
+    assert result.exit_code == 1 and "Cannot write" in result.output and "x.json" in result.output
+    assert _exported_at(app) == [None, None]
