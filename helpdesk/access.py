@@ -165,6 +165,12 @@ def can_decide_proposal(user: User, basin: str, basin_coordinators: bool) -> boo
     return basins is None or basin in basins
 
 
+def can_export_proposals(user: User) -> bool:
+    """The export of accepted proposals back to the directory (download from the queue): the regional
+    coordinators, who decide every proposal."""
+    return bool(getattr(user, "is_authenticated", False)) and proposal_review_basins(user, False) is None
+
+
 def can_verify_organisation(user: User) -> bool:
     """Marking an organisation verified ("I called, the details are right"): the operators and coordinators,
     who read every organisation of the directory."""

@@ -19,6 +19,8 @@ from helpdesk.verification.models import OrganisationVerification
 from tests.conftest import csrf_token, login
 
 VERIFY_BUTTON = "Verified: I called and the details are right"
+# The reasons of the stewardship work, none of which the fixtures below raise.
+NO_STEWARDSHIP = {"proposal_pending": 0, "closure_past_date": 0}
 
 
 # ---------------------------------------------------------------- helpers
@@ -247,8 +249,20 @@ def test_to_verify_lists_each_reason_with_counts_per_basin(client, logged_in, di
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert listed(html) == {ids["sud_never"], ids["sud_old"], ids["nord_unreachable"], ids["nord_source"]}
-    assert counts_of(html, "sud") == {"stale": 2, "unreachable": 0, "source_changed": 0, "total": 2}
-    assert counts_of(html, "nord") == {"stale": 0, "unreachable": 1, "source_changed": 1, "total": 2}
+    assert counts_of(html, "sud") == {
+        "stale": 2,
+        "unreachable": 0,
+        "source_changed": 0,
+        **NO_STEWARDSHIP,
+        "total": 2,
+    }
+    assert counts_of(html, "nord") == {
+        "stale": 0,
+        "unreachable": 1,
+        "source_changed": 1,
+        **NO_STEWARDSHIP,
+        "total": 2,
+    }
     assert counts_of(html, "centre-ouest")["total"] == 0
     row = re.search(rf'<tr data-organisation="{ids["nord_unreachable"]}">(.*?)</tr>', html, re.S).group(1)
     assert "Unreachable" in row and f"/directory/organisations/{ids['nord_unreachable']}" in row
@@ -330,7 +344,13 @@ def test_to_verify_verifying_from_the_list_comes_back_and_clears_the_row(
     )
     html = client.get("/directory/to-verify").get_data(as_text=True)
     assert ids["nord_unreachable"] not in listed(html)
-    assert counts_of(html, "nord") == {"stale": 0, "unreachable": 0, "source_changed": 1, "total": 1}
+    assert counts_of(html, "nord") == {
+        "stale": 0,
+        "unreachable": 0,
+        "source_changed": 1,
+        **NO_STEWARDSHIP,
+        "total": 1,
+    }
 
 
 def test_to_verify_home_links_it_for_coordinators_only(client, logged_in, make_user):
@@ -420,3 +440,82 @@ def test_api_verification_in_the_openapi_document(client):
     assert "post" in spec["paths"]["/organisations/{id}/verify"]
     properties = spec["components"]["schemas"]["Organisation"]["properties"]
     assert {"verified_at", "verified_by"} <= set(properties)
+
+
+# ---------------------------------------------------------------- the stewardship reasons
+
+
+def _stewardship_counts(client) -> tuple[dict[str, int], set[int]]:
+    html = client.get("/directory/to-verify?basin=sud").get_data(as_text=True)
+    return counts_of(html, "sud"), listed(html)
+
+
+def _only_reason(coordinator, organisation_id: int, code: str, label: str) -> None:
+    """The south's counts say ``code`` once and nothing else; the list, and its filter on ``code``, show
+    the organisation with the reason's label."""
+    counts, ids = _stewardship_counts(coordinator)
+    zero = {"stale": 0, "unreachable": 0, "source_changed": 0, **NO_STEWARDSHIP}
+    assert counts == {**zero, code: 1, "total": 1} and ids == {organisation_id}
+    html = coordinator.get(f"/directory/to-verify?reason={code}").get_data(as_text=True)
+    assert listed(html) == {organisation_id} and label in html
+
+
+def test_to_verify_lists_an_organisation_with_a_pending_proposal_until_verified_or_decided(
+    app, client, make_user, make_organisation
+):
+    from tests.test_stewardship_proposals import _decide, _propose, _signed_in
+
+    org = make_organisation(
+        name_fr="Centre proposé", postcode="1060", basin="sud", phones=["+32 2 538 11 22"]
+    )
+    quiet = make_organisation(name_fr="Centre tranquille", postcode="1060", basin="sud")
+    for organisation_id in (org.id, quiet.id):
+        add_verification(app, organisation_id, 10)
+    login(client, make_user("operator", "sud").email)
+    assert _propose(client, org.id, phones="02 538 99 00").status_code == 302
+    coordinator = _signed_in(app, make_user("coordinator", "region", locale="en"))
+    _only_reason(coordinator, org.id, "proposal_pending", "Proposal pending")
+    verify(coordinator, org.id)  # the operator who verified saw the proposal: it no longer raises it
+    assert _stewardship_counts(coordinator)[0]["proposal_pending"] == 0
+    assert _propose(client, org.id, phones="02 538 99 01").status_code == 302
+    assert _stewardship_counts(coordinator)[1] == {org.id}
+    with app.app_context():
+        from helpdesk.stewardship.models import Proposal
+
+        pending = get_session().scalars(select(Proposal.id).where(Proposal.state == "pending")).all()
+    assert len(pending) == 2
+    assert _decide(coordinator, pending[0], "accept").status_code == 302
+    assert _stewardship_counts(coordinator)[1] == {org.id}  # the other one still waits
+    _decide(coordinator, pending[1], "refuse", reason="Déjà corrigé.")
+    assert _stewardship_counts(coordinator)[1] == set()
+
+
+def test_to_verify_lists_an_accepted_temporary_closure_once_its_date_has_passed(
+    app, client, make_user, make_organisation
+):
+    from datetime import date
+
+    from helpdesk.stewardship.models import Overlay, Proposal
+    from tests.test_stewardship_proposals import _decide, _propose, _signed_in
+
+    org = make_organisation(name_fr="Centre fermé un temps", postcode="1060", basin="sud")
+    add_verification(app, org.id, 10)
+    login(client, make_user("operator", "sud").email)
+    until = (date.today() + timedelta(days=3)).isoformat()
+    assert _propose(client, org.id, status="temporarily_closed", until=until).status_code == 302
+    coordinator = _signed_in(app, make_user("coordinator", "region", locale="en"))
+    with app.app_context():
+        proposal_id = get_session().scalars(select(Proposal.id)).one()
+    assert _decide(coordinator, proposal_id, "accept").status_code == 302
+    assert _stewardship_counts(coordinator)[0]["closure_past_date"] == 0  # closed until a date to come
+    with app.app_context():  # three days later... and a few more: the date has passed
+        db = get_session()
+        overlay = db.scalars(select(Overlay).where(Overlay.organisation_id == org.id)).one()
+        overlay.value = {"status": "temporarily_closed", "until": day_iso(3)}
+        db.commit()
+    _only_reason(coordinator, org.id, "closure_past_date", "Closure past its date")
+    verify(coordinator, org.id)  # someone called after the date: cleared
+    assert _stewardship_counts(coordinator) == (
+        {**dict.fromkeys(("stale", "unreachable", "source_changed"), 0), **NO_STEWARDSHIP, "total": 0},
+        set(),
+    )

@@ -6,6 +6,7 @@ import getpass
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from directory_import.source_vocabularies import KINDS as VOCABULARY_KINDS
 from helpdesk.db import get_session
 from helpdesk.directory.importing import ImportFailed, apply_import, apply_vocabularies
 from helpdesk.i18n import cli_language
+from helpdesk.stewardship.export import FORMATS as EXPORT_FORMATS
+from helpdesk.stewardship.export import export_proposals
 from helpdesk.vocabularies.import_messages import coded_error_message, row_message, run_error_message
 
 directory_cli = AppGroup(
@@ -320,3 +323,39 @@ def duplicates_command(as_json: bool, limit: int) -> None:
 
 
 COMMANDS: list = [directory_cli]
+
+
+def _since(_ctx: click.Context, _param: click.Parameter, value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"“{value[:40]}” is not a date as YYYY-MM-DD (e.g. 2026-11-01).") from None
+
+
+@directory_cli.command("export-proposals")
+@click.option("--since", required=True, callback=_since, help="First day (YYYY-MM-DD, UTC) of decisions.")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json", show_default=True)
+@click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--include-exported", is_flag=True, help="Carry the proposals exported already, again.")
+@click.option("--dry-run", is_flag=True, help="Write the file but do not mark the proposals exported.")
+def export_proposals_command(
+    since: date, fmt: str, output: Path, include_exported: bool, dry_run: bool
+) -> None:
+    """Write the proposals accepted since a date, for the directory's maintainers: JSON in the Bruxelles
+    Social API shape (the importer reads it) or CSV (``;``, UTF-8 with BOM), and mark them exported.
+
+    Example: helpdesk directory export-proposals --since 2026-11-01 --format csv --output corrections.csv
+    """
+    db = get_session()
+    body, rows = export_proposals(
+        db, since, fmt, include_exported=include_exported, mark=not dry_run, user_id=None
+    )
+    try:
+        output.write_bytes(body)
+    except OSError as error:
+        db.rollback()
+        raise click.ClickException(f"Cannot write {output}: {error.strerror or error}") from None
+    db.commit()
+    count = sum(len(row.proposals) for row in rows)
+    marked = "not marked (dry run)" if dry_run else "marked exported"
+    click.echo(f"Exported {len(rows)} organisations ({count} proposals, {marked}) to {output}.")

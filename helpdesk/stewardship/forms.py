@@ -103,3 +103,17 @@ class RefuseForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     """Only the CSRF token (accept; keep or drop an overlay)."""
+
+
+class ExportForm(FlaskForm):
+    """The export back to the directory, on the coordinators' queue (the values are checked by the view, so
+    that a wrong one gets the page's own message)."""
+
+    since = StringField(_l("Accepted since"), validators=[Length(max=20)])
+    format = SelectField(
+        _l("Format"),
+        choices=select_choices(
+            [("csv", _l("CSV (one line per field changed)")), ("json", _l("JSON (Bruxelles Social)"))]
+        ),
+    )
+    include_exported = BooleanField(_l("Include the proposals exported already"))

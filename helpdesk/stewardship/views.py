@@ -4,9 +4,20 @@ overlays flagged by a sync, one proposal with its decision, and "my proposals"."
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,7 +29,15 @@ from helpdesk.i18n import current_language
 from helpdesk.identity import IdentityFound
 from helpdesk.identity_messages import put_identity_errors
 from helpdesk.stewardship import fields as field_specs
-from helpdesk.stewardship.forms import DecisionForm, NewOrganisationForm, ProposalForm, RefuseForm
+from helpdesk.stewardship.export import FORMATS as EXPORT_FORMATS
+from helpdesk.stewardship.export import export_proposals
+from helpdesk.stewardship.forms import (
+    DecisionForm,
+    ExportForm,
+    NewOrganisationForm,
+    ProposalForm,
+    RefuseForm,
+)
 from helpdesk.stewardship.models import PROPOSAL_STATES, Overlay, Proposal
 from helpdesk.stewardship.overlays import drop_overlay, keep_overlay, review_overlays
 from helpdesk.stewardship.proposals import (
@@ -161,8 +180,47 @@ def queue():
         overlays=review_overlays(db, basins) if state == "pending" else [],
         state=state,
         form=DecisionForm(),
+        export_form=_export_form() if access.can_export_proposals(current_user) else None,
         specs=field_specs,
         locale=current_language(),
+    )
+
+
+def _export_form() -> ExportForm:
+    form = ExportForm(formdata=None)
+    form.since.data = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1).isoformat()
+    return form
+
+
+@bp.route("/proposals/export", methods=["POST"])
+@login_required
+def export():
+    """Download the proposals accepted since a date (CSV or JSON for the directory), marked exported."""
+    if not access.can_export_proposals(current_user):
+        abort(403)
+    form = ExportForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        flash(_("Choose the format of the export: CSV or JSON."), "error")
+        return redirect(url_for("stewardship.queue", state="accepted"))
+    try:
+        since = date.fromisoformat((form.since.data or "").strip())
+    except ValueError:
+        flash(_("“%(value)s” is not a date (year-month-day).", value=(form.since.data or "")[:20]), "error")
+        return redirect(url_for("stewardship.queue", state="accepted"))
+    fmt = form.format.data if form.format.data in EXPORT_FORMATS else "csv"
+    db = get_session()
+    body, _rows = export_proposals(
+        db, since, fmt, include_exported=bool(form.include_exported.data), user_id=current_user.id
+    )
+    db.commit()
+    name = f"helpdesk-proposals-since-{since.isoformat()}.{fmt}"
+    mimetype = "application/json" if fmt == "json" else "text/csv"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )
 
 

@@ -2,9 +2,10 @@
 
 Each reason is a SQL condition on ``Organisation`` (and the time of its last verification by the helpdesk), so
 the list, its filters, its counts per basin and its pages are all computed by the database. A reason is
-cleared by a verification made after what raised it. To add one (the stewardship work's "proposal pending",
-"temporary closure past its date"), append a ``VerificationReason`` to ``REASONS``: the page, its filter,
-the counts and the documentation's table follow.
+cleared by a verification made after what raised it (a pending proposal made before the last verification no
+longer counts: the operator who verified saw it; a closure's date passed before it neither). To add one,
+append a ``VerificationReason`` to ``REASONS``: the page, its filter, the counts and the documentation's
+table follow.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from directory_import.models import Organisation
 from helpdesk.followup.models import Lead
+from helpdesk.stewardship.models import Overlay, Proposal
+from helpdesk.stewardship.overlays import IN_FORCE, STATUS
 from helpdesk.vocabularies import LeadOutcome
 
 
@@ -92,6 +95,32 @@ def _source_changed(ctx: ReasonContext) -> ColumnElement[bool]:
     )
 
 
+def _proposal_pending(ctx: ReasonContext) -> ColumnElement[bool]:
+    return exists(
+        select(Proposal.id).where(
+            Proposal.organisation_id == Organisation.id,
+            Proposal.state == "pending",
+            or_(ctx.last_verified.is_(None), Proposal.created_at > ctx.last_verified),
+        )
+    )
+
+
+def _closure_past_date(ctx: ReasonContext) -> ColumnElement[bool]:
+    # An accepted temporary closure or "full until" in force whose date (ISO text in the overlay's JSON) is
+    # past: is it open again? A verification after that date clears it.
+    until = Overlay.value["until"].as_string()
+    return exists(
+        select(Overlay.id).where(
+            Overlay.organisation_id == Organisation.id,
+            Overlay.field == STATUS,
+            Overlay.state.in_(IN_FORCE),
+            Overlay.value["status"].as_string().in_(("temporarily_closed", "full")),
+            until < ctx.now.date().isoformat(),
+            or_(ctx.last_verified.is_(None), utc_day(ctx.last_verified) <= until),
+        )
+    )
+
+
 REASONS: tuple[VerificationReason, ...] = (
     VerificationReason(
         "stale",
@@ -115,6 +144,20 @@ REASONS: tuple[VerificationReason, ...] = (
         _l("The source updated it in the last %(days)s days, and nobody verified it since."),
         "VERIFICATION_SOURCE_CHANGED_DAYS",
         _source_changed,
+    ),
+    VerificationReason(
+        "proposal_pending",
+        _l("Proposal pending"),
+        _l("A proposal on it waits for a coordinator's decision, made since it was last verified."),
+        "",
+        _proposal_pending,
+    ),
+    VerificationReason(
+        "closure_past_date",
+        _l("Closure past its date"),
+        _l("An accepted temporary closure or “full until” has passed its date: is it open again?"),
+        "",
+        _closure_past_date,
     ),
 )
 

@@ -111,6 +111,13 @@ CASES = [
     Case("stewardship.queue", url="/directory/proposals", expect=regional_coordinators),
     Case("stewardship.mine", url="/directory/proposals/mine", expect=proposers),
     Case(
+        "stewardship.export",
+        "POST",
+        "/directory/proposals/export",
+        {"since": "2026-01-01", "format": "csv"},
+        expect=regional_coordinators,
+    ),
+    Case(
         "stewardship.detail",
         url=lambda w: f"/directory/proposals/{w.ids['proposal']}",
         expect=proposal_readers,
