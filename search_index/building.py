@@ -14,7 +14,15 @@ from functools import lru_cache
 
 from whoosh import query as wq
 
-from search_index.analysis import STOP_WORDS, dutch_analyzer, fold, french_analyzer, plain_analyzer
+from search_index.analysis import (
+    MIN_PART,
+    STOP_WORDS,
+    dutch_analyzer,
+    fold,
+    french_analyzer,
+    plain_analyzer,
+    split_compound,
+)
 from search_index.corrections import IndexVocabulary
 from search_index.schema import FILTERS
 from search_index.synonyms import SynonymTable
@@ -32,6 +40,9 @@ FIELD_BOOSTS = {
     "desc_nl": 1.0,
 }
 SYNONYM_WEIGHT = 0.6
+# A Dutch compound typed whole whose parts lie in different fields of a record ("daklozenopvang": "opvang"
+# in the name, "daklozen" in the public): the parts in any fields, below a match of the compound itself.
+COMPOUND_PARTS_WEIGHT = 0.6
 TIEBREAK = 0.1
 SHORT_WORD = 3
 PREFIX_WEIGHT = 0.6
@@ -76,10 +87,20 @@ def field_terms(field_name: str, word: str, weight: float, vocabulary: IndexVoca
     return found
 
 
-def word_query(word: str, weight: float, vocabulary: IndexVocabulary) -> wq.Query | None:
+def word_query(
+    word: str, weight: float, vocabulary: IndexVocabulary, *, split: bool = True
+) -> wq.Query | None:
     """The word in every field, in each field's language; None when no field holds it (so that queries
-    stay small: a term that is not in the index is never asked for)."""
+    stay small: a term that is not in the index is never asked for). A Dutch compound also matches a record
+    holding each of its parts, in whatever fields (``split=False`` for the parts themselves)."""
     subqueries = [q for name in FIELD_BOOSTS for q in field_terms(name, word, weight, vocabulary)]
+    parts = split_compound(word) if split and len(word) >= 2 * MIN_PART else ()
+    if len(parts) > 1:
+        part_queries = [
+            word_query(part, weight * COMPOUND_PARTS_WEIGHT, vocabulary, split=False) for part in parts
+        ]
+        if all(q is not None for q in part_queries):
+            subqueries.append(wq.And(part_queries))
     if not subqueries:
         return None
     return subqueries[0] if len(subqueries) == 1 else wq.Or(subqueries)

@@ -95,6 +95,16 @@ def test_rebuild_indexes_active_organisations_only(session, lib_index):
     assert _ids(search(lib_index, "maison medicale")) == [kept.id]
 
 
+def test_dutch_compound_typed_whole_finds_its_parts_in_different_fields(session, lib_index):
+    """"daklozenopvang" is in no record: a shelter named "Nachtopvang" whose public is "daklozen" is found."""
+    shelter = _add(session, name_nl="Nachtopvang De Zwaluw", target_public_nl="Daklozen en thuislozen")
+    _add(session, name_nl="Opvang voor kinderen", target_public_nl="Gezinnen")
+    _add(session, name_nl="Dagcentrum", target_public_nl="Daklozen")
+    rebuild(lib_index, session)
+    assert _ids(search(lib_index, "daklozenopvang"))[0] == shelter.id  # then the records holding one part
+    assert _ids(search(lib_index, "daklozen opvang"))[0] == shelter.id
+
+
 def test_rebuild_swaps_a_new_folder_in_and_readers_see_it(session, lib_index):
     _add(session, name_fr="Abri de nuit")
     rebuild(lib_index, session)
