@@ -96,7 +96,7 @@ def test_rebuild_indexes_active_organisations_only(session, lib_index):
 
 
 def test_dutch_compound_typed_whole_finds_its_parts_in_different_fields(session, lib_index):
-    """"daklozenopvang" is in no record: a shelter named "Nachtopvang" whose public is "daklozen" is found."""
+    """ "daklozenopvang" is in no record: a shelter named "Nachtopvang" whose public is "daklozen" is found."""
     shelter = _add(session, name_nl="Nachtopvang De Zwaluw", target_public_nl="Daklozen en thuislozen")
     _add(session, name_nl="Opvang voor kinderen", target_public_nl="Gezinnen")
     _add(session, name_nl="Dagcentrum", target_public_nl="Daklozen")
