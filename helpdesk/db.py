@@ -8,15 +8,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import Flask, current_app, g
+from flask import Flask, abort, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from helpdesk.folding import SQLITE_FUNCTION, fold_text
+
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # Execution option of the engine behind reader sessions (see ``reader_session``).
@@ -95,6 +98,14 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["db_sessionmaker"]()
     return g.db_session
+
+
+def get_or_404(model: type[T], ident: int) -> T:
+    """The row of ``model`` with primary key ``ident`` in the request's session; 404 when there is none."""
+    row = get_session().get(model, ident)
+    if row is None:
+        abort(404)
+    return row
 
 
 def reader_session(app: Flask) -> Session:

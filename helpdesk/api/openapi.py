@@ -6,6 +6,7 @@ from flask import jsonify
 
 from directory_import.territory import TERRITORIES
 from helpdesk.api import openapi_proposals
+from helpdesk.api.openapi_parts import PATH_ID, STRINGS, json_content, ref
 from helpdesk.api.views import api_blueprint
 from helpdesk.followup.themes import SECTOR_THEMES
 from helpdesk.orientation.suggestions import CAUTION_CODES, REASON_CODES
@@ -25,21 +26,11 @@ from helpdesk.vocabularies import (
 bp = api_blueprint("api_openapi", __name__)
 
 
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
 ERRORS = {
-    "400": _json(_ref("Error"), "Invalid input; `fields` names each field at fault."),
-    "401": _json(_ref("Error"), "No valid session or token."),
-    "404": _json(_ref("Error"), "No such request, or outside your access."),
+    "400": json_content(ref("Error"), "Invalid input; `fields` names each field at fault."),
+    "401": json_content(ref("Error"), "No valid session or token."),
+    "404": json_content(ref("Error"), "No such request, or outside your access."),
 }
-REQUEST_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-STRINGS = {"type": "array", "items": {"type": "string"}}
 IDENTITY_CONFIRMED = {
     "type": "boolean",
     "description": "Send true to save a text the identity guard warned about (a name, a personal e-mail or "
@@ -153,7 +144,7 @@ def _organisation_schema() -> dict:
             "official_name_nl": _pair("The official Dutch name as the source writes it."),
             "acronym": text,
             "acronyms": {**STRINGS, "description": "The acronym and the other names that are acronyms."},
-            "other_names": {"type": "array", "items": _ref("OtherName")},
+            "other_names": {"type": "array", "items": ref("OtherName")},
             "legal_form": _pair("The legal status's French label (ASBL, CPAS...)."),
             "legal_form_nl": _pair("The legal status's Dutch label (VZW, OCMW...)."),
             "legal_form_code": {"type": "string", "description": "The legal status's id in the source."},
@@ -170,11 +161,11 @@ def _organisation_schema() -> dict:
             "remark_nl": text,
             "opening_hours_fr": _pair("Opening hours as text (social.brussels: `permanency`)."),
             "opening_hours_nl": text,
-            "categories": {"type": "array", "items": _ref("Term")},
-            "sectors": {"type": "array", "items": _ref("Term")},
+            "categories": {"type": "array", "items": ref("Term")},
+            "sectors": {"type": "array", "items": ref("Term")},
             "action_zones": {
                 "type": "array",
-                "items": _ref("Term"),
+                "items": ref("Term"),
                 "description": "The area it serves, as the source names it.",
             },
             "served_communes": {
@@ -294,7 +285,7 @@ def spec() -> dict:
                             "default": "normal",
                         },
                         "territory": {**territory, "description": "Defaults to the token owner's territory."},
-                        "caller": _ref("Caller"),
+                        "caller": ref("Caller"),
                         "age_band": {
                             "type": "string",
                             "enum": list(AgeBand.codes()),
@@ -333,14 +324,14 @@ def spec() -> dict:
                 },
                 "Request": {
                     "allOf": [
-                        _ref("RequestSummary"),
+                        ref("RequestSummary"),
                         {
                             "type": "object",
                             "properties": {
-                                "caller": _ref("Caller"),
+                                "caller": ref("Caller"),
                                 "question": {"type": "string"},
-                                "leads": {"type": "array", "items": _ref("Lead")},
-                                "unmet_needs": {"type": "array", "items": _ref("UnmetNeed")},
+                                "leads": {"type": "array", "items": ref("Lead")},
+                                "unmet_needs": {"type": "array", "items": ref("UnmetNeed")},
                                 "callbacks": {"type": "array", "items": {"type": "object"}},
                                 "transfers": {"type": "array", "items": {"type": "object"}},
                                 "feedback": {"type": "object", "nullable": True},
@@ -432,12 +423,12 @@ def spec() -> dict:
                     "summary": "Record a request (held by the token owner's territory)",
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": _ref("NewRequest")}},
+                        "content": {"application/json": {"schema": ref("NewRequest")}},
                     },
                     "responses": {
-                        "201": _json(_ref("Request"), "Recorded."),
+                        "201": json_content(ref("Request"), "Recorded."),
                         **ERRORS,
-                        "403": _json(_ref("Error"), "The account does not work on requests."),
+                        "403": json_content(ref("Error"), "The account does not work on requests."),
                     },
                 },
                 "get": {
@@ -457,12 +448,12 @@ def spec() -> dict:
                         },
                     ],
                     "responses": {
-                        "200": _json(
+                        "200": json_content(
                             {
                                 "type": "object",
                                 "properties": {
                                     "total": {"type": "integer"},
-                                    "requests": {"type": "array", "items": _ref("RequestSummary")},
+                                    "requests": {"type": "array", "items": ref("RequestSummary")},
                                 },
                             },
                             "The requests.",
@@ -474,19 +465,19 @@ def spec() -> dict:
             "/requests/{id}": {
                 "get": {
                     "summary": "One request (its reading is audited)",
-                    "parameters": [REQUEST_ID],
-                    "responses": {"200": _json(_ref("Request"), "The request."), **ERRORS},
+                    "parameters": [PATH_ID],
+                    "responses": {"200": json_content(ref("Request"), "The request."), **ERRORS},
                 }
             },
             "/requests/{id}/leads": {
                 "post": {
                     "summary": "Add an organisation of the directory as a lead",
-                    "parameters": [REQUEST_ID],
+                    "parameters": [PATH_ID],
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": _ref("Lead")}},
+                        "content": {"application/json": {"schema": ref("Lead")}},
                     },
-                    "responses": {"201": _json(_ref("Lead"), "Added."), **ERRORS},
+                    "responses": {"201": json_content(ref("Lead"), "Added."), **ERRORS},
                 }
             },
             "/requests/{id}/suggestions": {
@@ -494,7 +485,7 @@ def spec() -> dict:
                     "summary": "Organisations to propose for the request, best first, with their reasons and the "
                     "helpdesk's warnings (outcomes of the last 90 days, notes)",
                     "parameters": [
-                        REQUEST_ID,
+                        PATH_ID,
                         {
                             "name": "limit",
                             "in": "query",
@@ -502,10 +493,10 @@ def spec() -> dict:
                         },
                     ],
                     "responses": {
-                        "200": _json(
+                        "200": json_content(
                             {
                                 "type": "object",
-                                "properties": {"suggestions": {"type": "array", "items": _ref("Suggestion")}},
+                                "properties": {"suggestions": {"type": "array", "items": ref("Suggestion")}},
                             },
                             "The suggestions (none while the request has neither themes nor a question).",
                         ),
@@ -516,7 +507,7 @@ def spec() -> dict:
             "/requests/{id}/transfer": {
                 "post": {
                     "summary": "Hand the request to the region, back to a basin or to a neighbouring basin",
-                    "parameters": [REQUEST_ID],
+                    "parameters": [PATH_ID],
                     "requestBody": _change_body(
                         {
                             "to": territory,
@@ -532,8 +523,10 @@ def spec() -> dict:
                         ["to", "note"],
                     ),
                     "responses": {
-                        "200": _json(_ref("RequestSummary"), "Transferred: `territory` is the new holder."),
-                        "409": _json(_ref("Error"), "Changed meanwhile, or closed."),
+                        "200": json_content(
+                            ref("RequestSummary"), "Transferred: `territory` is the new holder."
+                        ),
+                        "409": json_content(ref("Error"), "Changed meanwhile, or closed."),
                         **ERRORS,
                     },
                 }
@@ -541,7 +534,7 @@ def spec() -> dict:
             "/requests/{id}/close": {
                 "post": {
                     "summary": "Close the loop: the feedback given to the asking professional, or why none",
-                    "parameters": [REQUEST_ID],
+                    "parameters": [PATH_ID],
                     "requestBody": _change_body(
                         {
                             "feedback": {
@@ -554,12 +547,12 @@ def spec() -> dict:
                                 "type": "string",
                                 "description": "Why no feedback could be given.",
                             },
-                            "unmet_needs": {"type": "array", "items": _ref("UnmetNeed")},
+                            "unmet_needs": {"type": "array", "items": ref("UnmetNeed")},
                         }
                     ),
                     "responses": {
-                        "200": _json(_ref("Request"), "Closed."),
-                        "409": _json(_ref("Error"), "Changed meanwhile, or closed."),
+                        "200": json_content(ref("Request"), "Closed."),
+                        "409": json_content(ref("Error"), "Changed meanwhile, or closed."),
                         **ERRORS,
                     },
                 }
@@ -570,7 +563,7 @@ def spec() -> dict:
                     "description": "The reference, each lead's name, address, phone, e-mail, website, opening "
                     "hours and note, the next steps and the territory's address (Reply-To). Never the question. "
                     "Queued in the outbox; it leaves when the mail server takes it.",
-                    "parameters": [REQUEST_ID],
+                    "parameters": [PATH_ID],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -592,7 +585,7 @@ def spec() -> dict:
                         },
                     },
                     "responses": {
-                        "202": _json(
+                        "202": json_content(
                             {
                                 "type": "object",
                                 "properties": {
@@ -610,14 +603,14 @@ def spec() -> dict:
             "/requests/{id}/reopen": {
                 "post": {
                     "summary": "Open a closed request again; its closing feedback stays in the timeline",
-                    "parameters": [REQUEST_ID],
+                    "parameters": [PATH_ID],
                     "requestBody": _change_body(
                         {"reason": {"type": "string", "description": "Why the request is opened again."}},
                         ["reason"],
                     ),
                     "responses": {
-                        "200": _json(_ref("Request"), "Reopened: `status` is in_progress."),
-                        "409": _json(_ref("Error"), "Changed meanwhile, not closed, or anonymised."),
+                        "200": json_content(ref("Request"), "Reopened: `status` is in_progress."),
+                        "409": json_content(ref("Error"), "Changed meanwhile, not closed, or anonymised."),
                         **ERRORS,
                     },
                 }
@@ -645,7 +638,7 @@ def spec() -> dict:
                         {"name": "page", "in": "query", "schema": {"type": "integer"}},
                     ],
                     "responses": {
-                        "200": _json(
+                        "200": json_content(
                             {
                                 "type": "object",
                                 "properties": {
@@ -656,10 +649,10 @@ def spec() -> dict:
                                         "type": "boolean",
                                         "description": "True while the index is rebuilt: plain matching.",
                                     },
-                                    "hits": {"type": "array", "items": _ref("OrganisationHit")},
+                                    "hits": {"type": "array", "items": ref("OrganisationHit")},
                                     "facets": {"type": "object"},
                                     "suggestion": {"type": "string", "nullable": True},
-                                    "needs": {"type": "array", "items": _ref("Need")},
+                                    "needs": {"type": "array", "items": ref("Need")},
                                     "empty": {
                                         "type": "object",
                                         "nullable": True,
@@ -671,7 +664,7 @@ def spec() -> dict:
                                                 "type": "array",
                                                 "items": {"type": "string"},
                                             },
-                                            "resembling_needs": {"type": "array", "items": _ref("Need")},
+                                            "resembling_needs": {"type": "array", "items": ref("Need")},
                                             "resembling_categories": {
                                                 "type": "array",
                                                 "items": {"type": "object"},
@@ -691,9 +684,9 @@ def spec() -> dict:
             "/organisations/{id}": {
                 "get": {
                     "summary": "One organisation of the directory",
-                    "parameters": [REQUEST_ID],
+                    "parameters": [PATH_ID],
                     "responses": {
-                        "200": _json(_ref("Organisation"), "Everything the directory knows."),
+                        "200": json_content(ref("Organisation"), "Everything the directory knows."),
                         **ERRORS,
                     },
                 }
@@ -703,7 +696,7 @@ def spec() -> dict:
                     "summary": "Mark the organisation verified: you called it and its details are right",
                     "description": "Adds to its history of verifications (audited as `organisation.verify`); "
                     "its `verified_at` and `verified_by` become yours. Operators and coordinators.",
-                    "parameters": [REQUEST_ID],
+                    "parameters": [PATH_ID],
                     "requestBody": {
                         "required": False,
                         "content": {
@@ -725,7 +718,7 @@ def spec() -> dict:
                         },
                     },
                     "responses": {
-                        "200": _json(
+                        "200": json_content(
                             {
                                 "type": "object",
                                 "required": ["id", "verified_at", "verified_by"],
@@ -734,8 +727,10 @@ def spec() -> dict:
                             "Verified now.",
                         ),
                         **ERRORS,
-                        "403": _json(_ref("Error"), "The account is not an operator's or a coordinator's."),
-                        "409": _json(_ref("Error"), "The organisation is archived."),
+                        "403": json_content(
+                            ref("Error"), "The account is not an operator's or a coordinator's."
+                        ),
+                        "409": json_content(ref("Error"), "The organisation is archived."),
                     },
                 }
             },

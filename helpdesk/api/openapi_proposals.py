@@ -5,25 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpdesk.api.openapi_parts import PATH_ID, STRINGS, json_content, ref
 from helpdesk.stewardship.fields import ADDRESS_PARTS, FIELDS, NAME_FIELDS
 from helpdesk.stewardship.models import PROPOSAL_STATES, STATUSES
 
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-_ERROR = _json(
-    _ref("Error"),
+_ERROR = json_content(
+    ref("Error"),
     "Invalid input (`fields` names each field at fault, an unknown one included), or "
     "an archived organisation.",
 )
-_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_STRINGS = {"type": "array", "items": {"type": "string"}}
 _IDENTITY = {
     "type": "boolean",
     "description": "Send true to keep a note the identity guard warned about (400, field code identity_suspected).",
@@ -39,11 +29,11 @@ CHANGES: dict[str, Any] = {
     "properties": {
         **{field: _VALUE for field in FIELDS if field != "address"},
         **{part: {"type": "string"} for part in ADDRESS_PARTS},
-        "phones": {**_STRINGS, "example": ["02 555 12 34"]},
-        "emails": _STRINGS,
-        "websites": _STRINGS,
-        "languages": {**_STRINGS, "description": "ISO 639-1 codes or names."},
-        "categories": {**_STRINGS, "description": "Category codes (`ssm`, `mm`...)."},
+        "phones": {**STRINGS, "example": ["02 555 12 34"]},
+        "emails": STRINGS,
+        "websites": STRINGS,
+        "languages": {**STRINGS, "description": "ISO 639-1 codes or names."},
+        "categories": {**STRINGS, "description": "Category codes (`ssm`, `mm`...)."},
         "publics": {"type": "array", "items": {"type": "object", "properties": {"fr": {}, "nl": {}}}},
     },
 }
@@ -98,11 +88,11 @@ def organisation_properties() -> dict:
     """What ``GET /organisations/{id}`` adds to the organisation's values (which are those in force)."""
     return {
         "local": {"type": "boolean", "description": "Added by the helpdesk, not (yet) in a source."},
-        "overlays": {"type": "array", "items": _ref("Overlay")},
+        "overlays": {"type": "array", "items": ref("Overlay")},
     }
 
 
-_CREATED = _json(
+_CREATED = json_content(
     {"type": "object", "properties": {"id": {"type": "integer"}, "state": {"type": "string"}}}, "Proposed."
 )
 
@@ -117,11 +107,11 @@ def _body(properties: dict, *, required: bool = True, needed: list[str] | None =
 
 def _decision_responses(done: str) -> dict:
     return {
-        "200": _json(_ref("Proposal"), done),
+        "200": json_content(ref("Proposal"), done),
         "400": _ERROR,
-        "403": _json(_ref("Error"), "Not a coordinator who decides it."),
-        "404": _json(_ref("Error"), "No such proposal."),
-        "409": _json(_ref("Error"), "Decided already."),
+        "403": json_content(ref("Error"), "Not a coordinator who decides it."),
+        "404": json_content(ref("Error"), "No such proposal."),
+        "409": json_content(ref("Error"), "Decided already."),
     }
 
 
@@ -137,7 +127,7 @@ def paths() -> dict:
         "/organisations/{id}/proposals": {
             "post": {
                 "summary": "Propose changes of an organisation and/or its closure",
-                "parameters": [_ID],
+                "parameters": [PATH_ID],
                 "requestBody": _body(
                     {
                         "changes": CHANGES,
@@ -150,9 +140,9 @@ def paths() -> dict:
                 "responses": {
                     "201": _CREATED,
                     "400": _ERROR,
-                    "401": _json(_ref("Error"), "Not signed in."),
-                    "403": _json(_ref("Error"), "Not an operator or coordinator."),
-                    "404": _json(_ref("Error"), "No such organisation."),
+                    "401": json_content(ref("Error"), "Not signed in."),
+                    "403": json_content(ref("Error"), "Not an operator or coordinator."),
+                    "404": json_content(ref("Error"), "No such organisation."),
                 },
             }
         },
@@ -163,7 +153,7 @@ def paths() -> dict:
                 "responses": {
                     "201": _CREATED,
                     "400": _ERROR,
-                    "409": _json(
+                    "409": json_content(
                         {
                             "type": "object",
                             "properties": {"error": {"type": "string"}, "duplicates": {"type": "array"}},
@@ -184,10 +174,10 @@ def paths() -> dict:
                     }
                 ],
                 "responses": {
-                    "200": _json(
+                    "200": json_content(
                         {
                             "type": "object",
-                            "properties": {"proposals": {"type": "array", "items": _ref("Proposal")}},
+                            "properties": {"proposals": {"type": "array", "items": ref("Proposal")}},
                         },
                         "The proposals.",
                     ),
@@ -198,7 +188,7 @@ def paths() -> dict:
         "/proposals/{id}/accept": {
             "post": {
                 "summary": "Accept a proposal, its values edited first if `changes` says so",
-                "parameters": [_ID],
+                "parameters": [PATH_ID],
                 "requestBody": _body({"changes": CHANGES}, required=False),
                 "responses": _decision_responses("Accepted: the values are in force."),
             }
@@ -206,7 +196,7 @@ def paths() -> dict:
         "/proposals/{id}/refuse": {
             "post": {
                 "summary": "Refuse a proposal with a reason",
-                "parameters": [_ID],
+                "parameters": [PATH_ID],
                 "requestBody": _body({"reason": {"type": "string"}}, needed=["reason"]),
                 "responses": _decision_responses("Refused."),
             }

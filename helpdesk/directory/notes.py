@@ -24,7 +24,7 @@ from helpdesk import access
 from helpdesk.audit import record_audit
 from helpdesk.auth.models import User
 from helpdesk.csv_safety import neutralise
-from helpdesk.db import get_session
+from helpdesk.db import get_or_404, get_session
 from helpdesk.directory.models import OrganisationNote
 from helpdesk.identity import IdentityFound, check_texts
 from helpdesk.identity_messages import put_identity_errors
@@ -151,9 +151,7 @@ def _authors(db, notes) -> dict[int, User]:
 def organisation_notes(organisation_id: int):
     _note_readers_only()
     db = get_session()
-    organisation = db.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
+    organisation = get_or_404(Organisation, organisation_id)
     form = NoteForm()
     if request.method == "POST":
         if not access.can_write_notes(current_user):

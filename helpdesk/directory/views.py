@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from directory_import.models import Organisation
 from directory_import.territory import BASINS
 from helpdesk import access
-from helpdesk.db import get_session
+from helpdesk.db import get_or_404, get_session
 from helpdesk.directory.cards import cards_for
 from helpdesk.directory.empty import explain_empty
 from helpdesk.directory.near import distance_order, place_of
@@ -103,13 +103,6 @@ def search():
     )
 
 
-def _organisation_or_404(organisation_id: int) -> Organisation:
-    organisation = get_session().get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
-    return organisation
-
-
 def contact_text(organisation: Organisation, locale: str) -> str:
     """The organisation's contact as plain lines, for the "copy contact" button and the print view."""
     street = (
@@ -139,7 +132,7 @@ def contact_text(organisation: Organisation, locale: str) -> str:
 @bp.route("/organisations/<int:organisation_id>")
 @directory_reader
 def organisation(organisation_id: int):
-    org = _organisation_or_404(organisation_id)
+    org = get_or_404(Organisation, organisation_id)
     locale = current_language()
     return render_template(
         "directory/organisation.html",
@@ -155,7 +148,7 @@ def organisation(organisation_id: int):
 @bp.route("/organisations/<int:organisation_id>/print")
 @directory_reader
 def organisation_print(organisation_id: int):
-    org = _organisation_or_404(organisation_id)
+    org = get_or_404(Organisation, organisation_id)
     locale = current_language()
     return render_template(
         "directory/organisation_print.html",

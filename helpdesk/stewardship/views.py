@@ -23,7 +23,7 @@ from flask_login import current_user, login_required
 
 from directory_import.models import Organisation
 from helpdesk import access
-from helpdesk.db import get_session
+from helpdesk.db import get_or_404, get_session
 from helpdesk.directory.signals import directory_changed
 from helpdesk.i18n import current_language
 from helpdesk.identity import IdentityFound
@@ -75,6 +75,15 @@ def _put_errors(form: ProposalForm, errors: dict[str, str]) -> None:
             flash(message, "error")
 
 
+def _show_refusal(form: ProposalForm, refused: FieldsInvalid | IdentityFound) -> None:
+    """A proposal form sent back: the invalid values, or the identity guard's findings, under their fields."""
+    if isinstance(refused, FieldsInvalid):
+        _put_errors(form, refused.fields)
+    else:
+        for message in put_identity_errors(form, refused.fields):
+            flash(message, "error")
+
+
 def _reindex(ids: list[int]) -> None:
     if ids:
         # The app itself, not the proxy: the search index listens for its own app only.
@@ -86,9 +95,7 @@ def _reindex(ids: list[int]) -> None:
 def propose(organisation_id: int):
     _require_proposer()
     db = get_session()
-    org = db.get(Organisation, organisation_id)
-    if org is None:
-        abort(404)
+    org = get_or_404(Organisation, organisation_id)
     if org.archived:
         flash(
             _("This organisation is archived: propose nothing on it, propose a new one if needed."), "error"
@@ -109,13 +116,9 @@ def propose(organisation_id: int):
                 note=form.note.data or "",
                 identity_confirmed=form.confirm_identity.data,
             )
-        except FieldsInvalid as invalid:
+        except (FieldsInvalid, IdentityFound) as refused:
             db.rollback()
-            _put_errors(form, invalid.fields)
-        except IdentityFound as found:
-            db.rollback()
-            for message in put_identity_errors(form, found.fields):
-                flash(message, "error")
+            _show_refusal(form, refused)
         else:
             db.commit()
             flash(_("Your proposal is sent to the coordinators."), "success")
@@ -151,13 +154,9 @@ def propose_new():
                 db.commit()
                 flash(_("Your proposal is sent to the coordinators."), "success")
                 return redirect(url_for("stewardship.detail", proposal_id=proposal.id))
-        except FieldsInvalid as invalid:
+        except (FieldsInvalid, IdentityFound) as refused:
             db.rollback()
-            _put_errors(form, invalid.fields)
-        except IdentityFound as found:
-            db.rollback()
-            for message in put_identity_errors(form, found.fields):
-                flash(message, "error")
+            _show_refusal(form, refused)
     status = 400 if request.method == "POST" else 200
     return render_template(
         "stewardship/propose.html", form=form, org=None, new=True, duplicates=duplicates

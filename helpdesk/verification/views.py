@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from directory_import.models import Organisation
 from helpdesk import access
-from helpdesk.db import get_session
+from helpdesk.db import get_or_404, get_session
 from helpdesk.i18n import current_language
 from helpdesk.identity import IdentityFound
 from helpdesk.identity_messages import identity_messages
@@ -66,9 +66,7 @@ def verify(organisation_id: int):
     if not access.can_verify_organisation(current_user):
         abort(403)
     db = get_session()
-    organisation = db.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
+    organisation = get_or_404(Organisation, organisation_id)
     form = VerifyForm()
     back = (
         safe_next(request.args.get("next"))
