@@ -40,8 +40,8 @@ FIELD_BOOSTS = {
     "desc_nl": 1.0,
 }
 SYNONYM_WEIGHT = 0.6
-# A Dutch compound typed whole whose parts lie in different fields of a record ("daklozenopvang": "opvang"
-# in the name, "daklozen" in the public): the parts in any fields, below a match of the compound itself.
+# A Dutch compound typed whole whose parts lie in different fields of a record, or are named by synonyms
+# ("daklozenopvang": "opvang" in the name, "sans-abri" in the public): below a match of the compound itself.
 COMPOUND_PARTS_WEIGHT = 0.6
 TIEBREAK = 0.1
 SHORT_WORD = 3
@@ -87,20 +87,10 @@ def field_terms(field_name: str, word: str, weight: float, vocabulary: IndexVoca
     return found
 
 
-def word_query(
-    word: str, weight: float, vocabulary: IndexVocabulary, *, split: bool = True
-) -> wq.Query | None:
+def word_query(word: str, weight: float, vocabulary: IndexVocabulary) -> wq.Query | None:
     """The word in every field, in each field's language; None when no field holds it (so that queries
-    stay small: a term that is not in the index is never asked for). A Dutch compound also matches a record
-    holding each of its parts, in whatever fields (``split=False`` for the parts themselves)."""
+    stay small: a term that is not in the index is never asked for)."""
     subqueries = [q for name in FIELD_BOOSTS for q in field_terms(name, word, weight, vocabulary)]
-    parts = split_compound(word) if split and len(word) >= 2 * MIN_PART else ()
-    if len(parts) > 1:
-        part_queries = [
-            word_query(part, weight * COMPOUND_PARTS_WEIGHT, vocabulary, split=False) for part in parts
-        ]
-        if all(q is not None for q in part_queries):
-            subqueries.append(wq.And(part_queries))
     if not subqueries:
         return None
     return subqueries[0] if len(subqueries) == 1 else wq.Or(subqueries)
@@ -223,6 +213,13 @@ def unit_query(
     if unit.parts:
         options.append(phrase_query(unit.parts, 1.0, vocabulary))
     word = unit.word
+    parts = split_compound(word) if word and len(word) >= 2 * MIN_PART else ()
+    if len(parts) > 1:
+        # Each part with its synonyms, in whatever fields: "daklozenopvang" finds "Nachtopvang" whose
+        # public is "sans-abri" ("daklozen" names it).
+        part_queries = [with_synonyms((part,), synonyms, COMPOUND_PARTS_WEIGHT, vocabulary) for part in parts]
+        if all(q is not None for q in part_queries):
+            options.append(wq.And(part_queries))
     if word and unit.is_last_word and len(word) >= 2 and not word.isdigit():
         for completion in vocabulary.completions(word, PREFIX_CANDIDATES):
             options.append(phrase_query((completion,), PREFIX_WEIGHT, vocabulary))

@@ -103,6 +103,10 @@ def test_dutch_compound_typed_whole_finds_its_parts_in_different_fields(session,
     rebuild(lib_index, session)
     assert _ids(search(lib_index, "daklozenopvang"))[0] == shelter.id  # then the records holding one part
     assert _ids(search(lib_index, "daklozen opvang"))[0] == shelter.id
+    # A part named by a synonym: "daklozen" is "sans-abri" in a French public.
+    french = _add(session, name_nl="Nachtopvang Le Phare", target_public_fr="Personnes sans-abri")
+    rebuild(lib_index, session)
+    assert set(_ids(search(lib_index, "daklozenopvang"))[:2]) == {shelter.id, french.id}
 
 
 def test_rebuild_swaps_a_new_folder_in_and_readers_see_it(session, lib_index):
