@@ -349,3 +349,22 @@ def test_architecture_no_get_route_commits():
     )
     assert offenders == []
     assert len(only_get) > 20 and GET_COMMITS_ALLOWED <= only_get.keys()
+
+
+def test_architecture_browser_waits_pass_a_function_not_an_expression():
+    """The pages' policy forbids eval (script-src 'self'): Playwright evaluates an expression string once
+    without eval, then polls it with eval. A wait on an expression that is not already true at its first
+    check fails with an EvalError, so it passes or fails by timing. Pass a function: "() => ..."."""
+    function_text = ("(", "function", "async")
+    offenders = []
+    for path in python_files("tests/browser"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "wait_for_function"):
+                continue
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                text = first.value.strip()
+                head = text.split("=>", 1)[0].strip()
+                if not (text.startswith(function_text) or ("=>" in text and head.isidentifier())):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []

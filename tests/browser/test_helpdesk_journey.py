@@ -66,7 +66,7 @@ def test_browser_helpdesk_journey(browser, live_server, make_user, make_organisa
     sud_context, page = open_as(browser, live_server, sud, locale)
     page.goto(f"{live_server}/requests/new")
     # the cursor starts on who calls (phone and normal urgency are the defaults)
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'caller_name'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'caller_name'")
     page.keyboard.type("Marie Dupont")
     page.fill("#caller_function", "assistante sociale")
     page.fill("#caller_organisation", "CPAS de Forest")

@@ -89,6 +89,6 @@ def test_browser_intake_puts_the_cursor_on_the_first_error(page, live_server, ma
     page.wait_for_selector("#caller-rule")  # refused: neither name nor organisation
     # The focus is moved by static/js/intake.js once the page has loaded: wait for it, do not race it.
     page.wait_for_function(
-        "document.activeElement && document.activeElement.id === 'caller_name'", timeout=10_000
+        "() => document.activeElement && document.activeElement.id === 'caller_name'", timeout=10_000
     )
     assert page.evaluate("document.activeElement.id") == "caller_name"
